@@ -42,6 +42,8 @@ public final class FailureKind {
   public static final FailureKind BAD_URL = define("bad_url", false);
   /** The page was fetched but could not be parsed. */
   public static final FailureKind PARSE = define("parse", false);
+  /** The SQLite file could not be written: the crawl as a whole fails. */
+  public static final FailureKind STORE = define("store", false);
   /** A bug or an unexpected condition inside trawl; never retried. */
   public static final FailureKind INTERNAL = define("internal", false);
 

@@ -1,0 +1,163 @@
+package io.trawl.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A deterministic site served on 127.0.0.1 by a Vert.x HTTP server, for the benchmark and the
+ * integration tests: pages {@code /page/0} … {@code /page/N-1}, each of about {@code pageBytes}
+ * bytes with {@code linksPerPage} links, every page reachable from {@code /page/0}. Each page also
+ * links off-site and to non-http schemes, which a crawl must never request. Counts requests and
+ * the most ever in flight at once. Event loop.
+ */
+public final class GeneratedSite {
+  private final Vertx vertx;
+  private final int pages;
+  private final int pageBytes;
+  private final int linksPerPage;
+  private final long latencyMs;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong strayRequests = new AtomicLong();
+  private HttpServer server;
+
+  public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs) {
+    if (pages < 1 || linksPerPage < 3) {
+      throw new IllegalArgumentException("a site needs at least 1 page and 3 links per page");
+    }
+    this.vertx = vertx;
+    this.pages = pages;
+    this.pageBytes = pageBytes;
+    this.linksPerPage = linksPerPage;
+    this.latencyMs = latencyMs;
+  }
+
+  /** Starts listening on an ephemeral port of 127.0.0.1. */
+  public Future<GeneratedSite> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setCompressionSupported(true));
+    return server.requestHandler(this::handle).listen().map(this);
+  }
+
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The URL of page {@code i}. */
+  public String url(int i) {
+    return "http://127.0.0.1:" + port() + "/page/" + i;
+  }
+
+  /** The page numbers page {@code i} links to, in document order (duplicates possible). */
+  public List<Integer> linksOf(int i) {
+    List<Integer> links = new ArrayList<>(linksPerPage);
+    links.add((i + 1) % pages);
+    links.add((int) ((2L * i + 1) % pages));
+    links.add((int) ((2L * i + 2) % pages));
+    for (int j = 3; j < linksPerPage; j++) {
+      links.add((int) ((i * 7919L + j * 104_729L) % pages));
+    }
+    return links;
+  }
+
+  /** The title of page {@code i}. */
+  public static String title(int i) {
+    return "Page " + i + " — généré";
+  }
+
+  public int pages() {
+    return pages;
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  /** Requests for anything but a page of the site (robots.txt aside). */
+  public long strayRequests() {
+    return strayRequests.get();
+  }
+
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  private void handle(HttpServerRequest request) {
+    requests.incrementAndGet();
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    if (latencyMs > 0) {
+      vertx.setTimer(latencyMs, id -> respond(request));
+    } else {
+      respond(request);
+    }
+  }
+
+  private void respond(HttpServerRequest request) {
+    try {
+      answer(request);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpServerRequest request) {
+    String path = request.path();
+    if (path.equals("/robots.txt")) {
+      request.response().setStatusCode(404).end();
+      return;
+    }
+    int page = pageNumber(path);
+    if (page < 0) {
+      strayRequests.incrementAndGet();
+      request.response().setStatusCode(404).putHeader("content-type", "text/html").end("<title>not found</title>");
+      return;
+    }
+    request.response()
+        .putHeader("content-type", "text/html; charset=utf-8")
+        .end(Buffer.buffer(render(page).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private int pageNumber(String path) {
+    if (!path.startsWith("/page/")) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(path.substring(6));
+      return n >= 0 && n < pages ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private String render(int i) {
+    StringBuilder html = new StringBuilder(pageBytes + 256);
+    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(title(i))
+        .append("</title></head><body><h1>Page ").append(i).append("</h1><ul>");
+    for (int target : linksOf(i)) {
+      html.append("<li><a href=\"/page/").append(target).append("\">page ").append(target).append("</a></li>");
+    }
+    html.append("</ul><p><a href=\"http://offsite.invalid/x/").append(i).append("\">elsewhere</a> ")
+        .append("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")
+        .append("<a href=\"#top\">top</a></p>");
+    int filler = 0;
+    while (html.length() < pageBytes) {
+      html.append("<p>Paragraph ").append(filler++)
+          .append(" of filler text so the page weighs what a real page weighs; nothing to see here.</p>");
+    }
+    return html.append("</body></html>").toString();
+  }
+}

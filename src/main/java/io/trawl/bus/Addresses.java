@@ -1,0 +1,29 @@
+package io.trawl.bus;
+
+/**
+ * Every event-bus address trawl uses: the only contract between verticles. Work travels by
+ * request (the reply is the credit back); {@link #PROGRESS} and {@link #FINISHED} are published
+ * notices nobody answers.
+ */
+public final class Addresses {
+  /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
+  public static final String FETCH = "trawl.fetch";
+  /** Fetcher → parser: a {@link FetchedPage}; reply {@link PageStored} once the page is committed. */
+  public static final String PARSE = "trawl.parse";
+  /** Fetcher or parser → store: a {@link PageRecord}; reply {@link PageStored} after its transaction commits. */
+  public static final String STORE_PAGE = "trawl.store.page";
+  /** Frontier → store: a {@link FrontierUpdate} (seeds to add, claims, put-backs); reply when committed. */
+  public static final String STORE_FRONTIER = "trawl.store.frontier";
+  /** Frontier → store: a {@link QueuedRequest}; reply {@link QueuedBatch} of queued frontier rows. */
+  public static final String STORE_QUEUED = "trawl.store.queued";
+  /** Crawl runner → store: a {@link CrawlRecord} opening or closing a row of {@code crawls}; reply its id. */
+  public static final String STORE_CRAWL = "trawl.store.crawl";
+  /** Crawl runner → frontier: stop handing out work; reply once nothing is in flight. */
+  public static final String FRONTIER_STOP = "trawl.frontier.stop";
+  /** Frontier publishes a {@link Progress} about once a second. */
+  public static final String PROGRESS = "trawl.progress";
+  /** Frontier publishes the final {@link Progress} once the crawl has ended by itself. */
+  public static final String FINISHED = "trawl.finished";
+
+  private Addresses() {}
+}

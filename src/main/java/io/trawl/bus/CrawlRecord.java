@@ -1,0 +1,30 @@
+package io.trawl.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Opens ({@code id == 0}) or closes a row of {@code crawls}.
+ *
+ * @param id the crawl's id; 0 to open a new one
+ * @param config the crawl's config as JSON (when opening)
+ * @param outcome how it ended: {@code finished}, {@code interrupted}, {@code failed} (when closing)
+ * @param stats the final counts (when closing)
+ */
+public record CrawlRecord(long id, JsonObject config, String outcome, JsonObject stats) {
+  public static CrawlRecord open(JsonObject config) {
+    return new CrawlRecord(0, config, null, null);
+  }
+
+  public static CrawlRecord close(long id, String outcome, JsonObject stats) {
+    return new CrawlRecord(id, null, outcome, stats);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", id).put("config", config).put("outcome", outcome).put("stats", stats);
+  }
+
+  public static CrawlRecord fromJson(JsonObject json) {
+    return new CrawlRecord(
+        json.getLong("id"), json.getJsonObject("config"), json.getString("outcome"), json.getJsonObject("stats"));
+  }
+}

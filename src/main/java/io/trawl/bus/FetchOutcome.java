@@ -1,0 +1,38 @@
+package io.trawl.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What became of a {@link FetchRequest}: stored (with or without an error), or to be tried
+ * again not before a time the server asked for.
+ *
+ * @param id the frontier row id
+ * @param error the {@code pages.error} word, or null when the page was stored without error
+ * @param retryAtMs epoch millis before which the URL must not be fetched again, or 0 when the
+ *     URL is finished (stored)
+ * @param attempts tries made so far, this one included
+ * @param newUrls frontier rows this page added (in scope, not seen before)
+ */
+public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls) {
+  public boolean stored() {
+    return retryAtMs == 0;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("error", error)
+        .put("retryAtMs", retryAtMs)
+        .put("attempts", attempts)
+        .put("newUrls", newUrls);
+  }
+
+  public static FetchOutcome fromJson(JsonObject json) {
+    return new FetchOutcome(
+        json.getLong("id"),
+        json.getString("error"),
+        json.getLong("retryAtMs", 0L),
+        json.getInteger("attempts"),
+        json.getInteger("newUrls", 0));
+  }
+}

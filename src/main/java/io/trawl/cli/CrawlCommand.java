@@ -1,0 +1,195 @@
+package io.trawl.cli;
+
+import io.trawl.CrawlJob;
+import io.trawl.bus.Progress;
+import io.trawl.config.ConfigException;
+import io.trawl.config.ConfigJson;
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.SeedException;
+import io.trawl.config.SeedsFile;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.Scope;
+import io.trawl.core.UrlNormalizer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the SQLite file. Main thread. */
+@Command(name = "crawl", mixinStandardHelpOptions = true,
+    description = "Crawl from the seeds into the SQLite file. Flags override config keys.")
+final class CrawlCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
+  static final Path DEFAULT_CONFIG = Path.of("config.yaml");
+  private static final long STOP_GRACE_MS = 10_000;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, description = "Config file (default: config.yaml if present, else built-in defaults).")
+  Path config;
+
+  @Option(names = "--seeds", description = "Seeds file (crawl.seeds).")
+  String seeds;
+
+  @Option(names = "--db", description = "SQLite file (crawl.db).")
+  String db;
+
+  @Option(names = "--max-pages", description = "Stop after this many pages (crawl.max_pages).")
+  String maxPages;
+
+  @Option(names = "--max-depth", description = "Follow links this deep (crawl.max_depth).")
+  String maxDepth;
+
+  @Option(names = "--max-duration", description = "Stop after this long, e.g. 10m (crawl.max_duration).")
+  String maxDuration;
+
+  @Option(names = "--concurrency", description = "Requests in flight at most (fetch.concurrency).")
+  String concurrency;
+
+  @Option(names = "--rate", description = "Requests per host, e.g. 2/s (fetch.per_host_rate).")
+  String rate;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.user_agent=mybot.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--resume", description = "Continue the unfinished crawl in the database.")
+  boolean resume;
+
+  @Option(names = "--fresh", description = "Delete the database's previous crawl and start over.")
+  boolean fresh;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return crawl(err);
+    } catch (ConfigException | SeedException | BadInputException e) {
+      err.println("trawl: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+  }
+
+  private int crawl(PrintWriter err) {
+    if (resume && fresh) {
+      throw new BadInputException("--resume and --fresh exclude each other");
+    }
+    TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
+    List<String> seedUrls = normalizedSeeds(cfg, err);
+    Scope scope = Scope.of(cfg.crawl(), seedUrls);
+    List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
+    seedUrls.stream().filter(url -> !scope.allows(url))
+        .forEach(url -> err.println("trawl: warning: seed " + url + " is outside crawl.allowed_domains/include/exclude; skipped"));
+    prepareDatabase(cfg, err);
+    return run(cfg, inScope, scope, err);
+  }
+
+  private Path configFile() {
+    if (config != null) {
+      if (!Files.isRegularFile(config)) {
+        throw new BadInputException(config + ": config file not found");
+      }
+      return config;
+    }
+    return Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
+  }
+
+  private Map<String, String> overrides() {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String set : sets) {
+      int eq = set.indexOf('=');
+      if (eq <= 0) {
+        throw new BadInputException("--set " + set + ": expected KEY=VALUE, e.g. --set fetch.per_host_rate=2/s");
+      }
+      overrides.put(set.substring(0, eq).trim(), set.substring(eq + 1));
+    }
+    putIf(overrides, "crawl.seeds", seeds);
+    putIf(overrides, "crawl.db", db);
+    putIf(overrides, "crawl.max_pages", maxPages);
+    putIf(overrides, "crawl.max_depth", maxDepth);
+    putIf(overrides, "crawl.max_duration", maxDuration);
+    putIf(overrides, "fetch.concurrency", concurrency);
+    putIf(overrides, "fetch.per_host_rate", rate);
+    return overrides;
+  }
+
+  private static void putIf(Map<String, String> overrides, String key, String value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
+  }
+
+  private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
+    LinkedHashSet<String> urls = new LinkedHashSet<>();
+    for (SeedsFile.Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
+      String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
+          cfg.crawl().seeds(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+      urls.add(url);
+    }
+    return List.copyOf(urls);
+  }
+
+  /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
+  private void prepareDatabase(TrawlConfig cfg, PrintWriter err) {
+    Path file = cfg.crawl().db();
+    CrawlLedger.State state = CrawlLedger.inspect(file);
+    if (resume) {
+      if (!state.hasCrawl()) {
+        throw new BadInputException(file + ": no crawl to resume (drop --resume to start one)");
+      }
+      List<String> changes = state.lastConfig() == null ? List.of()
+          : ConfigJson.diff(state.lastConfig(), ConfigJson.toJson(cfg));
+      if (!changes.isEmpty()) {
+        err.println("trawl: warning: the config changed since the crawl started; resuming with the new values:");
+        changes.forEach(line -> err.println("  " + line));
+      }
+      return;
+    }
+    if (state.hasCrawl() && !fresh) {
+      throw new BadInputException(file + ": already holds a crawl"
+          + (state.unfinished() ? " that did not finish (" + state.pending() + " URLs pending)" : "")
+          + "; use --resume to continue it, --fresh to start over, or --db for another file");
+    }
+    if (fresh) {
+      CrawlLedger.delete(file);
+    }
+  }
+
+  private int run(TrawlConfig cfg, List<String> seedUrls, Scope scope, PrintWriter err) {
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
+    ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
+    Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
+    CompletableFuture<Progress> done = job.start()
+        .compose(v -> job.finished())
+        .toCompletionStage().toCompletableFuture();
+    try {
+      Progress last = done.get();
+      printer.summary(last, cfg.crawl().db());
+      return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("crawl failed", cause);
+      err.println("trawl: crawl failed: " + cause.getMessage());
+      return Main.FAILED;
+    } finally {
+      printer.close();
+      signals.uninstall();
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.trawl.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trawl export}: streams a table to a file or stdout as JSON lines, a JSON array or CSV, row by row. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export a table (pages, links, items, frontier, crawls) as jsonl, json or csv.")
+final class ExportCommand implements Callable<Integer> {
+  private static final Map<String, String> TABLES = Map.of(
+      "pages", "SELECT * FROM pages ORDER BY rowid",
+      "links", "SELECT from_url, to_url FROM links ORDER BY rowid",
+      "items", "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
+      "frontier", "SELECT * FROM frontier ORDER BY id",
+      "crawls", "SELECT * FROM crawls ORDER BY id");
+
+  @Spec CommandSpec spec;
+  @Mixin DbOptions dbOptions;
+
+  @Option(names = {"-t", "--table"}, defaultValue = "pages", description = "pages, links, items, frontier or crawls (default: ${DEFAULT-VALUE}).")
+  String table;
+
+  @Option(names = {"-f", "--format"}, defaultValue = "jsonl", description = "jsonl, json or csv (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = {"-o", "--output"}, description = "Output file (default: stdout).")
+  Path output;
+
+  @Option(names = "--rule", description = "Only the items of this extraction rule.")
+  String rule;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    String sql = TABLES.get(table.toLowerCase(Locale.ROOT));
+    if (sql == null) {
+      err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls");
+      return Main.BAD_INPUT;
+    }
+    RowWriter.Format rows;
+    switch (format.toLowerCase(Locale.ROOT)) {
+      case "jsonl" -> rows = RowWriter.Format.JSONL;
+      case "json" -> rows = RowWriter.Format.JSON;
+      case "csv" -> rows = RowWriter.Format.CSV;
+      default -> {
+        err.println("trawl: export --format " + format + ": expected jsonl, json or csv");
+        return Main.BAD_INPUT;
+      }
+    }
+    try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve());
+        PreparedStatement stmt = conn.prepareStatement(sql);
+        PrintWriter out = open()) {
+      if (sql.contains("?")) {
+        stmt.setString(1, rule);
+        stmt.setString(2, rule);
+      }
+      stmt.setFetchSize(1000);
+      long count;
+      try (ResultSet rs = stmt.executeQuery()) {
+        count = RowWriter.write(rs, rows, out);
+      }
+      if (output != null) {
+        err.printf("exported %d rows of %s to %s%n", count, table, output);
+      }
+      return Main.OK;
+    } catch (BadInputException e) {
+      err.println("trawl: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (SQLException | IOException e) {
+      err.println("trawl: export: " + e.getMessage());
+      return Main.FAILED;
+    }
+  }
+
+  private PrintWriter open() throws IOException {
+    if (output == null) {
+      return new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false) {
+        @Override
+        public void close() {
+          flush();
+        }
+      };
+    }
+    return new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8));
+  }
+}

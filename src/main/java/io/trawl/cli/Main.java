@@ -1,0 +1,49 @@
+package io.trawl.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code trawl} command line: crawl, query, stats, export, bench. Exit codes: 0 done, 1 failed, 2 bad input. */
+@Command(
+    name = "trawl",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "An asynchronous web crawler and scraper that stores everything in one SQLite file.",
+    subcommands = {
+      CrawlCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main {
+  /** Done. */
+  public static final int OK = 0;
+  /** The crawl failed as a whole (for example, the database could not be written). */
+  public static final int FAILED = 1;
+  /** Bad usage, config or seeds. */
+  public static final int BAD_INPUT = 2;
+  /** Stopped by Ctrl-C (SIGINT). */
+  public static final int INTERRUPTED = 130;
+  /** Stopped by SIGTERM. */
+  public static final int TERMINATED = 143;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+      line.getErr().println("trawl: " + ex.getMessage());
+      return FAILED;
+    });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"trawl " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.trawl.cli;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trawl query SQL}: runs one read-only statement on the database. Writes are refused and change nothing. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+    description = "Run a read-only SQL query on the crawl database (extra function: host(url)).")
+final class QueryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DbOptions dbOptions;
+
+  @Parameters(index = "0", paramLabel = "SQL", description = "The query, e.g. \"select status, count(*) from pages group by status\".")
+  String sql;
+
+  @Option(names = "--json", description = "One JSON object per row.")
+  boolean json;
+
+  @Option(names = "--csv", description = "CSV with a header row.")
+  boolean csv;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (json && csv) {
+      err.println("trawl: --json and --csv exclude each other");
+      return Main.BAD_INPUT;
+    }
+    RowWriter.Format format = json ? RowWriter.Format.JSONL : csv ? RowWriter.Format.CSV : RowWriter.Format.TABLE;
+    long started = System.nanoTime();
+    try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); Statement stmt = conn.createStatement()) {
+      boolean hasRows = stmt.execute(sql);
+      long rows = 0;
+      if (hasRows) {
+        try (ResultSet rs = stmt.getResultSet()) {
+          rows = RowWriter.write(rs, format, out);
+        }
+      }
+      out.flush();
+      if (format == RowWriter.Format.TABLE) {
+        err.printf(Locale.ROOT, "%d row%s in %.1f ms%n", rows, rows == 1 ? "" : "s", (System.nanoTime() - started) / 1e6);
+      }
+      return Main.OK;
+    } catch (BadInputException e) {
+      err.println("trawl: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (SQLException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("SQLITE_READONLY") || message.contains("readonly") || message.contains("query_only")) {
+        err.println("trawl: query: the database is opened read-only; write statements are refused (nothing was changed)");
+      } else {
+        err.println("trawl: query: " + message);
+      }
+      return Main.BAD_INPUT;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.trawl.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes a JDBC result as an aligned table, JSON lines, a JSON array or CSV, row by row where the format allows. */
+final class RowWriter {
+  enum Format { TABLE, JSONL, JSON, CSV }
+
+  /** Columns whose text is JSON and is embedded as JSON rather than as a string. */
+  private static final List<String> JSON_COLUMNS = List.of("data", "config", "stats");
+  private static final int MAX_CELL = 80;
+
+  private RowWriter() {}
+
+  /** Writes every row of {@code rs}; returns how many. */
+  static long write(ResultSet rs, Format format, PrintWriter out) throws SQLException {
+    ResultSetMetaData meta = rs.getMetaData();
+    int n = meta.getColumnCount();
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = meta.getColumnLabel(i + 1);
+    }
+    return switch (format) {
+      case TABLE -> table(rs, names, out);
+      case JSONL, JSON -> json(rs, names, out, format == Format.JSON);
+      case CSV -> csv(rs, names, out);
+    };
+  }
+
+  private static long table(ResultSet rs, String[] names, PrintWriter out) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    int[] widths = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      widths[i] = names[i].length();
+    }
+    while (rs.next()) {
+      String[] row = new String[names.length];
+      for (int i = 0; i < names.length; i++) {
+        String value = rs.getString(i + 1);
+        value = value == null ? "NULL" : value.replace('\n', ' ').replace('\r', ' ');
+        if (value.length() > MAX_CELL) {
+          value = value.substring(0, MAX_CELL - 1) + "…";
+        }
+        row[i] = value;
+        widths[i] = Math.max(widths[i], value.length());
+      }
+      rows.add(row);
+    }
+    printRow(names, widths, out);
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < widths.length; i++) {
+      rule.append(i == 0 ? "" : "  ").append("-".repeat(widths[i]));
+    }
+    out.println(rule);
+    for (String[] row : rows) {
+      printRow(row, widths, out);
+    }
+    return rows.size();
+  }
+
+  private static void printRow(String[] cells, int[] widths, PrintWriter out) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        line.append("  ");
+      }
+      line.append(cells[i]);
+      if (i < cells.length - 1) {
+        line.append(" ".repeat(widths[i] - cells[i].length()));
+      }
+    }
+    out.println(line);
+  }
+
+  private static long json(ResultSet rs, String[] names, PrintWriter out, boolean array) throws SQLException {
+    long count = 0;
+    if (array) {
+      out.println("[");
+    }
+    while (rs.next()) {
+      JsonObject row = new JsonObject();
+      for (int i = 0; i < names.length; i++) {
+        Object value = rs.getObject(i + 1);
+        if (value instanceof String text && JSON_COLUMNS.contains(names[i]) && text.startsWith("{")) {
+          value = new JsonObject(text);
+        }
+        row.put(names[i], value);
+      }
+      if (array && count > 0) {
+        out.println(",");
+      }
+      out.print(row.encode());
+      if (!array) {
+        out.println();
+      }
+      count++;
+    }
+    if (array) {
+      out.println(count > 0 ? "\n]" : "]");
+    }
+    out.flush();
+    return count;
+  }
+
+  private static long csv(ResultSet rs, String[] names, PrintWriter out) throws SQLException {
+    out.println(Csv.line(List.of(names)));
+    long count = 0;
+    List<String> cells = new ArrayList<>(names.length);
+    while (rs.next()) {
+      cells.clear();
+      for (int i = 0; i < names.length; i++) {
+        cells.add(rs.getString(i + 1));
+      }
+      out.println(Csv.line(cells));
+      count++;
+    }
+    out.flush();
+    return count;
+  }
+}

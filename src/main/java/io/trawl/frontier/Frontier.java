@@ -1,0 +1,167 @@
+package io.trawl.frontier;
+
+import io.trawl.bus.FrontierRow;
+import io.trawl.core.UrlNormalizer;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.LongSupplier;
+
+/**
+ * The in-memory window of the frontier: one queue per host, each with its politeness clock, and a
+ * ready queue of hosts ordered by when each may next be asked. Hands out work only against free
+ * credits ({@code concurrency}), at most {@code perHostConcurrency} per host, and no faster than
+ * each host's interval. Not thread-safe: the frontier verticle's event loop owns it.
+ */
+final class Frontier {
+  private final int concurrency;
+  private final int perHostConcurrency;
+  private final long intervalNanos;
+  private final long maxPages;
+  private final LongSupplier nanoTime;
+  private final LongSupplier currentMillis;
+  private final Map<String, HostQueue> hosts = new HashMap<>();
+  private final PriorityQueue<HostQueue> ready =
+      new PriorityQueue<>(Comparator.comparingLong((HostQueue h) -> h.readyAtNanos));
+  private int inFlight;
+  private long inMemory;
+  private long stored;
+  private long failed;
+  private long retries;
+  private boolean stopped;
+
+  Frontier(int concurrency, int perHostConcurrency, long intervalNanos, long maxPages,
+      LongSupplier nanoTime, LongSupplier currentMillis) {
+    this.concurrency = concurrency;
+    this.perHostConcurrency = perHostConcurrency;
+    this.intervalNanos = intervalNanos;
+    this.maxPages = maxPages;
+    this.nanoTime = nanoTime;
+    this.currentMillis = currentMillis;
+  }
+
+  /** Queues a row read from the frontier table. */
+  void add(FrontierRow row) {
+    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
+    host.rows.addLast(row);
+    inMemory++;
+    schedule(host);
+  }
+
+  /** The next row that may be fetched now, or null when none may. Counts it as in flight. */
+  FrontierRow next() {
+    if (stopped || inFlight >= concurrency || maxPagesReached()) {
+      return null;
+    }
+    HostQueue host = ready.peek();
+    long now = nanoTime.getAsLong();
+    if (host == null || host.readyAtNanos > now) {
+      return null;
+    }
+    ready.poll();
+    host.scheduled = false;
+    FrontierRow row = host.rows.pollFirst();
+    inMemory--;
+    host.inFlight++;
+    inFlight++;
+    host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
+    schedule(host);
+    return row;
+  }
+
+  /** A handed-out row was stored, with or without an error. */
+  void markDone(FrontierRow row, boolean withError) {
+    HostQueue host = release(row);
+    stored++;
+    if (withError) {
+      failed++;
+    }
+    schedule(host);
+  }
+
+  /**
+   * A handed-out row must be tried again, not before {@code notBeforeMs}; the whole host waits
+   * until then, since a server that asks one URL to wait asks it of its host.
+   */
+  void reclaim(FrontierRow row) {
+    HostQueue host = release(row);
+    retries++;
+    host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
+    host.rows.addLast(row);
+    inMemory++;
+    schedule(host);
+  }
+
+  /** Hands out nothing more; what is in flight may still come back. */
+  void stop() {
+    stopped = true;
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  boolean maxPagesReached() {
+    return maxPages > 0 && stored + inFlight >= maxPages;
+  }
+
+  /** Nothing in flight and nothing waiting in memory (the table may still hold queued rows). */
+  boolean isIdle() {
+    return inFlight == 0 && inMemory == 0;
+  }
+
+  /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
+  long nextWakeNanos() {
+    HostQueue host = ready.peek();
+    return host == null || inFlight >= concurrency ? -1 : host.readyAtNanos;
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  long inMemory() {
+    return inMemory;
+  }
+
+  long stored() {
+    return stored;
+  }
+
+  long failed() {
+    return failed;
+  }
+
+  long retries() {
+    return retries;
+  }
+
+  int hostCount() {
+    return hosts.size();
+  }
+
+  private HostQueue release(FrontierRow row) {
+    HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
+    host.inFlight--;
+    inFlight--;
+    return host;
+  }
+
+  private void schedule(HostQueue host) {
+    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= perHostConcurrency) {
+      return;
+    }
+    host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peekFirst().notBeforeMs()));
+    host.scheduled = true;
+    ready.add(host);
+  }
+
+  private long nanosAt(long epochMillis) {
+    long now = nanoTime.getAsLong();
+    if (epochMillis <= 0) {
+      return now;
+    }
+    return now + Math.max(0, epochMillis - currentMillis.getAsLong()) * 1_000_000L;
+  }
+}

@@ -1,0 +1,91 @@
+package io.trawl.parse;
+
+import io.trawl.bus.Addresses;
+import io.trawl.bus.FetchedPage;
+import io.trawl.bus.PageRecord;
+import io.trawl.bus.Replies;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.FailureKind;
+import io.trawl.core.Scope;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer of {@link Addresses#PARSE}: parses a fetched page with Jsoup on the shared
+ * {@code trawl-parse} worker pool (never on the event loop), keeps the links in scope and within
+ * the depth limit as discovered URLs, and hands the page to the store. Answers once the store has
+ * committed it.
+ */
+public final class ParseVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+
+  private final TrawlConfig config;
+  private final Scope scope;
+  private final HtmlParser parser = new HtmlParser();
+  private WorkerExecutor parsePool;
+
+  public ParseVerticle(TrawlConfig config, Scope scope) {
+    this.config = config;
+    this.scope = scope;
+  }
+
+  /** Parse threads: the configured count, or one per core. */
+  public static int threads(TrawlConfig.Parse parse) {
+    return parse.threads() > 0 ? parse.threads() : Runtime.getRuntime().availableProcessors();
+  }
+
+  @Override
+  public Future<?> start() {
+    parsePool = vertx.createSharedWorkerExecutor("trawl-parse", threads(config.parse()));
+    return vertx.eventBus().<JsonObject>consumer(Addresses.PARSE, this::onParse).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return parsePool.close();
+  }
+
+  private void onParse(Message<JsonObject> msg) {
+    FetchedPage page = FetchedPage.fromJson(msg.body());
+    parsePool.executeBlocking(() -> toRecord(page), false)
+        .recover(err -> Future.succeededFuture(parseFailure(page, err)))
+        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record.toJson(), DOWNSTREAM))
+        .onSuccess(stored -> msg.reply(stored.body()))
+        .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+  }
+
+  /** Parse thread. */
+  private PageRecord toRecord(FetchedPage page) {
+    HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType());
+    List<String> discovered = new ArrayList<>();
+    if (page.request().depth() < config.crawl().maxDepth()) {
+      for (String link : parsed.links()) {
+        if (scope.allows(link)) {
+          discovered.add(link);
+        }
+      }
+    }
+    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
+        page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
+        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), discovered,
+        new JsonArray());
+  }
+
+  private PageRecord parseFailure(FetchedPage page, Throwable err) {
+    log.debug("parse failed url={}", page.request().url(), err);
+    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
+        page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
+        page.body().length, null, page.attempts(), FailureKind.PARSE.code(), List.of(), List.of(),
+        new JsonArray());
+  }
+}

@@ -1,0 +1,68 @@
+package io.trawl.store;
+
+import java.util.List;
+
+/**
+ * The SQLite schema, as an ordered list of migrations. {@code PRAGMA user_version} holds how many
+ * have been applied; a new schema change is a new entry at the end, never an edit of an old one.
+ * The tables are a public interface, documented in the README.
+ */
+public final class Migrations {
+  /** Migration {@code i} brings the file from version {@code i} to {@code i + 1}. */
+  static final List<List<String>> STEPS = List.of(
+      List.of(
+          """
+          CREATE TABLE crawls (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            outcome     TEXT,
+            config      TEXT NOT NULL,
+            stats       TEXT
+          )""",
+          """
+          CREATE TABLE frontier (
+            id         INTEGER PRIMARY KEY,
+            url        TEXT NOT NULL UNIQUE,
+            depth      INTEGER NOT NULL,
+            state      TEXT NOT NULL DEFAULT 'queued',
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL DEFAULT 0
+          )""",
+          "CREATE INDEX frontier_state ON frontier (state, id)",
+          """
+          CREATE TABLE pages (
+            url          TEXT PRIMARY KEY,
+            final_url    TEXT,
+            status       INTEGER,
+            content_type TEXT,
+            depth        INTEGER NOT NULL,
+            title        TEXT,
+            fetched_at   TEXT NOT NULL,
+            elapsed_ms   INTEGER NOT NULL,
+            bytes        INTEGER NOT NULL,
+            content_hash TEXT,
+            attempts     INTEGER NOT NULL,
+            error        TEXT,
+            crawl_id     INTEGER
+          )""",
+          """
+          CREATE TABLE links (
+            from_url TEXT NOT NULL,
+            to_url   TEXT NOT NULL
+          )""",
+          """
+          CREATE TABLE items (
+            id           INTEGER PRIMARY KEY,
+            page_url     TEXT NOT NULL,
+            rule         TEXT NOT NULL,
+            data         TEXT NOT NULL,
+            extracted_at TEXT NOT NULL
+          )""",
+          "CREATE INDEX items_rule ON items (rule)"));
+
+  /** The schema version this build writes. */
+  public static final int CURRENT = STEPS.size();
+
+  private Migrations() {}
+}

@@ -1,0 +1,34 @@
+package io.trawl.store;
+
+/** Every SQL statement the store runs, in one place so the schema's users are easy to find. */
+final class SqlQueries {
+  static final String INSERT_SEED =
+      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before) VALUES (?, 0, 'queued', 0, 0)";
+  static final String INSERT_DISCOVERED =
+      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before) VALUES (?, ?, 'queued', 0, 0)";
+  static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ? AND state = 'queued'";
+  static final String PUT_BACK =
+      "UPDATE frontier SET state = 'queued', attempts = ?, not_before = ? WHERE id = ?";
+  static final String FINISH = "UPDATE frontier SET state = ?, attempts = ? WHERE id = ?";
+  static final String UPSERT_PAGE =
+      """
+      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
+                         bytes, content_hash, attempts, error, crawl_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (url) DO UPDATE SET
+        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
+        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
+  static final String INSERT_ITEM =
+      "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, ?, ?, ?)";
+  static final String SELECT_QUEUED =
+      "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
+  static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
+  static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
+  static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
+
+  private SqlQueries() {}
+}

@@ -1,0 +1,139 @@
+package io.trawl.store;
+
+import io.trawl.bus.Addresses;
+import io.trawl.bus.CrawlRecord;
+import io.trawl.bus.FrontierRow;
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.trawl.bus.QueuedBatch;
+import io.trawl.bus.QueuedRequest;
+import io.trawl.bus.Replies;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.FailureKind;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer to the SQLite file. Owns the JDBC pool; answers page writes once their
+ * transaction commits, frontier changes, and reads of queued rows. Event loop.
+ */
+public final class StoreVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private final Path file;
+  private final TrawlConfig.Store settings;
+  private final boolean resume;
+  private Pool pool;
+  private BatchWriter writer;
+
+  /**
+   * @param file the SQLite file
+   * @param settings batching
+   * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
+   */
+  public StoreVerticle(Path file, TrawlConfig.Store settings, boolean resume) {
+    this.file = file;
+    this.settings = settings;
+    this.resume = resume;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Database.open(vertx, file)
+        .compose(this::requeueIfResuming)
+        .compose(opened -> {
+          pool = opened;
+          writer = new BatchWriter(vertx, pool, settings.batchSize(), settings.batchDelay());
+          List<MessageConsumer<JsonObject>> consumers = List.of(
+              vertx.eventBus().consumer(Addresses.STORE_PAGE, this::onStorePage),
+              vertx.eventBus().consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
+              vertx.eventBus().consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (writer == null) {
+      return Future.succeededFuture();
+    }
+    return writer.flush()
+        .eventually(() -> pool.query("PRAGMA wal_checkpoint(TRUNCATE)").execute())
+        .eventually(() -> pool.close());
+  }
+
+  private Future<Pool> requeueIfResuming(Pool opened) {
+    if (!resume) {
+      return Future.succeededFuture(opened);
+    }
+    return opened.query(SqlQueries.REQUEUE_IN_FLIGHT).execute()
+        .onSuccess(rows -> log.info("resume requeued={} (rows left in flight by the last run)", rows.rowCount()))
+        .map(opened);
+  }
+
+  private void onStorePage(Message<JsonObject> msg) {
+    writer.savePage(PageRecord.fromJson(msg.body()))
+        .onSuccess(stored -> msg.reply(stored.toJson()))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreFrontier(Message<JsonObject> msg) {
+    writer.saveFrontier(FrontierUpdate.fromJson(msg.body()))
+        .onSuccess(v -> msg.reply(null))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreQueued(Message<JsonObject> msg) {
+    QueuedRequest request = QueuedRequest.fromJson(msg.body());
+    // Read after pending writes so a row just added is never missed by the cursor.
+    writer.flush()
+        .compose(v -> pool.preparedQuery(SqlQueries.SELECT_QUEUED).execute(Tuple.of(request.afterId(), request.limit())))
+        .map(rows -> {
+          List<FrontierRow> batch = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            batch.add(new FrontierRow(
+                row.getLong(0), row.getString(1), row.getInteger(2), row.getInteger(3), row.getLong(4)));
+          }
+          return batch;
+        })
+        .compose(batch -> pool.query(SqlQueries.COUNT_QUEUED).execute()
+            .map(count -> new QueuedBatch(batch, Database.firstLong(count))))
+        .onSuccess(batch -> msg.reply(batch.toJson()))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreCrawl(Message<JsonObject> msg) {
+    CrawlRecord record = CrawlRecord.fromJson(msg.body());
+    String now = Instant.now().toString();
+    Future<Long> id;
+    if (record.id() == 0) {
+      id = pool.preparedQuery(SqlQueries.OPEN_CRAWL).execute(Tuple.of(now, record.config().encode()))
+          .map(Database::firstLong)
+          .onSuccess(writer::crawlId);
+    } else {
+      id = writer.flush()
+          .compose(v -> pool.preparedQuery(SqlQueries.CLOSE_CRAWL)
+              .execute(Tuple.of(now, record.outcome(), record.stats().encode(), record.id())))
+          .map(record.id());
+    }
+    id.onSuccess(crawlId -> msg.reply(crawlId)).onFailure(err -> failed(msg, err));
+  }
+
+  private static void failed(Message<?> msg, Throwable err) {
+    log.error("store write failed address={}", msg.address(), err);
+    Replies.fail(msg, FailureKind.STORE, String.valueOf(err.getMessage()));
+  }
+}

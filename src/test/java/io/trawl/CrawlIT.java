@@ -1,0 +1,157 @@
+package io.trawl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.bench.GeneratedSite;
+import io.trawl.cli.Main;
+import io.trawl.testing.Await;
+import io.trawl.testing.Db;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole crawls of a generated local site through the CLI into a real SQLite file. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CrawlIT {
+  private static final int PAGES = 600;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private GeneratedSite site;
+
+  @BeforeEach
+  void startSite() {
+    vertx = Vertx.vertx();
+    site = Await.result(new GeneratedSite(vertx, PAGES, 3000, 12, 2).start());
+  }
+
+  @AfterEach
+  void stopSite() {
+    Await.result(vertx.close());
+  }
+
+  private Path config(String extra) throws Exception {
+    Files.writeString(dir.resolve("seeds.txt"), "# the site's home\n" + site.url(0) + "\n");
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        crawl:
+          seeds: %s
+          db: %s
+          max_depth: 50
+        fetch:
+          concurrency: 8
+          per_host_concurrency: 8
+          per_host_rate: 100000/s
+        %s
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), extra));
+    return config;
+  }
+
+  @Test
+  void storesEveryReachablePageOnceWithItsTitleDepthAndLinks() throws Exception {
+    int code = Main.run("crawl", "-c", config("").toString());
+
+    assertThat(code).isEqualTo(Main.OK);
+    Path db = dir.resolve("trawl.db");
+    List<Map<String, Object>> pages = Db.rows(db, "SELECT url, title, depth, status, error FROM pages");
+    assertThat(pages).hasSize(PAGES);
+    int[] depths = bfsDepths();
+    Map<String, Integer> expectedDepth = new HashMap<>();
+    for (int i = 0; i < PAGES; i++) {
+      expectedDepth.put(site.url(i), depths[i]);
+    }
+    for (Map<String, Object> page : pages) {
+      String url = (String) page.get("url");
+      int n = Integer.parseInt(url.substring(url.lastIndexOf('/') + 1));
+      assertThat(page.get("title")).as(url).isEqualTo(GeneratedSite.title(n));
+      assertThat(page.get("depth")).as(url).isEqualTo(expectedDepth.get(url));
+      assertThat(page.get("status")).isEqualTo(200);
+      assertThat(page.get("error")).isNull();
+    }
+    assertThat(site.requests()).as("each page fetched exactly once (robots.txt aside)").isBetween((long) PAGES, PAGES + 1L);
+    assertThat(site.strayRequests()).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM links")).isEqualTo(expectedLinkRows());
+    assertThat(Db.count(db, "SELECT count(*) FROM links WHERE to_url LIKE 'mailto:%' OR to_url LIKE 'javascript:%'")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE url LIKE '%offsite.invalid%'")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'done'")).isEqualTo(PAGES);
+    assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
+    assertThat(site.maxInFlight()).as("global concurrency").isBetween(2, 8);
+  }
+
+  @Test
+  void stopsAtMaxPagesWithExactlyThatManyPages() throws Exception {
+    int code = Main.run("crawl", "-c", config("").toString(), "--max-pages", "50");
+
+    assertThat(code).isEqualTo(Main.OK);
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(50);
+    assertThat(site.requests()).isLessThanOrEqualTo(51);
+  }
+
+  @Test
+  void refusesToOverwriteAnEarlierCrawlUnlessFresh() throws Exception {
+    Path config = config("");
+    assertThat(Main.run("crawl", "-c", config.toString(), "--max-pages", "5")).isEqualTo(Main.OK);
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.BAD_INPUT);
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(5);
+
+    assertThat(Main.run("crawl", "-c", config.toString(), "--fresh", "--max-pages", "7")).isEqualTo(Main.OK);
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(7);
+  }
+
+  @Test
+  void resumesAnUnfinishedCrawlWithoutRefetchingStoredPages() throws Exception {
+    Path config = config("");
+    assertThat(Main.run("crawl", "-c", config.toString(), "--max-pages", "100")).isEqualTo(Main.OK);
+    long before = site.requests();
+
+    assertThat(Main.run("crawl", "-c", config.toString(), "--resume")).isEqualTo(Main.OK);
+
+    Path db = dir.resolve("trawl.db");
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(PAGES);
+    assertThat(site.requests() - before).isBetween((long) PAGES - 100, PAGES - 100 + 1L);
+    assertThat(Db.rows(db, "SELECT outcome FROM crawls ORDER BY id")).extracting(r -> r.get("outcome"))
+        .containsExactly("finished", "finished");
+  }
+
+  private int[] bfsDepths() {
+    int[] depth = new int[PAGES];
+    Arrays.fill(depth, -1);
+    depth[0] = 0;
+    ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(0));
+    while (!queue.isEmpty()) {
+      int page = queue.poll();
+      for (int next : site.linksOf(page)) {
+        if (depth[next] < 0) {
+          depth[next] = depth[page] + 1;
+          queue.add(next);
+        }
+      }
+    }
+    return depth;
+  }
+
+  /** Per page: its distinct links to other pages, plus the one off-site http link. */
+  private long expectedLinkRows() {
+    long rows = 0;
+    for (int i = 0; i < PAGES; i++) {
+      Set<Integer> targets = new HashSet<>(site.linksOf(i));
+      targets.remove(i);
+      rows += targets.size() + 1;
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,118 @@
+package io.trawl.frontier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.bus.FrontierRow;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrontierTest {
+  private long nanos = 1_000_000_000L;
+  private long millis = 1_700_000_000_000L;
+  private long nextId = 1;
+
+  private Frontier frontier(int concurrency, int perHost, long intervalMs, long maxPages) {
+    return new Frontier(concurrency, perHost, intervalMs * 1_000_000L, maxPages, () -> nanos, () -> millis);
+  }
+
+  private FrontierRow row(String url) {
+    return new FrontierRow(nextId++, url, 0, 0, 0);
+  }
+
+  private void advanceMs(long ms) {
+    nanos += ms * 1_000_000L;
+    millis += ms;
+  }
+
+  private List<FrontierRow> drain(Frontier frontier) {
+    List<FrontierRow> out = new ArrayList<>();
+    FrontierRow row;
+    while ((row = frontier.next()) != null) {
+      out.add(row);
+    }
+    return out;
+  }
+
+  @Test
+  void handsOutNoMoreThanTheGlobalCredits() {
+    Frontier frontier = frontier(3, 10, 0, 0);
+    for (int i = 0; i < 10; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    assertThat(drain(frontier)).hasSize(3);
+    assertThat(frontier.inFlight()).isEqualTo(3);
+  }
+
+  @Test
+  void spacesRequestsToOneHostByItsInterval() {
+    Frontier frontier = frontier(10, 10, 1000, 0);
+    for (int i = 0; i < 3; i++) {
+      frontier.add(row("http://a.test/" + i));
+    }
+    frontier.add(row("http://b.test/0"));
+    List<FrontierRow> first = drain(frontier);
+    assertThat(first).extracting(FrontierRow::url).containsExactlyInAnyOrder("http://a.test/0", "http://b.test/0");
+    advanceMs(999);
+    assertThat(frontier.next()).isNull();
+    assertThat(frontier.nextWakeNanos()).isEqualTo(nanos + 1_000_000L);
+    advanceMs(1);
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
+    assertThat(frontier.next()).isNull();
+  }
+
+  @Test
+  void keepsPerHostConcurrencyUntilARequestCompletes() {
+    Frontier frontier = frontier(10, 1, 0, 0);
+    frontier.add(row("http://a.test/0"));
+    frontier.add(row("http://a.test/1"));
+    FrontierRow first = frontier.next();
+    assertThat(frontier.next()).isNull();
+    frontier.markDone(first, false);
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
+  }
+
+  @Test
+  void aReclaimedRowWaitsUntilItsNotBeforeAndHoldsItsHost() {
+    Frontier frontier = frontier(10, 2, 0, 0);
+    frontier.add(row("http://a.test/0"));
+    frontier.add(row("http://a.test/1"));
+    FrontierRow first = frontier.next();
+    frontier.reclaim(new FrontierRow(first.id(), first.url(), 0, 1, millis + 5000));
+    assertThat(frontier.retries()).isEqualTo(1);
+    FrontierRow second = frontier.next();
+    assertThat(second.url()).isEqualTo("http://a.test/1");
+    assertThat(frontier.next()).isNull();
+    advanceMs(5000);
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/0");
+  }
+
+  @Test
+  void stopsHandingOutAtMaxPagesCountingWhatIsInFlight() {
+    Frontier frontier = frontier(10, 10, 0, 2);
+    for (int i = 0; i < 5; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    List<FrontierRow> out = drain(frontier);
+    assertThat(out).hasSize(2);
+    frontier.markDone(out.get(0), false);
+    frontier.markDone(out.get(1), true);
+    assertThat(frontier.next()).isNull();
+    assertThat(frontier.maxPagesReached()).isTrue();
+    assertThat(frontier.stored()).isEqualTo(2);
+    assertThat(frontier.failed()).isEqualTo(1);
+  }
+
+  @Test
+  void aStoppedFrontierHandsOutNothingAndBecomesIdleWhenDrained() {
+    Frontier frontier = frontier(10, 10, 0, 0);
+    frontier.add(row("http://a.test/0"));
+    FrontierRow row = frontier.next();
+    frontier.add(row("http://a.test/1"));
+    frontier.stop();
+    assertThat(frontier.next()).isNull();
+    frontier.markDone(row, false);
+    assertThat(frontier.inFlight()).isZero();
+    assertThat(frontier.inMemory()).isEqualTo(1);
+  }
+}
