@@ -7,6 +7,8 @@ import io.trawl.config.ConfigJson;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.fetch.FetchVerticle;
+import io.trawl.fetch.HostBreakers;
+import io.trawl.fetch.RobotsVerticle;
 import io.trawl.frontier.FrontierVerticle;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.store.StoreVerticle;
@@ -32,6 +34,7 @@ public final class CrawlJob {
   private final List<String> seeds;
   private final Scope scope;
   private final boolean resume;
+  private final HostBreakers breakers;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private long crawlId;
@@ -47,6 +50,7 @@ public final class CrawlJob {
     this.seeds = List.copyOf(seeds);
     this.scope = scope;
     this.resume = resume;
+    this.breakers = new HostBreakers(config.circuit(), config.retry());
   }
 
   /** Deploys the pipeline; the crawl then runs until {@link #finished()} completes. */
@@ -60,7 +64,8 @@ public final class CrawlJob {
             CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope), 1))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope), fetchers))
+        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch()), 1))
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers), fetchers))
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();

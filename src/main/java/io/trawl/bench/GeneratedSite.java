@@ -143,7 +143,8 @@ public final class GeneratedSite {
     }
   }
 
-  private String render(int i) {
+  /** The HTML of page {@code i}, exactly as served. */
+  public String render(int i) {
     StringBuilder html = new StringBuilder(pageBytes + 256);
     html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(title(i))
         .append("</title></head><body><h1>Page ").append(i).append("</h1><ul>");

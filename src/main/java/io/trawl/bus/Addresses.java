@@ -8,6 +8,8 @@ package io.trawl.bus;
 public final class Addresses {
   /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
   public static final String FETCH = "trawl.fetch";
+  /** Fetcher → robots: a {@link RobotsQuery}; reply {@link RobotsAnswer} from the per-host robots.txt cache. */
+  public static final String ROBOTS = "trawl.robots";
   /** Fetcher → parser: a {@link FetchedPage}; reply {@link PageStored} once the page is committed. */
   public static final String PARSE = "trawl.parse";
   /** Fetcher or parser → store: a {@link PageRecord}; reply {@link PageStored} after its transaction commits. */

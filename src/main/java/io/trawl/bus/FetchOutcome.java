@@ -12,8 +12,9 @@ import io.vertx.core.json.JsonObject;
  *     URL is finished (stored)
  * @param attempts tries made so far, this one included
  * @param newUrls frontier rows this page added (in scope, not seen before)
+ * @param crawlDelayMs the host's robots.txt Crawl-delay, or 0
  */
-public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls) {
+public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls, long crawlDelayMs) {
   public boolean stored() {
     return retryAtMs == 0;
   }
@@ -24,7 +25,8 @@ public record FetchOutcome(long id, String error, long retryAtMs, int attempts, 
         .put("error", error)
         .put("retryAtMs", retryAtMs)
         .put("attempts", attempts)
-        .put("newUrls", newUrls);
+        .put("newUrls", newUrls)
+        .put("crawlDelayMs", crawlDelayMs);
   }
 
   public static FetchOutcome fromJson(JsonObject json) {
@@ -33,6 +35,7 @@ public record FetchOutcome(long id, String error, long retryAtMs, int attempts, 
         json.getString("error"),
         json.getLong("retryAtMs", 0L),
         json.getInteger("attempts"),
-        json.getInteger("newUrls", 0));
+        json.getInteger("newUrls", 0),
+        json.getLong("crawlDelayMs", 0L));
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "An asynchronous web crawler and scraper that stores everything in one SQLite file.",
     subcommands = {
-      CrawlCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class,
+      CrawlCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -7,9 +7,14 @@ import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
+import io.trawl.bus.RobotsAnswer;
+import io.trawl.bus.RobotsQuery;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
+import io.trawl.core.UrlNormalizer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -33,11 +38,18 @@ public final class FetchVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final Scope scope;
+  private final HostBreakers breakers;
+  private final RetryPolicy retryPolicy;
   private HttpFetcher fetcher;
 
-  public FetchVerticle(TrawlConfig config, Scope scope) {
+  /**
+   * @param breakers the per-host circuit breakers, shared by every fetcher instance
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers) {
     this.config = config;
     this.scope = scope;
+    this.breakers = breakers;
+    this.retryPolicy = new RetryPolicy(config.retry());
   }
 
   @Override
@@ -54,17 +66,63 @@ public final class FetchVerticle extends VerticleBase {
 
   private void onFetchRequest(Message<JsonObject> msg) {
     FetchRequest request = FetchRequest.fromJson(msg.body());
-    int attempts = request.attempts() + 1;
-    long startedMs = System.currentTimeMillis();
-    fetcher.fetch(request.url(), scope::allows)
-        .compose(result -> route(request, result, attempts))
-        .recover(err -> storeFailure(request, err, attempts, startedMs))
+    Future<RobotsAnswer> robots = config.fetch().respectRobots()
+        ? vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(request.url()).toJson(), DOWNSTREAM)
+            .map(reply -> RobotsAnswer.fromJson(reply.body()))
+        : Future.succeededFuture(new RobotsAnswer(RobotsAnswer.ALLOWED, 0, null));
+    robots
+        .compose(answer -> obeying(request, answer))
         .onSuccess(outcome -> msg.reply(outcome.toJson()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
+  private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
+    long now = System.currentTimeMillis();
+    switch (answer.verdict()) {
+      case RobotsAnswer.ALLOWED:
+        return fetch(request).map(outcome -> outcome.crawlDelayMs() == answer.crawlDelayMs() ? outcome
+            : new FetchOutcome(outcome.id(), outcome.error(), outcome.retryAtMs(), outcome.attempts(),
+                outcome.newUrls(), answer.crawlDelayMs()));
+      case RobotsAnswer.DISALLOWED:
+        log.debug("fetch skipped url={} kind=robots", request.url());
+        PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
+        return store(refused).map(stored -> outcome(request, FailureKind.ROBOTS.code(), request.attempts(), stored));
+      default:
+        // robots.txt answered 5xx or the host is unreachable: disallowed for now, asked again later.
+        FailureKind kind = answer.failure() == null ? FailureKind.ROBOTS : FailureKind.fromCode(answer.failure());
+        int attempts = request.attempts() + 1;
+        if (attempts < retryPolicy.maxAttempts() && (answer.failure() == null || kind.retryable())) {
+          long retryAtMs = now + retryPolicy.backoffMs(attempts);
+          return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts, 0, 0));
+        }
+        PageRecord failed = PageRecord.failure(request, kind.code(), attempts, now, 0);
+        return store(failed).map(stored -> outcome(request, kind.code(), attempts, stored));
+    }
+  }
+
+  private Future<FetchOutcome> fetch(FetchRequest request) {
+    CircuitBreaker breaker = breakers.of(UrlNormalizer.host(request.url()));
+    int[] tries = {0};
+    long startedMs = System.currentTimeMillis();
+    Supplier<Future<FetchResult>> attempt = () -> {
+      tries[0]++;
+      return VertxResilience.breaker(breaker, request.url(), () -> fetcher.fetch(request.url(), scope::allows));
+    };
+    return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
+        .compose(result -> route(request, result, request.attempts() + tries[0]))
+        .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs));
+  }
+
   private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts) {
     long now = System.currentTimeMillis();
+    if (retryPolicy.retryableStatus(result.status()) && attempts < retryPolicy.maxAttempts()) {
+      long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
+      if (retryAtMs > 0) {
+        log.debug("fetch deferred url={} status={} retryAfter={}", request.url(), result.status(), result.retryAfter());
+        return Future.succeededFuture(new FetchOutcome(request.id(), FailureKind.http(result.status()).code(),
+            retryAtMs, attempts, 0, 0));
+      }
+    }
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
           result.body(), now, result.elapsedMs(), attempts);
@@ -78,10 +136,15 @@ public final class FetchVerticle extends VerticleBase {
     return store(record).map(stored -> outcome(request, error, attempts, stored));
   }
 
-  private Future<FetchOutcome> storeFailure(FetchRequest request, Throwable err, int attempts, long startedMs) {
+  private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
     FailureKind kind = Replies.kindOf(err);
     if (kind.equals(FailureKind.STORE)) {
       return Future.failedFuture(err);
+    }
+    if (kind.equals(FailureKind.CIRCUIT_OPEN)) {
+      // Not an attempt: the host is paused, and the URL waits with it rather than failing.
+      long retryAtMs = System.currentTimeMillis() + config.circuit().openFor().toMillis();
+      return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts - 1, 0, 0));
     }
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     long now = System.currentTimeMillis();
@@ -95,7 +158,7 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   private static FetchOutcome outcome(FetchRequest request, String error, int attempts, PageStored stored) {
-    return new FetchOutcome(request.id(), error, 0, attempts, stored.newUrls());
+    return new FetchOutcome(request.id(), error, 0, attempts, stored.newUrls(), 0);
   }
 
   static boolean isHtml(String contentType) {

@@ -93,6 +93,15 @@ final class Frontier {
     schedule(host);
   }
 
+  /** The host of {@code row} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
+  void crawlDelay(FrontierRow row, long delayNanos) {
+    HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
+    if (host != null && delayNanos > host.intervalNanos) {
+      host.nextAllowedNanos += delayNanos - host.intervalNanos;
+      host.intervalNanos = delayNanos;
+    }
+  }
+
   /** Hands out nothing more; what is in flight may still come back. */
   void stop() {
     stopped = true;

@@ -169,10 +169,13 @@ public final class FrontierVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     PageRecord failure = PageRecord.failure(request, kind.code(), request.attempts() + 1, now, 0);
     return bus.request(Addresses.STORE_PAGE, failure.toJson(), storeDelivery)
-        .map(stored -> new FetchOutcome(request.id(), kind.code(), 0, request.attempts() + 1, 0));
+        .map(stored -> new FetchOutcome(request.id(), kind.code(), 0, request.attempts() + 1, 0, 0));
   }
 
   private void completed(FrontierRow row, FetchOutcome outcome) {
+    if (outcome.crawlDelayMs() > 0) {
+      frontier.crawlDelay(row, outcome.crawlDelayMs() * 1_000_000L);
+    }
     if (outcome.stored()) {
       frontier.markDone(row, outcome.error() != null);
     } else {

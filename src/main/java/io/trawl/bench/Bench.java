@@ -1,0 +1,213 @@
+package io.trawl.bench;
+
+import io.trawl.CrawlJob;
+import io.trawl.bus.Progress;
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.Scope;
+import io.trawl.parse.HtmlParser;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code trawl bench}: crawls a generated site served on 127.0.0.1 with the full pipeline into a
+ * temporary SQLite file, then parses the same pages in a parse-only loop, and reports both. Runs on
+ * the calling (main) thread, which only waits; the work is on event loops and workers.
+ */
+public final class Bench {
+  /**
+   * @param pages pages in the site
+   * @param pageBytes approximate bytes per page
+   * @param links links per page
+   * @param latencyMs server delay per response
+   * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
+   */
+  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency) {}
+
+  /** What one bench run measured. */
+  public record Report(
+      Options options,
+      long pagesStored,
+      long errors,
+      double seconds,
+      double pagesPerSecond,
+      double megabytesPerSecond,
+      long latencyP50Ms,
+      long latencyP99Ms,
+      double cpuSeconds,
+      long peakHeapBytes,
+      long peakRssBytes,
+      double parseOnlyPagesPerSecond,
+      int cores,
+      String jvm) {}
+
+  private Bench() {}
+
+  public static Report run(Options options) throws Exception {
+    Path dir = Files.createTempDirectory("trawl-bench");
+    Vertx serverVertx = Vertx.vertx();
+    try {
+      GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
+          options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
+      TrawlConfig config = ConfigLoader.load(null, Map.of(
+          "crawl.db", dir.resolve("bench.db").toString(),
+          "crawl.max_depth", "1000000",
+          "fetch.concurrency", String.valueOf(options.concurrency()),
+          "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
+          "fetch.per_host_rate", "1000000/s",
+          "fetch.respect_robots", "true"));
+      List<String> seeds = List.of(site.url(0));
+      resetPeaks();
+      double cpuBefore = processCpuSeconds();
+      long started = System.nanoTime();
+      Vertx crawlVertx = Vertx.vertx();
+      Progress last;
+      try {
+        CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);
+        last = job.start().compose(v -> job.finished()).toCompletionStage().toCompletableFuture().get();
+      } finally {
+        crawlVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      double cpu = processCpuSeconds() - cpuBefore;
+      long peakHeap = peakHeap();
+      long[] latency = latencies(dir.resolve("bench.db"));
+      long bytes = latency[2];
+      double parseOnly = parseOnly(site, Runtime.getRuntime().availableProcessors());
+      return new Report(options, last.stored(), last.failed(), seconds, last.stored() / seconds,
+          bytes / 1e6 / seconds, latency[0], latency[1], cpu, peakHeap, peakRss(), parseOnly,
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    } finally {
+      serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      deleteTree(dir);
+    }
+  }
+
+  /** The same pages parsed (HtmlParser: decode, Jsoup, links, hash) on {@code threads} threads, pages/s. */
+  static double parseOnly(GeneratedSite site, int threads) throws Exception {
+    int n = site.pages();
+    List<byte[]> bodies = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      bodies.add(site.render(i).getBytes(StandardCharsets.UTF_8));
+    }
+    HtmlParser parser = new HtmlParser();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      runParse(pool, parser, site, bodies, Math.min(n, 2000), threads);
+      long started = System.nanoTime();
+      runParse(pool, parser, site, bodies, n, threads);
+      return n / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void runParse(ExecutorService pool, HtmlParser parser, GeneratedSite site, List<byte[]> bodies,
+      int count, int threads) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < count) {
+          parser.parse(site.url(i), bodies.get(i), "text/html; charset=utf-8");
+        }
+      }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get();
+    }
+  }
+
+  /** p50 and p99 of elapsed_ms, and the bytes stored. */
+  private static long[] latencies(Path db) throws SQLException {
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement stmt = conn.createStatement()) {
+      long count;
+      long bytes;
+      try (ResultSet rs = stmt.executeQuery("SELECT count(*), coalesce(sum(bytes), 0) FROM pages")) {
+        rs.next();
+        count = rs.getLong(1);
+        bytes = rs.getLong(2);
+      }
+      return new long[] {percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes};
+    }
+  }
+
+  private static long percentile(Statement stmt, long count, double p) throws SQLException {
+    if (count == 0) {
+      return 0;
+    }
+    long offset = Math.min(count - 1, (long) Math.floor(p * (count - 1)));
+    try (ResultSet rs = stmt.executeQuery("SELECT elapsed_ms FROM pages ORDER BY elapsed_ms LIMIT 1 OFFSET " + offset)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
+  /** The process's peak resident set (VmHWM), or -1 where /proc is not there. */
+  private static long peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static double processCpuSeconds() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

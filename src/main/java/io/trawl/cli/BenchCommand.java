@@ -1,0 +1,72 @@
+package io.trawl.cli;
+
+import io.trawl.bench.Bench;
+import io.trawl.config.DataSizes;
+import io.trawl.config.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trawl bench}: crawls a built-in local site at full speed and prints what it measured. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Crawl a generated site on 127.0.0.1 with the full pipeline and print pages/s, latency, CPU and memory.")
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--pages", defaultValue = "20000", description = "Pages in the site (default: ${DEFAULT-VALUE}).")
+  int pages;
+
+  @Option(names = "--page-size", defaultValue = "20KB", description = "Bytes per page (default: ${DEFAULT-VALUE}).")
+  String pageSize;
+
+  @Option(names = "--links", defaultValue = "50", description = "Links per page (default: ${DEFAULT-VALUE}).")
+  int links;
+
+  @Option(names = "--latency", defaultValue = "0", description = "Server delay per response, e.g. 50ms (default: ${DEFAULT-VALUE}).")
+  String latency;
+
+  @Option(names = "--concurrency", defaultValue = "64", description = "fetch.concurrency (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
+    Duration delay = Durations.parse(latency).orElse(null);
+    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1) {
+      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, a size like 20KB and a duration like 50ms");
+      return Main.BAD_INPUT;
+    }
+    err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
+        pages, pageSize, links, latency, concurrency);
+    Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency));
+    out.printf(Locale.ROOT, """
+        pages            %d (%d errors)
+        time             %.2f s
+        pages/s          %.0f
+        MB/s             %.1f
+        fetch latency    p50 %d ms, p99 %d ms
+        CPU              %.1f s (crawler and server together, %.0f%% of %d cores)
+        peak heap        %d MB
+        peak RSS         %d MB
+        parse-only       %.0f pages/s (same pages, %d threads); crawl = %.0f%% of it
+        bound            %s
+        machine          %d cores, %s
+        """,
+        r.pagesStored(), r.errors(), r.seconds(), r.pagesPerSecond(), r.megabytesPerSecond(), r.latencyP50Ms(),
+        r.latencyP99Ms(), r.cpuSeconds(), 100 * r.cpuSeconds() / r.seconds() / r.cores(), r.cores(),
+        r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),
+        100 * r.pagesPerSecond() / r.parseOnlyPagesPerSecond(),
+        delay.isZero() ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
+            concurrency * 1000.0 / delay.toMillis(), 100 * r.pagesPerSecond() / (concurrency * 1000.0 / delay.toMillis())),
+        r.cores(), r.jvm());
+    out.flush();
+    return Main.OK;
+  }
+}

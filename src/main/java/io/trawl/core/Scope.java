@@ -1,0 +1,81 @@
+package io.trawl.core;
+
+import io.trawl.config.TrawlConfig;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which URLs a crawl may fetch: http(s) on an allowed domain or one of its subdomains (matched on
+ * the host name, any port), matching an include pattern when there are any, and no exclude
+ * pattern. Immutable and thread-safe; used by the parser for links and the fetcher for redirects.
+ */
+public final class Scope {
+  private final Set<String> domains;
+  private final List<Pattern> include;
+  private final List<Pattern> exclude;
+
+  public Scope(Collection<String> allowedDomains, List<Pattern> include, List<Pattern> exclude) {
+    Set<String> d = new LinkedHashSet<>();
+    for (String domain : allowedDomains) {
+      d.add(hostName(domain.toLowerCase(Locale.ROOT)));
+    }
+    this.domains = Set.copyOf(d);
+    this.include = List.copyOf(include);
+    this.exclude = List.copyOf(exclude);
+  }
+
+  /** The scope of a crawl: {@code crawl.allowed_domains}, or the seeds' hosts when that is empty. */
+  public static Scope of(TrawlConfig.Crawl crawl, Collection<String> seedUrls) {
+    Collection<String> domains = crawl.allowedDomains();
+    if (domains.isEmpty()) {
+      Set<String> hosts = new LinkedHashSet<>();
+      for (String seed : seedUrls) {
+        UrlNormalizer.normalize(seed).ifPresent(url -> hosts.add(UrlNormalizer.host(url)));
+      }
+      domains = hosts;
+    }
+    return new Scope(domains, crawl.include().stream().map(Pattern::compile).toList(),
+        crawl.exclude().stream().map(Pattern::compile).toList());
+  }
+
+  /** Whether a normalized URL is in scope. */
+  public boolean allows(String normalizedUrl) {
+    if (!normalizedUrl.startsWith("http://") && !normalizedUrl.startsWith("https://")) {
+      return false;
+    }
+    String host = hostName(UrlNormalizer.host(normalizedUrl));
+    if (!domainAllowed(host)) {
+      return false;
+    }
+    if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(normalizedUrl).find())) {
+      return false;
+    }
+    return exclude.stream().noneMatch(p -> p.matcher(normalizedUrl).find());
+  }
+
+  private boolean domainAllowed(String host) {
+    if (domains.contains(host)) {
+      return true;
+    }
+    for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+      if (domains.contains(host.substring(dot + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The host without its port ({@code 127.0.0.1:8080} → {@code 127.0.0.1}; IPv6 brackets kept). */
+  private static String hostName(String hostAndPort) {
+    if (hostAndPort.startsWith("[")) {
+      int close = hostAndPort.indexOf(']');
+      return close < 0 ? hostAndPort : hostAndPort.substring(0, close + 1);
+    }
+    int colon = hostAndPort.indexOf(':');
+    return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+  }
+}

@@ -1,0 +1,335 @@
+package io.trawl.core;
+
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns URLs into the one spelling trawl stores and dedups on: http(s) only, scheme and host
+ * lowercased (IDN hosts in punycode), default port, fragment, user info and an empty query
+ * dropped, dot segments resolved, an empty path made {@code /}, percent-escapes normalized
+ * (hex uppercased, unreserved characters decoded) and illegal characters percent-encoded. Pure
+ * and thread-safe; on the parse hot path, so it avoids regexes and {@code java.net.URL}.
+ */
+public final class UrlNormalizer {
+  private static final String HEX = "0123456789ABCDEF";
+
+  private UrlNormalizer() {}
+
+  /** The normalized form of an absolute http(s) URL, or empty for anything else. */
+  public static Optional<String> normalize(String url) {
+    if (url == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(normalizeOrNull(clean(url)));
+  }
+
+  /** {@code href} resolved against the absolute {@code baseUrl}, then normalized; empty when not http(s). */
+  public static Optional<String> resolve(String baseUrl, String href) {
+    if (href == null) {
+      return Optional.empty();
+    }
+    String h = clean(href);
+    int colon = schemeEnd(h);
+    if (colon > 0) {
+      return Optional.ofNullable(normalizeOrNull(h));
+    }
+    Parts base = Parts.parse(baseUrl);
+    if (base == null) {
+      return Optional.empty();
+    }
+    String resolved;
+    if (h.startsWith("//")) {
+      resolved = base.scheme + ":" + h;
+    } else if (h.isEmpty() || h.startsWith("#")) {
+      resolved = base.scheme + "://" + base.authority + base.path + (base.query == null ? "" : "?" + base.query);
+    } else if (h.startsWith("?")) {
+      resolved = base.scheme + "://" + base.authority + base.path + h;
+    } else if (h.startsWith("/")) {
+      resolved = base.scheme + "://" + base.authority + h;
+    } else {
+      int slash = base.path.lastIndexOf('/');
+      String dir = slash < 0 ? "/" : base.path.substring(0, slash + 1);
+      resolved = base.scheme + "://" + base.authority + dir + h;
+    }
+    return Optional.ofNullable(normalizeOrNull(resolved));
+  }
+
+  /**
+   * The host of a normalized URL, with its port when not the default ({@code 127.0.0.1:8080}):
+   * the key of per-host politeness.
+   */
+  public static String host(String normalizedUrl) {
+    int start = normalizedUrl.indexOf("://");
+    if (start < 0) {
+      return "";
+    }
+    start += 3;
+    int end = start;
+    while (end < normalizedUrl.length()) {
+      char c = normalizedUrl.charAt(end);
+      if (c == '/' || c == '?' || c == '#') {
+        break;
+      }
+      end++;
+    }
+    return normalizedUrl.substring(start, end);
+  }
+
+  /** Leading/trailing spaces trimmed, and tabs and line breaks removed anywhere, as browsers do. */
+  private static String clean(String url) {
+    String s = url.strip();
+    if (s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\t' && c != '\n' && c != '\r') {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Index of the ':' ending a scheme at the start of {@code s}, or -1. */
+  private static int schemeEnd(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ':') {
+        return i;
+      }
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+      if (!ok) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static String normalizeOrNull(String url) {
+    Parts p = Parts.parse(url);
+    if (p == null) {
+      return null;
+    }
+    String host = normalizeHost(p.host);
+    if (host == null) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(url.length() + 8);
+    out.append(p.scheme).append("://").append(host);
+    if (p.port != null && !p.port.isEmpty()) {
+      int port;
+      try {
+        port = Integer.parseInt(p.port);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (port < 1 || port > 65535) {
+        return null;
+      }
+      boolean isDefault = (port == 80 && p.scheme.equals("http")) || (port == 443 && p.scheme.equals("https"));
+      if (!isDefault) {
+        out.append(':').append(port);
+      }
+    }
+    String path = removeDotSegments(encode(p.path, false));
+    out.append(path.isEmpty() ? "/" : path);
+    if (p.query != null && !p.query.isEmpty()) {
+      out.append('?').append(encode(p.query, true));
+    }
+    return out.toString();
+  }
+
+  private static String normalizeHost(String host) {
+    if (host.isEmpty()) {
+      return null;
+    }
+    if (host.startsWith("[")) {
+      return host.endsWith("]") ? host.toLowerCase(Locale.ROOT) : null;
+    }
+    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    boolean ascii = true;
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+      } else if (!(Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_')) {
+        return null;
+      }
+    }
+    if (!ascii) {
+      try {
+        h = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Percent-escapes normalized: unreserved characters decoded, hex uppercased, characters illegal
+   * in a URL (spaces, controls, non-ASCII as UTF-8) encoded. Reserved characters stay as written.
+   */
+  private static String encode(String s, boolean query) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+        int value = Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16);
+        boolean alreadyNormal = !isUnreserved((char) value)
+            && !Character.isLowerCase(s.charAt(i + 1)) && !Character.isLowerCase(s.charAt(i + 2));
+        if (!alreadyNormal) {
+          out = started(out, s, i);
+          if (isUnreserved((char) value)) {
+            out.append((char) value);
+          } else {
+            out.append('%').append(HEX.charAt(value >> 4)).append(HEX.charAt(value & 15));
+          }
+        } else if (out != null) {
+          out.append(s, i, i + 3);
+        }
+        i += 2;
+      } else if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
+          || c == '{' || c == '|' || c == '}' || c == '%' || (c == '#' && query)) {
+        out = started(out, s, i);
+        int end = i + 1;
+        if (Character.isHighSurrogate(c) && end < s.length() && Character.isLowSurrogate(s.charAt(end))) {
+          end++;
+        }
+        for (byte b : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(HEX.charAt((b >> 4) & 15)).append(HEX.charAt(b & 15));
+        }
+        i = end - 1;
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? s : out.toString();
+  }
+
+  private static StringBuilder started(StringBuilder out, String s, int upTo) {
+    if (out != null) {
+      return out;
+    }
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    b.append(s, 0, upTo);
+    return b;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  /** RFC 3986 section 5.2.4, for an absolute path. */
+  static String removeDotSegments(String path) {
+    if (path.indexOf('.') < 0) {
+      return path;
+    }
+    String[] segments = path.split("/", -1);
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    boolean trailingSlash = false;
+    for (int i = 1; i < segments.length; i++) {
+      String seg = segments[i];
+      boolean last = i == segments.length - 1;
+      if (seg.equals(".") || seg.equalsIgnoreCase("%2e")) {
+        trailingSlash = last;
+      } else if (seg.equals("..") || seg.equalsIgnoreCase("%2e%2e") || seg.equalsIgnoreCase(".%2e")
+          || seg.equalsIgnoreCase("%2e.")) {
+        out.pollLast();
+        trailingSlash = last;
+      } else {
+        out.addLast(seg);
+        trailingSlash = false;
+      }
+    }
+    StringBuilder b = new StringBuilder(path.length());
+    for (String seg : out) {
+      b.append('/').append(seg);
+    }
+    if (trailingSlash || b.length() == 0) {
+      b.append('/');
+    }
+    return b.toString();
+  }
+
+  /** An absolute http(s) URL cut into its parts, fragment and user info dropped. */
+  private static final class Parts {
+    String scheme;
+    String authority;
+    String host;
+    String port;
+    String path;
+    String query;
+
+    static Parts parse(String url) {
+      int colon = schemeEnd(url);
+      if (colon < 0) {
+        return null;
+      }
+      String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return null;
+      }
+      int i = colon + 1;
+      // Browsers accept any number of slashes (and backslashes) after http:.
+      int slashes = 0;
+      while (i < url.length() && (url.charAt(i) == '/' || url.charAt(i) == '\\')) {
+        i++;
+        slashes++;
+      }
+      if (slashes == 0) {
+        return null;
+      }
+      int end = url.length();
+      int hash = url.indexOf('#', i);
+      if (hash >= 0) {
+        end = hash;
+      }
+      int authEnd = i;
+      while (authEnd < end) {
+        char c = url.charAt(authEnd);
+        if (c == '/' || c == '?' || c == '\\') {
+          break;
+        }
+        authEnd++;
+      }
+      String authority = url.substring(i, authEnd);
+      int at = authority.lastIndexOf('@');
+      if (at >= 0) {
+        authority = authority.substring(at + 1);
+      }
+      Parts p = new Parts();
+      p.scheme = scheme;
+      int portColon = authority.startsWith("[") ? authority.indexOf(':', Math.max(0, authority.indexOf(']'))) : authority.lastIndexOf(':');
+      if (portColon >= 0) {
+        p.host = authority.substring(0, portColon);
+        p.port = authority.substring(portColon + 1);
+      } else {
+        p.host = authority;
+        p.port = null;
+      }
+      p.authority = authority;
+      String rest = url.substring(authEnd, end).replace('\\', '/');
+      int q = rest.indexOf('?');
+      if (q >= 0) {
+        p.path = rest.substring(0, q);
+        p.query = rest.substring(q + 1);
+      } else {
+        p.path = rest;
+        p.query = null;
+      }
+      if (p.path.isEmpty()) {
+        p.path = "/";
+      }
+      return p;
+    }
+  }
+}

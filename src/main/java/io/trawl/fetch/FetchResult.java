@@ -1,0 +1,17 @@
+package io.trawl.fetch;
+
+/**
+ * A response, whatever its status (a 404 or a 503 is a result, not a failure).
+ *
+ * @param url the URL asked for
+ * @param finalUrl the URL after redirects
+ * @param status the HTTP status
+ * @param contentType the Content-Type header, or null
+ * @param body the body after decompression (at most {@code fetch.max_body_size})
+ * @param elapsedMs from the first request to the last body byte, redirects included
+ * @param redirects redirects followed
+ * @param retryAfter the raw Retry-After header, or null
+ */
+public record FetchResult(
+    String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs, int redirects,
+    String retryAfter) {}

@@ -1,0 +1,229 @@
+package io.trawl.fetch;
+
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.CrawlException;
+import io.trawl.core.FailureKind;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One HTTP GET with every bound a crawler needs: a deadline over the whole request (connect,
+ * headers and body: a slow-loris body times out), redirects followed by hand with each hop checked
+ * against the scope, and a cap on the body counted after decompression, so neither a huge body
+ * nor a gzip bomb is ever held beyond the cap. Built on the Vert.x HTTP client that the Web Client
+ * wraps, because only it can abort a response mid-body. Runs on the caller's event loop.
+ */
+public final class HttpFetcher {
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  private final Vertx vertx;
+  private final TrawlConfig.Fetch config;
+  private final HttpClient client;
+
+  public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
+    this.vertx = vertx;
+    this.config = config;
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(true)
+        .setDecompressionSupported(true)
+        .setConnectTimeout((int) config.connectTimeout().toMillis())
+        .setMaxRedirects(0);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(2, config.perHostConcurrency()));
+    this.client = vertx.createHttpClient(options, pool);
+  }
+
+  /** Fetches {@code url}; fails with a {@link CrawlException} only when no response could be had. */
+  public Future<FetchResult> fetch(String url, Predicate<String> inScope) {
+    return new Exchange(url, inScope).start();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  /** The state of one fetch across its redirects. Event loop. */
+  private final class Exchange {
+    private final String url;
+    private final Predicate<String> inScope;
+    private final Promise<FetchResult> promise = Promise.promise();
+    private final Set<String> visited = new HashSet<>();
+    private final long startedNanos = System.nanoTime();
+    private HttpClientRequest current;
+    private long timer;
+
+    Exchange(String url, Predicate<String> inScope) {
+      this.url = url;
+      this.inScope = inScope;
+    }
+
+    Future<FetchResult> start() {
+      timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> fail(
+          new CrawlException(FailureKind.TIMEOUT, url, "no complete response within " + config.requestTimeout())));
+      visited.add(url);
+      hop(url, 0);
+      return promise.future();
+    }
+
+    private void hop(String target, int redirects) {
+      RequestOptions options = new RequestOptions()
+          .setMethod(HttpMethod.GET)
+          .setAbsoluteURI(target)
+          .setFollowRedirects(false)
+          .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
+          .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+      Future<HttpClientRequest> request;
+      try {
+        request = client.request(options);
+      } catch (RuntimeException e) {
+        fail(new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e));
+        return;
+      }
+      request
+          .compose(req -> {
+            current = req;
+            if (promise.future().isComplete()) {
+              req.reset();
+            }
+            return req.send();
+          })
+          .onSuccess(response -> onResponse(target, redirects, response))
+          .onFailure(err -> fail(FetchErrors.of(url, err, false)));
+    }
+
+    private void onResponse(String target, int redirects, HttpClientResponse response) {
+      if (promise.future().isComplete()) {
+        return;
+      }
+      int status = response.statusCode();
+      if (REDIRECTS.contains(status)) {
+        redirect(target, redirects, response);
+        return;
+      }
+      long announced = contentLength(response);
+      long cap = config.maxBodySize().bytes();
+      if (announced > cap) {
+        abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
+        return;
+      }
+      // A compressed body's Content-Length counts compressed bytes; the cap counts what we keep.
+      boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
+      Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), cap));
+      response.handler(chunk -> {
+        if (body.length() + chunk.length() > cap) {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+          return;
+        }
+        body.appendBuffer(chunk);
+      });
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > body.length())));
+      response.endHandler(v -> {
+        if (!compressed && announced >= 0 && body.length() < announced) {
+          fail(new CrawlException(FailureKind.TRUNCATED, url, body.length() + " of " + announced + " bytes"));
+          return;
+        }
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        succeed(new FetchResult(url, target, status, response.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(),
+            elapsedMs, redirects, response.getHeader("Retry-After")));
+      });
+    }
+
+    private void redirect(String from, int redirects, HttpClientResponse response) {
+      String location = response.getHeader(HttpHeaders.LOCATION);
+      // Drain the redirect's body (usually tiny) so the connection can be reused, within the cap.
+      long[] drained = {0};
+      response.handler(chunk -> {
+        drained[0] += chunk.length();
+        if (drained[0] > config.maxBodySize().bytes()) {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "redirect body over the cap"));
+        }
+      });
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
+      response.endHandler(v -> {
+        String next = resolve(from, location);
+        if (next == null) {
+          fail(new CrawlException(FailureKind.BAD_REDIRECT, url, "Location " + location));
+        } else if (!next.startsWith("http://") && !next.startsWith("https://") || !inScope.test(next)) {
+          fail(new CrawlException(FailureKind.REDIRECT_OUT_OF_SCOPE, url, "to " + next));
+        } else if (!visited.add(next)) {
+          fail(new CrawlException(FailureKind.REDIRECT_LOOP, url, "back to " + next));
+        } else if (redirects + 1 > config.maxRedirects()) {
+          fail(new CrawlException(FailureKind.TOO_MANY_REDIRECTS, url, "more than " + config.maxRedirects()));
+        } else {
+          hop(next, redirects + 1);
+        }
+      });
+    }
+
+    private void abort(CrawlException err) {
+      if (current != null) {
+        current.reset();
+      }
+      fail(err);
+    }
+
+    private void fail(CrawlException err) {
+      if (promise.tryFail(err)) {
+        vertx.cancelTimer(timer);
+        if (current != null && err.kind().equals(FailureKind.TIMEOUT)) {
+          current.reset();
+        }
+      }
+    }
+
+    private void succeed(FetchResult result) {
+      if (promise.tryComplete(result)) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+
+  private static long contentLength(HttpClientResponse response) {
+    String value = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The absolute, fragment-free target of a Location header, or null when there is none. */
+  static String resolve(String base, String location) {
+    if (location == null || location.isBlank()) {
+      return null;
+    }
+    try {
+      URI resolved = URI.create(base).resolve(location.trim().replace(" ", "%20"));
+      if (resolved.getScheme() == null) {
+        return null;
+      }
+      String s = resolved.toString();
+      int hash = s.indexOf('#');
+      String target = hash < 0 ? s : s.substring(0, hash);
+      String scheme = resolved.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && (resolved.getHost() == null || resolved.getHost().isEmpty())) {
+        return null;
+      }
+      return target;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

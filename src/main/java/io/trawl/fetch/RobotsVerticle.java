@@ -1,0 +1,156 @@
+package io.trawl.fetch;
+
+import crawlercommons.robots.BaseRobotRules;
+import crawlercommons.robots.SimpleRobotRules;
+import crawlercommons.robots.SimpleRobotRulesParser;
+import io.trawl.bus.Addresses;
+import io.trawl.bus.RobotsAnswer;
+import io.trawl.bus.RobotsQuery;
+import io.trawl.bus.Replies;
+import io.trawl.config.DataSize;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.FailureKind;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The robots.txt cache: fetches each host's robots.txt once (one fetch shared by every URL that
+ * waits for it), keeps the rules of the most recent {@value #MAX_HOSTS} hosts, and answers whether
+ * a URL may be fetched. RFC 9309: a 4xx robots.txt allows everything; a 5xx makes the host
+ * disallowed for now, asked again after {@value #UNAVAILABLE_TTL_MS} ms; an unreachable host is
+ * reported as the fetch failure it is. Event loop; parsing runs on a worker.
+ */
+public final class RobotsVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(RobotsVerticle.class);
+  static final int MAX_HOSTS = 10_000;
+  static final long UNAVAILABLE_TTL_MS = 60_000;
+  private static final long MAX_CRAWL_DELAY_MS = 60_000;
+  private static final DataSize MAX_ROBOTS_SIZE = new DataSize(500 * 1024);
+
+  private final TrawlConfig.Fetch fetchConfig;
+  private final List<String> agentNames;
+  private final Map<String, Future<Rules>> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
+      return size() > MAX_HOSTS;
+    }
+  };
+  private HttpFetcher fetcher;
+
+  public RobotsVerticle(TrawlConfig.Fetch fetchConfig) {
+    this.fetchConfig = fetchConfig;
+    this.agentNames = List.of(agentName(fetchConfig.userAgent()));
+  }
+
+  /** The robots.txt agent name in a User-Agent: its first product token, lowercased ({@code trawl/0.1 (…)} → {@code trawl}). */
+  static String agentName(String userAgent) {
+    String token = userAgent.trim().split("[\\s/;(]", 2)[0];
+    return token.isEmpty() ? "trawl" : token.toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public Future<?> start() {
+    TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
+        fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
+        5, MAX_ROBOTS_SIZE, true);
+    fetcher = new HttpFetcher(vertx, robotsFetch);
+    return vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    fetcher.close();
+    return Future.succeededFuture();
+  }
+
+  private void onRobotsQuery(Message<JsonObject> msg) {
+    String url = RobotsQuery.fromJson(msg.body()).url();
+    String origin;
+    try {
+      URI uri = URI.create(url);
+      origin = uri.getScheme() + "://" + uri.getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      Replies.fail(msg, FailureKind.BAD_URL, url);
+      return;
+    }
+    rulesFor(origin)
+        .map(rules -> rules.answer(url))
+        .onSuccess(answer -> msg.reply(answer.toJson()))
+        .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
+  }
+
+  private Future<Rules> rulesFor(String origin) {
+    Future<Rules> cached = cache.get(origin);
+    if (cached != null && !(cached.isComplete() && cached.result().expired())) {
+      return cached;
+    }
+    Future<Rules> fetched = fetchRules(origin);
+    cache.put(origin, fetched);
+    return fetched;
+  }
+
+  private Future<Rules> fetchRules(String origin) {
+    String robotsUrl = origin + "/robots.txt";
+    return fetcher.fetch(robotsUrl, location -> true)
+        .compose(result -> {
+          if (result.status() >= 200 && result.status() < 300) {
+            return vertx.executeBlocking(() -> parse(robotsUrl, result), false);
+          }
+          if (result.status() >= 500) {
+            log.debug("robots unavailable url={} status={}", robotsUrl, result.status());
+            return Future.succeededFuture(Rules.unavailable());
+          }
+          return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
+        })
+        .recover(err -> {
+          FailureKind kind = FailureKind.of(err);
+          if (kind.equals(FailureKind.TOO_LARGE)) {
+            // RFC 9309 asks to parse at least 500 KiB; a larger file is treated as allowing all.
+            return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
+          }
+          log.debug("robots fetch failed url={} kind={}", robotsUrl, kind.code());
+          return Future.succeededFuture(Rules.unreachable(kind));
+        });
+  }
+
+  private Rules parse(String robotsUrl, FetchResult result) {
+    SimpleRobotRulesParser parser = new SimpleRobotRulesParser(MAX_CRAWL_DELAY_MS, 10);
+    return Rules.of(parser.parseContent(robotsUrl, result.body(), result.contentType(), agentNames));
+  }
+
+  /** One host's cached answer: its rules, or why there are none. */
+  private record Rules(BaseRobotRules rules, String verdictWhenNone, String failure, long expiresAtMs) {
+    static Rules of(BaseRobotRules rules) {
+      return new Rules(rules, null, null, Long.MAX_VALUE);
+    }
+
+    static Rules unavailable() {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + UNAVAILABLE_TTL_MS);
+    }
+
+    static Rules unreachable(FailureKind kind) {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + UNAVAILABLE_TTL_MS);
+    }
+
+    boolean expired() {
+      return System.currentTimeMillis() > expiresAtMs;
+    }
+
+    RobotsAnswer answer(String url) {
+      if (rules == null) {
+        return new RobotsAnswer(verdictWhenNone, 0, failure);
+      }
+      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0 : Math.max(0, rules.getCrawlDelay());
+      return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
+    }
+  }
+}
