@@ -44,7 +44,7 @@ public final class GeneratedSite {
 
   /** Starts listening on an ephemeral port of 127.0.0.1. */
   public Future<GeneratedSite> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setCompressionSupported(true));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
     return server.requestHandler(this::handle).listen().map(this);
   }
 

@@ -1,44 +1,39 @@
 package io.trawl.store;
 
-import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
-import io.trawl.core.FrontierState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Groups writes into transactions: a page's row, its links, its items, its discovered URLs and its
  * own frontier state always commit together, and many pages share one transaction. A write's
- * future completes only once its transaction has committed. Runs on the store verticle's event
- * loop; the JDBC work itself runs on the pool's worker thread.
+ * future completes only once its transaction has committed. Queues on the store verticle's event
+ * loop; the SQL runs on the single {@code trawl-store} writer thread, one batch at a time.
  */
 final class BatchWriter {
   private final Vertx vertx;
-  private final Pool pool;
+  private final WorkerExecutor writerThread;
+  private final SqliteWriter sqlite;
   private final int batchSize;
   private final long batchDelayMs;
   private final List<PendingPage> pages = new ArrayList<>();
   private final List<PendingFrontier> frontier = new ArrayList<>();
+  private final SeenUrls seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
   private boolean writing;
   private long timerId = -1;
   private long crawlId;
 
-  BatchWriter(Vertx vertx, Pool pool, int batchSize, Duration batchDelay) {
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, SqliteWriter sqlite, int batchSize, Duration batchDelay) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.writerThread = writerThread;
+    this.sqlite = sqlite;
     this.batchSize = batchSize;
     this.batchDelayMs = Math.max(1, batchDelay.toMillis());
   }
@@ -63,7 +58,12 @@ final class BatchWriter {
 
   /** Completes once everything submitted so far has committed. */
   Future<Void> flush() {
-    return saveFrontier(new FrontierUpdate(List.of(), List.of(), List.of()));
+    Promise<Void> promise = Promise.promise();
+    frontier.add(new PendingFrontier(new FrontierUpdate(List.of(), List.of(), List.of()), promise));
+    if (!writing) {
+      write();
+    }
+    return promise.future();
   }
 
   private void schedule() {
@@ -94,8 +94,20 @@ final class BatchWriter {
     pages.subList(0, pageBatch.size()).clear();
     List<PendingFrontier> frontierBatch = new ArrayList<>(frontier);
     frontier.clear();
+    List<FrontierUpdate> updates = new ArrayList<>(frontierBatch.size());
+    for (PendingFrontier pending : frontierBatch) {
+      pending.update.seeds().forEach(seen::add);
+      updates.add(pending.update);
+    }
+    List<PageRecord> records = new ArrayList<>(pageBatch.size());
+    List<List<String>> unseen = new ArrayList<>(pageBatch.size());
+    for (PendingPage pending : pageBatch) {
+      records.add(pending.page);
+      unseen.add(unseen(pending.page.discovered()));
+    }
+    long id = crawlId;
     writing = true;
-    pool.withTransaction(conn -> writeAll(conn, frontierBatch, pageBatch))
+    writerThread.executeBlocking(() -> sqlite.write(updates, records, unseen, id), true)
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
@@ -107,84 +119,24 @@ final class BatchWriter {
             frontierBatch.forEach(p -> p.promise.fail(ar.cause()));
             pageBatch.forEach(p -> p.promise.fail(ar.cause()));
           }
-          if (!pages.isEmpty() || !frontier.isEmpty()) {
-            if (pages.size() >= batchSize || !frontier.isEmpty()) {
-              write();
-            } else {
-              schedule();
-            }
+          if (pages.size() >= batchSize || !frontier.isEmpty()) {
+            write();
+          } else if (!pages.isEmpty()) {
+            schedule();
           }
         });
   }
 
-  /** Writes one batch; the result is, per page, how many frontier rows it added. */
-  private Future<List<Integer>> writeAll(SqlConnection conn, List<PendingFrontier> updates, List<PendingPage> batch) {
-    List<Tuple> seeds = new ArrayList<>();
-    List<Tuple> claims = new ArrayList<>();
-    List<Tuple> putBacks = new ArrayList<>();
-    for (PendingFrontier pending : updates) {
-      pending.update.seeds().forEach(url -> seeds.add(Tuple.of(url)));
-      pending.update.claimed().forEach(id -> claims.add(Tuple.of(id)));
-      for (FrontierRow row : pending.update.putBack()) {
-        putBacks.add(Tuple.of(row.attempts(), row.notBeforeMs(), row.id()));
+  /** The URLs the fingerprint set has not seen; they are remembered from now on. */
+  private List<String> unseen(List<String> discovered) {
+    List<String> out = new ArrayList<>(Math.min(discovered.size(), 16));
+    for (String url : discovered) {
+      if (!seen.contains(url)) {
+        seen.add(url);
+        out.add(url);
       }
     }
-    List<Tuple> pageRows = new ArrayList<>();
-    List<Tuple> links = new ArrayList<>();
-    List<Tuple> discovered = new ArrayList<>();
-    List<Tuple> finished = new ArrayList<>();
-    List<Tuple> items = new ArrayList<>();
-    int[] discoveredPerPage = new int[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      PageRecord page = batch.get(i).page;
-      String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
-      pageRows.add(Tuple.from(new Object[] {
-        page.url(), page.finalUrl(), page.status() == 0 ? null : page.status(), page.contentType(), page.depth(),
-        page.title(), fetchedAt, page.elapsedMs(), page.bytes(), page.contentHash(), page.attempts(), page.error(),
-        crawlId == 0 ? null : crawlId
-      }));
-      page.links().forEach(to -> links.add(Tuple.of(page.url(), to)));
-      int nextDepth = page.depth() + 1;
-      page.discovered().forEach(url -> discovered.add(Tuple.of(url, nextDepth)));
-      discoveredPerPage[i] = page.discovered().size();
-      FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
-      finished.add(Tuple.of(state.column(), page.attempts(), page.frontierId()));
-      for (int j = 0; j < page.items().size(); j++) {
-        JsonObject item = page.items().getJsonObject(j);
-        items.add(Tuple.of(page.url(), item.getString("rule"), item.getJsonObject("data").encode(), fetchedAt));
-      }
-    }
-    return batch(conn, SqlQueries.INSERT_SEED, seeds)
-        .compose(v -> batch(conn, SqlQueries.CLAIM, claims))
-        .compose(v -> batch(conn, SqlQueries.PUT_BACK, putBacks))
-        .compose(v -> batch(conn, SqlQueries.UPSERT_PAGE, pageRows))
-        .compose(v -> batch(conn, SqlQueries.INSERT_LINK, links))
-        .compose(v -> batch(conn, SqlQueries.INSERT_ITEM, items))
-        .compose(v -> batch(conn, SqlQueries.INSERT_DISCOVERED, discovered))
-        .map(inserted -> newRowsPerPage(inserted, discoveredPerPage))
-        .compose(perPage -> batch(conn, SqlQueries.FINISH, finished).map(perPage));
-  }
-
-  private static Future<RowSet<Row>> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
-    if (tuples.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return conn.preparedQuery(sql).executeBatch(tuples);
-  }
-
-  /** Splits the per-row update counts of the discovered-URL insert back to the pages they came from. */
-  private static List<Integer> newRowsPerPage(RowSet<Row> inserted, int[] discoveredPerPage) {
-    List<Integer> perPage = new ArrayList<>(discoveredPerPage.length);
-    RowSet<Row> current = inserted;
-    for (int count : discoveredPerPage) {
-      int added = 0;
-      for (int k = 0; k < count && current != null; k++) {
-        added += current.rowCount();
-        current = current.next();
-      }
-      perPage.add(added);
-    }
-    return perPage;
+    return out;
   }
 
   private record PendingPage(PageRecord page, Promise<PageStored> promise) {}

@@ -12,6 +12,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -19,15 +20,16 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer to the SQLite file. Owns the JDBC pool; answers page writes once their
- * transaction commits, frontier changes, and reads of queued rows. Event loop.
+ * The single writer to the SQLite file: page writes are answered once their transaction commits;
+ * frontier changes and crawl records go through the same writer thread, so every write is in
+ * submission order. Reads of queued rows go through the Vert.x JDBC client on a separate read
+ * connection (WAL lets it read while the writer writes). Event loop.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
@@ -35,7 +37,9 @@ public final class StoreVerticle extends VerticleBase {
   private final Path file;
   private final TrawlConfig.Store settings;
   private final boolean resume;
-  private Pool pool;
+  private WorkerExecutor writerThread;
+  private SqliteWriter sqlite;
+  private Pool readers;
   private BatchWriter writer;
 
   /**
@@ -51,11 +55,12 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Database.open(vertx, file)
-        .compose(this::requeueIfResuming)
+    writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + file.toAbsolutePath(), 1);
+    return writerThread.executeBlocking(() -> SqliteWriter.open(file, resume))
         .compose(opened -> {
-          pool = opened;
-          writer = new BatchWriter(vertx, pool, settings.batchSize(), settings.batchDelay());
+          sqlite = opened;
+          readers = Database.readers(vertx, file);
+          writer = new BatchWriter(vertx, writerThread, sqlite, settings.batchSize(), settings.batchDelay());
           List<MessageConsumer<JsonObject>> consumers = List.of(
               vertx.eventBus().consumer(Addresses.STORE_PAGE, this::onStorePage),
               vertx.eventBus().consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
@@ -68,20 +73,15 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (writer == null) {
-      return Future.succeededFuture();
+      return writerThread == null ? Future.succeededFuture() : writerThread.close();
     }
     return writer.flush()
-        .eventually(() -> pool.query("PRAGMA wal_checkpoint(TRUNCATE)").execute())
-        .eventually(() -> pool.close());
-  }
-
-  private Future<Pool> requeueIfResuming(Pool opened) {
-    if (!resume) {
-      return Future.succeededFuture(opened);
-    }
-    return opened.query(SqlQueries.REQUEUE_IN_FLIGHT).execute()
-        .onSuccess(rows -> log.info("resume requeued={} (rows left in flight by the last run)", rows.rowCount()))
-        .map(opened);
+        .eventually(() -> readers.close())
+        .eventually(() -> writerThread.executeBlocking(() -> {
+          sqlite.close();
+          return null;
+        }))
+        .eventually(() -> writerThread.close());
   }
 
   private void onStorePage(Message<JsonObject> msg) {
@@ -100,7 +100,7 @@ public final class StoreVerticle extends VerticleBase {
     QueuedRequest request = QueuedRequest.fromJson(msg.body());
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
-        .compose(v -> pool.preparedQuery(SqlQueries.SELECT_QUEUED).execute(Tuple.of(request.afterId(), request.limit())))
+        .compose(v -> readers.preparedQuery(SqlQueries.SELECT_QUEUED).execute(Tuple.of(request.afterId(), request.limit())))
         .map(rows -> {
           List<FrontierRow> batch = new ArrayList<>(rows.size());
           for (Row row : rows) {
@@ -109,7 +109,7 @@ public final class StoreVerticle extends VerticleBase {
           }
           return batch;
         })
-        .compose(batch -> pool.query(SqlQueries.COUNT_QUEUED).execute()
+        .compose(batch -> readers.query(SqlQueries.COUNT_QUEUED).execute()
             .map(count -> new QueuedBatch(batch, Database.firstLong(count))))
         .onSuccess(batch -> msg.reply(batch.toJson()))
         .onFailure(err -> failed(msg, err));
@@ -117,17 +117,17 @@ public final class StoreVerticle extends VerticleBase {
 
   private void onStoreCrawl(Message<JsonObject> msg) {
     CrawlRecord record = CrawlRecord.fromJson(msg.body());
-    String now = Instant.now().toString();
     Future<Long> id;
     if (record.id() == 0) {
-      id = pool.preparedQuery(SqlQueries.OPEN_CRAWL).execute(Tuple.of(now, record.config().encode()))
-          .map(Database::firstLong)
+      id = writer.flush()
+          .compose(v -> writerThread.executeBlocking(() -> sqlite.openCrawl(record.config().encode()), true))
           .onSuccess(writer::crawlId);
     } else {
       id = writer.flush()
-          .compose(v -> pool.preparedQuery(SqlQueries.CLOSE_CRAWL)
-              .execute(Tuple.of(now, record.outcome(), record.stats().encode(), record.id())))
-          .map(record.id());
+          .compose(v -> writerThread.executeBlocking(() -> {
+            sqlite.closeCrawl(record.id(), record.outcome(), record.stats().encode());
+            return record.id();
+          }, true));
     }
     id.onSuccess(crawlId -> msg.reply(crawlId)).onFailure(err -> failed(msg, err));
   }
