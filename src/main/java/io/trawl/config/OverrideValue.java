@@ -1,7 +1,7 @@
 package io.trawl.config;
 
 /**
- * A value typed on the command line ({@code --set fetch.per_host_rate=2/s}): text to be read as
+ * A value typed on the command line ({@code --max-pages 5000} → {@code crawl.max_pages}): text read as
  * whatever type its key wants, whereas a YAML value must already have that type.
  */
 record OverrideValue(String text) {
