@@ -1,30 +1,64 @@
 package io.trawl.config;
 
 /**
- * A config value trawl refuses, named by its key path: {@code fetch.per_host_rate: expected a rate
- * like "2/s", got "fast"}. Exit code 2; nothing has run yet.
+ * A configuration that cannot be used: a bad value, an unknown key, or a config file that cannot
+ * be read or parsed. Names where ({@link #keyPath()}: {@code fetch.per_host_rate},
+ * {@code crawl.include[2]}, or the file for file-level errors), what was expected and what was
+ * found, so the CLI can print it as is and exit 2.
  */
 public final class ConfigException extends RuntimeException {
+  private static final int MAX_GOT_CHARS = 80;
+
   private final String keyPath;
   private final String expected;
   private final String got;
 
+  /**
+   * A bad value: {@code fetch.per_host_rate: expected a rate like "2/s", got "fast"}.
+   *
+   * @param got the value as written, or null when there was none
+   */
   public ConfigException(String keyPath, String expected, String got) {
-    super(keyPath + ": expected " + expected + (got == null ? "" : ", got " + got));
+    this(keyPath, expected, got, quoted(got), null);
+  }
+
+  private ConfigException(
+      String keyPath, String expected, String got, String shownGot, Throwable cause) {
+    super(keyPath + ": expected " + expected + ", got " + shownGot, cause);
     this.keyPath = keyPath;
     this.expected = expected;
     this.got = got;
   }
 
+  /**
+   * A file that cannot be used as a whole: {@code config.yaml: expected valid YAML, got a syntax
+   * error at line 3, column 9 (...)}. {@code problem} is shown unquoted.
+   */
+  public static ConfigException inFile(
+      String file, String expected, String problem, Throwable cause) {
+    return new ConfigException(file, expected, problem, problem, cause);
+  }
+
+  /** Where: a dotted key path ({@code crawl.include[2]}), or the file for file-level errors. */
   public String keyPath() {
     return keyPath;
   }
 
+  /** What a valid value looks like, e.g. {@code a rate like "2/s"}. */
   public String expected() {
     return expected;
   }
 
+  /** What was found, as written; null when the value was missing or empty. */
   public String got() {
     return got;
+  }
+
+  private static String quoted(String got) {
+    if (got == null) {
+      return "nothing";
+    }
+    String shown = got.length() > MAX_GOT_CHARS ? got.substring(0, MAX_GOT_CHARS) + "..." : got;
+    return '"' + shown.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
   }
 }

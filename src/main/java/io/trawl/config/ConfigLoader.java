@@ -1,203 +1,308 @@
 package io.trawl.config;
 
 import java.io.IOException;
+import java.net.IDN;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
- * Reads {@code config.yaml} and CLI overrides into a {@link TrawlConfig}, refusing unknown keys
- * and bad values with their key path before anything runs. Every key has a default. Stateless;
- * called from the command line's main thread.
+ * Builds a validated {@link TrawlConfig} from {@code config.yaml} and command-line overrides, or
+ * refuses with a {@link ConfigException} naming the key path. Each key's default lives here, next
+ * to its validation; the keys themselves are documented on {@link TrawlConfig}.
+ *
+ * <p>Overrides map a dotted key path to text as typed on a command line: {@code crawl.max_pages}
+ * → {@code "5000"}, {@code fetch.per_host_rate} → {@code "2/s"}, {@code crawl.include} → {@code
+ * "a,b"} (lists comma-separated, {@code ""} for an empty list). They win over the file and are
+ * validated like its values. Reading a file blocks: call this before Vert.x starts, or off the
+ * event loop.
  */
 public final class ConfigLoader {
-  static final List<String> SECTIONS = List.of("crawl", "fetch", "retry", "circuit", "parse", "store");
-  static final String DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-crawler/trawl)";
+  private static final String YAML_STRING_SOURCE = "<yaml>";
+  private static final String DEFAULT_USER_AGENT =
+      "trawl/0.1 (+https://github.com/trawl-crawler/trawl)";
+  private static final String HOST_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  private static final Pattern HOST_NAME =
+      Pattern.compile(HOST_LABEL + "(?:\\." + HOST_LABEL + ")*");
+  private static final int MAX_HOST_NAME_CHARS = 253;
+  private static final String HOST_NAME_EXPECTED =
+      "a host name like example.com (no scheme, port or path)";
+  private static final int MAX_YAML_ALIASES = 50;
 
   private ConfigLoader() {}
 
+  /** The configuration with every key at its documented default. */
   public static TrawlConfig defaults() {
-    return fromYaml("", Map.of());
+    return read(Map.of());
   }
 
   /**
-   * @param file the YAML file, or null for the defaults
-   * @param overrides dotted key paths to values as typed on a command line ({@code crawl.max_pages=5000})
+   * The configuration in {@code file} (null: none, defaults only; empty: defaults) with {@code
+   * overrides} applied on top.
    */
   public static TrawlConfig load(Path file, Map<String, String> overrides) {
     if (file == null) {
-      return fromYaml("", overrides);
+      return read(withOverrides(Map.of(), overrides));
     }
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(file.toString(), "a readable YAML file", e.getClass().getSimpleName() + " " + e.getMessage());
-    }
-    return fromYaml(text, overrides, file.toString());
+    String source = file.toString();
+    return read(withOverrides(parseYaml(readFile(file), source), overrides));
   }
 
+  /** The configuration written in {@code yaml} with {@code overrides} applied on top. */
   public static TrawlConfig fromYaml(String yaml, Map<String, String> overrides) {
-    return fromYaml(yaml, overrides, "config");
+    return read(withOverrides(parseYaml(yaml, YAML_STRING_SOURCE), overrides));
   }
 
-  private static TrawlConfig fromYaml(String yaml, Map<String, String> overrides, String source) {
-    Map<String, Object> root = parse(yaml, source);
-    applyOverrides(root, overrides);
-    for (String section : root.keySet()) {
-      if (!SECTIONS.contains(section)) {
-        YamlSection top = new YamlSection("", root);
-        SECTIONS.forEach(top::raw);
-        top.refuseUnknown();
-      }
-    }
-    YamlSection crawl = YamlSection.of("crawl", root.get("crawl"));
-    YamlSection fetch = YamlSection.of("fetch", root.get("fetch"));
-    YamlSection retry = YamlSection.of("retry", root.get("retry"));
-    YamlSection circuit = YamlSection.of("circuit", root.get("circuit"));
-    YamlSection parse = YamlSection.of("parse", root.get("parse"));
-    YamlSection store = YamlSection.of("store", root.get("store"));
-    TrawlConfig config = new TrawlConfig(crawl(crawl), fetch(fetch), retry(retry), circuit(circuit), parse(parse),
-        store(store));
-    for (YamlSection section : List.of(crawl, fetch, retry, circuit, parse, store)) {
-      section.refuseUnknown();
-    }
+  private static TrawlConfig read(Map<?, ?> document) {
+    ConfigSection root = new ConfigSection("", document);
+    TrawlConfig config =
+        new TrawlConfig(
+            readCrawl(root.section("crawl")),
+            readFetch(root.section("fetch")),
+            readRetry(root.section("retry")),
+            readCircuit(root.section("circuit")),
+            readParse(root.section("parse")),
+            readStore(root.section("store")));
+    root.refuseUnknownKeys();
     return config;
   }
 
-  private static Map<String, Object> parse(String yaml, String source) {
+  private static TrawlConfig.Crawl readCrawl(ConfigSection s) {
+    var crawl =
+        new TrawlConfig.Crawl(
+            s.get("seeds", Path.of("seeds.txt"), ConfigValue::asPath),
+            s.get("db", Path.of("trawl.db"), ConfigValue::asPath),
+            s.get("max_depth", 5, v -> v.asInt(0, Integer.MAX_VALUE)),
+            s.get("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE)),
+            s.get("max_duration", Duration.ZERO, ConfigValue::asDuration),
+            s.get("allowed_domains", List.of(), v -> v.asList(ConfigLoader::hostName)),
+            s.get("include", List.of(), v -> v.asList(ConfigLoader::regex)),
+            s.get("exclude", List.of(), v -> v.asList(ConfigLoader::regex)),
+            s.get("progress_interval", Duration.ofSeconds(10), ConfigValue::asPositiveDuration));
+    s.refuseUnknownKeys();
+    return crawl;
+  }
+
+  private static TrawlConfig.Fetch readFetch(ConfigSection s) {
+    var fetch =
+        new TrawlConfig.Fetch(
+            s.get("concurrency", 32, v -> v.asInt(1, Integer.MAX_VALUE)),
+            s.get("per_host_concurrency", 2, v -> v.asInt(1, Integer.MAX_VALUE)),
+            s.get("per_host_rate", new Rate(1, Duration.ofSeconds(1)), ConfigValue::asRate),
+            s.get("user_agent", DEFAULT_USER_AGENT, ConfigValue::asText),
+            s.get("connect_timeout", Duration.ofSeconds(10), ConfigValue::asPositiveDuration),
+            s.get("request_timeout", Duration.ofSeconds(30), ConfigValue::asPositiveDuration),
+            s.get("max_redirects", 5, v -> v.asInt(0, Integer.MAX_VALUE)),
+            s.get("max_body_size", DataSize.ofMegabytes(10), ConfigLoader::positiveSize),
+            s.get("respect_robots", true, ConfigValue::asBoolean));
+    s.refuseUnknownKeys();
+    return fetch;
+  }
+
+  private static TrawlConfig.Retry readRetry(ConfigSection s) {
+    var retry =
+        new TrawlConfig.Retry(
+            s.get("max_attempts", 3, v -> v.asInt(1, Integer.MAX_VALUE)),
+            s.get("initial_delay", Duration.ofSeconds(1), ConfigValue::asDuration),
+            s.get("multiplier", 2.0, v -> v.asDouble(1.0, Double.MAX_VALUE)),
+            s.get("max_delay", Duration.ofSeconds(30), ConfigValue::asDuration),
+            s.get(
+                "statuses",
+                List.of(429, 500, 502, 503, 504),
+                v -> v.asList(status -> status.asInt(100, 599))));
+    s.refuseUnknownKeys();
+    if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+      throw new ConfigException(
+          s.keyPath("max_delay"),
+          "a duration >= retry.initial_delay (" + Durations.format(retry.initialDelay()) + ")",
+          Durations.format(retry.maxDelay()));
+    }
+    return retry;
+  }
+
+  private static TrawlConfig.Circuit readCircuit(ConfigSection s) {
+    var circuit =
+        new TrawlConfig.Circuit(
+            s.get("failure_rate", 50, v -> v.asInt(1, 100)),
+            s.get("minimum_calls", 10, v -> v.asInt(1, Integer.MAX_VALUE)),
+            s.get("open_for", Duration.ofSeconds(30), ConfigValue::asPositiveDuration));
+    s.refuseUnknownKeys();
+    return circuit;
+  }
+
+  private static TrawlConfig.Parse readParse(ConfigSection s) {
+    var parse = new TrawlConfig.Parse(s.get("threads", 0, v -> v.asInt(0, Integer.MAX_VALUE)));
+    s.refuseUnknownKeys();
+    return parse;
+  }
+
+  private static TrawlConfig.Store readStore(ConfigSection s) {
+    var store =
+        new TrawlConfig.Store(
+            s.get("batch_size", 256, v -> v.asInt(1, Integer.MAX_VALUE)),
+            s.get("batch_delay", Duration.ofMillis(20), ConfigValue::asDuration));
+    s.refuseUnknownKeys();
+    return store;
+  }
+
+  /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
+  private static String hostName(ConfigValue v) {
+    String host = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (host.startsWith("*.")) {
+      host = host.substring(2);
+    } else if (host.startsWith(".")) {
+      host = host.substring(1);
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      throw v.refuse(HOST_NAME_EXPECTED);
+    }
+    if (ascii.length() > MAX_HOST_NAME_CHARS || !HOST_NAME.matcher(ascii).matches()) {
+      throw v.refuse(HOST_NAME_EXPECTED);
+    }
+    return ascii;
+  }
+
+  private static String regex(ConfigValue v) {
+    String regex = v.asString();
+    if (regex.isEmpty()) {
+      throw v.refuse("a non-empty regex");
+    }
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw v.refuse("a valid regex (" + e.getDescription() + " near index " + e.getIndex() + ")");
+    }
+    return regex;
+  }
+
+  private static DataSize positiveSize(ConfigValue v) {
+    DataSize size = v.asSize();
+    if (size.bytes() == 0) {
+      throw v.refuse("a size larger than 0, like \"10MB\"");
+    }
+    return size;
+  }
+
+  /**
+   * The document with each override put in its section as an {@link OverrideValue}, replacing
+   * what the file said.
+   */
+  private static Map<String, Object> withOverrides(
+      Map<?, ?> document, Map<String, String> overrides) {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    Map<String, Map<Object, Object>> sections = new HashMap<>();
+    document.forEach(
+        (key, value) -> {
+          String name = String.valueOf(key);
+          if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>(map);
+            sections.put(name, copy);
+            merged.put(name, copy);
+          } else {
+            merged.put(name, value);
+          }
+        });
+    for (Map.Entry<String, String> override : new TreeMap<>(overrides).entrySet()) {
+      String[] sectionAndKey = splitOverrideKey(override.getKey());
+      if (override.getValue() == null) {
+        throw new ConfigException(override.getKey(), "a value", null);
+      }
+      if (merged.get(sectionAndKey[0]) != null && !sections.containsKey(sectionAndKey[0])) {
+        continue; // the file's section is not a map: reading it refuses that first
+      }
+      Map<Object, Object> section =
+          sections.computeIfAbsent(sectionAndKey[0], name -> new LinkedHashMap<>());
+      merged.put(sectionAndKey[0], section);
+      section.put(sectionAndKey[1], new OverrideValue(override.getValue()));
+    }
+    return merged;
+  }
+
+  private static String[] splitOverrideKey(String keyPath) {
+    String[] parts = keyPath.split("\\.", -1);
+    if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+      throw new ConfigException(keyPath, "a key path like fetch.per_host_rate", keyPath);
+    }
+    return parts;
+  }
+
+  private static String readFile(Path file) {
+    String source = file.toString();
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw ConfigException.inFile(source, "a readable config file", "no such file", e);
+    } catch (CharacterCodingException e) {
+      throw ConfigException.inFile(source, "UTF-8 text", "bytes that are not UTF-8", e);
+    } catch (AccessDeniedException e) {
+      throw ConfigException.inFile(source, "a readable config file", "permission denied", e);
+    } catch (IOException e) {
+      throw ConfigException.inFile(source, "a readable config file", e.getMessage(), e);
+    }
+  }
+
+  /** The YAML document as a map; an empty document is an empty map. */
+  private static Map<?, ?> parseYaml(String yaml, String source) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(10);
-    Yaml parser = new Yaml(new SafeConstructor(options));
-    Object doc;
+    options.setMaxAliasesForCollections(MAX_YAML_ALIASES);
+    DumperOptions unusedDumper = new DumperOptions();
+    Yaml parser =
+        new Yaml(
+            new SafeConstructor(options),
+            new Representer(unusedDumper),
+            unusedDumper,
+            options,
+            new CoreSchemaResolver());
+    Object document;
     try {
-      doc = parser.load(yaml);
+      document = parser.load(yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml);
     } catch (MarkedYAMLException e) {
-      var mark = e.getProblemMark();
-      String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-      throw new ConfigException(source, "valid YAML", e.getProblem() + where);
+      throw ConfigException.inFile(source, "valid YAML", syntaxError(e), e);
     } catch (YAMLException e) {
-      throw new ConfigException(source, "valid YAML", e.getMessage());
+      throw ConfigException.inFile(source, "valid YAML", e.getMessage(), e);
     }
-    if (doc == null) {
-      return new LinkedHashMap<>();
+    if (document == null) {
+      return Map.of();
     }
-    if (!(doc instanceof Map<?, ?> map)) {
-      throw new ConfigException(source, "a map of sections (crawl, fetch, ...)", YamlSection.describe(doc));
+    if (document instanceof Map<?, ?> map) {
+      return map;
     }
-    Map<String, Object> root = new LinkedHashMap<>();
-    map.forEach((k, v) -> root.put(String.valueOf(k), v));
-    return root;
+    throw new ConfigException(
+        source,
+        "a map of sections (crawl, fetch, retry, circuit, parse, store)",
+        document.toString());
   }
 
-  @SuppressWarnings("unchecked")
-  private static void applyOverrides(Map<String, Object> root, Map<String, String> overrides) {
-    overrides.forEach((path, value) -> {
-      int dot = path.indexOf('.');
-      if (dot <= 0 || dot == path.length() - 1 || path.indexOf('.', dot + 1) >= 0) {
-        throw new ConfigException(path, "a key path like fetch.per_host_rate", "\"" + path + "\"");
-      }
-      String section = path.substring(0, dot);
-      if (!SECTIONS.contains(section)) {
-        throw new ConfigException(path, "a key in one of the sections " + String.join(", ", SECTIONS), "\"" + path + "\"");
-      }
-      Object existing = root.get(section);
-      Map<String, Object> map;
-      if (existing instanceof Map<?, ?> m) {
-        map = new LinkedHashMap<>((Map<String, Object>) m);
-      } else {
-        map = new LinkedHashMap<>();
-      }
-      map.put(path.substring(dot + 1), value);
-      root.put(section, map);
-    });
-  }
-
-  private static TrawlConfig.Crawl crawl(YamlSection s) {
-    return new TrawlConfig.Crawl(
-        s.path("seeds", Path.of("seeds.txt")),
-        s.path("db", Path.of("trawl.db")),
-        s.integer("max_depth", 5, 0, Integer.MAX_VALUE),
-        s.longValue("max_pages", 0, 0, Long.MAX_VALUE),
-        s.duration("max_duration", Duration.ZERO),
-        domains(s),
-        s.regexes("include"),
-        s.regexes("exclude"),
-        positive(s, "progress_interval", s.duration("progress_interval", Duration.ofSeconds(10))));
-  }
-
-  private static List<String> domains(YamlSection s) {
-    List<String> raw = s.strings("allowed_domains");
-    List<String> out = new java.util.ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      String d = raw.get(i).toLowerCase(Locale.ROOT);
-      if (d.startsWith("*.")) {
-        d = d.substring(2);
-      } else if (d.startsWith(".")) {
-        d = d.substring(1);
-      }
-      if (d.isEmpty() || !d.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c > 127)) {
-        throw new ConfigException(s.keyPath("allowed_domains") + "[" + i + "]", "a host name like example.com", "\"" + raw.get(i) + "\"");
-      }
-      out.add(d);
-    }
-    return List.copyOf(out);
-  }
-
-  private static TrawlConfig.Fetch fetch(YamlSection s) {
-    return new TrawlConfig.Fetch(
-        s.integer("concurrency", 32, 1, 100_000),
-        s.integer("per_host_concurrency", 2, 1, 100_000),
-        s.rate("per_host_rate", new Rate(1, Duration.ofSeconds(1))),
-        s.string("user_agent", DEFAULT_USER_AGENT, false),
-        positive(s, "connect_timeout", s.duration("connect_timeout", Duration.ofSeconds(10))),
-        positive(s, "request_timeout", s.duration("request_timeout", Duration.ofSeconds(30))),
-        s.integer("max_redirects", 5, 0, 100),
-        s.size("max_body_size", DataSize.ofMegabytes(10)),
-        s.bool("respect_robots", true));
-  }
-
-  private static TrawlConfig.Retry retry(YamlSection s) {
-    return new TrawlConfig.Retry(
-        s.integer("max_attempts", 3, 1, 100),
-        s.duration("initial_delay", Duration.ofSeconds(1)),
-        s.number("multiplier", 2.0, 1.0),
-        s.duration("max_delay", Duration.ofSeconds(30)),
-        s.integers("statuses", List.of(429, 500, 502, 503, 504), 100, 599));
-  }
-
-  private static TrawlConfig.Circuit circuit(YamlSection s) {
-    return new TrawlConfig.Circuit(
-        s.integer("failure_rate", 50, 1, 100),
-        s.integer("minimum_calls", 10, 1, 1_000_000),
-        positive(s, "open_for", s.duration("open_for", Duration.ofSeconds(30))));
-  }
-
-  private static TrawlConfig.Parse parse(YamlSection s) {
-    return new TrawlConfig.Parse(s.integer("threads", 0, 0, 1024));
-  }
-
-  private static TrawlConfig.Store store(YamlSection s) {
-    return new TrawlConfig.Store(
-        s.integer("batch_size", 256, 1, 100_000),
-        positive(s, "batch_delay", s.duration("batch_delay", Duration.ofMillis(20))));
-  }
-
-  private static Duration positive(YamlSection s, String key, Duration d) {
-    if (d.isZero() || d.isNegative()) {
-      throw new ConfigException(s.keyPath(key), "a duration above 0", "\"0\"");
-    }
-    return d;
+  private static String syntaxError(MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String where =
+        mark == null
+            ? ""
+            : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    return "a syntax error" + where + " (" + e.getProblem() + ")";
   }
 }

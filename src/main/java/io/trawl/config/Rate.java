@@ -20,6 +20,6 @@ public record Rate(int permits, Duration period) {
 
   @Override
   public String toString() {
-    return permits + "/" + Durations.format(period);
+    return Rates.format(this);
   }
 }

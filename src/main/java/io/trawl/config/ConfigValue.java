@@ -1,0 +1,214 @@
+package io.trawl.config;
+
+import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * One raw config value and its key path, read as the type its key wants. A YAML value must already
+ * have that type ({@code max_pages: "10"} is refused); an {@link OverrideValue} is text and is
+ * parsed. Every refusal is a {@link ConfigException} naming the key path.
+ */
+final class ConfigValue {
+  private static final Pattern BARE_NUMBER = Pattern.compile("[-+]?[0-9.]+");
+
+  private final String path;
+  private final Object raw;
+
+  ConfigValue(String path, Object raw) {
+    this.path = path;
+    this.raw = raw;
+  }
+
+  String path() {
+    return path;
+  }
+
+  int asInt(int min, int max) {
+    return (int) asLong(min, max);
+  }
+
+  long asLong(long min, long max) {
+    BigInteger n = integer().orElseThrow(() -> refuse("an integer"));
+    if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw refuse("an integer " + range(min, max));
+    }
+    return n.longValue();
+  }
+
+  double asDouble(double min, double max) {
+    double d;
+    if (raw instanceof Number n && !(raw instanceof BigInteger)) {
+      d = n.doubleValue();
+    } else if (raw instanceof OverrideValue o) {
+      try {
+        d = Double.parseDouble(o.text().trim());
+      } catch (NumberFormatException e) {
+        throw refuse("a number");
+      }
+    } else {
+      throw refuse("a number");
+    }
+    if (!Double.isFinite(d) || d < min || d > max) {
+      throw refuse("a number " + range(min, max));
+    }
+    return d;
+  }
+
+  boolean asBoolean() {
+    if (raw instanceof Boolean b) {
+      return b;
+    }
+    if (raw instanceof OverrideValue o && o.text().trim().matches("(?i)true|false")) {
+      return Boolean.parseBoolean(o.text().trim());
+    }
+    throw refuse("true or false");
+  }
+
+  String asString() {
+    if (raw instanceof String || raw instanceof OverrideValue) {
+      return raw.toString();
+    }
+    throw refuse("a string");
+  }
+
+  /** A string with something in it besides spaces, on one line. */
+  String asText() {
+    String s = asString();
+    if (s.isBlank() || s.chars().anyMatch(Character::isISOControl)) {
+      throw refuse("a non-blank string on one line");
+    }
+    return s;
+  }
+
+  Path asPath() {
+    String s = asText();
+    try {
+      return Path.of(s);
+    } catch (InvalidPathException e) {
+      throw refuse("a file path (" + e.getReason() + ")");
+    }
+  }
+
+  /** A duration such as {@code 30s}; 0 may be written bare, any other number needs a unit. */
+  Duration asDuration() {
+    if (raw instanceof Integer i && i == 0) {
+      return Duration.ZERO;
+    }
+    String expected = "a duration like \"30s\" or \"500ms\"";
+    if (raw instanceof Number) {
+      throw refuse(expected + " (a bare number is ambiguous)");
+    }
+    String s = asStringOr(expected);
+    return Durations.parse(s)
+        .orElseThrow(
+            () ->
+                BARE_NUMBER.matcher(s.trim()).matches()
+                    ? refuse(expected + " (a bare number is ambiguous)")
+                    : refuse(expected));
+  }
+
+  Duration asPositiveDuration() {
+    Duration d = asDuration();
+    if (d.isZero()) {
+      throw refuse("a duration longer than 0, like \"30s\"");
+    }
+    return d;
+  }
+
+  /** A size such as {@code 10MB}; a bare integer is a number of bytes. */
+  DataSize asSize() {
+    String expected = "a size like \"10MB\", \"512KB\" or a number of bytes";
+    if (raw instanceof Number) {
+      return integer()
+          .filter(n -> n.signum() >= 0 && n.bitLength() < Long.SIZE)
+          .map(n -> new DataSize(n.longValue()))
+          .orElseThrow(() -> refuse(expected));
+    }
+    return DataSizes.parse(asStringOr(expected)).orElseThrow(() -> refuse(expected));
+  }
+
+  Rate asRate() {
+    String expected = "a rate like \"2/s\"";
+    return Rates.parse(asStringOr(expected)).orElseThrow(() -> refuse(expected));
+  }
+
+  /**
+   * A list, each element read by {@code element} under the path {@code key[i]}. On the command
+   * line a list is written comma-separated; an empty string is an empty list.
+   */
+  <T> List<T> asList(Function<ConfigValue, T> element) {
+    List<?> items;
+    if (raw instanceof List<?> list) {
+      items = list;
+    } else if (raw instanceof OverrideValue o) {
+      items = o.text().isBlank() ? List.of() : splitOnCommas(o.text());
+    } else {
+      throw refuse("a list");
+    }
+    List<T> values = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      values.add(element.apply(new ConfigValue(path + "[" + i + "]", items.get(i))));
+    }
+    return List.copyOf(values);
+  }
+
+  /** A map of keys, e.g. one extraction rule in a list of them. */
+  ConfigSection asSection() {
+    if (raw instanceof Map<?, ?> map) {
+      return new ConfigSection(path, map);
+    }
+    throw refuse("a map of keys");
+  }
+
+  /** A refusal of this value: {@code path: expected <expected>, got "<value>"}. */
+  ConfigException refuse(String expected) {
+    return new ConfigException(path, expected, raw == null ? null : raw.toString());
+  }
+
+  private String asStringOr(String expected) {
+    if (raw instanceof String || raw instanceof OverrideValue) {
+      return raw.toString();
+    }
+    throw refuse(expected);
+  }
+
+  private Optional<BigInteger> integer() {
+    if (raw instanceof Integer || raw instanceof Long) {
+      return Optional.of(BigInteger.valueOf(((Number) raw).longValue()));
+    }
+    if (raw instanceof BigInteger b) {
+      return Optional.of(b);
+    }
+    if (raw instanceof OverrideValue o && o.text().trim().matches("[-+]?[0-9]+")) {
+      return Optional.of(new BigInteger(o.text().trim()));
+    }
+    return Optional.empty();
+  }
+
+  private static List<OverrideValue> splitOnCommas(String text) {
+    List<OverrideValue> parts = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      parts.add(new OverrideValue(part.trim()));
+    }
+    return parts;
+  }
+
+  private static String range(double min, double max) {
+    if (max >= Integer.MAX_VALUE) {
+      return ">= " + plain(min);
+    }
+    return "from " + plain(min) + " to " + plain(max);
+  }
+
+  private static String plain(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

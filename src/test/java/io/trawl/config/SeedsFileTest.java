@@ -1,0 +1,112 @@
+package io.trawl.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SeedsFileTest {
+  @Test
+  void skipsBlankLinesAndCommentsAndKeepsLineNumbers() {
+    String text =
+        """
+        # shop seeds
+        https://shop.example.com/
+
+           # indented comment
+          http://example.org/a?b=c#top   # inline comment
+        HTTPS://Example.com:8443/x\t#tabbed comment
+        https://shop.example.com/
+        """;
+
+    assertThat(SeedsFile.parse(text, "seeds.txt"))
+        .containsExactly(
+            new Seed(2, "https://shop.example.com/"),
+            new Seed(5, "http://example.org/a?b=c#top"),
+            new Seed(6, "HTTPS://Example.com:8443/x"),
+            new Seed(7, "https://shop.example.com/"));
+  }
+
+  @Test
+  void readsCrlfLinesAndAByteOrderMark() {
+    assertThat(SeedsFile.parse("\uFEFFhttp://a.com/\r\n\r\nhttp://b.com/\r\n", "seeds.txt"))
+        .containsExactly(new Seed(1, "http://a.com/"), new Seed(3, "http://b.com/"));
+  }
+
+  @Test
+  void refusesTheFirstBadLineWithItsNumber() {
+    SeedException e =
+        refused(() -> SeedsFile.parse("http://ok.com/\n\nhtp://x\nftp://also-bad/\n", "seeds.txt"));
+
+    assertThat(e.file()).isEqualTo("seeds.txt");
+    assertThat(e.lineNo()).isEqualTo(3);
+    assertThat(e.text()).isEqualTo("htp://x");
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(
+      strings = {
+        "htp://x",
+        "ftp://example.com/",
+        "mailto:a@example.com",
+        "example.com",
+        "/relative/path",
+        "http://",
+        "http:///no-host",
+        "http:no-host",
+        "http://under_score.com/",
+        "https://exa mple.com/",
+        "http://example.com/a b",
+        "http://example.com/<bad>",
+        "garbage%zz"
+      })
+  void refusesWhatIsNotAnAbsoluteHttpUrlWithAHost(String url) {
+    SeedException e = refused(() -> SeedsFile.parse("http://ok.com/\n" + url + "\n", "s.txt"));
+
+    assertThat(e.lineNo()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {"", "\n\n", "# only comments\n  # and more\n"})
+  void refusesAFileWithNoSeeds(String text) {
+    SeedException e = refused(() -> SeedsFile.parse(text, "seeds.txt"));
+
+    assertThat(e.lineNo()).isZero();
+    assertThat(e.file()).isEqualTo("seeds.txt");
+  }
+
+  @Test
+  void readsAFile(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("seeds.txt"), "# UTF-8\nhttps://example.com/ü\n");
+
+    assertThat(SeedsFile.read(file)).containsExactly(new Seed(2, "https://example.com/ü"));
+  }
+
+  @Test
+  void refusesAMissingFile(@TempDir Path dir) {
+    Path missing = dir.resolve("seeds.txt");
+
+    SeedException e = refused(() -> SeedsFile.read(missing));
+
+    assertThat(e.lineNo()).isZero();
+    assertThat(e.file()).isEqualTo(missing.toString());
+  }
+
+  @Test
+  void refusesADirectory(@TempDir Path dir) {
+    assertThat(refused(() -> SeedsFile.read(dir)).lineNo()).isZero();
+  }
+
+  private static SeedException refused(ThrowingCallable read) {
+    Throwable thrown = catchThrowable(read);
+    assertThat(thrown).isInstanceOf(SeedException.class);
+    return (SeedException) thrown;
+  }
+}
