@@ -5,6 +5,7 @@ import io.trawl.bus.Progress;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
+import io.trawl.config.Seed;
 import io.trawl.config.SeedException;
 import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
@@ -135,9 +136,9 @@ final class CrawlCommand implements Callable<Integer> {
 
   private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
     LinkedHashSet<String> urls = new LinkedHashSet<>();
-    for (SeedsFile.Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
+    for (Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
       String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
-          cfg.crawl().seeds(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+          cfg.crawl().seeds().toString(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
       urls.add(url);
     }
     return List.copyOf(urls);

@@ -65,13 +65,27 @@ public final class ConfigJson {
    * 2/s}. Empty when the two configs are equal.
    */
   public static List<String> diff(TrawlConfig before, TrawlConfig after) {
-    Map<String, Object> old = flatten(toJson(before));
-    Map<String, Object> now = flatten(toJson(after));
+    return diff(toJson(before), toJson(after));
+  }
+
+  /**
+   * The same for two configs in their JSON form, e.g. one read back from {@code crawls.config}
+   * (where numbers may come back as another Java type, so values compare by their JSON text).
+   */
+  public static List<String> diff(JsonObject before, JsonObject after) {
+    Map<String, Object> old = flatten(before);
+    Map<String, Object> now = flatten(after);
     List<String> lines = new ArrayList<>();
     old.forEach(
         (keyPath, value) -> {
-          if (!Objects.equals(value, now.get(keyPath))) {
+          if (!Objects.equals(shown(value), shown(now.get(keyPath)))) {
             lines.add(keyPath + ": " + shown(value) + " -> " + shown(now.get(keyPath)));
+          }
+        });
+    now.forEach(
+        (keyPath, value) -> {
+          if (!old.containsKey(keyPath)) {
+            lines.add(keyPath + ": (unset) -> " + shown(value));
           }
         });
     return lines;
