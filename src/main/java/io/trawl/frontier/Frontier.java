@@ -44,7 +44,7 @@ final class Frontier {
   /** Queues a row read from the frontier table. */
   void add(FrontierRow row) {
     HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
-    host.rows.addLast(row);
+    host.rows.add(row);
     inMemory++;
     schedule(host);
   }
@@ -61,7 +61,7 @@ final class Frontier {
     }
     ready.poll();
     host.scheduled = false;
-    FrontierRow row = host.rows.pollFirst();
+    FrontierRow row = host.rows.poll();
     inMemory--;
     host.inFlight++;
     inFlight++;
@@ -88,9 +88,9 @@ final class Frontier {
     HostQueue host = release(row);
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
-    host.rows.addLast(row);
+    host.rows.add(row);
     inMemory++;
-    schedule(host);
+    reschedule(host);
   }
 
   /** The host of {@code row} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
@@ -99,6 +99,7 @@ final class Frontier {
     if (host != null && delayNanos > host.intervalNanos) {
       host.nextAllowedNanos += delayNanos - host.intervalNanos;
       host.intervalNanos = delayNanos;
+      reschedule(host);
     }
   }
 
@@ -157,11 +158,20 @@ final class Frontier {
     return host;
   }
 
+  /** Re-keys a host whose clock moved while it waited in the ready queue. */
+  private void reschedule(HostQueue host) {
+    if (host.scheduled) {
+      ready.remove(host);
+      host.scheduled = false;
+    }
+    schedule(host);
+  }
+
   private void schedule(HostQueue host) {
     if (host.scheduled || host.rows.isEmpty() || host.inFlight >= perHostConcurrency) {
       return;
     }
-    host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peekFirst().notBeforeMs()));
+    host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peek().notBeforeMs()));
     host.scheduled = true;
     ready.add(host);
   }

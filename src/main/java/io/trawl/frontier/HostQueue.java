@@ -1,12 +1,20 @@
 package io.trawl.frontier;
 
 import io.trawl.bus.FrontierRow;
-import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 
-/** One host's waiting URLs and its politeness clock. Frontier event loop only. */
+/**
+ * One host's waiting URLs, shallowest first (then oldest), and its politeness clock. Shallow
+ * first keeps the crawl close to breadth-first, so a page is mostly reached by its shortest path.
+ * Frontier event loop only.
+ */
 final class HostQueue {
+  private static final Comparator<FrontierRow> SHALLOW_FIRST =
+      Comparator.comparingInt(FrontierRow::depth).thenComparingLong(FrontierRow::id);
+
   final String host;
-  final ArrayDeque<FrontierRow> rows = new ArrayDeque<>();
+  final PriorityQueue<FrontierRow> rows = new PriorityQueue<>(SHALLOW_FIRST);
   /** Requests to this host handed out and not yet answered. */
   int inFlight;
   /** Earliest System.nanoTime at which the next request to this host may start. */

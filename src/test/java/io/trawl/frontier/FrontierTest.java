@@ -73,18 +73,41 @@ class FrontierTest {
   }
 
   @Test
-  void aReclaimedRowWaitsUntilItsNotBeforeAndHoldsItsHost() {
+  void aReclaimedRowPausesItsWholeHostUntilItsNotBefore() {
     Frontier frontier = frontier(10, 2, 0, 0);
     frontier.add(row("http://a.test/0"));
     frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
     frontier.reclaim(new FrontierRow(first.id(), first.url(), 0, 1, millis + 5000));
     assertThat(frontier.retries()).isEqualTo(1);
-    FrontierRow second = frontier.next();
-    assertThat(second.url()).isEqualTo("http://a.test/1");
+    assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
+    advanceMs(4999);
     assertThat(frontier.next()).isNull();
-    advanceMs(5000);
+    advanceMs(1);
     assertThat(frontier.next().url()).isEqualTo("http://a.test/0");
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
+  }
+
+  @Test
+  void handsOutShallowerRowsOfAHostFirst() {
+    Frontier frontier = frontier(1, 1, 0, 0);
+    frontier.add(new FrontierRow(1, "http://a.test/deep", 3, 0, 0));
+    frontier.add(new FrontierRow(2, "http://a.test/shallow", 1, 0, 0));
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/shallow");
+  }
+
+  @Test
+  void aCrawlDelayLongerThanTheRateSpacesTheHost() {
+    Frontier frontier = frontier(10, 10, 100, 0);
+    frontier.add(row("http://a.test/0"));
+    frontier.add(row("http://a.test/1"));
+    FrontierRow first = frontier.next();
+    frontier.crawlDelay(first, 2_000_000_000L);
+    advanceMs(1999);
+    assertThat(frontier.next()).isNull();
+    advanceMs(1);
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
   }
 
   @Test
