@@ -1,0 +1,219 @@
+package io.trawl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.cli.Main;
+import io.trawl.testing.Await;
+import io.trawl.testing.Db;
+import io.trawl.testing.ScriptedSite;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** robots.txt, per-host rate, Retry-After, retries and the circuit breaker, measured at a local server. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PolitenessIT {
+  private static final long MS = 1_000_000L;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private ScriptedSite site;
+
+  @BeforeEach
+  void startSite() {
+    vertx = Vertx.vertx();
+    site = new ScriptedSite(vertx).start();
+  }
+
+  @AfterEach
+  void stopSite() {
+    Await.result(vertx.close());
+  }
+
+  private int crawl(String yaml, String... seeds) throws Exception {
+    Files.writeString(dir.resolve("seeds.txt"), String.join("\n", seeds) + "\n");
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        crawl:
+          seeds: %s
+          db: %s
+          max_depth: 10
+        %s
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), yaml));
+    return Main.run("crawl", "-c", config.toString());
+  }
+
+  private Map<String, Map<String, Object>> pages() {
+    return Db.rows(dir.resolve("trawl.db"), "SELECT * FROM pages").stream()
+        .collect(Collectors.toMap(r -> (String) r.get("url"), r -> r));
+  }
+
+  private static String links(String... paths) {
+    StringBuilder html = new StringBuilder("<title>index</title>");
+    for (String p : paths) {
+      html.append("<a href=\"").append(p).append("\">").append(p).append("</a>");
+    }
+    return html.toString();
+  }
+
+  @Test
+  void disallowedUrlsAreRecordedAsRobotsAndNeverRequested() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: *\nDisallow: /private/\n");
+    site.page("/", links("/open", "/private/secret"));
+    site.page("/open", "<title>open</title>");
+    site.page("/private/secret", "<title>secret</title>");
+
+    assertThat(crawl("fetch:\n  per_host_rate: 100/s", site.url("/"))).isEqualTo(Main.OK);
+
+    assertThat(site.count("/private/secret")).isZero();
+    assertThat(site.count("/robots.txt")).isEqualTo(1);
+    Map<String, Map<String, Object>> pages = pages();
+    assertThat(pages.get(site.url("/private/secret")).get("error")).isEqualTo("robots");
+    assertThat(pages.get(site.url("/open")).get("error")).isNull();
+  }
+
+  @Test
+  void robotsCrawlDelaySpacesRequestsToTheHost() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: trawl\nCrawl-delay: 1\n");
+    site.page("/", links("/p1", "/p2", "/p3"));
+    IntStream.rangeClosed(1, 3).forEach(i -> site.page("/p" + i, "<title>p" + i + "</title>"));
+
+    assertThat(crawl("fetch:\n  per_host_rate: 100/s\n  per_host_concurrency: 4", site.url("/"))).isEqualTo(Main.OK);
+
+    List<Long> times = site.times("/p");
+    assertThat(times).hasSize(3);
+    for (int i = 1; i < times.size(); i++) {
+      assertThat((times.get(i) - times.get(i - 1)) / MS).as("gap before request %d", i).isGreaterThanOrEqualTo(950);
+    }
+  }
+
+  @Test
+  void neverExceedsThePerHostRateOverFiftyRequests() throws Exception {
+    List<String> paths = IntStream.range(0, 60).mapToObj(i -> "/rate" + i).toList();
+    site.page("/", links(paths.toArray(String[]::new)));
+    paths.forEach(p -> site.page(p, "<title>" + p + "</title>"));
+
+    assertThat(crawl("fetch:\n  per_host_rate: 20/s\n  per_host_concurrency: 8\n  concurrency: 16", site.url("/")))
+        .isEqualTo(Main.OK);
+
+    List<Long> times = site.times("/rate");
+    assertThat(times).hasSize(60);
+    List<Long> gapsMs = new ArrayList<>();
+    for (int i = 1; i < times.size(); i++) {
+      gapsMs.add((times.get(i) - times.get(i - 1)) / MS);
+    }
+    // 20/s is one request every 50 ms, burst 1. Requests leave us at least 50 ms apart; the
+    // loopback hop may bunch two arrivals by a few ms, never a burst: any 10 in a row span 450 ms.
+    assertThat(gapsMs).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(40));
+    for (int i = 9; i < times.size(); i++) {
+      assertThat((times.get(i) - times.get(i - 9)) / MS).as("span of requests %d..%d", i - 9, i)
+          .isGreaterThanOrEqualTo(440);
+    }
+    double rate = (times.size() - 1) / ((times.get(times.size() - 1) - times.get(0)) / 1e9);
+    assertThat(rate).isLessThanOrEqualTo(20.5);
+  }
+
+  @Test
+  void honoursRetryAfterByPuttingTheUrlBack() throws Exception {
+    site.page("/", links("/busy"));
+    site.route("/busy", req -> {
+      if (site.count("/busy") == 1) {
+        req.response().setStatusCode(503).putHeader("Retry-After", "1").end();
+      } else {
+        req.response().putHeader("content-type", "text/html").end("<title>finally</title>");
+      }
+    });
+
+    assertThat(crawl("fetch:\n  per_host_rate: 100/s", site.url("/"))).isEqualTo(Main.OK);
+
+    List<Long> times = site.times("/busy");
+    assertThat(times).hasSize(2);
+    assertThat((times.get(1) - times.get(0)) / MS).isGreaterThanOrEqualTo(980);
+    Map<String, Object> page = pages().get(site.url("/busy"));
+    assertThat(page.get("error")).isNull();
+    assertThat(page.get("title")).isEqualTo("finally");
+    assertThat(page.get("attempts")).isEqualTo(2);
+  }
+
+  @Test
+  void retriesExactlyMaxAttemptsOnRetryableStatusesAndNeverOnA404() throws Exception {
+    site.page("/", links("/flaky", "/gone", "/recovers"));
+    site.status("/flaky", 500);
+    site.status("/gone", 404);
+    site.route("/recovers", req -> {
+      if (site.count("/recovers") < 3) {
+        req.response().setStatusCode(502).end();
+      } else {
+        req.response().putHeader("content-type", "text/html").end("<title>back</title>");
+      }
+    });
+
+    assertThat(crawl("""
+        fetch:
+          per_host_rate: 100/s
+        retry:
+          max_attempts: 3
+          initial_delay: 20ms
+          max_delay: 100ms
+        circuit:
+          minimum_calls: 100
+        """, site.url("/"))).isEqualTo(Main.OK);
+
+    assertThat(site.count("/flaky")).isEqualTo(3);
+    assertThat(site.count("/gone")).isEqualTo(1);
+    assertThat(site.count("/recovers")).isEqualTo(3);
+    Map<String, Map<String, Object>> pages = pages();
+    assertThat(pages.get(site.url("/flaky"))).containsEntry("error", "http_500").containsEntry("attempts", 3);
+    assertThat(pages.get(site.url("/gone"))).containsEntry("error", "http_404").containsEntry("attempts", 1);
+    assertThat(pages.get(site.url("/recovers"))).containsEntry("title", "back").containsEntry("attempts", 3);
+  }
+
+  @Test
+  void theBreakerPausesAFailingHostAndResumesItWhenItRecovers() throws Exception {
+    List<String> paths = IntStream.range(0, 12).mapToObj(i -> "/b" + i).toList();
+    site.page("/", links(paths.toArray(String[]::new)));
+    int[] served = {0};
+    paths.forEach(p -> site.route(p, req -> {
+      served[0]++;
+      if (served[0] <= 4) {
+        req.response().setStatusCode(503).end();
+      } else {
+        req.response().putHeader("content-type", "text/html").end("<title>" + p + "</title>");
+      }
+    }));
+
+    assertThat(crawl("""
+        fetch:
+          per_host_rate: 100/s
+          per_host_concurrency: 1
+        retry:
+          max_attempts: 1
+        circuit:
+          failure_rate: 50
+          minimum_calls: 4
+          open_for: 1s
+        """, site.url("/"))).isEqualTo(Main.OK);
+
+    Map<String, Map<String, Object>> pages = pages();
+    assertThat(pages).hasSize(13);
+    long failed = paths.stream().filter(p -> "http_503".equals(pages.get(site.url(p)).get("error"))).count();
+    long fine = paths.stream().filter(p -> pages.get(site.url(p)).get("error") == null).count();
+    assertThat(failed).isEqualTo(4);
+    assertThat(fine).isEqualTo(8);
+    // After the fourth failure the host was paused for circuit.open_for before it was probed again.
+    List<Long> times = site.times("/b");
+    assertThat(times).hasSize(12);
+    assertThat((times.get(4) - times.get(3)) / MS).isGreaterThanOrEqualTo(950);
+  }
+}
