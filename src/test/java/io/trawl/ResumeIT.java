@@ -1,0 +1,130 @@
+package io.trawl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trawl.bench.GeneratedSite;
+import io.trawl.cli.Main;
+import io.trawl.testing.Await;
+import io.trawl.testing.Db;
+import io.trawl.testing.TrawlProcess;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real trawl process crawling a 20,000-page local site is killed (SIGKILL) or interrupted
+ * (SIGINT) mid-crawl and resumed: every page ends in {@code pages} exactly once, nothing reported
+ * stored before the stop is lost, and at most the pages in flight are fetched twice.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ResumeIT {
+  private static final int PAGES = 20_000;
+  private static final int CONCURRENCY = 16;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private GeneratedSite site;
+  private Path config;
+  private Path db;
+
+  @BeforeEach
+  void startSite() throws Exception {
+    vertx = Vertx.vertx();
+    site = Await.result(new GeneratedSite(vertx, PAGES, 1500, 8, 0).start());
+    db = dir.resolve("trawl.db");
+    Files.writeString(dir.resolve("seeds.txt"), site.url(0) + "\n");
+    config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        crawl:
+          seeds: %s
+          db: %s
+          max_depth: 1000
+          progress_interval: 1s
+        fetch:
+          concurrency: %d
+          per_host_concurrency: %d
+          per_host_rate: 100000/s
+        """.formatted(dir.resolve("seeds.txt"), db, CONCURRENCY, CONCURRENCY));
+  }
+
+  @AfterEach
+  void stopSite() {
+    Await.result(vertx.close());
+  }
+
+  private Set<String> storedUrls() {
+    Set<String> urls = new HashSet<>();
+    Db.rows(db, "SELECT url FROM pages").forEach(r -> urls.add((String) r.get("url")));
+    return urls;
+  }
+
+  private long storedCount() {
+    return Files.exists(db) ? Db.count(db, "SELECT count(*) FROM pages") : 0;
+  }
+
+  private void resumeToTheEnd() throws Exception {
+    Process resumed = TrawlProcess.start("256m", dir.resolve("resume.log"), "crawl", "-c", config.toString(), "--resume");
+    assertThat(resumed.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resume.log"))).isEqualTo(Main.OK);
+  }
+
+  private void assertEveryPageOnce(Set<String> storedBeforeStop) {
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(PAGES);
+    assertThat(Db.count(db, "SELECT count(DISTINCT url) FROM pages")).isEqualTo(PAGES);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state <> 'done'")).isZero();
+    assertThat(storedUrls()).containsAll(storedBeforeStop);
+  }
+
+  @Test
+  void aKilledCrawlResumesWithoutLosingOrRepeatingPages() throws Exception {
+    Process crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString());
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
+    Set<String> storedBeforeKill = storedUrls();
+    crawl.destroyForcibly();
+    assertThat(crawl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(storedBeforeKill.size()).isLessThan(PAGES);
+    long requestsBeforeResume = site.requests();
+
+    resumeToTheEnd();
+
+    assertEveryPageOnce(storedBeforeKill);
+    long refetched = site.requests() - PAGES - robotsRequests(2);
+    assertThat(refetched).as("pages fetched twice (were in flight at the kill)").isBetween(0L, (long) CONCURRENCY);
+    assertThat(requestsBeforeResume).isGreaterThanOrEqualTo(storedBeforeKill.size());
+    List<Object> outcomes = Db.rows(db, "SELECT outcome FROM crawls ORDER BY id").stream().map(r -> r.get("outcome")).toList();
+    assertThat(outcomes).containsExactly(null, "finished");
+  }
+
+  @Test
+  void ctrlCStopsGracefullyAndResumeFinishesTheCrawl() throws Exception {
+    Process crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString());
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
+    TrawlProcess.interrupt(crawl);
+    assertThat(crawl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(crawl.exitValue()).as(Files.readString(dir.resolve("crawl.log"))).isEqualTo(Main.INTERRUPTED);
+    Set<String> storedAtStop = storedUrls();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isZero();
+    assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("interrupted");
+
+    resumeToTheEnd();
+
+    assertEveryPageOnce(storedAtStop);
+    assertThat(site.requests() - PAGES - robotsRequests(2)).as("a graceful stop stores what was in flight").isZero();
+  }
+
+  /** robots.txt is fetched once per run. */
+  private static long robotsRequests(int runs) {
+    return runs;
+  }
+}
