@@ -56,8 +56,19 @@ final class ProgressPrinter {
     out.printf(Locale.ROOT, "%s: %d pages stored (%d with errors) in %.1fs, %.1f pages/s, %d hosts; %d still queued%n",
         p.stopReason() == null ? "done" : p.stopReason(), p.stored(), p.failed(), p.elapsedMs() / 1000.0,
         p.pagesPerSecond(), p.hosts(), p.queued());
-    out.printf("results in %s; try: ./trawl stats --db %s%n", db, db);
+    out.printf(Locale.ROOT, "peak heap %d MB; results in %s; try: ./trawl stats --db %s%n", peakHeapBytes() >> 20, db, db);
     out.flush();
+  }
+
+  /** The most heap the JVM has held in use so far (all heap pools' peaks). */
+  static long peakHeapBytes() {
+    long peak = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
   }
 
   void close() {
