@@ -216,4 +216,75 @@ class PolitenessIT {
     assertThat(times).hasSize(12);
     assertThat((times.get(4) - times.get(3)) / MS).isGreaterThanOrEqualTo(950);
   }
+
+  @Test
+  void aRobotsTxtThatAnswers404AllowsEverything() throws Exception {
+    site.status("/robots.txt", 404);
+    site.page("/", links("/a"));
+    site.page("/a", "<title>a</title>");
+
+    assertThat(crawl("fetch:\n  per_host_rate: 100/s", site.url("/"))).isEqualTo(Main.OK);
+
+    assertThat(pages().get(site.url("/a")).get("error")).isNull();
+  }
+
+  @Test
+  void aRobotsTxtThatAnswers5xxHoldsTheHostAndEndsAsRobotsWhenItNeverRecovers() throws Exception {
+    site.status("/robots.txt", 503);
+    site.page("/", links("/a"));
+
+    assertThat(crawl("""
+        fetch:
+          per_host_rate: 100/s
+        retry:
+          max_attempts: 2
+          initial_delay: 50ms
+        """, site.url("/"))).isEqualTo(Main.OK);
+
+    assertThat(site.count("/")).isZero();
+    Map<String, Object> seed = pages().get(site.url("/"));
+    assertThat(seed).containsEntry("error", "robots").containsEntry("attempts", 2);
+  }
+
+  @Test
+  void aMixedSiteEndsByItselfWithEveryUrlAccountedFor() throws Exception {
+    ScriptedSite hostile = new ScriptedSite(vertx).start();
+    hostile.route("/stall", req -> { });
+    hostile.route("/reset", req -> req.response().setChunked(true).write("<title>partial").onComplete(v -> req.connection().close()));
+    hostile.route("/loop", req -> req.response().setStatusCode(302).putHeader("Location", "/loop2").end());
+    hostile.route("/loop2", req -> req.response().setStatusCode(302).putHeader("Location", "/loop").end());
+    hostile.route("/lies", req -> req.response().putHeader("content-type", "text/html").putHeader("Content-Length", "1000")
+        .write("<title>short</title>").onComplete(v -> req.connection().close()));
+    site.page("/", links("/ok1", "/ok2", "/flaky", "/missing", hostile.url("/stall"), hostile.url("/reset"),
+        hostile.url("/loop"), hostile.url("/lies"), "mailto:x@example.com"));
+    site.page("/ok1", "<title>ok1</title>");
+    site.page("/ok2", "<title>ok2</title>");
+    site.route("/flaky", req -> {
+      if (site.count("/flaky") == 1) {
+        req.connection().close();
+      } else {
+        req.response().putHeader("content-type", "text/html").end("<title>flaky ok</title>");
+      }
+    });
+
+    assertThat(crawl("""
+        fetch:
+          per_host_rate: 100/s
+          request_timeout: 2s
+        retry:
+          max_attempts: 2
+          initial_delay: 20ms
+        """, site.url("/"))).isEqualTo(Main.OK);
+
+    Map<String, Map<String, Object>> pages = pages();
+    assertThat(pages).hasSize(9);
+    assertThat(pages.get(site.url("/ok1")).get("error")).isNull();
+    assertThat(pages.get(site.url("/flaky"))).containsEntry("error", null).containsEntry("attempts", 2);
+    assertThat(pages.get(site.url("/missing")).get("error")).isEqualTo("http_404");
+    assertThat(pages.get(hostile.url("/stall")).get("error")).isEqualTo("timeout");
+    assertThat(pages.get(hostile.url("/reset")).get("error")).isIn("reset", "truncated");
+    assertThat(pages.get(hostile.url("/loop")).get("error")).isEqualTo("redirect_loop");
+    assertThat(pages.get(hostile.url("/lies")).get("error")).isEqualTo("truncated");
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM frontier WHERE state IN ('queued', 'in_flight')")).isZero();
+  }
 }

@@ -95,6 +95,9 @@ final class CrawlCommand implements Callable<Integer> {
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
     seedUrls.stream().filter(url -> !scope.allows(url))
         .forEach(url -> err.println("trawl: warning: seed " + url + " is outside crawl.allowed_domains/include/exclude; skipped"));
+    if (!cfg.fetch().respectRobots()) {
+      err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
+    }
     prepareDatabase(cfg, err);
     return run(cfg, inScope, scope, err);
   }
