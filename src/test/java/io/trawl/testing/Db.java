@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.SQLiteConfig;
 
 /** Reads rows of a crawl's SQLite file in tests, with plain JDBC on the test thread. */
 public final class Db {
   private Db() {}
 
   public static List<Map<String, Object>> rows(Path file, String sql) {
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
+    SQLiteConfig readOnly = new SQLiteConfig();
+    readOnly.setReadOnly(true);
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file, readOnly.toProperties());
         Statement stmt = conn.createStatement();
         ResultSet rs = stmt.executeQuery(sql)) {
       List<Map<String, Object>> rows = new ArrayList<>();
