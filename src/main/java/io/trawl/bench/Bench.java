@@ -39,25 +39,51 @@ public final class Bench {
    * @param links links per page
    * @param latencyMs server delay per response
    * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
+   * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    */
-  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency) {}
+  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs) {}
 
-  /** What one bench run measured. */
-  public record Report(
-      Options options,
+  /**
+   * One crawl of the whole site.
+   *
+   * @param cpuSeconds CPU time of this process (crawler, server and JIT) during the crawl
+   */
+  public record Run(
       long pagesStored,
       long errors,
       double seconds,
-      double pagesPerSecond,
-      double megabytesPerSecond,
+      double cpuSeconds,
       long latencyP50Ms,
       long latencyP99Ms,
-      double cpuSeconds,
+      long bytes) {
+
+    public double pagesPerSecond() {
+      return pagesStored / seconds;
+    }
+
+    public double megabytesPerSecond() {
+      return bytes / 1e6 / seconds;
+    }
+  }
+
+  /**
+   * What one bench measured: every run, the process's peak heap and RSS over all of them, and the
+   * parse-only loop.
+   */
+  public record Report(
+      Options options,
+      List<Run> runs,
       long peakHeapBytes,
       long peakRssBytes,
       double parseOnlyPagesPerSecond,
       int cores,
-      String jvm) {}
+      String jvm) {
+
+    /** The last run: the one with the JIT's work done, as in any crawl longer than a minute. */
+    public Run measured() {
+      return runs.get(runs.size() - 1);
+    }
+  }
 
   private static final int PARSE_ONLY_DISTINCT = 1000;
 
@@ -69,39 +95,45 @@ public final class Bench {
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
           options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
-      TrawlConfig config = ConfigLoader.load(null, Map.of(
-          "crawl.db", dir.resolve("bench.db").toString(),
-          "crawl.max_depth", "1000000",
-          "fetch.concurrency", String.valueOf(options.concurrency()),
-          "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
-          "fetch.per_host_rate", "1000000/s",
-          "fetch.respect_robots", "true"));
-      List<String> seeds = List.of(site.url(0));
       resetPeaks();
-      double cpuBefore = processCpuSeconds();
-      long started = System.nanoTime();
-      Vertx crawlVertx = Vertx.vertx();
-      Progress last;
-      try {
-        CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);
-        last = job.start().compose(v -> job.finished()).toCompletionStage().toCompletableFuture().get();
-      } finally {
-        crawlVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      List<Run> runs = new ArrayList<>();
+      for (int i = 0; i < options.runs(); i++) {
+        runs.add(crawl(site, options, dir.resolve("bench-" + i + ".db")));
       }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      double cpu = processCpuSeconds() - cpuBefore;
       long peakHeap = peakHeap();
-      long[] latency = latencies(dir.resolve("bench.db"));
-      long bytes = latency[2];
       double parseOnly = parseOnly(site, Runtime.getRuntime().availableProcessors());
-      return new Report(options, last.stored(), last.failed(), seconds, last.stored() / seconds,
-          bytes / 1e6 / seconds, latency[0], latency[1], cpu, peakHeap, peakRss(), parseOnly,
-          Runtime.getRuntime().availableProcessors(),
+      return new Report(options, runs, peakHeap, peakRss(), parseOnly, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     } finally {
       serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       deleteTree(dir);
     }
+  }
+
+  /** Crawls the whole site from page 0 into {@code db} on a Vert.x instance of its own. */
+  private static Run crawl(GeneratedSite site, Options options, Path db) throws Exception {
+    TrawlConfig config = ConfigLoader.load(null, Map.of(
+        "crawl.db", db.toString(),
+        "crawl.max_depth", "1000000",
+        "fetch.concurrency", String.valueOf(options.concurrency()),
+        "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
+        "fetch.per_host_rate", "1000000/s",
+        "fetch.respect_robots", "true"));
+    List<String> seeds = List.of(site.url(0));
+    double cpuBefore = processCpuSeconds();
+    long started = System.nanoTime();
+    Vertx crawlVertx = Vertx.vertx();
+    Progress last;
+    try {
+      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);
+      last = job.start().compose(v -> job.finished()).toCompletionStage().toCompletableFuture().get();
+    } finally {
+      crawlVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    double cpu = processCpuSeconds() - cpuBefore;
+    long[] latency = latencies(db);
+    return new Run(last.stored(), last.failed(), seconds, cpu, latency[0], latency[1], latency[2]);
   }
 
   /**

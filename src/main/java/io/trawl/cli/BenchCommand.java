@@ -33,38 +33,50 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "64", description = "fetch.concurrency (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
+  @Option(names = "--runs", defaultValue = "2", description = "Crawls of the site in one JVM; the last is reported, "
+      + "the first includes the JIT compiling the hot paths (default: ${DEFAULT-VALUE}).")
+  int runs;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
     Duration delay = Durations.parse(latency).orElse(null);
-    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1) {
-      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, a size like 20KB and a duration like 50ms");
+    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1) {
+      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
-    Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency));
+    Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs));
+    Bench.Run m = r.measured();
+    for (int i = 0; i < r.runs().size() - 1; i++) {
+      Bench.Run earlier = r.runs().get(i);
+      out.printf(Locale.ROOT, "run %d            %.0f pages/s, %.1f s CPU%s%n", i + 1, earlier.pagesPerSecond(),
+          earlier.cpuSeconds(), i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : "");
+    }
+    double bound = delay.isZero() ? 0 : concurrency * 1000.0 / delay.toMillis();
     out.printf(Locale.ROOT, """
+        run %d (reported)
         pages            %d (%d errors)
         time             %.2f s
         pages/s          %.0f
         MB/s             %.1f
         fetch latency    p50 %d ms, p99 %d ms
         CPU              %.1f s (crawler and server together, %.0f%% of %d cores)
-        peak heap        %d MB
-        peak RSS         %d MB
+        peak heap        %d MB (over all runs)
+        peak RSS         %d MB (over all runs)
         parse-only       %.0f pages/s (same pages, %d threads); crawl = %.0f%% of it
         bound            %s
         machine          %d cores, %s
         """,
-        r.pagesStored(), r.errors(), r.seconds(), r.pagesPerSecond(), r.megabytesPerSecond(), r.latencyP50Ms(),
-        r.latencyP99Ms(), r.cpuSeconds(), 100 * r.cpuSeconds() / r.seconds() / r.cores(), r.cores(),
+        r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.pagesPerSecond(), m.megabytesPerSecond(),
+        m.latencyP50Ms(), m.latencyP99Ms(), m.cpuSeconds(), 100 * m.cpuSeconds() / m.seconds() / r.cores(), r.cores(),
         r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),
-        100 * r.pagesPerSecond() / r.parseOnlyPagesPerSecond(),
-        delay.isZero() ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
-            concurrency * 1000.0 / delay.toMillis(), 100 * r.pagesPerSecond() / (concurrency * 1000.0 / delay.toMillis())),
+        100 * m.pagesPerSecond() / r.parseOnlyPagesPerSecond(),
+        bound == 0 ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
+            bound, 100 * m.pagesPerSecond() / bound),
         r.cores(), r.jvm());
     out.flush();
     return Main.OK;
