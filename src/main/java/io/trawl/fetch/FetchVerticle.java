@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML on to the parser and
- * anything else (other content types, HTTP errors, failures) straight to the store, and answers
+ * anything else (downloads, other content types, HTTP errors, failures) straight to the store, and answers
  * the frontier with the {@link FetchOutcome} once the page is stored. Event loop; the HTTP work is
  * {@link HttpFetcher}'s.
  */
@@ -54,7 +54,7 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch());
+    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()));
     return vertx.eventBus().<JsonObject>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
@@ -122,6 +122,12 @@ public final class FetchVerticle extends VerticleBase {
         return Future.succeededFuture(new FetchOutcome(request.id(), FailureKind.http(result.status()).code(),
             retryAtMs, attempts, 0, 0));
       }
+    }
+    if (result.download() != null) {
+      PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
+          result.contentType(), request.depth(), null, now, result.elapsedMs(), result.download().bytes(),
+          result.download().sha256(), attempts, null, List.of(), List.of(), new JsonArray(), result.download());
+      return store(record).map(stored -> outcome(request, null, attempts, stored));
     }
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),

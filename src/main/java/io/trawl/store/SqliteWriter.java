@@ -34,6 +34,7 @@ final class SqliteWriter implements AutoCloseable {
   private final PreparedStatement upsertPage;
   private final PreparedStatement insertLink;
   private final PreparedStatement insertItem;
+  private final PreparedStatement upsertDownload;
 
   private SqliteWriter(Connection conn) throws SQLException {
     this.conn = conn;
@@ -45,6 +46,7 @@ final class SqliteWriter implements AutoCloseable {
     this.upsertPage = conn.prepareStatement(SqlQueries.UPSERT_PAGE);
     this.insertLink = conn.prepareStatement(SqlQueries.INSERT_LINK);
     this.insertItem = conn.prepareStatement(SqlQueries.INSERT_ITEM);
+    this.upsertDownload = conn.prepareStatement(SqlQueries.UPSERT_DOWNLOAD);
   }
 
   /** Opens (creating if needed) and migrates {@code file}; blocking. */
@@ -136,6 +138,7 @@ final class SqliteWriter implements AutoCloseable {
       upsertPage.executeBatch();
       insertLink.executeBatch();
       insertItem.executeBatch();
+      upsertDownload.executeBatch();
       finish.executeBatch();
       conn.commit();
       return added;
@@ -182,6 +185,15 @@ final class SqliteWriter implements AutoCloseable {
       insertItem.setString(3, item.getJsonObject("data").encode());
       insertItem.setString(4, fetchedAt);
       insertItem.addBatch();
+    }
+    if (page.download() != null) {
+      upsertDownload.setString(1, page.url());
+      upsertDownload.setString(2, page.download().path());
+      upsertDownload.setLong(3, page.download().bytes());
+      upsertDownload.setString(4, page.download().sha256());
+      upsertDownload.setString(5, page.contentType());
+      upsertDownload.setString(6, fetchedAt);
+      upsertDownload.addBatch();
     }
     // Inserted one by one: the count of each tells which URLs were new.
     int added = 0;
@@ -231,7 +243,8 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   private void clearBatches() throws SQLException {
-    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertItem)) {
+    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertItem,
+        upsertDownload)) {
       stmt.clearBatch();
     }
   }
