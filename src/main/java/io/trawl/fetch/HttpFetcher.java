@@ -233,10 +233,11 @@ public final class HttpFetcher {
     }
 
     private void abort(CrawlException err) {
+      // Settle first: resetting makes the response report a reset, which must not win over err.
+      fail(err);
       if (current != null) {
         current.reset();
       }
-      fail(err);
     }
 
     private void fail(CrawlException err) {
