@@ -228,6 +228,23 @@ final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  /** Adds {@code urls} to the frontier at {@code depth} in one transaction; returns how many were new. */
+  int addDiscovered(List<String> urls, int depth) throws SQLException {
+    try {
+      int added = 0;
+      for (String url : urls) {
+        insertDiscovered.setString(1, url);
+        insertDiscovered.setInt(2, depth);
+        added += insertDiscovered.executeUpdate();
+      }
+      conn.commit();
+      return added;
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
+      throw e;
+    }
+  }
+
   void closeCrawl(long id, String outcome, String statsJson) throws SQLException {
     try (PreparedStatement stmt = conn.prepareStatement(SqlQueries.CLOSE_CRAWL)) {
       stmt.setString(1, Instant.now().toString());
