@@ -66,6 +66,7 @@ public final class CrawlJob {
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch()), 1))
+        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers), fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())

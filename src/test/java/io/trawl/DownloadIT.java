@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -138,6 +139,44 @@ class DownloadIT {
         Map.of("url", site.url("/streamed.pdf"), "error", "too_large"));
     assertThat(Db.rows(db, "SELECT url FROM downloads")).containsExactly(Map.of("url", site.url("/a.pdf")));
     assertThat(files()).containsExactly(sha256(PDF) + ".pdf");
+  }
+
+  @Test
+  void failsAStalledOrCutDownloadAndDeletesItsPartialFile() throws Exception {
+    site.route("/stalled.pdf", req -> req.response().putHeader("content-type", "application/pdf")
+            .putHeader("content-length", "100000").write(Buffer.buffer(new byte[5000])))
+        .route("/cut.pdf", req -> req.response().putHeader("content-type", "application/pdf")
+            .putHeader("content-length", "100000").write(Buffer.buffer(new byte[5000]))
+            .onComplete(v -> req.connection().close()));
+    Path config = config("content_types: [application/pdf]", "/stalled.pdf", "/cut.pdf");
+
+    assertThat(Main.run("crawl", "-c", config.toString(), "--set", "fetch.request_timeout=1s")).isEqualTo(Main.OK);
+
+    assertThat(Db.rows(dir.resolve("trawl.db"), "SELECT url, error FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", site.url("/cut.pdf"), "error", "truncated"),
+        Map.of("url", site.url("/stalled.pdf"), "error", "timeout"));
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM downloads")).isZero();
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void deletesPartialFilesAKilledRunLeftAndExportsTheDownloads() throws Exception {
+    Path leftover = dir.resolve("files").resolve(".trawl-" + UUID.randomUUID() + ".part");
+    Files.createDirectories(leftover.getParent());
+    Files.write(leftover, new byte[100]);
+    Path unrelated = Files.writeString(dir.resolve("files").resolve("notes.txt"), "mine");
+    Path config = config("content_types: [application/pdf]", "/a.pdf");
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+
+    assertThat(leftover).doesNotExist();
+    assertThat(unrelated).exists();
+    Path out = dir.resolve("downloads.jsonl");
+    assertThat(Main.run("export", "--db", dir.resolve("trawl.db").toString(), "-t", "downloads", "-o", out.toString()))
+        .isEqualTo(Main.OK);
+    assertThat(Files.readAllLines(out)).singleElement().asString()
+        .contains("\"url\":\"" + site.url("/a.pdf") + "\"").contains("\"sha256\":\"" + sha256(PDF) + "\"");
+    assertThat(Main.run("stats", "--db", dir.resolve("trawl.db").toString())).isEqualTo(Main.OK);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -50,6 +51,23 @@ public final class FetchVerticle extends VerticleBase {
     this.scope = scope;
     this.breakers = breakers;
     this.retryPolicy = new RetryPolicy(config.retry());
+  }
+
+  /**
+   * Deletes the partial downloads a killed run left in {@code download.dir}. Call once per crawl,
+   * before any fetcher starts: a fetcher's own partial files are still being written.
+   */
+  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig.Download download) {
+    if (download.contentTypes().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return FileDownload.deleteLeftovers(vertx, download.dir())
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.info("deleted {} partial downloads left in {} by an earlier run", n, download.dir());
+          }
+        })
+        .mapEmpty();
   }
 
   @Override

@@ -9,9 +9,12 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,9 @@ final class FileDownload {
 
   private enum State { OPENING, WRITING, FINISHING, DONE, ABORTED }
 
+  private static final String TEMP_PREFIX = ".trawl-";
+  private static final String TEMP_SUFFIX = ".part";
+
   private final FileSystem fs;
   private final Downloads downloads;
   private final String tempPath;
@@ -41,12 +47,24 @@ final class FileDownload {
   FileDownload(Vertx vertx, Downloads downloads) {
     this.fs = vertx.fileSystem();
     this.downloads = downloads;
-    this.tempPath = downloads.dir().resolve(".trawl-" + UUID.randomUUID() + ".part").toString();
+    this.tempPath = downloads.dir().resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX).toString();
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  }
+
+  /**
+   * Deletes the temp files a killed run left in {@code dir}; call before any download starts.
+   * Completes with how many there were.
+   */
+  static Future<Integer> deleteLeftovers(Vertx vertx, Path dir) {
+    FileSystem fs = vertx.fileSystem();
+    String pattern = Pattern.quote(TEMP_PREFIX) + "[0-9a-f-]{36}" + Pattern.quote(TEMP_SUFFIX);
+    return fs.exists(dir.toString())
+        .compose(exists -> exists ? fs.readDir(dir.toString(), pattern) : Future.succeededFuture(List.<String>of()))
+        .compose(leftovers -> Future.all(leftovers.stream().map(fs::delete).toList()).map(v -> leftovers.size()));
   }
 
   /** Creates {@code download.dir} if needed and the temp file. */
