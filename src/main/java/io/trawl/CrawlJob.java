@@ -3,6 +3,7 @@ package io.trawl;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
+import io.trawl.bus.RecordCodec;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
@@ -57,6 +58,7 @@ public final class CrawlJob {
   /** Deploys the pipeline; the crawl then runs until {@link #finished()} completes. */
   public Future<Void> start() {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
+    RecordCodec.registerAll(vertx);
     MessageConsumer<JsonObject> end = vertx.eventBus().consumer(Addresses.FINISHED,
         msg -> tearDown(Progress.fromJson(msg.body())));
     return end.completion()

@@ -29,6 +29,7 @@ public final class GeneratedSite {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong strayRequests = new AtomicLong();
+  private final Filler filler;
   private HttpServer server;
 
   public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs) {
@@ -40,6 +41,7 @@ public final class GeneratedSite {
     this.pageBytes = pageBytes;
     this.linksPerPage = linksPerPage;
     this.latencyMs = latencyMs;
+    this.filler = Filler.atLeast(pageBytes);
   }
 
   /** Starts listening on an ephemeral port of 127.0.0.1. */
@@ -128,7 +130,7 @@ public final class GeneratedSite {
     }
     request.response()
         .putHeader("content-type", "text/html; charset=utf-8")
-        .end(Buffer.buffer(render(page).getBytes(StandardCharsets.UTF_8)));
+        .end(Buffer.buffer(render(page)));
   }
 
   private int pageNumber(String path) {
@@ -143,22 +145,98 @@ public final class GeneratedSite {
     }
   }
 
-  /** The HTML of page {@code i}, exactly as served. */
-  public String render(int i) {
-    StringBuilder html = new StringBuilder(pageBytes + 256);
-    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(title(i))
-        .append("</title></head><body><h1>Page ").append(i).append("</h1><ul>");
+  /**
+   * The HTML of page {@code i}, exactly as served, as UTF-8 bytes. Written straight into bytes with
+   * the filler cut from one precomputed block, so that serving a page costs the server little of
+   * the CPU the benchmark is measuring.
+   */
+  public byte[] render(int i) {
+    PageBytes html = new PageBytes(pageBytes + 64 * linksPerPage + 256);
+    html.ascii("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").utf8(title(i))
+        .ascii("</title></head><body><h1>Page ").number(i).ascii("</h1><ul>");
     for (int target : linksOf(i)) {
-      html.append("<li><a href=\"/page/").append(target).append("\">page ").append(target).append("</a></li>");
+      html.ascii("<li><a href=\"/page/").number(target).ascii("\">page ").number(target).ascii("</a></li>");
     }
-    html.append("</ul><p><a href=\"http://offsite.invalid/x/").append(i).append("\">elsewhere</a> ")
-        .append("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")
-        .append("<a href=\"#top\">top</a></p>");
-    int filler = 0;
-    while (html.length() < pageBytes) {
-      html.append("<p>Paragraph ").append(filler++)
-          .append(" of filler text so the page weighs what a real page weighs; nothing to see here.</p>");
+    html.ascii("</ul><p><a href=\"http://offsite.invalid/x/").number(i).ascii("\">elsewhere</a> ")
+        .ascii("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")
+        .ascii("<a href=\"#top\">top</a></p>");
+    html.bytes(filler.text(), 0, filler.cut(pageBytes - html.length()));
+    return html.ascii("</body></html>").toArray();
+  }
+
+  /** Paragraphs of filler text, as bytes, and the offset where each paragraph ends. */
+  private record Filler(byte[] text, int[] ends) {
+    static Filler atLeast(int bytes) {
+      StringBuilder text = new StringBuilder();
+      List<Integer> ends = new ArrayList<>();
+      for (int p = 0; text.length() < bytes; p++) {
+        text.append("<p>Paragraph ").append(p)
+            .append(" of filler text so the page weighs what a real page weighs; nothing to see here.</p>");
+        ends.add(text.length());
+      }
+      return new Filler(text.toString().getBytes(StandardCharsets.US_ASCII),
+          ends.stream().mapToInt(Integer::intValue).toArray());
     }
-    return html.append("</body></html>").toString();
+
+    /** Bytes of whole paragraphs that make up at least {@code missing} bytes (or none). */
+    int cut(int missing) {
+      if (missing <= 0) {
+        return 0;
+      }
+      for (int end : ends) {
+        if (end >= missing) {
+          return end;
+        }
+      }
+      return text.length;
+    }
+  }
+
+  /** A growable byte array for writing a page. */
+  private static final class PageBytes {
+    private byte[] buf;
+    private int length;
+
+    PageBytes(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    int length() {
+      return length;
+    }
+
+    PageBytes ascii(String s) {
+      ensure(s.length());
+      for (int k = 0; k < s.length(); k++) {
+        buf[length++] = (byte) s.charAt(k);
+      }
+      return this;
+    }
+
+    PageBytes utf8(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      return bytes(b, 0, b.length);
+    }
+
+    PageBytes number(int n) {
+      return ascii(Integer.toString(n));
+    }
+
+    PageBytes bytes(byte[] b, int from, int count) {
+      ensure(count);
+      System.arraycopy(b, from, buf, length, count);
+      length += count;
+      return this;
+    }
+
+    byte[] toArray() {
+      return length == buf.length ? buf : java.util.Arrays.copyOf(buf, length);
+    }
+
+    private void ensure(int more) {
+      if (length + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+      }
+    }
   }
 }

@@ -150,7 +150,7 @@ public final class FetchVerticle extends VerticleBase {
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
           result.body(), now, result.elapsedMs(), attempts);
-      return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page.toJson(), DOWNSTREAM)
+      return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page, DOWNSTREAM)
           .map(reply -> outcome(request, null, attempts, PageStored.fromJson(reply.body())));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
@@ -177,7 +177,7 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   private Future<PageStored> store(PageRecord record) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record.toJson(), DOWNSTREAM)
+    return vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
         .map(reply -> PageStored.fromJson(reply.body()));
   }
 

@@ -218,7 +218,7 @@ public final class FrontierVerticle extends VerticleBase {
     log.warn("fetch lost url={} kind={}", request.url(), kind.code(), err);
     long now = System.currentTimeMillis();
     PageRecord failure = PageRecord.failure(request, kind.code(), request.attempts() + 1, now, 0);
-    return bus.request(Addresses.STORE_PAGE, failure.toJson(), storeDelivery)
+    return bus.request(Addresses.STORE_PAGE, failure, storeDelivery)
         .map(stored -> new FetchOutcome(request.id(), kind.code(), 0, request.attempts() + 1, 0, 0));
   }
 

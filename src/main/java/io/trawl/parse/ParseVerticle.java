@@ -47,7 +47,7 @@ public final class ParseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     parsePool = vertx.createSharedWorkerExecutor("trawl-parse", threads(config.parse()));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.PARSE, this::onParse).completion();
+    return vertx.eventBus().<FetchedPage>consumer(Addresses.PARSE, this::onParse).completion();
   }
 
   @Override
@@ -55,11 +55,11 @@ public final class ParseVerticle extends VerticleBase {
     return parsePool.close();
   }
 
-  private void onParse(Message<JsonObject> msg) {
-    FetchedPage page = FetchedPage.fromJson(msg.body());
+  private void onParse(Message<FetchedPage> msg) {
+    FetchedPage page = msg.body();
     parsePool.executeBlocking(() -> toRecord(page), false)
         .recover(err -> Future.succeededFuture(parseFailure(page, err)))
-        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record.toJson(), DOWNSTREAM))
+        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }

@@ -3,10 +3,8 @@ package io.trawl.store;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.DiscoveredUrls;
-import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
-import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
@@ -17,11 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +34,6 @@ public final class StoreVerticle extends VerticleBase {
   private final boolean resume;
   private WorkerExecutor writerThread;
   private SqliteWriter sqlite;
-  private Pool readers;
   private BatchWriter writer;
 
   /**
@@ -60,14 +53,13 @@ public final class StoreVerticle extends VerticleBase {
     return writerThread.executeBlocking(() -> SqliteWriter.open(file, resume))
         .compose(opened -> {
           sqlite = opened;
-          readers = Database.readers(vertx, file);
           writer = new BatchWriter(vertx, writerThread, sqlite, settings.batchSize(), settings.batchDelay());
-          List<MessageConsumer<JsonObject>> consumers = List.of(
-              vertx.eventBus().consumer(Addresses.STORE_PAGE, this::onStorePage),
-              vertx.eventBus().consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
-              vertx.eventBus().consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
-              vertx.eventBus().consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+          List<MessageConsumer<?>> consumers = List.of(
+              vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
+              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
+              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
+              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -78,7 +70,6 @@ public final class StoreVerticle extends VerticleBase {
       return writerThread == null ? Future.succeededFuture() : writerThread.close();
     }
     return writer.flush()
-        .eventually(() -> readers.close())
         .eventually(() -> writerThread.executeBlocking(() -> {
           sqlite.close();
           return null;
@@ -86,8 +77,8 @@ public final class StoreVerticle extends VerticleBase {
         .eventually(() -> writerThread.close());
   }
 
-  private void onStorePage(Message<JsonObject> msg) {
-    writer.savePage(PageRecord.fromJson(msg.body()))
+  private void onStorePage(Message<PageRecord> msg) {
+    writer.savePage(msg.body())
         .onSuccess(stored -> msg.reply(stored.toJson()))
         .onFailure(err -> failed(msg, err));
   }
@@ -111,17 +102,7 @@ public final class StoreVerticle extends VerticleBase {
     QueuedRequest request = QueuedRequest.fromJson(msg.body());
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
-        .compose(v -> readers.preparedQuery(SqlQueries.SELECT_QUEUED).execute(Tuple.of(request.afterId(), request.limit())))
-        .map(rows -> {
-          List<FrontierRow> batch = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            batch.add(new FrontierRow(
-                row.getLong(0), row.getString(1), row.getInteger(2), row.getInteger(3), row.getLong(4)));
-          }
-          return batch;
-        })
-        .compose(batch -> readers.query(SqlQueries.COUNT_QUEUED).execute()
-            .map(count -> new QueuedBatch(batch, Database.firstLong(count))))
+        .compose(v -> writerThread.executeBlocking(() -> sqlite.queued(request.afterId(), request.limit()), true))
         .onSuccess(batch -> msg.reply(batch.toJson()))
         .onFailure(err -> failed(msg, err));
   }
