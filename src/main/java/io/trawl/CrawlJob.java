@@ -10,6 +10,7 @@ import io.trawl.core.Scope;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.RobotsVerticle;
+import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.store.StoreVerticle;
@@ -67,7 +68,10 @@ public final class CrawlJob {
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch()), 1))
+        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers), fetchers))
+        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
+            : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();

@@ -10,12 +10,18 @@ public final class Addresses {
   public static final String FETCH = "trawl.fetch";
   /** Fetcher → robots: a {@link RobotsQuery}; reply {@link RobotsAnswer} from the per-host robots.txt cache. */
   public static final String ROBOTS = "trawl.robots";
+  /** Sitemap reader → robots: a {@link RobotsQuery}; reply a JsonArray of the {@code Sitemap:} URLs in the host's robots.txt. */
+  public static final String ROBOTS_SITEMAPS = "trawl.robots.sitemaps";
+  /** Frontier → sitemap reader: a {@link SitemapRequest}; reply the Integer count of frontier rows its sitemaps added. */
+  public static final String SITEMAPS = "trawl.sitemaps";
   /** Fetcher → parser: a {@link FetchedPage}; reply {@link PageStored} once the page is committed. */
   public static final String PARSE = "trawl.parse";
   /** Fetcher or parser → store: a {@link PageRecord}; reply {@link PageStored} after its transaction commits. */
   public static final String STORE_PAGE = "trawl.store.page";
   /** Frontier → store: a {@link FrontierUpdate} (seeds to add, claims, put-backs); reply when committed. */
   public static final String STORE_FRONTIER = "trawl.store.frontier";
+  /** Sitemap reader → store: {@link DiscoveredUrls} to add to the frontier; reply the Integer count of new rows. */
+  public static final String STORE_DISCOVERED = "trawl.store.discovered";
   /** Frontier → store: a {@link QueuedRequest}; reply {@link QueuedBatch} of queued frontier rows. */
   public static final String STORE_QUEUED = "trawl.store.queued";
   /** Crawl runner → store: a {@link CrawlRecord} opening or closing a row of {@code crawls}; reply its id. */

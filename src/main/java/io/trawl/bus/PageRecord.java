@@ -25,6 +25,7 @@ import java.util.List;
  * @param links every outgoing http(s) link, normalized, once each
  * @param discovered the links to queue: in scope and within the depth limit
  * @param items extracted records, each {@code {"rule": name, "data": {...}}}
+ * @param download the file the body was saved to, or null when it was not downloaded
  */
 public record PageRecord(
     long frontierId,
@@ -42,7 +43,16 @@ public record PageRecord(
     String error,
     List<String> links,
     List<String> discovered,
-    JsonArray items) {
+    JsonArray items,
+    DownloadedFile download) {
+
+  /** A page whose body was not saved as a file. */
+  public PageRecord(long frontierId, String url, String finalUrl, int status, String contentType, int depth,
+      String title, long fetchedAtMs, long elapsedMs, long bytes, String contentHash, int attempts, String error,
+      List<String> links, List<String> discovered, JsonArray items) {
+    this(frontierId, url, finalUrl, status, contentType, depth, title, fetchedAtMs, elapsedMs, bytes, contentHash,
+        attempts, error, links, discovered, items, null);
+  }
 
   /** A URL that ended without a usable response. */
   public static PageRecord failure(FetchRequest request, String error, int attempts, long fetchedAtMs, long elapsedMs) {
@@ -68,7 +78,8 @@ public record PageRecord(
         .put("error", error)
         .put("links", new JsonArray(links))
         .put("discovered", new JsonArray(discovered))
-        .put("items", items);
+        .put("items", items)
+        .put("download", download == null ? null : download.toJson());
   }
 
   @SuppressWarnings("unchecked")
@@ -89,6 +100,7 @@ public record PageRecord(
         json.getString("error"),
         (List<String>) json.getJsonArray("links").getList(),
         (List<String>) json.getJsonArray("discovered").getList(),
-        json.getJsonArray("items", new JsonArray()));
+        json.getJsonArray("items", new JsonArray()),
+        DownloadedFile.fromJson(json.getJsonObject("download")));
   }
 }

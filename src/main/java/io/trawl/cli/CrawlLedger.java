@@ -57,7 +57,7 @@ final class CrawlLedger {
     }
   }
 
-  private static boolean tableExists(Statement stmt, String table) throws SQLException {
+  static boolean tableExists(Statement stmt, String table) throws SQLException {
     try (ResultSet rs = stmt.executeQuery(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
       return rs.next();

@@ -21,19 +21,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code trawl export}: streams a table to a file or stdout as JSON lines, a JSON array or CSV, row by row. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export a table (pages, links, items, frontier, crawls) as jsonl, json or csv.")
+    description = "Export a table (pages, links, items, frontier, crawls, downloads) as jsonl, json or csv.")
 final class ExportCommand implements Callable<Integer> {
   private static final Map<String, String> TABLES = Map.of(
       "pages", "SELECT * FROM pages ORDER BY rowid",
       "links", "SELECT from_url, to_url FROM links ORDER BY rowid",
       "items", "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
       "frontier", "SELECT * FROM frontier ORDER BY id",
-      "crawls", "SELECT * FROM crawls ORDER BY id");
+      "crawls", "SELECT * FROM crawls ORDER BY id",
+      "downloads", "SELECT * FROM downloads ORDER BY rowid");
 
   @Spec CommandSpec spec;
   @Mixin DbOptions dbOptions;
 
-  @Option(names = {"-t", "--table"}, defaultValue = "pages", description = "pages, links, items, frontier or crawls (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-t", "--table"}, defaultValue = "pages", description = "pages, links, items, frontier, crawls or downloads (default: ${DEFAULT-VALUE}).")
   String table;
 
   @Option(names = {"-f", "--format"}, defaultValue = "jsonl", description = "jsonl, json or csv (default: ${DEFAULT-VALUE}).")
@@ -50,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String sql = TABLES.get(table.toLowerCase(Locale.ROOT));
     if (sql == null) {
-      err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls");
+      err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls, downloads");
       return Main.BAD_INPUT;
     }
     RowWriter.Format rows;

@@ -37,6 +37,10 @@ final class StatsCommand implements Callable<Integer> {
     {"totals", """
         SELECT (SELECT count(*) FROM pages) AS pages, (SELECT count(*) FROM links) AS links,
                (SELECT count(*) FROM items) AS items, (SELECT coalesce(sum(bytes), 0) FROM pages) AS bytes"""},
+    {"downloads", """
+        SELECT count(*) AS downloads, count(DISTINCT path) AS files,
+               (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads)) AS file_bytes
+        FROM downloads"""},
   };
 
   @Override
@@ -45,6 +49,9 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); Statement stmt = conn.createStatement()) {
       for (String[] section : SECTIONS) {
+        if (section[0].equals("downloads") && !CrawlLedger.tableExists(stmt, "downloads")) {
+          continue; // a file written before schema version 2, opened read-only: nothing to count
+        }
         out.println("== " + section[0]);
         try (ResultSet rs = stmt.executeQuery(section[1].formatted(top))) {
           RowWriter.write(rs, RowWriter.Format.TABLE, out);

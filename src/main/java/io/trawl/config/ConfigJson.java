@@ -32,7 +32,9 @@ public final class ConfigJson {
             .put("allowed_domains", new JsonArray(new ArrayList<Object>(crawl.allowedDomains())))
             .put("include", new JsonArray(new ArrayList<Object>(crawl.include())))
             .put("exclude", new JsonArray(new ArrayList<Object>(crawl.exclude())))
-            .put("progress_interval", Durations.format(crawl.progressInterval())))
+            .put("progress_interval", Durations.format(crawl.progressInterval()))
+            .put("sitemaps", crawl.sitemaps())
+            .put("max_sitemap_urls", crawl.maxSitemapUrls()))
         .put("fetch", new JsonObject()
             .put("concurrency", fetch.concurrency())
             .put("per_host_concurrency", fetch.perHostConcurrency())
@@ -57,7 +59,11 @@ public final class ConfigJson {
             .put("threads", config.parse().threads()))
         .put("store", new JsonObject()
             .put("batch_size", config.store().batchSize())
-            .put("batch_delay", Durations.format(config.store().batchDelay())));
+            .put("batch_delay", Durations.format(config.store().batchDelay())))
+        .put("download", new JsonObject()
+            .put("content_types", new JsonArray(new ArrayList<Object>(config.download().contentTypes())))
+            .put("dir", config.download().dir().toString())
+            .put("max_size", DataSizes.format(config.download().maxSize())));
   }
 
   /**

@@ -48,6 +48,9 @@ public final class ConfigLoader {
   private static final String HOST_NAME_EXPECTED =
       "a host name like example.com (no scheme, port or path)";
   private static final int MAX_YAML_ALIASES = 50;
+  private static final String MEDIA_TOKEN = "[a-z0-9][a-z0-9!#$&^_.+-]*";
+  private static final Pattern MEDIA_RANGE =
+      Pattern.compile("\\*/\\*|" + MEDIA_TOKEN + "/(?:\\*|" + MEDIA_TOKEN + ")");
 
   private ConfigLoader() {}
 
@@ -82,7 +85,8 @@ public final class ConfigLoader {
             readRetry(root.section("retry")),
             readCircuit(root.section("circuit")),
             readParse(root.section("parse")),
-            readStore(root.section("store")));
+            readStore(root.section("store")),
+            readDownload(root.section("download")));
     root.refuseUnknownKeys();
     return config;
   }
@@ -98,7 +102,9 @@ public final class ConfigLoader {
             s.get("allowed_domains", List.of(), v -> v.asList(ConfigLoader::hostName)),
             s.get("include", List.of(), v -> v.asList(ConfigLoader::regex)),
             s.get("exclude", List.of(), v -> v.asList(ConfigLoader::regex)),
-            s.get("progress_interval", Duration.ofSeconds(10), ConfigValue::asPositiveDuration));
+            s.get("progress_interval", Duration.ofSeconds(10), ConfigValue::asPositiveDuration),
+            s.get("sitemaps", false, ConfigValue::asBoolean),
+            s.get("max_sitemap_urls", 50_000, v -> v.asInt(1, Integer.MAX_VALUE)));
     s.refuseUnknownKeys();
     return crawl;
   }
@@ -163,6 +169,25 @@ public final class ConfigLoader {
             s.get("batch_delay", Duration.ofMillis(20), ConfigValue::asDuration));
     s.refuseUnknownKeys();
     return store;
+  }
+
+  private static TrawlConfig.Download readDownload(ConfigSection s) {
+    var download =
+        new TrawlConfig.Download(
+            s.get("content_types", List.of(), v -> v.asList(ConfigLoader::mediaRange)),
+            s.get("dir", Path.of("downloads"), ConfigValue::asPath),
+            s.get("max_size", DataSize.ofMegabytes(100), ConfigLoader::positiveSize));
+    s.refuseUnknownKeys();
+    return download;
+  }
+
+  /** A media range as in an Accept header, lowercased: {@code image/png}, {@code image/*} or {@code *}{@code /*}. */
+  private static String mediaRange(ConfigValue v) {
+    String range = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (!MEDIA_RANGE.matcher(range).matches()) {
+      throw v.refuse("a content type like \"application/pdf\" or \"image/*\"");
+    }
+    return range;
   }
 
   /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
@@ -293,7 +318,7 @@ public final class ConfigLoader {
     }
     throw new ConfigException(
         source,
-        "a map of sections (crawl, fetch, retry, circuit, parse, store)",
+        "a map of sections (crawl, fetch, retry, circuit, parse, store, download)",
         document.toString());
   }
 

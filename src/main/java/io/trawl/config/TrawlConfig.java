@@ -10,7 +10,7 @@ import java.util.List;
  * documented on its accessor with its unit.
  */
 public record TrawlConfig(
-    Crawl crawl, Fetch fetch, Retry retry, Circuit circuit, Parse parse, Store store) {
+    Crawl crawl, Fetch fetch, Retry retry, Circuit circuit, Parse parse, Store store, Download download) {
 
   /**
    * {@code crawl.*}: what to crawl and when to stop.
@@ -32,6 +32,10 @@ public record TrawlConfig(
    *     empty)
    * @param progressInterval {@code crawl.progress_interval}: how often the progress log line is
    *     written when the output is not a terminal (default 10s)
+   * @param sitemaps {@code crawl.sitemaps}: read each seed host's sitemaps (named in robots.txt,
+   *     else {@code /sitemap.xml}) and queue their URLs at depth 1 (default false)
+   * @param maxSitemapUrls {@code crawl.max_sitemap_urls}: URLs one sitemap file may add at most
+   *     (default 50000)
    */
   public record Crawl(
       Path seeds,
@@ -42,7 +46,9 @@ public record TrawlConfig(
       List<String> allowedDomains,
       List<String> include,
       List<String> exclude,
-      Duration progressInterval) {}
+      Duration progressInterval,
+      boolean sitemaps,
+      int maxSitemapUrls) {}
 
   /**
    * {@code fetch.*}: how pages are fetched.
@@ -118,4 +124,17 @@ public record TrawlConfig(
    * @param batchDelay {@code store.batch_delay}: longest wait to fill a batch (default 20ms)
    */
   public record Store(int batchSize, Duration batchDelay) {}
+
+  /**
+   * {@code download.*}: responses saved as files instead of being parsed or dropped.
+   *
+   * @param contentTypes {@code download.content_types}: media ranges ({@code application/pdf},
+   *     {@code image/*}) whose 2xx responses are streamed to a file; empty = no downloads
+   *     (default empty)
+   * @param dir {@code download.dir}: where the files go, named {@code <sha256>.<ext>} (default
+   *     {@code downloads})
+   * @param maxSize {@code download.max_size}: largest file, after decompression; a bigger one
+   *     fails as {@code too_large} and leaves no file (default 100MB)
+   */
+  public record Download(List<String> contentTypes, Path dir, DataSize maxSize) {}
 }

@@ -22,7 +22,7 @@ public final class FailureKind {
   public static final FailureKind RESET = define("reset", true);
   /** The body ended before the length the server announced. */
   public static final FailureKind TRUNCATED = define("truncated", true);
-  /** The body, raw or inflated, went past {@code fetch.max_body_size}. */
+  /** The body, raw or inflated, went past {@code fetch.max_body_size} ({@code download.max_size} for a download). */
   public static final FailureKind TOO_LARGE = define("too_large", false);
   /** A redirect pointed back at a URL already visited in the same chain. */
   public static final FailureKind REDIRECT_LOOP = define("redirect_loop", false);
@@ -42,6 +42,8 @@ public final class FailureKind {
   public static final FailureKind BAD_URL = define("bad_url", false);
   /** The page was fetched but could not be parsed. */
   public static final FailureKind PARSE = define("parse", false);
+  /** A download could not be written to {@code download.dir} (disk full, no permission). */
+  public static final FailureKind FILE = define("file", false);
   /** The SQLite file could not be written: the crawl as a whole fails. */
   public static final FailureKind STORE = define("store", false);
   /** A bug or an unexpected condition inside trawl; never retried. */

@@ -1,5 +1,7 @@
 package io.trawl.fetch;
 
+import io.trawl.bus.DownloadedFile;
+
 /**
  * A response, whatever its status (a 404 or a 503 is a result, not a failure).
  *
@@ -11,7 +13,8 @@ package io.trawl.fetch;
  * @param elapsedMs from the first request to the last body byte, redirects included
  * @param redirects redirects followed
  * @param retryAfter the raw Retry-After header, or null
+ * @param download the file the body was streamed to instead ({@code body} is then empty), or null
  */
 public record FetchResult(
     String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs, int redirects,
-    String retryAfter) {}
+    String retryAfter, DownloadedFile download) {}

@@ -17,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML on to the parser and
- * anything else (other content types, HTTP errors, failures) straight to the store, and answers
+ * anything else (downloads, other content types, HTTP errors, failures) straight to the store, and answers
  * the frontier with the {@link FetchOutcome} once the page is stored. Event loop; the HTTP work is
  * {@link HttpFetcher}'s.
  */
@@ -52,9 +53,26 @@ public final class FetchVerticle extends VerticleBase {
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
+  /**
+   * Deletes the partial downloads a killed run left in {@code download.dir}. Call once per crawl,
+   * before any fetcher starts: a fetcher's own partial files are still being written.
+   */
+  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig.Download download) {
+    if (download.contentTypes().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return FileDownload.deleteLeftovers(vertx, download.dir())
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.info("deleted {} partial downloads left in {} by an earlier run", n, download.dir());
+          }
+        })
+        .mapEmpty();
+  }
+
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch());
+    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()));
     return vertx.eventBus().<JsonObject>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
@@ -122,6 +140,12 @@ public final class FetchVerticle extends VerticleBase {
         return Future.succeededFuture(new FetchOutcome(request.id(), FailureKind.http(result.status()).code(),
             retryAtMs, attempts, 0, 0));
       }
+    }
+    if (result.download() != null) {
+      PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
+          result.contentType(), request.depth(), null, now, result.elapsedMs(), result.download().bytes(),
+          result.download().sha256(), attempts, null, List.of(), List.of(), new JsonArray(), result.download());
+      return store(record).map(stored -> outcome(request, null, attempts, stored));
     }
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),

@@ -26,7 +26,9 @@ import java.util.function.Predicate;
  * headers and body: a slow-loris body times out), redirects followed by hand with each hop checked
  * against the scope, and a cap on the body counted after decompression, so neither a huge body
  * nor a gzip bomb is ever held beyond the cap. Built on the Vert.x HTTP client that the Web Client
- * wraps, because only it can abort a response mid-body. Runs on the caller's event loop.
+ * wraps, because only it can abort a response mid-body. A 2xx response whose content type is one
+ * of {@code download.content_types} is streamed to a file instead ({@link FileDownload}), capped
+ * by {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -34,10 +36,17 @@ public final class HttpFetcher {
   private final Vertx vertx;
   private final TrawlConfig.Fetch config;
   private final HttpClient client;
+  private final Downloads downloads;
 
+  /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
+    this(vertx, config, Downloads.NONE);
+  }
+
+  HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads) {
     this.vertx = vertx;
     this.config = config;
+    this.downloads = downloads;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setDecompressionSupported(true)
@@ -64,6 +73,8 @@ public final class HttpFetcher {
     private final Set<String> visited = new HashSet<>();
     private final long startedNanos = System.nanoTime();
     private HttpClientRequest current;
+    private FileDownload download;
+    private boolean settled;
     private long timer;
 
     Exchange(String url, Predicate<String> inScope) {
@@ -96,7 +107,7 @@ public final class HttpFetcher {
       request
           .compose(req -> {
             current = req;
-            if (promise.future().isComplete()) {
+            if (settled) {
               req.reset();
             }
             return req.send();
@@ -106,12 +117,16 @@ public final class HttpFetcher {
     }
 
     private void onResponse(String target, int redirects, HttpClientResponse response) {
-      if (promise.future().isComplete()) {
+      if (settled) {
         return;
       }
       int status = response.statusCode();
       if (REDIRECTS.contains(status)) {
         redirect(target, redirects, response);
+        return;
+      }
+      if (status >= 200 && status < 300 && downloads.matches(response.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        download(target, redirects, response);
         return;
       }
       long announced = contentLength(response);
@@ -138,8 +153,56 @@ public final class HttpFetcher {
         }
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
         succeed(new FetchResult(url, target, status, response.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(),
-            elapsedMs, redirects, response.getHeader("Retry-After")));
+            elapsedMs, redirects, response.getHeader("Retry-After"), null));
       });
+    }
+
+    /** Streams the body to a file, pausing the response while the file's write queue is full. */
+    private void download(String target, int redirects, HttpClientResponse response) {
+      long announced = contentLength(response);
+      long cap = downloads.maxBytes();
+      if (announced > cap) {
+        abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
+        return;
+      }
+      boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
+      String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+      response.pause();
+      FileDownload file = new FileDownload(vertx, downloads);
+      download = file;
+      response.handler(chunk -> {
+        if (settled) {
+          return;
+        }
+        if (!file.write(chunk)) {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "download over the cap " + cap));
+        } else if (file.writeQueueFull()) {
+          response.pause();
+          file.drainHandler(v -> response.resume());
+        }
+      });
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > file.bytes())));
+      response.endHandler(v -> {
+        if (settled) {
+          return;
+        }
+        if (!compressed && announced >= 0 && file.bytes() < announced) {
+          fail(new CrawlException(FailureKind.TRUNCATED, url, file.bytes() + " of " + announced + " bytes"));
+          return;
+        }
+        // The whole body is here: what is left is local file work, which the request timer must not cut.
+        vertx.cancelTimer(timer);
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        file.finish(contentType, target)
+            .onSuccess(saved -> succeed(new FetchResult(url, target, response.statusCode(), contentType, new byte[0],
+                elapsedMs, redirects, null, saved)))
+            .onFailure(err -> fail(new CrawlException(FailureKind.FILE, url, "saving the download: " + err.getMessage(), err)));
+      });
+      file.errorHandler(err -> abort(new CrawlException(FailureKind.FILE, url, "writing the download: " + err.getMessage(), err)));
+      file.open()
+          .onSuccess(v -> response.resume())
+          .onFailure(err -> abort(new CrawlException(FailureKind.FILE, url, "opening a file in " + downloads.dir() + ": "
+              + err.getMessage(), err)));
     }
 
     private void redirect(String from, int redirects, HttpClientResponse response) {
@@ -170,24 +233,32 @@ public final class HttpFetcher {
     }
 
     private void abort(CrawlException err) {
+      // Settle first: resetting makes the response report a reset, which must not win over err.
+      fail(err);
       if (current != null) {
         current.reset();
       }
-      fail(err);
     }
 
     private void fail(CrawlException err) {
-      if (promise.tryFail(err)) {
-        vertx.cancelTimer(timer);
-        if (current != null && err.kind().equals(FailureKind.TIMEOUT)) {
-          current.reset();
-        }
+      if (settled) {
+        return;
       }
+      settled = true;
+      vertx.cancelTimer(timer);
+      if (current != null && err.kind().equals(FailureKind.TIMEOUT)) {
+        current.reset();
+      }
+      // Fail only once a partial download is deleted, so a failed URL never leaves a file behind.
+      Future<Void> cleanedUp = download == null ? Future.succeededFuture() : download.abort();
+      cleanedUp.onComplete(ar -> promise.fail(err));
     }
 
     private void succeed(FetchResult result) {
-      if (promise.tryComplete(result)) {
+      if (!settled) {
+        settled = true;
         vertx.cancelTimer(timer);
+        promise.complete(result);
       }
     }
   }

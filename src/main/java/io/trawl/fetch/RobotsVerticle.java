@@ -13,6 +13,7 @@ import io.trawl.core.FailureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -63,7 +64,9 @@ public final class RobotsVerticle extends VerticleBase {
         fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
         5, MAX_ROBOTS_SIZE, true);
     fetcher = new HttpFetcher(vertx, robotsFetch);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion();
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
   }
 
   @Override
@@ -74,11 +77,8 @@ public final class RobotsVerticle extends VerticleBase {
 
   private void onRobotsQuery(Message<JsonObject> msg) {
     String url = RobotsQuery.fromJson(msg.body()).url();
-    String origin;
-    try {
-      URI uri = URI.create(url);
-      origin = uri.getScheme() + "://" + uri.getRawAuthority();
-    } catch (IllegalArgumentException e) {
+    String origin = origin(url);
+    if (origin == null) {
       Replies.fail(msg, FailureKind.BAD_URL, url);
       return;
     }
@@ -86,6 +86,28 @@ public final class RobotsVerticle extends VerticleBase {
         .map(rules -> rules.answer(url))
         .onSuccess(answer -> msg.reply(answer.toJson()))
         .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
+  }
+
+  /** The {@code Sitemap:} lines of the URL's host's robots.txt; none when it could not be had. */
+  private void onRobotsSitemaps(Message<JsonObject> msg) {
+    String url = RobotsQuery.fromJson(msg.body()).url();
+    String origin = origin(url);
+    if (origin == null) {
+      Replies.fail(msg, FailureKind.BAD_URL, url);
+      return;
+    }
+    rulesFor(origin)
+        .onSuccess(rules -> msg.reply(new JsonArray(rules.sitemaps())))
+        .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
+  }
+
+  private static String origin(String url) {
+    try {
+      URI uri = URI.create(url);
+      return uri.getScheme() + "://" + uri.getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private Future<Rules> rulesFor(String origin) {
@@ -128,17 +150,19 @@ public final class RobotsVerticle extends VerticleBase {
   }
 
   /** One host's cached answer: its rules, or why there are none. */
-  private record Rules(BaseRobotRules rules, String verdictWhenNone, String failure, long expiresAtMs) {
+  private record Rules(BaseRobotRules rules, String verdictWhenNone, String failure, long expiresAtMs,
+      List<String> sitemaps) {
     static Rules of(BaseRobotRules rules) {
-      return new Rules(rules, null, null, Long.MAX_VALUE);
+      return new Rules(rules, null, null, Long.MAX_VALUE, List.copyOf(rules.getSitemaps()));
     }
 
     static Rules unavailable() {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + UNAVAILABLE_TTL_MS);
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + UNAVAILABLE_TTL_MS, List.of());
     }
 
     static Rules unreachable(FailureKind kind) {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + UNAVAILABLE_TTL_MS);
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + UNAVAILABLE_TTL_MS,
+          List.of());
     }
 
     boolean expired() {

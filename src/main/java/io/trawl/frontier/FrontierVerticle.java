@@ -10,8 +10,10 @@ import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
+import io.trawl.bus.SitemapRequest;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
+import io.trawl.core.UrlNormalizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -20,7 +22,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,7 @@ public final class FrontierVerticle extends VerticleBase {
   private long wakeAtNanos = Long.MAX_VALUE;
   private String stopReason;
   private boolean finished;
+  private int sitemapsPending;
   private final List<Long> claims = new ArrayList<>();
   private final List<Promise<Void>> stopWaiters = new ArrayList<>();
 
@@ -91,7 +96,52 @@ public final class FrontierVerticle extends VerticleBase {
     Future<Void> added = seeds.isEmpty()
         ? Future.succeededFuture()
         : bus.request(Addresses.STORE_FRONTIER, FrontierUpdate.ofSeeds(seeds).toJson(), storeDelivery).mapEmpty();
-    added.onSuccess(v -> load()).onFailure(this::crawlFailed);
+    added.onSuccess(v -> {
+      readSitemaps();
+      load();
+    }).onFailure(this::crawlFailed);
+  }
+
+  /**
+   * With {@code crawl.sitemaps}, asks for each seed host's sitemaps to be read; the crawl goes on
+   * meanwhile and does not end before every host has answered with the rows it added.
+   */
+  private void readSitemaps() {
+    if (!config.crawl().sitemaps() || config.crawl().maxDepth() < 1) {
+      return;
+    }
+    TrawlConfig.Fetch fetch = config.fetch();
+    long perFileMs = fetch.requestTimeout().toMillis() + fetch.perHostRate().intervalNanos() / 1_000_000;
+    DeliveryOptions sitemapDelivery = new DeliveryOptions()
+        .setSendTimeout(SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + 120_000);
+    Set<String> hosts = new HashSet<>();
+    for (String seed : seeds) {
+      if (!hosts.add(UrlNormalizer.host(seed))) {
+        continue;
+      }
+      sitemapsPending++;
+      bus.<Integer>request(Addresses.SITEMAPS, new SitemapRequest(seed).toJson(), sitemapDelivery)
+          .map(reply -> reply.body())
+          .recover(err -> {
+            if (Replies.kindOf(err).equals(FailureKind.STORE)) {
+              return Future.failedFuture(err);
+            }
+            log.warn("sitemaps not read seed={} kind={}", seed, Replies.kindOf(err).code(), err);
+            return Future.succeededFuture(0);
+          })
+          .onSuccess(this::sitemapsRead)
+          .onFailure(this::crawlFailed);
+    }
+  }
+
+  private void sitemapsRead(int newUrls) {
+    sitemapsPending--;
+    if (newUrls > 0) {
+      insertGeneration++;
+      exhausted = false;
+      queuedTotal += newUrls;
+    }
+    pump();
   }
 
   private void onFrontierStop(Message<JsonObject> msg) {
@@ -217,7 +267,7 @@ public final class FrontierVerticle extends VerticleBase {
     if (finished || frontier.inFlight() > 0) {
       return;
     }
-    boolean drained = frontier.isIdle() && exhausted && !loading;
+    boolean drained = frontier.isIdle() && exhausted && !loading && sitemapsPending == 0;
     if (stopReason == null && !drained) {
       return;
     }

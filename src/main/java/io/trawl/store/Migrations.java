@@ -59,7 +59,19 @@ public final class Migrations {
             data         TEXT NOT NULL,
             extracted_at TEXT NOT NULL
           )""",
-          "CREATE INDEX items_rule ON items (rule)"));
+          "CREATE INDEX items_rule ON items (rule)"),
+      // 2: files saved by download.content_types, one row per URL; several URLs may share a file.
+      List.of(
+          """
+          CREATE TABLE downloads (
+            url          TEXT PRIMARY KEY,
+            path         TEXT NOT NULL,
+            bytes        INTEGER NOT NULL,
+            sha256       TEXT NOT NULL,
+            content_type TEXT,
+            fetched_at   TEXT NOT NULL
+          )""",
+          "CREATE INDEX downloads_sha256 ON downloads (sha256)"));
 
   /** The schema version this build writes. */
   public static final int CURRENT = STEPS.size();

@@ -23,6 +23,12 @@ final class SqlQueries {
   static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
   static final String INSERT_ITEM =
       "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, ?, ?, ?)";
+  static final String UPSERT_DOWNLOAD =
+      """
+      INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (url) DO UPDATE SET
+        path = excluded.path, bytes = excluded.bytes, sha256 = excluded.sha256,
+        content_type = excluded.content_type, fetched_at = excluded.fetched_at""";
   static final String SELECT_QUEUED =
       "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
   static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";

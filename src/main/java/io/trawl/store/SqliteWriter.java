@@ -35,6 +35,7 @@ final class SqliteWriter implements AutoCloseable {
   private final PreparedStatement upsertPage;
   private final PreparedStatement insertLink;
   private final PreparedStatement insertItem;
+  private final PreparedStatement upsertDownload;
   private final PreparedStatement selectQueued;
   private final PreparedStatement countQueued;
 
@@ -48,6 +49,7 @@ final class SqliteWriter implements AutoCloseable {
     this.upsertPage = conn.prepareStatement(SqlQueries.UPSERT_PAGE);
     this.insertLink = conn.prepareStatement(SqlQueries.INSERT_LINK);
     this.insertItem = conn.prepareStatement(SqlQueries.INSERT_ITEM);
+    this.upsertDownload = conn.prepareStatement(SqlQueries.UPSERT_DOWNLOAD);
     this.selectQueued = conn.prepareStatement(SqlQueries.SELECT_QUEUED);
     this.countQueued = conn.prepareStatement(SqlQueries.COUNT_QUEUED);
   }
@@ -141,6 +143,7 @@ final class SqliteWriter implements AutoCloseable {
       upsertPage.executeBatch();
       insertLink.executeBatch();
       insertItem.executeBatch();
+      upsertDownload.executeBatch();
       finish.executeBatch();
       conn.commit();
       return added;
@@ -187,6 +190,15 @@ final class SqliteWriter implements AutoCloseable {
       insertItem.setString(3, item.getJsonObject("data").encode());
       insertItem.setString(4, fetchedAt);
       insertItem.addBatch();
+    }
+    if (page.download() != null) {
+      upsertDownload.setString(1, page.url());
+      upsertDownload.setString(2, page.download().path());
+      upsertDownload.setLong(3, page.download().bytes());
+      upsertDownload.setString(4, page.download().sha256());
+      upsertDownload.setString(5, page.contentType());
+      upsertDownload.setString(6, fetchedAt);
+      upsertDownload.addBatch();
     }
     // Inserted one by one: the count of each tells which URLs were new.
     int added = 0;
@@ -244,6 +256,23 @@ final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  /** Adds {@code urls} to the frontier at {@code depth} in one transaction; returns how many were new. */
+  int addDiscovered(List<String> urls, int depth) throws SQLException {
+    try {
+      int added = 0;
+      for (String url : urls) {
+        insertDiscovered.setString(1, url);
+        insertDiscovered.setInt(2, depth);
+        added += insertDiscovered.executeUpdate();
+      }
+      conn.commit();
+      return added;
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
+      throw e;
+    }
+  }
+
   void closeCrawl(long id, String outcome, String statsJson) throws SQLException {
     try (PreparedStatement stmt = conn.prepareStatement(SqlQueries.CLOSE_CRAWL)) {
       stmt.setString(1, Instant.now().toString());
@@ -259,7 +288,8 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   private void clearBatches() throws SQLException {
-    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertItem)) {
+    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertItem,
+        upsertDownload)) {
       stmt.clearBatch();
     }
   }

@@ -2,6 +2,7 @@ package io.trawl.store;
 
 import io.trawl.bus.Addresses;
 import io.trawl.bus.CrawlRecord;
+import io.trawl.bus.DiscoveredUrls;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedRequest;
@@ -57,6 +58,7 @@ public final class StoreVerticle extends VerticleBase {
               vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
               vertx.eventBus().<JsonObject>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
               vertx.eventBus().<JsonObject>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
               vertx.eventBus().<JsonObject>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
@@ -84,6 +86,15 @@ public final class StoreVerticle extends VerticleBase {
   private void onStoreFrontier(Message<JsonObject> msg) {
     writer.saveFrontier(FrontierUpdate.fromJson(msg.body()))
         .onSuccess(v -> msg.reply(null))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreDiscovered(Message<JsonObject> msg) {
+    DiscoveredUrls discovered = DiscoveredUrls.fromJson(msg.body());
+    // After pending batches, on the same writer thread: one more transaction in submission order.
+    writer.flush()
+        .compose(v -> writerThread.executeBlocking(() -> sqlite.addDiscovered(discovered.urls(), discovered.depth()), true))
+        .onSuccess(added -> msg.reply(added))
         .onFailure(err -> failed(msg, err));
   }
 

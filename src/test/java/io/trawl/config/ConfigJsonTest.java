@@ -31,13 +31,16 @@ class ConfigJsonTest {
         statuses: [503]
       store:
         batch_delay: 0
+      download:
+        content_types: [application/pdf, "image/*"]
+        max_size: 5MB
       """;
 
   @Test
   void writesTheShapeOfConfigYaml() {
     JsonObject json = ConfigJson.toJson(ConfigLoader.defaults());
 
-    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store");
+    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store", "download");
     assertThat(json.getJsonObject("fetch").getString("per_host_rate")).isEqualTo("1/s");
     assertThat(json.getJsonObject("fetch").getString("max_body_size")).isEqualTo("10MB");
     assertThat(json.getJsonObject("fetch").getBoolean("respect_robots")).isTrue();

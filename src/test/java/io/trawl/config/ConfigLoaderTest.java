@@ -28,6 +28,8 @@ class ConfigLoaderTest {
         include: ['/products/', '\\.html$']
         exclude: ['\\?sort=']
         progress_interval: 5s
+        sitemaps: true
+        max_sitemap_urls: 100
       fetch:
         concurrency: 64
         per_host_concurrency: 4
@@ -53,6 +55,10 @@ class ConfigLoaderTest {
       store:
         batch_size: 1
         batch_delay: 0
+      download:
+        content_types: [Application/PDF, "image/*"]
+        dir: files
+        max_size: 1GB
       """;
 
   @Test
@@ -70,7 +76,9 @@ class ConfigLoaderTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                false,
+                50_000));
     assertThat(config.fetch())
         .isEqualTo(
             new TrawlConfig.Fetch(
@@ -94,6 +102,8 @@ class ConfigLoaderTest {
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(50, 10, Duration.ofSeconds(30)));
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0));
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ofMillis(20)));
+    assertThat(config.download())
+        .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100)));
   }
 
   @Test
@@ -111,7 +121,9 @@ class ConfigLoaderTest {
                 List.of("shop.example.com", "cdn.example.net", "static.example.org"),
                 List.of("/products/", "\\.html$"),
                 List.of("\\?sort="),
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5),
+                true,
+                100));
     assertThat(config.fetch())
         .isEqualTo(
             new TrawlConfig.Fetch(
@@ -130,6 +142,9 @@ class ConfigLoaderTest {
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(100, 1, Duration.ofMinutes(5)));
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(2));
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(1, Duration.ZERO));
+    assertThat(config.download())
+        .isEqualTo(new TrawlConfig.Download(
+            List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024)));
   }
 
   @Test
@@ -240,6 +255,11 @@ class ConfigLoaderTest {
           parse.threads              | -1
           store.batch_size           | 0
           store.batch_delay          | 1:30
+          crawl.sitemaps             | yes
+          crawl.max_sitemap_urls     | 0
+          download.dir               | ''
+          download.max_size          | 0
+          download.content_types     | application/pdf
           """)
   void refusesABadValueNamingItsKeyPath(String keyPath, String yamlValue) {
     String[] sectionAndKey = keyPath.split("\\.");
@@ -262,6 +282,9 @@ class ConfigLoaderTest {
           retry.statuses[1]        | [503, 600]
           retry.statuses[0]        | [99]
           retry.statuses[0]        | ["503"]
+          download.content_types[1] | [image/png, pdf]
+          download.content_types[0] | ["*/png"]
+          download.content_types[0] | ["image/png; q=1"]
           """)
   void refusesABadListElementNamingItsIndex(String keyPath, String yamlList) {
     String[] sectionAndKey = keyPath.replaceAll("\\[.*", "").split("\\.");

@@ -1,0 +1,23 @@
+package io.trawl.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Read the sitemaps of a seed's host and queue their URLs; the reply (an Integer) counts the
+ * frontier rows added. The reader fetches at most {@link #MAX_FILES} sitemap files per host, one
+ * at a time, so the requester can bound how long to wait.
+ *
+ * @param seedUrl a normalized seed URL; its scheme, host and port name the site
+ */
+public record SitemapRequest(String seedUrl) {
+  /** Sitemap files (indexes included) fetched per host at most. */
+  public static final int MAX_FILES = 50;
+
+  public JsonObject toJson() {
+    return new JsonObject().put("seedUrl", seedUrl);
+  }
+
+  public static SitemapRequest fromJson(JsonObject json) {
+    return new SitemapRequest(json.getString("seedUrl"));
+  }
+}
