@@ -131,8 +131,7 @@ final class BatchWriter {
   private List<String> unseen(List<String> discovered) {
     List<String> out = new ArrayList<>(Math.min(discovered.size(), 16));
     for (String url : discovered) {
-      if (!seen.contains(url)) {
-        seen.add(url);
+      if (seen.addIfAbsent(url)) {
         out.add(url);
       }
     }

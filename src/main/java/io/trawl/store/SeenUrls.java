@@ -58,6 +58,28 @@ final class SeenUrls {
     }
   }
 
+  /**
+   * Remembers {@code url} and says whether it is new: one fingerprint and one probe where
+   * {@code contains} then {@code add} took two of each (the set is asked a million times in a
+   * 20,000-page crawl). A full set answers "new" for what it does not hold, and learns nothing.
+   */
+  boolean addIfAbsent(String url) {
+    long fp = fingerprint(url);
+    for (int i = (int) fp & mask; ; i = (i + 1) & mask) {
+      long slot = slots[i];
+      if (slot == fp) {
+        return false;
+      }
+      if (slot == 0) {
+        if (size < maxSize) {
+          slots[i] = fp;
+          size++;
+        }
+        return true;
+      }
+    }
+  }
+
   int size() {
     return size;
   }
