@@ -79,7 +79,7 @@ final class SqliteWriter implements AutoCloseable {
    */
   static String url(Path file) {
     return "jdbc:sqlite:" + file.toAbsolutePath()
-        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-16384";
+        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-16384&jdbc.get_generated_keys=false";
   }
 
   private static void migrate(Connection conn) throws SQLException {
