@@ -37,9 +37,8 @@ public final class HtmlParser {
     Charset charset = CharsetSniffer.detect(bytes, contentTypeHeader);
     int bom = CharsetSniffer.bomLength(bytes);
     Document doc = parseDocument(bytes, bom, charset, url);
-    String base = baseUrl(doc, url);
     String title = doc.title().strip();
-    return new ParsedPage(title.isEmpty() ? null : title, links(doc, base, url), sha256(bytes), charset.name(), doc);
+    return new ParsedPage(title.isEmpty() ? null : title, links(doc, url), sha256(bytes), charset.name(), doc);
   }
 
   /**
@@ -55,25 +54,33 @@ public final class HtmlParser {
     }
   }
 
-  /** The page's {@code <base href>} resolved against its URL, or the URL itself. */
-  private static String baseUrl(Document doc, String url) {
-    Element base = doc.selectFirst("base[href]");
-    if (base == null) {
-      return url;
-    }
-    return UrlNormalizer.resolve(url, base.attr("href")).orElse(url);
-  }
-
-  private static List<String> links(Document doc, String base, String self) {
-    Set<String> links = new LinkedHashSet<>();
-    // One walk of the tree for all four tags, in document order.
+  /**
+   * The page's links, resolved against its first {@code <base href>} (itself resolved against the
+   * page URL) or the URL. One walk of the tree finds the base and the four link tags; a
+   * {@code selectFirst("base[href]")} was a second walk and a selector parse per page.
+   */
+  private static List<String> links(Document doc, String url) {
+    Element base = null;
+    List<Element> linking = new ArrayList<>();
     for (Element e : doc.getAllElements()) {
-      String attribute = linkAttribute(e.normalName());
-      if (attribute != null && e.hasAttr(attribute)) {
-        UrlNormalizer.resolve(base, e.attr(attribute)).ifPresent(links::add);
+      String tag = e.normalName();
+      if (tag.equals("base")) {
+        if (base == null && e.hasAttr("href")) {
+          base = e;
+        }
+      } else if (linkAttribute(tag) != null) {
+        linking.add(e);
       }
     }
-    UrlNormalizer.normalize(self).ifPresent(links::remove);
+    String baseUrl = base == null ? url : UrlNormalizer.resolve(url, base.attr("href")).orElse(url);
+    Set<String> links = new LinkedHashSet<>();
+    for (Element e : linking) {
+      String attribute = linkAttribute(e.normalName());
+      if (e.hasAttr(attribute)) {
+        UrlNormalizer.resolve(baseUrl, e.attr(attribute)).ifPresent(links::add);
+      }
+    }
+    UrlNormalizer.normalize(url).ifPresent(links::remove);
     return new ArrayList<>(links);
   }
 
