@@ -166,7 +166,7 @@ public final class ConfigLoader {
     var store =
         new TrawlConfig.Store(
             s.get("batch_size", 256, v -> v.asInt(1, Integer.MAX_VALUE)),
-            s.get("batch_delay", Duration.ofMillis(20), ConfigValue::asDuration));
+            s.get("batch_delay", Duration.ZERO, ConfigValue::asDuration));
     s.refuseUnknownKeys();
     return store;
   }

@@ -121,7 +121,8 @@ public record TrawlConfig(
    * {@code store.*}: the SQLite writer.
    *
    * @param batchSize {@code store.batch_size}: pages written per transaction at most (default 256)
-   * @param batchDelay {@code store.batch_delay}: longest wait to fill a batch (default 20ms)
+   * @param batchDelay {@code store.batch_delay}: longest wait to fill a batch; 0 = group commit:
+   *     write as soon as the writer is free, with everything that arrived meanwhile (default 0)
    */
   public record Store(int batchSize, Duration batchDelay) {}
 

@@ -35,7 +35,7 @@ final class BatchWriter {
     this.writerThread = writerThread;
     this.sqlite = sqlite;
     this.batchSize = batchSize;
-    this.batchDelayMs = Math.max(1, batchDelay.toMillis());
+    this.batchDelayMs = Math.max(0, batchDelay.toMillis());
   }
 
   void crawlId(long id) {
@@ -70,7 +70,7 @@ final class BatchWriter {
     if (writing) {
       return;
     }
-    if (pages.size() >= batchSize) {
+    if (pages.size() >= batchSize || batchDelayMs == 0) {
       write();
     } else if (timerId < 0) {
       timerId = vertx.setTimer(batchDelayMs, id -> {

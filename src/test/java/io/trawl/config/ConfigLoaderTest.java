@@ -54,7 +54,7 @@ class ConfigLoaderTest {
         threads: 2
       store:
         batch_size: 1
-        batch_delay: 0
+        batch_delay: 5ms
       download:
         content_types: [Application/PDF, "image/*"]
         dir: files
@@ -101,7 +101,7 @@ class ConfigLoaderTest {
                 List.of(429, 500, 502, 503, 504)));
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(50, 10, Duration.ofSeconds(30)));
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0));
-    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ofMillis(20)));
+    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ZERO));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100)));
   }
@@ -141,7 +141,7 @@ class ConfigLoaderTest {
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(100, 1, Duration.ofMinutes(5)));
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(2));
-    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(1, Duration.ZERO));
+    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(1, Duration.ofMillis(5)));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(
             List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024)));

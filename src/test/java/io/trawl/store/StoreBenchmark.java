@@ -1,0 +1,90 @@
+package io.trawl.store;
+
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.vertx.core.json.JsonArray;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The store's hot paths: one batch transaction of 64 pages with 50 links each (as the bench's
+ * pages have), 10 of them new URLs, into a real SQLite file; and the seen-URL fingerprint set.
+ * Reported per batch and per URL. See BENCHMARKS.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class StoreBenchmark {
+  private static final int PAGES_PER_BATCH = 64;
+  private static final int LINKS_PER_PAGE = 50;
+  private Path dir;
+  private SqliteWriter writer;
+  private SeenUrls seen;
+  private long next;
+  private String[] urls;
+
+  @Setup(Level.Trial)
+  public void open() throws IOException, SQLException {
+    dir = Files.createTempDirectory("trawl-jmh");
+    writer = SqliteWriter.open(dir.resolve("bench.db"), false);
+    seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
+    urls = new String[1 << 20];
+    for (int i = 0; i < urls.length; i++) {
+      urls[i] = "http://127.0.0.1:8080/page/" + i;
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    writer.close();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
+  }
+
+  @Benchmark
+  public List<Integer> writeBatchOf64Pages() throws SQLException {
+    List<PageRecord> pages = new ArrayList<>(PAGES_PER_BATCH);
+    List<List<String>> discovered = new ArrayList<>(PAGES_PER_BATCH);
+    for (int p = 0; p < PAGES_PER_BATCH; p++) {
+      long n = next++;
+      List<String> links = new ArrayList<>(LINKS_PER_PAGE);
+      for (int l = 0; l < LINKS_PER_PAGE; l++) {
+        links.add("http://127.0.0.1:8080/page/" + (n * 7919 + l * 104_729) % 10_000_000);
+      }
+      pages.add(new PageRecord(n, "http://127.0.0.1:8080/page/" + n, null, 200, "text/html", 1, "Page " + n,
+          System.currentTimeMillis(), 3, 20_480, "ab".repeat(32), 1, null, links, links.subList(0, 10),
+          new JsonArray()));
+      discovered.add(links.subList(0, 10));
+    }
+    return writer.write(List.<FrontierUpdate>of(), pages, discovered, 0);
+  }
+
+  @Benchmark
+  public boolean seenUrlCheck() {
+    return seen.addIfAbsent(urls[(int) (next++ & (urls.length - 1))]);
+  }
+}
