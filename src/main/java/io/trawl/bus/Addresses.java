@@ -28,6 +28,12 @@ public final class Addresses {
   public static final String STORE_CRAWL = "trawl.store.crawl";
   /** Crawl runner → frontier: stop handing out work; reply once nothing is in flight. */
   public static final String FRONTIER_STOP = "trawl.frontier.stop";
+  /**
+   * Fetcher → frontier, a send (no reply) of the request id ({@code Long}): the network part of a
+   * fetch is over and only its parse and store remain, so the host's and the crawl's request slot
+   * is free. The FETCH reply still comes once the page has committed.
+   */
+  public static final String FRONTIER_FETCHED = "trawl.frontier.fetched";
   /** Frontier publishes a {@link Progress} about once a second. */
   public static final String PROGRESS = "trawl.progress";
   /** Frontier publishes the final {@link Progress} once the crawl has ended by itself. */

@@ -141,6 +141,7 @@ public final class FetchVerticle extends VerticleBase {
             retryAtMs, attempts, 0, 0));
       }
     }
+    requestOver(request);
     if (result.download() != null) {
       PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
           result.contentType(), request.depth(), null, now, result.elapsedMs(), result.download().bytes(),
@@ -171,9 +172,15 @@ public final class FetchVerticle extends VerticleBase {
       return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts - 1, 0, 0));
     }
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
+    requestOver(request);
     long now = System.currentTimeMillis();
     PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs);
     return store(record).map(stored -> outcome(request, kind.code(), attempts, stored));
+  }
+
+  /** Tells the frontier that this request's slot is free: only the parse and the store remain. */
+  private void requestOver(FetchRequest request) {
+    vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id());
   }
 
   private Future<PageStored> store(PageRecord record) {

@@ -11,8 +11,10 @@ import java.util.function.LongSupplier;
 /**
  * The in-memory window of the frontier: one queue per host, each with its politeness clock, and a
  * ready queue of hosts ordered by when each may next be asked. Hands out work only against free
- * credits ({@code concurrency}), at most {@code perHostConcurrency} per host, and no faster than
- * each host's interval. Not thread-safe: the frontier verticle's event loop owns it.
+ * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
+ * host, and no faster than each host's interval. A row whose response is in but not yet stored no
+ * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
+ * the store, so at most twice the credits are ever out and the pipeline stays bounded. Not thread-safe: the frontier verticle's event loop owns it.
  */
 final class Frontier {
   private final int concurrency;
@@ -25,6 +27,7 @@ final class Frontier {
   private final PriorityQueue<HostQueue> ready =
       new PriorityQueue<>(Comparator.comparingLong((HostQueue h) -> h.readyAtNanos));
   private int inFlight;
+  private int storing;
   private long inMemory;
   private long stored;
   private long failed;
@@ -51,7 +54,7 @@ final class Frontier {
 
   /** The next row that may be fetched now, or null when none may. Counts it as in flight. */
   FrontierRow next() {
-    if (stopped || inFlight >= concurrency || maxPagesReached()) {
+    if (stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached()) {
       return null;
     }
     HostQueue host = ready.peek();
@@ -70,9 +73,25 @@ final class Frontier {
     return row;
   }
 
-  /** A handed-out row was stored, with or without an error. */
-  void markDone(FrontierRow row, boolean withError) {
+  /**
+   * The request of a handed-out row is over (its response is in, or it failed for good): the row
+   * frees its request slot and waits for the store.
+   */
+  void fetched(FrontierRow row) {
     HostQueue host = release(row);
+    storing++;
+    schedule(host);
+  }
+
+  /** A handed-out row was stored, with or without an error. */
+  void markDone(FrontierRow row, boolean withError, boolean wasFetched) {
+    HostQueue host;
+    if (wasFetched) {
+      storing--;
+      host = hosts.get(UrlNormalizer.host(row.url()));
+    } else {
+      host = release(row);
+    }
     stored++;
     if (withError) {
       failed++;
@@ -84,8 +103,14 @@ final class Frontier {
    * A handed-out row must be tried again, not before {@code notBeforeMs}; the whole host waits
    * until then, since a server that asks one URL to wait asks it of its host.
    */
-  void reclaim(FrontierRow row) {
-    HostQueue host = release(row);
+  void reclaim(FrontierRow row, boolean wasFetched) {
+    HostQueue host;
+    if (wasFetched) {
+      storing--;
+      host = hosts.get(UrlNormalizer.host(row.url()));
+    } else {
+      host = release(row);
+    }
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
     host.rows.add(row);
@@ -113,22 +138,23 @@ final class Frontier {
   }
 
   boolean maxPagesReached() {
-    return maxPages > 0 && stored + inFlight >= maxPages;
+    return maxPages > 0 && stored + inFlight + storing >= maxPages;
   }
 
   /** Nothing in flight and nothing waiting in memory (the table may still hold queued rows). */
   boolean isIdle() {
-    return inFlight == 0 && inMemory == 0;
+    return inFlight == 0 && storing == 0 && inMemory == 0;
   }
 
   /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
   long nextWakeNanos() {
     HostQueue host = ready.peek();
-    return host == null || inFlight >= concurrency ? -1 : host.readyAtNanos;
+    return host == null || inFlight >= concurrency || storing >= concurrency ? -1 : host.readyAtNanos;
   }
 
+  /** Rows handed out and not yet finished: on the network or waiting for the store. */
   int inFlight() {
-    return inFlight;
+    return inFlight + storing;
   }
 
   long inMemory() {

@@ -22,8 +22,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,9 @@ public final class FrontierVerticle extends VerticleBase {
   private boolean finished;
   private int sitemapsPending;
   private final List<Long> claims = new ArrayList<>();
+  /** Rows handed out, by id, and which of them have reported their request over. */
+  private final Map<Long, FrontierRow> dispatched = new HashMap<>();
+  private final Set<Long> fetched = new HashSet<>();
   private final List<Promise<Void>> stopWaiters = new ArrayList<>();
 
   /**
@@ -81,7 +86,8 @@ public final class FrontierVerticle extends VerticleBase {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stopDispatching("max_duration"));
     }
     var stopConsumer = bus.<JsonObject>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop);
-    return stopConsumer.completion()
+    var fetchedConsumer = bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched);
+    return Future.all(stopConsumer.completion(), fetchedConsumer.completion())
         .onSuccess(v -> seed());
   }
 
@@ -144,6 +150,15 @@ public final class FrontierVerticle extends VerticleBase {
     pump();
   }
 
+  /** The request of a dispatched row is over: its slot goes to the next row while it is stored. */
+  private void onFrontierFetched(Message<Long> msg) {
+    FrontierRow row = dispatched.get(msg.body());
+    if (row != null && fetched.add(row.id())) {
+      frontier.fetched(row);
+      pump();
+    }
+  }
+
   private void onFrontierStop(Message<JsonObject> msg) {
     Promise<Void> drained = Promise.promise();
     stopWaiters.add(drained);
@@ -202,6 +217,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   private void dispatch(FrontierRow row) {
     FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
+    dispatched.put(row.id(), row);
     bus.<JsonObject>request(Addresses.FETCH, request.toJson(), fetchDelivery)
         .map(reply -> FetchOutcome.fromJson(reply.body()))
         .recover(err -> recordLostFetch(request, err))
@@ -223,14 +239,16 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void completed(FrontierRow row, FetchOutcome outcome) {
+    dispatched.remove(row.id());
+    boolean wasFetched = fetched.remove(row.id());
     if (outcome.crawlDelayMs() > 0) {
       frontier.crawlDelay(row, outcome.crawlDelayMs() * 1_000_000L);
     }
     if (outcome.stored()) {
-      frontier.markDone(row, outcome.error() != null);
+      frontier.markDone(row, outcome.error() != null, wasFetched);
     } else {
       FrontierRow back = new FrontierRow(row.id(), row.url(), row.depth(), outcome.attempts(), outcome.retryAtMs());
-      frontier.reclaim(back);
+      frontier.reclaim(back, wasFetched);
       queuedTotal++;
       bus.request(Addresses.STORE_FRONTIER, new FrontierUpdate(List.of(), List.of(), List.of(back)).toJson(),
           storeDelivery).onFailure(this::crawlFailed);

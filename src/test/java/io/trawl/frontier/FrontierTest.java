@@ -68,7 +68,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     FrontierRow first = frontier.next();
     assertThat(frontier.next()).isNull();
-    frontier.markDone(first, false);
+    frontier.markDone(first, false, false);
     assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
   }
 
@@ -79,7 +79,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(new FrontierRow(first.id(), first.url(), 0, 1, millis + 5000));
+    frontier.reclaim(new FrontierRow(first.id(), first.url(), 0, 1, millis + 5000), false);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -118,8 +118,8 @@ class FrontierTest {
     }
     List<FrontierRow> out = drain(frontier);
     assertThat(out).hasSize(2);
-    frontier.markDone(out.get(0), false);
-    frontier.markDone(out.get(1), true);
+    frontier.markDone(out.get(0), false, false);
+    frontier.markDone(out.get(1), true, false);
     assertThat(frontier.next()).isNull();
     assertThat(frontier.maxPagesReached()).isTrue();
     assertThat(frontier.stored()).isEqualTo(2);
@@ -134,8 +134,55 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.stop();
     assertThat(frontier.next()).isNull();
-    frontier.markDone(row, false);
+    frontier.markDone(row, false, false);
     assertThat(frontier.inFlight()).isZero();
     assertThat(frontier.inMemory()).isEqualTo(1);
+  }
+
+  @Test
+  void aRowWhoseResponseIsInFreesItsRequestSlotWhileItIsStored() {
+    Frontier frontier = frontier(2, 1, 0, 0);
+    for (int i = 0; i < 5; i++) {
+      frontier.add(row("http://a.test/" + i));
+    }
+    FrontierRow first = frontier.next();
+    assertThat(frontier.next()).as("one request at a time to a.test").isNull();
+    frontier.fetched(first);
+    FrontierRow second = frontier.next();
+    assertThat(second.url()).isEqualTo("http://a.test/1");
+    assertThat(frontier.inFlight()).as("on the network or waiting for the store").isEqualTo(2);
+    assertThat(frontier.isIdle()).isFalse();
+    frontier.markDone(first, false, true);
+    assertThat(frontier.inFlight()).isEqualTo(1);
+    assertThat(frontier.stored()).isEqualTo(1);
+  }
+
+  @Test
+  void rowsWaitingForTheStoreAreBoundedByTheCredits() {
+    Frontier frontier = frontier(2, 2, 0, 0);
+    for (int i = 0; i < 10; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    List<FrontierRow> out = drain(frontier);
+    assertThat(out).hasSize(2);
+    out.forEach(frontier::fetched);
+    assertThat(frontier.next()).as("two rows already wait for the store").isNull();
+    assertThat(frontier.nextWakeNanos()).isEqualTo(-1);
+    frontier.markDone(out.get(0), false, true);
+    assertThat(drain(frontier)).as("network credits are free again").hasSize(2);
+    assertThat(frontier.inFlight()).as("never more than twice the credits handed out").isEqualTo(3);
+  }
+
+  @Test
+  void maxPagesCountsRowsWaitingForTheStore() {
+    Frontier frontier = frontier(10, 10, 0, 3);
+    for (int i = 0; i < 10; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    List<FrontierRow> out = drain(frontier);
+    assertThat(out).hasSize(3);
+    out.forEach(frontier::fetched);
+    assertThat(frontier.next()).isNull();
+    assertThat(frontier.maxPagesReached()).isTrue();
   }
 }
