@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, description = "Output file (default: stdout).")
   Path output;
 
-  @Option(names = "--rule", description = "Only the items of this extraction rule.")
+  @Option(names = "--rule", description = "Only the items of this extraction rule (with --table items).")
   String rule;
 
   @Override
@@ -52,6 +54,10 @@ final class ExportCommand implements Callable<Integer> {
     String sql = TABLES.get(table.toLowerCase(Locale.ROOT));
     if (sql == null) {
       err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls, downloads");
+      return Main.BAD_INPUT;
+    }
+    if (rule != null && !table.equalsIgnoreCase("items")) {
+      err.println("trawl: export --rule " + rule + ": only items have a rule (add --table items)");
       return Main.BAD_INPUT;
     }
     RowWriter.Format rows;
@@ -73,11 +79,18 @@ final class ExportCommand implements Callable<Integer> {
       }
       stmt.setFetchSize(1000);
       long count;
-      try (ResultSet rs = stmt.executeQuery()) {
-        count = RowWriter.write(rs, rows, out);
+      if (table.equalsIgnoreCase("items") && rows == RowWriter.Format.CSV) {
+        count = ItemsCsv.write(conn, rule, out);
+      } else {
+        try (ResultSet rs = stmt.executeQuery()) {
+          count = RowWriter.write(rs, rows, out);
+        }
       }
       if (output != null) {
         err.printf("exported %d rows of %s to %s%n", count, table, output);
+      }
+      if (count == 0 && rule != null) {
+        err.println("trawl: warning: no items of rule " + rule + "; rules with items: " + String.join(", ", rules(conn)));
       }
       return Main.OK;
     } catch (BadInputException e) {
@@ -87,6 +100,16 @@ final class ExportCommand implements Callable<Integer> {
       err.println("trawl: export: " + e.getMessage());
       return Main.FAILED;
     }
+  }
+
+  private static List<String> rules(Connection conn) throws SQLException {
+    List<String> rules = new ArrayList<>();
+    try (var stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery("SELECT DISTINCT rule FROM items ORDER BY rule")) {
+      while (rs.next()) {
+        rules.add(rs.getString(1));
+      }
+    }
+    return rules;
   }
 
   private PrintWriter open() throws IOException {

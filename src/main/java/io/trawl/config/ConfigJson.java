@@ -63,7 +63,61 @@ public final class ConfigJson {
         .put("download", new JsonObject()
             .put("content_types", new JsonArray(new ArrayList<Object>(config.download().contentTypes())))
             .put("dir", config.download().dir().toString())
-            .put("max_size", DataSizes.format(config.download().maxSize())));
+            .put("max_size", DataSizes.format(config.download().maxSize()))
+            .put("from_fields", new JsonArray(new ArrayList<Object>(config.download().fromFields()))))
+        .put("rules", rules(config.rules()));
+  }
+
+  private static JsonArray rules(List<TrawlConfig.Rule> rules) {
+    JsonArray list = new JsonArray();
+    for (TrawlConfig.Rule rule : rules) {
+      JsonObject json = new JsonObject().put("name", rule.name());
+      putIfSet(json, "url", rule.url());
+      putIfSet(json, "select", rule.select());
+      rule.follow().ifPresent(follow -> json.put("follow", new JsonArray(new ArrayList<Object>(follow))));
+      if (!rule.fields().isEmpty()) {
+        json.put("fields", fields(rule.fields()));
+      }
+      list.add(json);
+    }
+    return list;
+  }
+
+  /** Fields with only the keys that differ from their defaults; a plain selector field as its selector. */
+  private static JsonObject fields(Map<String, TrawlConfig.Field> fields) {
+    JsonObject json = new JsonObject();
+    fields.forEach((name, field) -> {
+      JsonObject f = new JsonObject();
+      putIfSet(f, "css", field.css());
+      if (!field.take().equals("text")) {
+        f.put("take", field.take());
+      }
+      putIfSet(f, "attr", field.attr());
+      if (field.all()) {
+        f.put("all", true);
+      }
+      putIfSet(f, "regex", field.regex());
+      if (!field.trim()) {
+        f.put("trim", false);
+      }
+      if (!field.type().equals("string")) {
+        f.put("type", field.type());
+      }
+      if (field.required()) {
+        f.put("required", true);
+      }
+      if (!field.fields().isEmpty()) {
+        f.put("fields", fields(field.fields()));
+      }
+      json.put(name, f.size() == 1 && f.containsKey("css") ? field.css() : f);
+    });
+    return json;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (!value.isEmpty()) {
+      json.put(key, value);
+    }
   }
 
   /**
@@ -100,8 +154,16 @@ public final class ConfigJson {
   private static Map<String, Object> flatten(JsonObject config) {
     Map<String, Object> keys = new LinkedHashMap<>();
     for (String section : config.fieldNames()) {
-      JsonObject values = config.getJsonObject(section);
-      values.forEach(entry -> keys.put(section + "." + entry.getKey(), entry.getValue()));
+      Object values = config.getValue(section);
+      if (values instanceof JsonObject keysOfSection) {
+        keysOfSection.forEach(entry -> keys.put(section + "." + entry.getKey(), entry.getValue()));
+      } else if (values instanceof JsonArray rules) {
+        // rules: one entry per rule, by name, so that a changed rule is named in the diff
+        for (Object rule : rules) {
+          JsonObject r = (JsonObject) rule;
+          keys.put(section + "." + r.getString("name"), r.encode());
+        }
+      }
     }
     return keys;
   }

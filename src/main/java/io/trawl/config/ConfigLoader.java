@@ -86,8 +86,10 @@ public final class ConfigLoader {
             readCircuit(root.section("circuit")),
             readParse(root.section("parse")),
             readStore(root.section("store")),
-            readDownload(root.section("download")));
+            readDownload(root.section("download")),
+            root.get("rules", List.of(), RuleReader::rules));
     root.refuseUnknownKeys();
+    checkDownloadFields(config);
     return config;
   }
 
@@ -176,9 +178,31 @@ public final class ConfigLoader {
         new TrawlConfig.Download(
             s.get("content_types", List.of(), v -> v.asList(ConfigLoader::mediaRange)),
             s.get("dir", Path.of("downloads"), ConfigValue::asPath),
-            s.get("max_size", DataSize.ofMegabytes(100), ConfigLoader::positiveSize));
+            s.get("max_size", DataSize.ofMegabytes(100), ConfigLoader::positiveSize),
+            s.get("from_fields", List.of(), v -> v.asList(ConfigValue::asText)));
     s.refuseUnknownKeys();
     return download;
+  }
+
+  /** Each {@code download.from_fields} entry names a top-level field of a rule, and something is downloaded. */
+  private static void checkDownloadFields(TrawlConfig config) {
+    List<String> fromFields = config.download().fromFields();
+    String path = "download.from_fields";
+    for (int i = 0; i < fromFields.size(); i++) {
+      String entry = fromFields.get(i);
+      int dot = entry.indexOf('.');
+      String rule = dot < 0 ? entry : entry.substring(0, dot);
+      String field = dot < 0 ? "" : entry.substring(dot + 1);
+      boolean known = config.rules().stream()
+          .anyMatch(r -> r.name().equals(rule) && r.fields().containsKey(field) && r.fields().get(field).fields().isEmpty());
+      if (!known) {
+        throw new ConfigException(path + "[" + i + "]", "rule.field naming a field of a rule in rules (a value, not nested fields)", entry);
+      }
+    }
+    if (!fromFields.isEmpty() && config.download().contentTypes().isEmpty()) {
+      throw new ConfigException("download.content_types",
+          "the content types to save, e.g. [\"image/*\"], since download.from_fields is set", "[]");
+    }
   }
 
   /** A media range as in an Accept header, lowercased: {@code image/png}, {@code image/*} or {@code *}{@code /*}. */
@@ -210,7 +234,8 @@ public final class ConfigLoader {
     return ascii;
   }
 
-  private static String regex(ConfigValue v) {
+  /** A non-empty regex that compiles. */
+  static String regex(ConfigValue v) {
     String regex = v.asString();
     if (regex.isEmpty()) {
       throw v.refuse("a non-empty regex");
@@ -252,6 +277,9 @@ public final class ConfigLoader {
         });
     for (Map.Entry<String, String> override : new TreeMap<>(overrides).entrySet()) {
       String[] sectionAndKey = splitOverrideKey(override.getKey());
+      if (sectionAndKey[0].equals("rules")) {
+        throw new ConfigException(override.getKey(), "a key of a section; rules are written in the config file", override.getValue());
+      }
       if (override.getValue() == null) {
         throw new ConfigException(override.getKey(), "a value", null);
       }
@@ -318,7 +346,7 @@ public final class ConfigLoader {
     }
     throw new ConfigException(
         source,
-        "a map of sections (crawl, fetch, retry, circuit, parse, store, download)",
+        "a map of sections (crawl, fetch, retry, circuit, parse, store, download, rules)",
         document.toString());
   }
 

@@ -40,6 +40,16 @@ final class ConfigSection {
         : new ConfigValue(keyPath(key), raw).asSection();
   }
 
+  /** The keys present, in the file's order. */
+  Set<String> keys() {
+    return entries.keySet();
+  }
+
+  /** Whether {@code key} is present. */
+  boolean has(String key) {
+    return entries.containsKey(key);
+  }
+
   /** Refuses the first key that no {@code get} or {@code section} call asked for. */
   void refuseUnknownKeys() {
     for (String key : entries.keySet()) {

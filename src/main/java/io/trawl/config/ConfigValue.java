@@ -79,6 +79,11 @@ final class ConfigValue {
     throw refuse("a string");
   }
 
+  /** Whether the value is written as a string (or given on the command line). */
+  boolean isString() {
+    return raw instanceof String || raw instanceof OverrideValue;
+  }
+
   /** A string with something in it besides spaces, on one line. */
   String asText() {
     String s = asString();

@@ -3,6 +3,8 @@ package io.trawl.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole, validated configuration of a crawl: one record per {@code config.yaml} section,
@@ -10,7 +12,14 @@ import java.util.List;
  * documented on its accessor with its unit.
  */
 public record TrawlConfig(
-    Crawl crawl, Fetch fetch, Retry retry, Circuit circuit, Parse parse, Store store, Download download) {
+    Crawl crawl,
+    Fetch fetch,
+    Retry retry,
+    Circuit circuit,
+    Parse parse,
+    Store store,
+    Download download,
+    List<Rule> rules) {
 
   /**
    * {@code crawl.*}: what to crawl and when to stop.
@@ -136,6 +145,60 @@ public record TrawlConfig(
    *     {@code downloads})
    * @param maxSize {@code download.max_size}: largest file, after decompression; a bigger one
    *     fails as {@code too_large} and leaves no file (default 100MB)
+   * @param fromFields {@code download.from_fields}: extraction fields, written {@code rule.field},
+   *     whose values are URLs to queue for download, e.g. {@code [books.image]}; each is queued
+   *     under the usual scope whatever its depth, and saved when its type matches {@code
+   *     content_types} (default empty)
    */
-  public record Download(List<String> contentTypes, Path dir, DataSize maxSize) {}
+  public record Download(List<String> contentTypes, Path dir, DataSize maxSize, List<String> fromFields) {}
+
+  /**
+   * One entry of {@code rules}: what to extract from which pages, and which of their links to
+   * follow.
+   *
+   * @param name {@code rules[i].name}: the rule's name, {@code items.rule} (required, unique)
+   * @param url {@code rules[i].url}: a regex found in the page URL; empty = every HTML page
+   *     (default empty)
+   * @param select {@code rules[i].select}: a CSS selector; each match is one item, its fields
+   *     selected inside it; empty = one item per page (default empty)
+   * @param fields {@code rules[i].fields}: the item's fields by name, in order (required unless
+   *     {@code follow} is given)
+   * @param follow {@code rules[i].follow}: CSS selectors of the regions whose links are followed
+   *     from a matching page (a link element itself, or any element holding links); absent =
+   *     every link in scope, {@code []} = none. A page matched by several rules follows the union.
+   */
+  public record Rule(String name, String url, String select, Map<String, Field> fields, Optional<List<String>> follow) {}
+
+  /**
+   * One field of a rule, {@code rules[i].fields.<name>}: written either as a CSS selector alone
+   * (the text of its first match) or as a map of these keys.
+   *
+   * @param css {@code css}: a CSS selector, searched inside the item; empty = the item's element
+   *     itself (default empty)
+   * @param take {@code take}: what to take of a match, one of {@code text} (its text, whitespace
+   *     collapsed), {@code own_text} (its own text, not its children's), {@code html} (inner
+   *     HTML), {@code outer_html}; or {@code attr} (default text)
+   * @param attr {@code attr}: take this attribute instead; {@code abs:href} gives an absolute URL
+   *     (default none)
+   * @param all {@code all}: every match, as a JSON array, instead of the first (default false)
+   * @param regex {@code regex}: applied to the taken text; the first capture group (or the whole
+   *     match) becomes the value, no match gives null (default none)
+   * @param trim {@code trim}: strip surrounding whitespace (default true)
+   * @param type {@code type}: {@code string}, {@code number} or {@code integer}; a value that is
+   *     not a number becomes null (default string)
+   * @param required {@code required}: an item without this field (null or empty) is dropped
+   *     (default false)
+   * @param fields {@code fields}: a nested record per match instead of a value: its fields,
+   *     selected inside the match (default none)
+   */
+  public record Field(
+      String css,
+      String take,
+      String attr,
+      boolean all,
+      String regex,
+      boolean trim,
+      String type,
+      boolean required,
+      Map<String, Field> fields) {}
 }

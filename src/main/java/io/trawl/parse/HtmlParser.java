@@ -29,8 +29,10 @@ public final class HtmlParser {
    * @param contentHash lowercase hex SHA-256 of the raw body
    * @param charset the charset the body was decoded with
    * @param document the parsed document, for extraction rules
+   * @param baseUrl what the page's relative links resolve against: its {@code <base href>}, or its URL
    */
-  public record ParsedPage(String title, List<String> links, String contentHash, String charset, Document document) {}
+  public record ParsedPage(
+      String title, List<String> links, String contentHash, String charset, Document document, String baseUrl) {}
 
   public ParsedPage parse(String url, byte[] body, String contentTypeHeader) {
     byte[] bytes = body == null ? new byte[0] : body;
@@ -38,7 +40,15 @@ public final class HtmlParser {
     int bom = CharsetSniffer.bomLength(bytes);
     Document doc = parseDocument(bytes, bom, charset, url);
     String title = doc.title().strip();
-    return new ParsedPage(title.isEmpty() ? null : title, links(doc, url), sha256(bytes), charset.name(), doc);
+    List<Element> linking = new ArrayList<>();
+    String baseUrl = baseUrlAndLinkElements(doc, url, linking);
+    Set<String> links = new LinkedHashSet<>();
+    for (Element e : linking) {
+      addLink(e, baseUrl, links);
+    }
+    UrlNormalizer.normalize(url).ifPresent(links::remove);
+    return new ParsedPage(title.isEmpty() ? null : title, new ArrayList<>(links), sha256(bytes), charset.name(), doc,
+        baseUrl);
   }
 
   /**
@@ -55,13 +65,13 @@ public final class HtmlParser {
   }
 
   /**
-   * The page's links, resolved against its first {@code <base href>} (itself resolved against the
-   * page URL) or the URL. One walk of the tree finds the base and the four link tags; a
-   * {@code selectFirst("base[href]")} was a second walk and a selector parse per page.
+   * The URL the page's links resolve against, its first {@code <base href>} (itself resolved
+   * against the page URL) or the URL; collects the link elements on the way. One walk of the tree
+   * finds the base and the four link tags; a {@code selectFirst("base[href]")} was a second walk
+   * and a selector parse per page.
    */
-  private static List<String> links(Document doc, String url) {
+  private static String baseUrlAndLinkElements(Document doc, String url, List<Element> linking) {
     Element base = null;
-    List<Element> linking = new ArrayList<>();
     for (Element e : doc.getAllElements()) {
       String tag = e.normalName();
       if (tag.equals("base")) {
@@ -72,16 +82,24 @@ public final class HtmlParser {
         linking.add(e);
       }
     }
-    String baseUrl = base == null ? url : UrlNormalizer.resolve(url, base.attr("href")).orElse(url);
-    Set<String> links = new LinkedHashSet<>();
-    for (Element e : linking) {
-      String attribute = linkAttribute(e.normalName());
-      if (e.hasAttr(attribute)) {
-        UrlNormalizer.resolve(baseUrl, e.attr(attribute)).ifPresent(links::add);
-      }
+    return base == null ? url : UrlNormalizer.resolve(url, base.attr("href")).orElse(url);
+  }
+
+  /**
+   * Adds the http(s) links of {@code region} (the element itself when it is a link, and every link
+   * inside it), absolute and normalized, to {@code into}. For a rule's {@code follow} regions.
+   */
+  static void addLinksIn(Element region, String baseUrl, Set<String> into) {
+    for (Element e : region.getAllElements()) {
+      addLink(e, baseUrl, into);
     }
-    UrlNormalizer.normalize(url).ifPresent(links::remove);
-    return new ArrayList<>(links);
+  }
+
+  private static void addLink(Element e, String baseUrl, Set<String> into) {
+    String attribute = linkAttribute(e.normalName());
+    if (attribute != null && e.hasAttr(attribute)) {
+      UrlNormalizer.resolve(baseUrl, e.attr(attribute)).ifPresent(into::add);
+    }
   }
 
   /** The attribute that holds a link on an element of this tag, or null. */

@@ -14,8 +14,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,13 @@ public final class ParseVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final Scope scope;
   private final HtmlParser parser = new HtmlParser();
+  private final Extractor extractor;
   private WorkerExecutor parsePool;
 
   public ParseVerticle(TrawlConfig config, Scope scope) {
     this.config = config;
     this.scope = scope;
+    this.extractor = new Extractor(config.rules(), config.download().fromFields());
   }
 
   /** Parse threads: the configured count, or one per core. */
@@ -64,21 +67,32 @@ public final class ParseVerticle extends VerticleBase {
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
-  /** Parse thread. */
+  /**
+   * Parse thread. The URLs to queue are the links in scope within the depth limit (only those the
+   * matching rules' {@code follow} regions hold, when they have one), plus the in-scope URLs of
+   * {@code download.from_fields} whatever the depth: the user named those files.
+   */
   private PageRecord toRecord(FetchedPage page) {
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType());
-    List<String> discovered = new ArrayList<>();
+    Extractor.Extracted extracted =
+        extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
+    Set<String> discovered = new LinkedHashSet<>();
     if (page.request().depth() < config.crawl().maxDepth()) {
-      for (String link : parsed.links()) {
+      for (String link : extracted.follow().map(List::copyOf).orElse(parsed.links())) {
         if (scope.allows(link)) {
           discovered.add(link);
         }
       }
     }
+    for (String file : extracted.downloads()) {
+      if (scope.allows(file)) {
+        discovered.add(file);
+      }
+    }
     return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
         page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), discovered,
-        new JsonArray());
+        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), List.copyOf(discovered),
+        extracted.items());
   }
 
   private PageRecord parseFailure(FetchedPage page, Throwable err) {

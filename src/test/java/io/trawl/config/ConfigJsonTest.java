@@ -34,13 +34,24 @@ class ConfigJsonTest {
       download:
         content_types: [application/pdf, "image/*"]
         max_size: 5MB
+        from_fields: [shop.image]
+      rules:
+        - name: shop
+          url: '/p/'
+          select: div.product
+          follow: [nav.pages]
+          fields:
+            title: h1
+            image: {css: img, attr: 'abs:src'}
+            specs: {css: tr, all: true, fields: {key: th, value: {css: td, type: number, required: true}}}
       """;
 
   @Test
   void writesTheShapeOfConfigYaml() {
     JsonObject json = ConfigJson.toJson(ConfigLoader.defaults());
 
-    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store", "download");
+    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store", "download", "rules");
+    assertThat(json.getJsonArray("rules")).isEmpty();
     assertThat(json.getJsonObject("fetch").getString("per_host_rate")).isEqualTo("1/s");
     assertThat(json.getJsonObject("fetch").getString("max_body_size")).isEqualTo("10MB");
     assertThat(json.getJsonObject("fetch").getBoolean("respect_robots")).isTrue();

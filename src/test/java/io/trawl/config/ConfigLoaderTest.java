@@ -103,7 +103,7 @@ class ConfigLoaderTest {
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0));
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ZERO));
     assertThat(config.download())
-        .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100)));
+        .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100), List.of()));
   }
 
   @Test
@@ -144,7 +144,7 @@ class ConfigLoaderTest {
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(1, Duration.ofMillis(5)));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(
-            List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024)));
+            List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024), List.of()));
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DownloadsTest {
   private static Downloads of(String... ranges) {
-    return new Downloads(new TrawlConfig.Download(List.of(ranges), Path.of("d"), DataSize.ofMegabytes(1)));
+    return new Downloads(new TrawlConfig.Download(List.of(ranges), Path.of("d"), DataSize.ofMegabytes(1), List.of()));
   }
 
   @Test

@@ -1,0 +1,93 @@
+package io.trawl.parse;
+
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.UrlNormalizer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+
+/**
+ * Applies the config's extraction rules to a parsed page: the items of every rule whose URL
+ * pattern matches, the links their {@code follow} selectors pick, and the URLs found in the
+ * {@code download.from_fields} fields. Built once per crawl; stateless and thread-safe, runs on the
+ * parse pool.
+ */
+public final class Extractor {
+  /**
+   * @param items each {@code {"rule": name, "data": {...}}}, in rule then document order
+   * @param follow the links to follow, absolute and normalized; empty when no matching rule
+   *     restricts them (then every link is followed)
+   * @param downloads URLs taken from {@code download.from_fields}, absolute and normalized
+   */
+  public record Extracted(JsonArray items, Optional<Set<String>> follow, List<String> downloads) {}
+
+  private final List<ExtractionRule> rules;
+  private final Map<String, Set<String>> downloadFields = new HashMap<>();
+
+  public Extractor(List<TrawlConfig.Rule> rules, List<String> fromFields) {
+    this.rules = rules.stream().map(ExtractionRule::new).toList();
+    for (String ruleAndField : fromFields) {
+      int dot = ruleAndField.indexOf('.');
+      downloadFields.computeIfAbsent(ruleAndField.substring(0, dot), r -> new HashSet<>())
+          .add(ruleAndField.substring(dot + 1));
+    }
+  }
+
+  /**
+   * @param url the URL as queued
+   * @param finalUrl the URL after redirects; rules match either
+   * @param baseUrl what relative links on the page resolve against
+   */
+  public Extracted extract(String url, String finalUrl, Document document, String baseUrl) {
+    JsonArray items = new JsonArray();
+    Set<String> follow = null;
+    Set<String> downloads = new LinkedHashSet<>();
+    for (ExtractionRule rule : rules) {
+      if (!rule.appliesTo(url, finalUrl)) {
+        continue;
+      }
+      Set<String> toDownload = downloadFields.getOrDefault(rule.name(), Set.of());
+      for (JsonObject data : rule.items(document)) {
+        items.add(new JsonObject().put("rule", rule.name()).put("data", data));
+        for (String field : data.fieldNames()) {
+          if (toDownload.contains(field)) {
+            addUrls(data.getValue(field), baseUrl, downloads);
+          }
+        }
+      }
+      if (rule.follow().isPresent()) {
+        follow = follow == null ? new LinkedHashSet<>() : follow;
+        for (Evaluator region : rule.follow().get()) {
+          for (Element match : document.select(region)) {
+            HtmlParser.addLinksIn(match, baseUrl, follow);
+          }
+        }
+      }
+    }
+    if (follow != null) {
+      UrlNormalizer.normalize(finalUrl).ifPresent(follow::remove);
+      UrlNormalizer.normalize(url).ifPresent(follow::remove);
+    }
+    return new Extracted(items, Optional.ofNullable(follow), new ArrayList<>(downloads));
+  }
+
+  private static void addUrls(Object value, String baseUrl, Set<String> into) {
+    if (value instanceof String s) {
+      UrlNormalizer.resolve(baseUrl, s).ifPresent(into::add);
+    } else if (value instanceof JsonArray array) {
+      for (Object element : array) {
+        addUrls(element, baseUrl, into);
+      }
+    }
+  }
+}

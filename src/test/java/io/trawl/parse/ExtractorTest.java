@@ -1,0 +1,241 @@
+package io.trawl.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.TrawlConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExtractorTest {
+  private static final String SHOP = "http://127.0.0.1:8080/shop/blue";
+
+  private static byte[] fixture(String name) {
+    try (InputStream in = ExtractorTest.class.getResourceAsStream("/pages/" + name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Extractor.Extracted extract(String rulesYaml, String url, String fixture) {
+    TrawlConfig config = ConfigLoader.fromYaml(rulesYaml, Map.of());
+    HtmlParser.ParsedPage page = new HtmlParser().parse(url, fixture(fixture), "text/html; charset=utf-8");
+    return new Extractor(config.rules(), config.download().fromFields()).extract(url, url, page.document(), page.baseUrl());
+  }
+
+  private static JsonObject onlyItem(Extractor.Extracted extracted) {
+    assertThat(extracted.items()).hasSize(1);
+    return extracted.items().getJsonObject(0).getJsonObject("data");
+  }
+
+  private static List<String> rulesOf(JsonArray items) {
+    return items.stream().map(item -> ((JsonObject) item).getString("rule")).toList();
+  }
+
+  @Test
+  void takesTextOwnTextAttributesAndHtml() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              name: h1.name
+              name_own: {css: h1.name, take: own_text}
+              currency: {css: p.price, attr: data-currency}
+              more: {css: a.more, attr: href}
+              more_abs: {css: a.more, attr: 'abs:href'}
+              description: {css: div.description, take: html}
+              description_outer: {css: div.description p, take: outer_html}
+              untrimmed: {css: h1.name, take: html, trim: false}
+            """, SHOP, "fields-of-every-kind.html"));
+
+    assertThat(item.getString("name")).isEqualTo("Blue Widget");
+    assertThat(item.getString("name_own")).isEqualTo("Blue");
+    assertThat(item.getString("currency")).isEqualTo("EUR");
+    assertThat(item.getString("more")).isEqualTo("details/blue.html#specs");
+    assertThat(item.getString("more_abs")).isEqualTo("http://127.0.0.1:8080/shop/details/blue.html#specs");
+    assertThat(item.getString("description")).isEqualTo("<p>Made of <b>steel</b>.</p>");
+    assertThat(item.getString("description_outer")).isEqualTo("<p>Made of <b>steel</b>.</p>");
+    assertThat(List.copyOf(item.fieldNames())).containsExactly(
+        "name", "name_own", "currency", "more", "more_abs", "description", "description_outer", "untrimmed");
+  }
+
+  @Test
+  void trimsUnlessToldNotTo() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              trimmed: {css: p.stock, attr: data-code}
+              untrimmed: {css: p.stock, attr: data-code, trim: false}
+            """, SHOP, "fields-of-every-kind.html"));
+
+    assertThat(item.getString("trimmed")).isEqualTo("X-1");
+    assertThat(item.getString("untrimmed")).isEqualTo("  X-1  ");
+  }
+
+  @Test
+  void takesAllMatchesAsAnArraySkippingMissingValues() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              photos: {css: img.photo, attr: 'abs:src', all: true}
+              tags: {css: ul.tags li, all: true}
+              none: {css: table td, all: true}
+            """, SHOP, "fields-of-every-kind.html"));
+
+    assertThat(item.getJsonArray("photos")).containsExactly(
+        "http://127.0.0.1:8080/shop/img/blue.png", "http://127.0.0.1:8080/shop/img/blue-back.png");
+    assertThat(item.getJsonArray("tags")).containsExactly("metal", "blue", "");
+    assertThat(item.getJsonArray("none")).isEmpty();
+  }
+
+  @Test
+  void capturesWithARegexAndConvertsNumbers() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              price: {css: p.price, regex: '([0-9][0-9,]*\\.[0-9]+)', type: number}
+              price_text: {css: p.price, regex: '([0-9][0-9,]*\\.[0-9]+)'}
+              whole_match: {css: p.stock, regex: '[0-9]+ available'}
+              in_stock: {css: p.stock, regex: '\\(([0-9]+) available\\)', type: integer}
+              no_match: {css: p.stock, regex: 'sold out'}
+              not_a_number: {css: h1.name, type: number}
+              missing: h2.subtitle
+            """, SHOP, "fields-of-every-kind.html"));
+
+    assertThat(item.getDouble("price")).isEqualTo(1299.5);
+    assertThat(item.getString("price_text")).isEqualTo("1,299.50");
+    assertThat(item.getString("whole_match")).isEqualTo("22 available");
+    assertThat(item.getLong("in_stock")).isEqualTo(22L);
+    assertThat(item.containsKey("no_match")).isTrue();
+    assertThat(item.getValue("no_match")).isNull();
+    assertThat(item.getValue("not_a_number")).isNull();
+    assertThat(item.getValue("missing")).isNull();
+  }
+
+  @Test
+  void buildsNestedRecordsAndOneItemPerSelectMatch() {
+    JsonObject page = onlyItem(extract("""
+        rules:
+          - name: page
+            fields:
+              title: {css: title}
+              reviews:
+                css: div.review
+                all: true
+                fields:
+                  who: span.who
+                  stars: {css: span.stars, type: integer}
+              first_review: {css: div.review, fields: {text: p}}
+            """, SHOP, "fields-of-every-kind.html"));
+
+    assertThat(page.getString("title")).isEqualTo("A product page");
+    assertThat(page.getJsonArray("reviews")).containsExactly(
+        new JsonObject().put("who", "Ann").put("stars", 5L),
+        new JsonObject().put("who", "Bob").putNull("stars"),
+        new JsonObject().putNull("who").put("stars", 2L));
+    assertThat(page.getJsonObject("first_review")).isEqualTo(new JsonObject().put("text", "Great."));
+
+    JsonArray reviews = extract("""
+        rules:
+          - name: reviews
+            select: div.review
+            fields:
+              who: {css: span.who, required: true}
+              text: p
+            """, SHOP, "fields-of-every-kind.html").items();
+    assertThat(reviews).containsExactly(
+        new JsonObject().put("rule", "reviews").put("data", new JsonObject().put("who", "Ann").put("text", "Great.")),
+        new JsonObject().put("rule", "reviews").put("data", new JsonObject().put("who", "Bob").put("text", "Fine.")));
+  }
+
+  @Test
+  void appliesARuleOnlyToPagesItsUrlPatternFinds() {
+    String rules = """
+        rules:
+          - name: shop
+            url: '/shop/'
+            fields: {name: h1.name}
+          - name: blog
+            url: '/blog/'
+            fields: {name: h1.name}
+        """;
+
+    assertThat(rulesOf(extract(rules, SHOP, "fields-of-every-kind.html").items())).containsExactly("shop");
+    assertThat(rulesOf(extract(rules, "http://127.0.0.1:8080/blog/post", "fields-of-every-kind.html").items()))
+        .containsExactly("blog");
+    assertThat(extract(rules, "http://127.0.0.1:8080/about", "fields-of-every-kind.html").items()).isEmpty();
+  }
+
+  @Test
+  void followsOnlyTheLinksInTheFollowRegionsOfMatchingRules() {
+    Extractor.Extracted pagination = extract("""
+        rules:
+          - name: pages
+            follow: [a.next]
+          - name: nav
+            url: '/nowhere/'
+            follow: [nav]
+        """, SHOP, "fields-of-every-kind.html");
+    assertThat(pagination.follow()).hasValueSatisfying(links ->
+        assertThat(links).containsExactly("http://127.0.0.1:8080/shop/page-2.html"));
+
+    Extractor.Extracted region = extract("rules: [{name: nav, follow: [nav]}]", SHOP, "fields-of-every-kind.html");
+    assertThat(region.follow()).hasValueSatisfying(links -> assertThat(links).containsExactly(
+        "http://127.0.0.1:8080/shop/page-2.html", "http://127.0.0.1:8080/elsewhere.html"));
+
+    assertThat(extract("rules: [{name: none, follow: []}]", SHOP, "fields-of-every-kind.html").follow())
+        .hasValueSatisfying(links -> assertThat(links).isEmpty());
+    assertThat(extract("rules: [{name: p, fields: {t: title}}]", SHOP, "fields-of-every-kind.html").follow()).isEmpty();
+  }
+
+  @Test
+  void collectsTheUrlsOfDownloadFieldsNormalized() {
+    Extractor.Extracted extracted = extract("""
+        download:
+          content_types: ["image/*"]
+          from_fields: [product.photos, product.more]
+        rules:
+          - name: product
+            fields:
+              photos: {css: img.photo, attr: src, all: true}
+              more: {css: a.more, attr: href}
+              name: h1.name
+        """, SHOP, "fields-of-every-kind.html");
+
+    assertThat(extracted.downloads()).containsExactly(
+        "http://127.0.0.1:8080/shop/img/blue.png", "http://127.0.0.1:8080/shop/img/blue-back.png",
+        "http://127.0.0.1:8080/shop/details/blue.html");
+  }
+
+  @Test
+  void theReposQuotesAndBooksRulesReadTheSandboxCopies() {
+    TrawlConfig config = ConfigLoader.load(Path.of("config.yaml"), Map.of());
+    Extractor extractor = new Extractor(config.rules(), List.of());
+    HtmlParser parser = new HtmlParser();
+
+    String quotesUrl = "http://127.0.0.1:8080/page/2/";
+    HtmlParser.ParsedPage quotes = parser.parse(quotesUrl, fixture("quotes-page-2.html"), null);
+    Extractor.Extracted q = extractor.extract(quotesUrl, quotesUrl, quotes.document(), quotes.baseUrl());
+    assertThat(rulesOf(q.items())).containsExactly("quotes", "quotes", "quotes");
+    assertThat(q.items().getJsonObject(1).getJsonObject("data").getString("text"))
+        .isEqualTo("It takes a great deal of bravery to stand up to our enemies, but just as much to stand up to our friends.");
+    assertThat(q.follow()).hasValueSatisfying(links -> assertThat(links).containsExactly("http://127.0.0.1:8080/page/3/"));
+
+    String booksUrl = "http://127.0.0.1:8081/catalogue/page-3.html";
+    HtmlParser.ParsedPage books = parser.parse(booksUrl, fixture("books-page-3.html"), null);
+    Extractor.Extracted b = extractor.extract(booksUrl, booksUrl, books.document(), books.baseUrl());
+    assertThat(rulesOf(b.items())).containsExactly("books", "books", "books");
+    assertThat(b.follow()).hasValueSatisfying(links -> assertThat(links).isEmpty());
+  }
+}
