@@ -47,6 +47,7 @@ public final class Bench {
    * One crawl of the whole site.
    *
    * @param cpuSeconds CPU time of this process (crawler, server and JIT) during the crawl
+   * @param cpuByGroup the same CPU by stage: parse, store, event loops, server, other threads, gc+jit
    */
   public record Run(
       long pagesStored,
@@ -55,7 +56,8 @@ public final class Bench {
       double cpuSeconds,
       long latencyP50Ms,
       long latencyP99Ms,
-      long bytes) {
+      long bytes,
+      Map<String, Double> cpuByGroup) {
 
     public double pagesPerSecond() {
       return pagesStored / seconds;
@@ -121,6 +123,7 @@ public final class Bench {
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));
     double cpuBefore = processCpuSeconds();
+    ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
     Vertx crawlVertx = Vertx.vertx();
     Progress last;
@@ -132,8 +135,9 @@ public final class Bench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = processCpuSeconds() - cpuBefore;
+    Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
     long[] latency = latencies(db);
-    return new Run(last.stored(), last.failed(), seconds, cpu, latency[0], latency[1], latency[2]);
+    return new Run(last.stored(), last.failed(), seconds, cpu, latency[0], latency[1], latency[2], cpuByGroup);
   }
 
   /**

@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +31,7 @@ public final class GeneratedSite {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong strayRequests = new AtomicLong();
+  private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
   private final Filler filler;
   private HttpServer server;
 
@@ -97,8 +100,14 @@ public final class GeneratedSite {
     return maxInFlight.get();
   }
 
+  /** Ids of the threads that have served requests, so the bench can tell the server's CPU from the crawler's. */
+  public Set<Long> serverThreads() {
+    return Set.copyOf(serverThreads);
+  }
+
   private void handle(HttpServerRequest request) {
     requests.incrementAndGet();
+    serverThreads.add(Thread.currentThread().getId());
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     if (latencyMs > 0) {

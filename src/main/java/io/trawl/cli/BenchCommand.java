@@ -65,6 +65,7 @@ final class BenchCommand implements Callable<Integer> {
         MB/s             %.1f
         fetch latency    p50 %d ms, p99 %d ms
         CPU              %.1f s (crawler and server together, %.0f%% of %d cores)
+        CPU by stage     %s
         peak heap        %d MB (over all runs)
         peak RSS         %d MB (over all runs)
         parse-only       %.0f pages/s (same pages, %d threads); crawl = %.0f%% of it
@@ -73,6 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         """,
         r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.pagesPerSecond(), m.megabytesPerSecond(),
         m.latencyP50Ms(), m.latencyP99Ms(), m.cpuSeconds(), 100 * m.cpuSeconds() / m.seconds() / r.cores(), r.cores(),
+        byStage(m),
         r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),
         100 * m.pagesPerSecond() / r.parseOnlyPagesPerSecond(),
         bound == 0 ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
@@ -80,5 +82,18 @@ final class BenchCommand implements Callable<Integer> {
         r.cores(), r.jvm());
     out.flush();
     return Main.OK;
+  }
+
+  /** {@code parse 10.2 s (0.51 ms/page), store ...}: what each page cost each stage. */
+  private static String byStage(Bench.Run m) {
+    StringBuilder line = new StringBuilder();
+    m.cpuByGroup().forEach((group, seconds) -> {
+      if (line.length() > 0) {
+        line.append(", ");
+      }
+      line.append(String.format(Locale.ROOT, "%s %.1f s (%.3f ms/page)", group, seconds,
+          1000 * seconds / Math.max(1, m.pagesStored())));
+    });
+    return line.toString();
   }
 }

@@ -1,0 +1,39 @@
+package io.trawl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** {@code trawl bench} on a small site: it crawls all of it and reports every figure. No timing is asserted. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchCommandTest {
+  @Test
+  void crawlsTheWholeGeneratedSiteAndReportsEveryFigure() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("bench", "--pages", "300", "--page-size", "4KB", "--links", "10", "--latency", "5ms",
+            "--concurrency", "16", "--runs", "1");
+
+    assertThat(code).as(err.toString()).isEqualTo(Main.OK);
+    String report = out.toString();
+    assertThat(report).contains("pages            300 (0 errors)");
+    for (String figure : new String[] {"pages/s", "MB/s", "fetch latency", "CPU by stage", "parse ", "store ",
+        "event loops ", "server ", "gc+jit ", "peak heap", "peak RSS", "parse-only", "concurrency / latency", "machine"}) {
+      assertThat(report).contains(figure);
+    }
+  }
+
+  @Test
+  void refusesANonsenseFlagWithExitTwo() {
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()))
+        .execute("bench", "--page-size", "big");
+
+    assertThat(code).isEqualTo(Main.BAD_INPUT);
+  }
+}
