@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer to the SQLite file: page writes are answered once their transaction commits;
  * frontier changes and crawl records go through the same writer thread, so every write is in
- * submission order. Reads of queued rows go through the Vert.x JDBC client on a separate read
- * connection (WAL lets it read while the writer writes). Event loop.
+ * submission order. Reads of queued rows run on that thread too, on the writer's own connection,
+ * after the pending writes, so a row just added is never missed. Event loop; the SQL runs on the
+ * {@code trawl-store} worker thread.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
