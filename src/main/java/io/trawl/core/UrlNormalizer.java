@@ -30,7 +30,7 @@ public final class UrlNormalizer {
     if (href == null) {
       return Optional.empty();
     }
-    String h = clean(href);
+    String h = backslashesInPathAsSlashes(clean(href));
     int colon = schemeEnd(h);
     if (colon > 0) {
       return Optional.ofNullable(normalizeOrNull(h));
@@ -93,6 +93,25 @@ public final class UrlNormalizer {
     return b.toString();
   }
 
+  /**
+   * A reference with each backslash before its query or fragment made a slash, as browsers read
+   * them in http(s) references: {@code \\host\p} is scheme-relative, {@code \p} path-absolute.
+   */
+  private static String backslashesInPathAsSlashes(String ref) {
+    int backslash = ref.indexOf('\\');
+    if (backslash < 0) {
+      return ref;
+    }
+    int end = ref.length();
+    for (int i = 0; i < end; i++) {
+      char c = ref.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+      }
+    }
+    return backslash >= end ? ref : ref.substring(0, end).replace('\\', '/') + ref.substring(end);
+  }
+
   /** Index of the ':' ending a scheme at the start of {@code s}, or -1. */
   private static int schemeEnd(String s) {
     for (int i = 0; i < s.length(); i++) {
@@ -120,12 +139,10 @@ public final class UrlNormalizer {
     StringBuilder out = new StringBuilder(url.length() + 8);
     out.append(p.scheme).append("://").append(host);
     if (p.port != null && !p.port.isEmpty()) {
-      int port;
-      try {
-        port = Integer.parseInt(p.port);
-      } catch (NumberFormatException e) {
+      if (p.port.length() > 5 || !p.port.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
+      int port = Integer.parseInt(p.port);
       if (port < 1 || port > 65535) {
         return null;
       }
@@ -260,6 +277,10 @@ public final class UrlNormalizer {
     return b.toString();
   }
 
+  private static boolean isSlash(String s, int i) {
+    return i < s.length() && (s.charAt(i) == '/' || s.charAt(i) == '\\');
+  }
+
   /** An absolute http(s) URL cut into its parts, fragment and user info dropped. */
   private static final class Parts {
     String scheme;
@@ -279,15 +300,12 @@ public final class UrlNormalizer {
         return null;
       }
       int i = colon + 1;
-      // Browsers accept any number of slashes (and backslashes) after http:.
-      int slashes = 0;
-      while (i < url.length() && (url.charAt(i) == '/' || url.charAt(i) == '\\')) {
-        i++;
-        slashes++;
-      }
-      if (slashes == 0) {
+      // The authority follows exactly two slashes (backslashes too, as browsers read them); a
+      // third slash means an empty host, which RFC 9110 section 4.2.1 says to reject as invalid.
+      if (!isSlash(url, i) || !isSlash(url, i + 1) || isSlash(url, i + 2)) {
         return null;
       }
+      i += 2;
       int end = url.length();
       int hash = url.indexOf('#', i);
       if (hash >= 0) {
@@ -317,13 +335,14 @@ public final class UrlNormalizer {
         p.port = null;
       }
       p.authority = authority;
-      String rest = url.substring(authEnd, end).replace('\\', '/');
+      String rest = url.substring(authEnd, end);
       int q = rest.indexOf('?');
       if (q >= 0) {
-        p.path = rest.substring(0, q);
+        // A backslash is a slash in the path only: in the query it is data (encoded as %5C).
+        p.path = rest.substring(0, q).replace('\\', '/');
         p.query = rest.substring(q + 1);
       } else {
-        p.path = rest;
+        p.path = rest.replace('\\', '/');
         p.query = null;
       }
       if (p.path.isEmpty()) {
