@@ -15,12 +15,14 @@ import org.mozilla.universalchardet.UniversalDetector;
  * Decides how a page's bytes are to be decoded, the way browsers do: a byte-order mark first, then
  * the Content-Type header's charset, then a {@code <meta>} declaration in the first 4 KB, then
  * detection (valid UTF-8, else juniversalchardet, else windows-1252). Labels that the WHATWG
- * encoding standard maps to windows-1252 (iso-8859-1, latin1, ascii) are read as windows-1252.
+ * encoding standard maps to windows-1252 (iso-8859-1, latin1, ascii) are read as windows-1252,
+ * and its Shift_JIS labels (shift_jis, sjis, ms932…) as windows-31j.
  * Stateless, thread-safe.
  */
 public final class CharsetSniffer {
   private static final int PRESCAN_BYTES = 4096;
   private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+  private static final Charset WINDOWS_31J = Charset.forName("windows-31j");
 
   private CharsetSniffer() {}
 
@@ -96,6 +98,11 @@ public final class CharsetSniffer {
       case "iso-8859-1", "iso8859-1", "latin1", "l1", "ascii", "us-ascii", "cp1252", "windows-1252", "x-cp1252" -> {
         return WINDOWS_1252;
       }
+      // The WHATWG Shift_JIS decoder is Microsoft's: Java's Shift_JIS lacks the NEC and IBM rows
+      // (circled digits, roman numerals) that Japanese pages use, and would replace them.
+      case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "ms932", "windows-31j" -> {
+        return WINDOWS_31J;
+      }
       default -> {
         try {
           return Charset.forName(l);
@@ -121,9 +128,15 @@ public final class CharsetSniffer {
         return null;
       }
       String tag = head.substring(meta, end);
-      int cs = tag.indexOf("charset");
-      if (cs >= 0) {
+      // Only "charset" followed by '=' declares: the word in a description's content does not.
+      for (int cs = tag.indexOf("charset"); cs >= 0; cs = tag.indexOf("charset", cs + 7)) {
         int i = cs + 7;
+        while (i < tag.length() && tag.charAt(i) == ' ') {
+          i++;
+        }
+        if (i >= tag.length() || tag.charAt(i) != '=') {
+          continue;
+        }
         while (i < tag.length() && (tag.charAt(i) == ' ' || tag.charAt(i) == '=' || tag.charAt(i) == '"' || tag.charAt(i) == '\'')) {
           i++;
         }
