@@ -117,6 +117,9 @@ public final class HttpFetcher {
     }
 
     private void onResponse(String target, int redirects, HttpClientResponse response) {
+      // Ours before anything can abort the response: one without a handler has Vert.x log the reset
+      // that aborting causes as an unhandled ERROR. The paths below replace it with their own.
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
       if (settled) {
         return;
       }
