@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP GET with every bound a crawler needs: a deadline over the whole request (connect,
@@ -31,6 +34,7 @@ import java.util.function.Predicate;
  * by {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
+  private static final Logger log = LoggerFactory.getLogger(HttpFetcher.class);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final Vertx vertx;
@@ -53,7 +57,20 @@ public final class HttpFetcher {
         .setConnectTimeout((int) config.connectTimeout().toMillis())
         .setMaxRedirects(0);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(2, config.perHostConcurrency()));
-    this.client = vertx.createHttpClient(options, pool);
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(pool)
+        .withConnectHandler(HttpFetcher::watch)
+        .build();
+  }
+
+  /**
+   * A peer's reset reaches the request or response it cut, which records it as its kind; without a
+   * handler of its own the connection would also log it at ERROR, once per hostile server.
+   */
+  private static void watch(HttpConnection connection) {
+    connection.exceptionHandler(err -> log.debug("connection failed remote={} error={}", connection.remoteAddress(),
+        err.toString()));
   }
 
   /** Fetches {@code url}; fails with a {@link CrawlException} only when no response could be had. */
