@@ -118,7 +118,7 @@ public final class HttpFetcher {
       try {
         request = client.request(options);
       } catch (RuntimeException e) {
-        fail(new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e));
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
         return;
       }
       request
@@ -130,7 +130,15 @@ public final class HttpFetcher {
             return req.send();
           })
           .onSuccess(response -> onResponse(target, redirects, response))
-          .onFailure(err -> fail(FetchErrors.of(url, err, false)));
+          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.of(url, err, false))));
+    }
+
+    /** A target the client refuses (a port out of range...) is the redirect's fault, not the URL's. */
+    private CrawlException unusable(String target, int redirects, CrawlException err) {
+      if (redirects == 0 || !err.kind().equals(FailureKind.BAD_URL)) {
+        return err;
+      }
+      return new CrawlException(FailureKind.BAD_REDIRECT, url, "to " + target, err);
     }
 
     private void onResponse(String target, int redirects, HttpClientResponse response) {
