@@ -39,17 +39,28 @@ public final class RobotsVerticle extends VerticleBase {
 
   private final TrawlConfig.Fetch fetchConfig;
   private final List<String> agentNames;
-  private final Map<String, Future<Rules>> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
-      return size() > MAX_HOSTS;
-    }
-  };
+  private final long unavailableTtlMs;
+  private final Map<String, Future<Rules>> cache;
   private HttpFetcher fetcher;
 
   public RobotsVerticle(TrawlConfig.Fetch fetchConfig) {
+    this(fetchConfig, MAX_HOSTS, UNAVAILABLE_TTL_MS);
+  }
+
+  /**
+   * A cache of at most {@code maxHosts} hosts that asks a host whose robots.txt failed again after
+   * {@code unavailableTtlMs}; tests make both small.
+   */
+  RobotsVerticle(TrawlConfig.Fetch fetchConfig, int maxHosts, long unavailableTtlMs) {
     this.fetchConfig = fetchConfig;
     this.agentNames = List.of(agentName(fetchConfig.userAgent()));
+    this.unavailableTtlMs = unavailableTtlMs;
+    this.cache = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
+        return size() > maxHosts;
+      }
+    };
   }
 
   /** The robots.txt agent name in a User-Agent: its first product token, lowercased ({@code trawl/0.1 (…)} → {@code trawl}). */
@@ -129,7 +140,7 @@ public final class RobotsVerticle extends VerticleBase {
           }
           if (result.status() >= 500) {
             log.debug("robots unavailable url={} status={}", robotsUrl, result.status());
-            return Future.succeededFuture(Rules.unavailable());
+            return Future.succeededFuture(Rules.unavailable(unavailableTtlMs));
           }
           return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
         })
@@ -140,7 +151,7 @@ public final class RobotsVerticle extends VerticleBase {
             return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
           }
           log.debug("robots fetch failed url={} kind={}", robotsUrl, kind.code());
-          return Future.succeededFuture(Rules.unreachable(kind));
+          return Future.succeededFuture(Rules.unreachable(kind, unavailableTtlMs));
         });
   }
 
@@ -156,13 +167,12 @@ public final class RobotsVerticle extends VerticleBase {
       return new Rules(rules, null, null, Long.MAX_VALUE, List.copyOf(rules.getSitemaps()));
     }
 
-    static Rules unavailable() {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + UNAVAILABLE_TTL_MS, List.of());
+    static Rules unavailable(long ttlMs) {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + ttlMs, List.of());
     }
 
-    static Rules unreachable(FailureKind kind) {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + UNAVAILABLE_TTL_MS,
-          List.of());
+    static Rules unreachable(FailureKind kind, long ttlMs) {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + ttlMs, List.of());
     }
 
     boolean expired() {
