@@ -156,7 +156,9 @@ public final class RobotsVerticle extends VerticleBase {
   }
 
   private Rules parse(String robotsUrl, FetchResult result) {
-    SimpleRobotRulesParser parser = new SimpleRobotRulesParser(MAX_CRAWL_DELAY_MS, 10);
+    // crawler-commons turns a Crawl-delay over its maximum into "disallow everything"; the README
+    // promises a delay capped at a minute instead, so the parser takes any delay and answer() caps it.
+    SimpleRobotRulesParser parser = new SimpleRobotRulesParser(Long.MAX_VALUE, 10);
     return Rules.of(parser.parseContent(robotsUrl, result.body(), result.contentType(), agentNames));
   }
 
@@ -183,7 +185,8 @@ public final class RobotsVerticle extends VerticleBase {
       if (rules == null) {
         return new RobotsAnswer(verdictWhenNone, 0, failure);
       }
-      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0 : Math.max(0, rules.getCrawlDelay());
+      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
+          : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
       return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
     }
   }
