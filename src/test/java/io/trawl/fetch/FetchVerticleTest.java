@@ -69,7 +69,7 @@ class FetchVerticleTest {
   private static TrawlConfig config(String... overrides) {
     Map<String, String> values = new HashMap<>(Map.of(
         "fetch.respect_robots", "false",
-        "fetch.request_timeout", "2s",
+        "fetch.request_timeout", "5s",
         "retry.max_attempts", "3",
         "retry.initial_delay", "20ms",
         "retry.max_delay", "10s",
