@@ -1,5 +1,6 @@
 package io.trawl.testing;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
@@ -13,18 +14,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;
+  private final Level levelBefore;
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
   private LogCapture(String name) {
     this.logger = (Logger) LoggerFactory.getLogger(name);
+    this.levelBefore = logger.getLevel();
   }
 
-  /** Starts recording {@code name}'s events. */
+  /** Starts recording {@code name}'s events at the level the configuration gives it. */
   public static LogCapture of(String name) {
     LogCapture capture = new LogCapture(name);
     capture.setContext(capture.logger.getLoggerContext());
     capture.start();
     capture.logger.addAppender(capture);
+    return capture;
+  }
+
+  /** Starts recording {@code name}'s events from {@code level} up, until closed. */
+  public static LogCapture of(String name, Level level) {
+    LogCapture capture = of(name);
+    capture.logger.setLevel(level);
     return capture;
   }
 
@@ -40,6 +50,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   @Override
   public void close() {
+    logger.setLevel(levelBefore);
     logger.detachAppender(this);
     stop();
   }
