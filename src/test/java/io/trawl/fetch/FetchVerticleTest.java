@@ -19,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -84,13 +86,21 @@ class FetchVerticleTest {
     return "http://127.0.0.1:" + server.getPort() + path;
   }
 
-  /** Deploys a fetcher with {@code config} and sends it {@code request}; the frontier's view of the answer. */
-  private static Future<FetchOutcome> fetch(Vertx vertx, TrawlConfig config, FetchRequest request) {
+  private static Future<String> deploy(Vertx vertx, TrawlConfig config) {
     Scope scope = new Scope(List.of("127.0.0.1"), List.of(), List.of());
     HostBreakers breakers = new HostBreakers(config.circuit(), config.retry());
-    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers))
-        .compose(id -> vertx.eventBus().<JsonObject>request(Addresses.FETCH, request.toJson(), FETCH))
+    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers));
+  }
+
+  /** Sends {@code request} to the deployed fetcher; the frontier's view of the answer. */
+  private static Future<FetchOutcome> ask(Vertx vertx, FetchRequest request) {
+    return vertx.eventBus().<JsonObject>request(Addresses.FETCH, request.toJson(), FETCH)
         .map(reply -> FetchOutcome.fromJson(reply.body()));
+  }
+
+  /** Deploys a fetcher with {@code config} and sends it {@code request}. */
+  private static Future<FetchOutcome> fetch(Vertx vertx, TrawlConfig config, FetchRequest request) {
+    return deploy(vertx, config).compose(id -> ask(vertx, request));
   }
 
   private Future<FetchOutcome> fetch(Vertx vertx, TrawlConfig config, String path) {
@@ -248,5 +258,59 @@ class FetchVerticleTest {
       assertThat(outcome.attempts()).isEqualTo(3);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void pausesAHostWhoseBreakerIsOpenWithoutCountingATry(Vertx vertx, VertxTestContext ctx) {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(status(503));
+    }
+    TrawlConfig config = config("retry.max_attempts", "1", "circuit.minimum_calls", "2", "circuit.open_for", "5s");
+    long before = System.currentTimeMillis();
+
+    deploy(vertx, config)
+        .compose(id -> ask(vertx, new FetchRequest(1, url("/1"), 1, 0)))
+        .compose(first -> ask(vertx, new FetchRequest(2, url("/2"), 1, 0)))
+        .compose(second -> ask(vertx, new FetchRequest(3, url("/3"), 1, 0)))
+        .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
+          assertThat(server.getRequestCount()).isEqualTo(2);
+          assertThat(stored).extracting(PageRecord::error).containsExactly("http_503", "http_503");
+          assertThat(third.error()).isEqualTo("circuit_open");
+          assertThat(third.stored()).isFalse();
+          assertThat(third.attempts()).isZero();
+          assertThat(third.retryAtMs()).isBetween(before + 5_000, System.currentTimeMillis() + 5_000);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void holdsAUrlWhoseRobotsTxtIsUnreachableThenStoresTheNetworkErrorOnceOutOfTries(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/page";
+    TrawlConfig config = config("fetch.respect_robots", "true");
+    long before = System.currentTimeMillis();
+
+    vertx.deployVerticle(new RobotsVerticle(config.fetch()))
+        .compose(id -> deploy(vertx, config))
+        .compose(id -> ask(vertx, new FetchRequest(1, url, 1, 0)))
+        .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
+          assertThat(held.stored()).isFalse();
+          assertThat(held.error()).isEqualTo("connect");
+          assertThat(held.attempts()).isEqualTo(1);
+          assertThat(held.retryAtMs()).isGreaterThan(before);
+          assertThat(stored).isEmpty();
+        })))
+        .compose(held -> ask(vertx, new FetchRequest(1, url, 1, 2)))
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          assertThat(last.stored()).isTrue();
+          assertThat(last.error()).isEqualTo("connect");
+          assertThat(last.attempts()).isEqualTo(3);
+          assertThat(stored).singleElement().satisfies(page -> assertThat(page.error()).isEqualTo("connect"));
+          ctx.completeNow();
+        })));
   }
 }
