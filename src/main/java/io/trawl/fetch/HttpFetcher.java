@@ -122,15 +122,30 @@ public final class HttpFetcher {
         return;
       }
       request
-          .compose(req -> {
-            current = req;
-            if (settled) {
-              req.reset();
-            }
-            return req.send();
-          })
-          .onSuccess(response -> onResponse(target, redirects, response))
-          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.of(url, err, false))));
+          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.connecting(url, err))))
+          .onSuccess(req -> send(req, target, redirects));
+    }
+
+    private void send(HttpClientRequest req, String target, int redirects) {
+      current = req;
+      // Ours before anything can reset the request, as for the response below.
+      req.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
+      if (settled) {
+        // The deadline passed while connecting.
+        req.reset();
+        return;
+      }
+      Future<HttpClientResponse> response;
+      try {
+        response = req.send();
+      } catch (RuntimeException e) {
+        // A request line Netty will not write (a space in the path).
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
+        return;
+      }
+      response
+          .onSuccess(r -> onResponse(target, redirects, r))
+          .onFailure(err -> fail(FetchErrors.of(url, err, false)));
     }
 
     /** A target the client refuses (a port out of range...) is the redirect's fault, not the URL's. */
