@@ -108,6 +108,14 @@ public final class HttpFetcher {
     }
 
     private void hop(String target, int redirects) {
+      try {
+        // Netty refuses to write a request line with a space or a control character only once the
+        // request holds a pooled connection, which then is never given back: refuse such a URL first.
+        URI.create(target);
+      } catch (IllegalArgumentException e) {
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
+        return;
+      }
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
           .setAbsoluteURI(target)
@@ -139,7 +147,7 @@ public final class HttpFetcher {
       try {
         response = req.send();
       } catch (RuntimeException e) {
-        // A request line Netty will not write (a space in the path).
+        // hop() checked the target, so this is a refusal it did not foresee.
         fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
         return;
       }
