@@ -17,6 +17,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -256,6 +257,69 @@ class HttpFetcherTest {
       assertThat(result.body()).hasSize(4 << 20);
       assertThat(result.body()).containsOnly(0);
     });
+  }
+
+  @Test
+  void aBodyThatIsNotTheGzipItClaimsIsProtocol(Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/html")
+        .addHeader("Content-Encoding", "gzip").body("<title>not gzip at all</title>").build());
+
+    failsAs(vertx, fetch(vertx, "/fake-gzip"), FailureKind.PROTOCOL, ctx);
+  }
+
+  @Test
+  void aGzipBodyCutMidwayIsResetAsItsInflatedLengthCannotBeComparedToTheLengthSent(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(new byte[100_000]);
+    }
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/html").addHeader("Content-Encoding", "gzip")
+        .body(new okio.Buffer().write(gz.toByteArray())).onResponseBody(new SocketEffect.CloseSocket()).build());
+
+    failsAs(vertx, fetch(vertx, "/cut-gzip"), FailureKind.RESET, ctx);
+  }
+
+  // --- responses that are not HTTP: a raw TCP server says what MockWebServer will not ---
+
+  private static String rawServer(Vertx vertx, String response) {
+    NetServer server = Await.result(vertx.createNetServer().connectHandler(socket -> socket.handler(request ->
+        socket.write(Buffer.buffer(response.getBytes(StandardCharsets.ISO_8859_1))))).listen(0, "127.0.0.1"));
+    return "http://127.0.0.1:" + server.actualPort() + "/";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "HELLO THERE\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nok",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokabc",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nq\r\n",
+      "HTTP/1.1 200 OK\r\nX-Huge: <9000 bytes>\r\nContent-Length: 2\r\n\r\nok"})
+  void aResponseThatCannotBeDecodedIsProtocol(String response, Vertx vertx, VertxTestContext ctx) {
+    String url = rawServer(vertx, response.replace("<9000 bytes>", "h".repeat(9_000)));
+
+    failsAs(vertx, new HttpFetcher(vertx, config()).fetch(url, u -> true), FailureKind.PROTOCOL, ctx);
+  }
+
+  @Test
+  void aUrlTheClientWillNotSendIsBadUrlAndGivesItsConnectionBack(Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(new MockResponse.Builder().body("<title>ok</title>").build());
+    // fetch.per_host_concurrency 1: the client holds two connections to a host; three refusals
+    // that kept theirs would leave the fourth request waiting until it timed out.
+    HttpFetcher fetcher = new HttpFetcher(vertx, config("fetch.per_host_concurrency", "1"));
+
+    Future<FetchResult> refusals = fetcher.fetch(url("/a b"), u -> true)
+        .recover(err -> fetcher.fetch(url("/c d"), u -> true))
+        .recover(err -> fetcher.fetch(url("/e f"), u -> true));
+    refusals
+        .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(FailureKind.of(err)).isEqualTo(FailureKind.BAD_URL))))
+        .recover(err -> fetcher.fetch(url("/ok"), u -> true))
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertThat(result.status()).isEqualTo(200);
+          ctx.completeNow();
+        })));
   }
 
   // --- what the body says about itself is the parser's business ---
