@@ -41,16 +41,31 @@ public final class HttpFetcher {
   private final TrawlConfig.Fetch config;
   private final HttpClient client;
   private final Downloads downloads;
+  private final boolean keepPrefix;
 
   /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
-    this(vertx, config, Downloads.NONE);
+    this(vertx, config, Downloads.NONE, false);
   }
 
   HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads) {
+    this(vertx, config, downloads, false);
+  }
+
+  /**
+   * A fetcher that keeps the first {@code fetch.max_body_size} bytes of a longer body and ends
+   * there, instead of failing it as too_large: RFC 9309 has a crawler obey at least the first
+   * 500 KiB of a robots.txt, however long the file.
+   */
+  static HttpFetcher keepingPrefix(Vertx vertx, TrawlConfig.Fetch config) {
+    return new HttpFetcher(vertx, config, Downloads.NONE, true);
+  }
+
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix) {
     this.vertx = vertx;
     this.config = config;
     this.downloads = downloads;
+    this.keepPrefix = keepPrefix;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setDecompressionSupported(true)
@@ -182,7 +197,7 @@ public final class HttpFetcher {
       }
       long announced = contentLength(response);
       long cap = config.maxBodySize().bytes();
-      if (announced > cap) {
+      if (announced > cap && !keepPrefix) {
         abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
         return;
       }
@@ -190,11 +205,18 @@ public final class HttpFetcher {
       boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
       Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), cap));
       response.handler(chunk -> {
-        if (body.length() + chunk.length() > cap) {
-          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+        if (settled) {
           return;
         }
-        body.appendBuffer(chunk);
+        if (body.length() + chunk.length() <= cap) {
+          body.appendBuffer(chunk);
+        } else if (keepPrefix) {
+          body.appendBuffer(chunk, 0, (int) (cap - body.length()));
+          succeed(page(target, redirects, response, body));
+          current.reset(); // the rest is not read
+        } else {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+        }
       });
       response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > body.length())));
       response.endHandler(v -> {
@@ -202,10 +224,14 @@ public final class HttpFetcher {
           fail(new CrawlException(FailureKind.TRUNCATED, url, body.length() + " of " + announced + " bytes"));
           return;
         }
-        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        succeed(new FetchResult(url, target, status, response.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(),
-            elapsedMs, redirects, response.getHeader("Retry-After"), null));
+        succeed(page(target, redirects, response, body));
       });
+    }
+
+    private FetchResult page(String target, int redirects, HttpClientResponse response, Buffer body) {
+      long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+      return new FetchResult(url, target, response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE),
+          body.getBytes(), elapsedMs, redirects, response.getHeader("Retry-After"), null);
     }
 
     /** Streams the body to a file, pausing the response while the file's write queue is full. */

@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The robots.txt cache: fetches each host's robots.txt once (one fetch shared by every URL that
- * waits for it), keeps the rules of the most recent {@value #MAX_HOSTS} hosts, and answers whether
- * a URL may be fetched. RFC 9309: a 4xx robots.txt allows everything; a 5xx makes the host
+ * waits for it; its first 500 KiB are obeyed, the rest ignored), keeps the rules of the most recent
+ * {@value #MAX_HOSTS} hosts, and answers whether a URL may be fetched. RFC 9309: a 4xx robots.txt allows everything; a 5xx makes the host
  * disallowed for now, asked again after {@value #UNAVAILABLE_TTL_MS} ms; an unreachable host is
  * reported as the fetch failure it is. Event loop; parsing runs on a worker.
  */
@@ -74,7 +75,7 @@ public final class RobotsVerticle extends VerticleBase {
     TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
         fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
         5, MAX_ROBOTS_SIZE, true);
-    fetcher = new HttpFetcher(vertx, robotsFetch);
+    fetcher = HttpFetcher.keepingPrefix(vertx, robotsFetch);
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
@@ -147,7 +148,7 @@ public final class RobotsVerticle extends VerticleBase {
         .recover(err -> {
           FailureKind kind = FailureKind.of(err);
           if (kind.equals(FailureKind.TOO_LARGE)) {
-            // RFC 9309 asks to parse at least 500 KiB; a larger file is treated as allowing all.
+            // Only a redirect's own body passes the cap now (a longer robots.txt is read up to it).
             return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
           }
           log.debug("robots fetch failed url={} kind={}", robotsUrl, kind.code());
@@ -159,7 +160,22 @@ public final class RobotsVerticle extends VerticleBase {
     // crawler-commons turns a Crawl-delay over its maximum into "disallow everything"; the README
     // promises a delay capped at a minute instead, so the parser takes any delay and answer() caps it.
     SimpleRobotRulesParser parser = new SimpleRobotRulesParser(Long.MAX_VALUE, 10);
-    return Rules.of(parser.parseContent(robotsUrl, result.body(), result.contentType(), agentNames));
+    return Rules.of(parser.parseContent(robotsUrl, wholeLines(result.body()), result.contentType(), agentNames));
+  }
+
+  /**
+   * A robots.txt read up to the cap without its last line, which the cap may have cut short: half
+   * of {@code Allow: /private/open} would allow all of {@code /private/}.
+   */
+  static byte[] wholeLines(byte[] body) {
+    if (body.length < MAX_ROBOTS_SIZE.bytes()) {
+      return body;
+    }
+    int end = body.length;
+    while (end > 0 && body[end - 1] != '\n') {
+      end--;
+    }
+    return Arrays.copyOf(body, end);
   }
 
   /** One host's cached answer: its rules, or why there are none. */
