@@ -224,6 +224,21 @@ class HttpFetcherTest {
   }
 
   @Test
+  void keepsTheFirstCapBytesOfAStreamed200MbBodyWhenAskedToAndStopsReading(Vertx vertx, VertxTestContext ctx) {
+    HostileBodies.Generated body = HostileBodies.chunked(200L << 20);
+    server.enqueue(body.response("text/plain"));
+
+    HttpFetcher.keepingPrefix(vertx, config()).fetch(url("/long-robots"), u -> true)
+        .onComplete(ctx.succeeding(result -> vertx.executeBlocking(() -> {
+          assertThat(result.body()).hasSize(CAP);
+          assertThat(new String(result.body(), 0, 20, StandardCharsets.US_ASCII)).isEqualTo("<p>trawl filler</p>\n");
+          await().atMost(Duration.ofSeconds(5)).until(body::over);
+          assertThat(body.written()).isLessThan(32L << 20);
+          return null;
+        }).onComplete(ctx.succeedingThenComplete())));
+  }
+
+  @Test
   void cutsAGzipBombAtTheCapOnItsInflatedSize(Vertx vertx, VertxTestContext ctx) {
     // 1 GB of zeros in about 1 MB: under a 4 MB cap as sent, 256 times over it inflated.
     HostileBodies.GzipBomb bomb = HostileBodies.gzipBomb(1024);

@@ -153,6 +153,41 @@ class RobotsVerticleTest {
     assertThat(ask(vertx, url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
   }
 
+  /**
+   * 600 KB: a rule at the top, a line the 500 KiB cap cuts right after {@code Allow: /private/},
+   * and a rule past the cap.
+   */
+  private static String longRobots() {
+    String head = "User-agent: *\nDisallow: /private/\n";
+    String cut = "Allow: /private/open-only\n";
+    int limit = 500 * 1024;
+    StringBuilder robots = new StringBuilder(head);
+    while (robots.length() < limit - "Allow: /private/".length() - 100) {
+      robots.append("# ").append("x".repeat(97)).append('\n');
+    }
+    robots.append("#".repeat(limit - "Allow: /private/".length() - robots.length() - 1)).append('\n');
+    robots.append(cut);
+    while (robots.length() < 600 * 1024) {
+      robots.append("# past the cap\n");
+    }
+    return robots.append("Disallow: /late/\n").toString();
+  }
+
+  @ParameterizedTest(name = "chunked {0}")
+  @ValueSource(booleans = {false, true})
+  void obeysTheFirst500KibOfALongerRobotsTxtInWholeLines(boolean chunked, Vertx vertx) {
+    String robots = longRobots();
+    assertThat(robots.indexOf("Allow: /private/open-only") + "Allow: /private/".length()).isEqualTo(500 * 1024);
+    MockResponse.Builder response = new MockResponse.Builder().addHeader("Content-Type", "text/plain");
+    server.enqueue((chunked ? response.chunkedBody(robots, 8 * 1024) : response.body(robots)).build());
+    deploy(vertx);
+
+    assertThat(ask(vertx, url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
+    assertThat(ask(vertx, url(server, "/private/open-only")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
+    assertThat(ask(vertx, url(server, "/late/x")).verdict()).isEqualTo(RobotsAnswer.ALLOWED);
+    assertThat(ask(vertx, url(server, "/open")).verdict()).isEqualTo(RobotsAnswer.ALLOWED);
+  }
+
   @ParameterizedTest(name = "robots.txt {0}")
   @ValueSource(ints = {401, 403, 404, 410, 451})
   void aRobotsTxtAnswering4xxAllowsEverything(int status, Vertx vertx) {
