@@ -26,15 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The robots.txt cache: fetches each host's robots.txt once (one fetch shared by every URL that
- * waits for it; its first 500 KiB are obeyed, the rest ignored), keeps the rules of the most recent
- * {@value #MAX_HOSTS} hosts, and answers whether a URL may be fetched. RFC 9309: a 4xx robots.txt allows everything; a 5xx makes the host
- * disallowed for now, asked again after {@value #UNAVAILABLE_TTL_MS} ms; an unreachable host is
- * reported as the fetch failure it is. Event loop; parsing runs on a worker.
+ * waits for it; its first 500 KiB are obeyed, the rest ignored), keeps the rules of the most
+ * recent {@value #MAX_HOSTS} hosts, and answers whether a URL may be fetched. RFC 9309: a 4xx
+ * robots.txt allows everything; a 5xx makes the host disallowed for now and an unreachable host
+ * is reported as the fetch failure it is, both answers standing for {@link #holdMs}, after which
+ * robots.txt is asked again. Event loop; parsing runs on a worker.
  */
 public final class RobotsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RobotsVerticle.class);
   static final int MAX_HOSTS = 10_000;
-  static final long UNAVAILABLE_TTL_MS = 60_000;
   private static final long MAX_CRAWL_DELAY_MS = 60_000;
   private static final DataSize MAX_ROBOTS_SIZE = new DataSize(500 * 1024);
 
@@ -45,7 +45,16 @@ public final class RobotsVerticle extends VerticleBase {
   private HttpFetcher fetcher;
 
   public RobotsVerticle(TrawlConfig.Fetch fetchConfig) {
-    this(fetchConfig, MAX_HOSTS, UNAVAILABLE_TTL_MS);
+    this(fetchConfig, MAX_HOSTS, holdMs(fetchConfig));
+  }
+
+  /**
+   * How long the answer of a robots.txt that failed stands: one {@code fetch.per_host_rate}
+   * interval. A URL it held is tried again no sooner (FetchVerticle), so each try gets a fresh
+   * answer, and robots.txt is asked no more often than the host's own URLs are.
+   */
+  static long holdMs(TrawlConfig.Fetch fetchConfig) {
+    return Math.max(1, fetchConfig.perHostRate().intervalNanos() / 1_000_000);
   }
 
   /**

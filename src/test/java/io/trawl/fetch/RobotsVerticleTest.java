@@ -43,6 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RobotsVerticleTest {
   private static final String AGENT = "TrawlBot/2.0 (+https://example.test/bot)";
+  /** Longer than any test: a failed robots.txt is not asked again. */
+  private static final long LONG_HOLD_MS = 60_000;
 
   @StartStop public final MockWebServer server = new MockWebServer();
   @StartStop public final MockWebServer second = new MockWebServer();
@@ -61,7 +63,7 @@ class RobotsVerticleTest {
   }
 
   private static void deploy(Vertx vertx) {
-    deploy(vertx, RobotsVerticle.MAX_HOSTS, RobotsVerticle.UNAVAILABLE_TTL_MS);
+    deploy(vertx, RobotsVerticle.MAX_HOSTS, LONG_HOLD_MS);
   }
 
   private static Future<RobotsAnswer> query(Vertx vertx, String url) {
@@ -231,7 +233,7 @@ class RobotsVerticleTest {
       closedPort = socket.getLocalPort();
     }
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
-    deploy(vertx, config("500ms"), RobotsVerticle.MAX_HOSTS, RobotsVerticle.UNAVAILABLE_TTL_MS);
+    deploy(vertx, config("500ms"), RobotsVerticle.MAX_HOSTS, LONG_HOLD_MS);
 
     RobotsAnswer refused = ask(vertx, "http://127.0.0.1:" + closedPort + "/page");
     RobotsAnswer stalled = ask(vertx, url(server, "/page"));
@@ -277,7 +279,7 @@ class RobotsVerticleTest {
     for (MockWebServer host : List.of(server, second, third)) {
       serveRobots(host, "User-agent: *\nDisallow: /private/\n");
     }
-    deploy(vertx, 2, RobotsVerticle.UNAVAILABLE_TTL_MS);
+    deploy(vertx, 2, LONG_HOLD_MS);
 
     ask(vertx, url(server, "/"));
     ask(vertx, url(second, "/"));
