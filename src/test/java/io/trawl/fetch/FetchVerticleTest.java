@@ -13,6 +13,7 @@ import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -312,5 +313,41 @@ class FetchVerticleTest {
           assertThat(stored).singleElement().satisfies(page -> assertThat(page.error()).isEqualTo("connect"));
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void aUrlHeldByA5xxRobotsTxtGetsAFreshAnswerWhenItIsTriedAgain(Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().body("User-agent: *\nDisallow: /private/\n").build());
+    server.enqueue(status(200));
+    TrawlConfig config = config("fetch.respect_robots", "true", "fetch.per_host_rate", "20/s");
+    long before = System.currentTimeMillis();
+
+    vertx.deployVerticle(new RobotsVerticle(config.fetch()))
+        .compose(id -> deploy(vertx, config))
+        .compose(id -> ask(vertx, new FetchRequest(1, url("/page"), 1, 0)))
+        .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
+          assertThat(held.stored()).isFalse();
+          assertThat(held.error()).isEqualTo("robots");
+          assertThat(held.attempts()).isEqualTo(1);
+          assertThat(held.retryAtMs()).isGreaterThan(before);
+        })))
+        // The frontier sends the URL again once its not-before has passed.
+        .compose(held -> afterMs(vertx, held.retryAtMs() - System.currentTimeMillis()))
+        .compose(v -> ask(vertx, new FetchRequest(1, url("/page"), 1, 1)))
+        .onComplete(ctx.succeeding(outcome -> ctx.verify(() -> {
+          assertThat(server.getRequestCount()).as("robots.txt twice, then the page").isEqualTo(3);
+          assertThat(outcome.stored()).isTrue();
+          assertThat(outcome.error()).isNull();
+          assertThat(outcome.attempts()).isEqualTo(2);
+          assertThat(parsed).singleElement().satisfies(page -> assertThat(page.status()).isEqualTo(200));
+          ctx.completeNow();
+        })));
+  }
+
+  private static Future<Void> afterMs(Vertx vertx, long delayMs) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(Math.max(1, delayMs), id -> promise.complete());
+    return promise.future();
   }
 }
