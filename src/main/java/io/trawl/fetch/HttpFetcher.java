@@ -123,12 +123,10 @@ public final class HttpFetcher {
     }
 
     private void hop(String target, int redirects) {
-      try {
-        // Netty refuses to write a request line with a space or a control character only once the
-        // request holds a pooled connection, which then is never given back: refuse such a URL first.
-        URI.create(target);
-      } catch (IllegalArgumentException e) {
-        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
+      if (target.indexOf(' ') >= 0 || target.indexOf('\r') >= 0 || target.indexOf('\n') >= 0) {
+        // Netty refuses a request line with these only inside send(), once the request holds a
+        // pooled connection, which is then never given back: refuse such a URL first.
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, "a space or line break")));
         return;
       }
       RequestOptions options = new RequestOptions()

@@ -278,6 +278,14 @@ class HttpFetcherTest {
   }
 
   @Test
+  void fetchesAPathWithCharactersJavaNetUriRefusesButHttpAllows(Vertx vertx, VertxTestContext ctx) {
+    // The normalizer keeps reserved characters such as brackets as written; Netty sends them.
+    server.enqueue(new MockResponse.Builder().body("<title>item</title>").build());
+
+    succeeds(fetch(vertx, "/items[0]/a\tb?f[]=1"), ctx, result -> assertThat(result.status()).isEqualTo(200));
+  }
+
+  @Test
   void aUrlTheClientWillNotSendIsBadUrlAndGivesItsConnectionBack(Vertx vertx, VertxTestContext ctx) {
     server.enqueue(new MockResponse.Builder().body("<title>ok</title>").build());
     // fetch.per_host_concurrency 1: the client holds two connections to a host; three refusals
