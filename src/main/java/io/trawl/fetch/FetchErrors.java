@@ -19,16 +19,33 @@ final class FetchErrors {
   private FetchErrors() {}
 
   /**
+   * A failure once the request is on its way: sending it, or reading the response.
+   *
    * @param bodyShort whether a response had started and its body ended before its Content-Length
    */
   static CrawlException of(String url, Throwable err, boolean bodyShort) {
+    return of(url, err, bodyShort, FailureKind.PROTOCOL);
+  }
+
+  /** A failure before anything was sent: resolving the host, connecting. */
+  static CrawlException connecting(String url, Throwable err) {
+    return of(url, err, false, FailureKind.BAD_URL);
+  }
+
+  /**
+   * @param refused the kind of an IllegalArgumentException: before sending, the client refusing
+   *     the URL (a port out of range); after, Netty refusing the response (a status line that is
+   *     not HTTP, a Content-Length that is not a number, a bad chunk size)
+   */
+  private static CrawlException of(String url, Throwable err, boolean bodyShort, FailureKind refused) {
     if (err instanceof CrawlException crawl) {
       return crawl;
     }
-    return new CrawlException(kind(err, bodyShort), url, err.getClass().getSimpleName() + ": " + err.getMessage(), err);
+    String detail = err.getClass().getSimpleName() + ": " + err.getMessage();
+    return new CrawlException(kind(err, bodyShort, refused), url, detail, err);
   }
 
-  private static FailureKind kind(Throwable err, boolean bodyShort) {
+  private static FailureKind kind(Throwable err, boolean bodyShort, FailureKind refused) {
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof UnknownHostException || t instanceof DnsNameResolverException) {
         return FailureKind.DNS;
@@ -44,7 +61,7 @@ final class FetchErrors {
         return FailureKind.PROTOCOL;
       }
       if (t instanceof IllegalArgumentException) {
-        return FailureKind.BAD_URL;
+        return refused;
       }
       if (t instanceof HttpClosedException || t instanceof ClosedChannelException || t instanceof StreamResetException) {
         return bodyShort ? FailureKind.TRUNCATED : FailureKind.RESET;

@@ -106,11 +106,12 @@ public final class FetchVerticle extends VerticleBase {
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
         return store(refused).map(stored -> outcome(request, FailureKind.ROBOTS.code(), request.attempts(), stored));
       default:
-        // robots.txt answered 5xx or the host is unreachable: disallowed for now, asked again later.
+        // robots.txt answered 5xx or the host is unreachable: disallowed for now, asked again when
+        // the URL is tried again, which is not before that answer has expired.
         FailureKind kind = answer.failure() == null ? FailureKind.ROBOTS : FailureKind.fromCode(answer.failure());
         int attempts = request.attempts() + 1;
         if (attempts < retryPolicy.maxAttempts() && (answer.failure() == null || kind.retryable())) {
-          long retryAtMs = now + retryPolicy.backoffMs(attempts);
+          long retryAtMs = now + Math.max(retryPolicy.backoffMs(attempts), RobotsVerticle.holdMs(config.fetch()) + 1);
           return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts, 0, 0));
         }
         PageRecord failed = PageRecord.failure(request, kind.code(), attempts, now, 0);

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP GET with every bound a crawler needs: a deadline over the whole request (connect,
@@ -31,29 +34,58 @@ import java.util.function.Predicate;
  * by {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
+  private static final Logger log = LoggerFactory.getLogger(HttpFetcher.class);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final Vertx vertx;
   private final TrawlConfig.Fetch config;
   private final HttpClient client;
   private final Downloads downloads;
+  private final boolean keepPrefix;
 
   /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
-    this(vertx, config, Downloads.NONE);
+    this(vertx, config, Downloads.NONE, false);
   }
 
   HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads) {
+    this(vertx, config, downloads, false);
+  }
+
+  /**
+   * A fetcher that keeps the first {@code fetch.max_body_size} bytes of a longer body and ends
+   * there, instead of failing it as too_large: RFC 9309 has a crawler obey at least the first
+   * 500 KiB of a robots.txt, however long the file.
+   */
+  static HttpFetcher keepingPrefix(Vertx vertx, TrawlConfig.Fetch config) {
+    return new HttpFetcher(vertx, config, Downloads.NONE, true);
+  }
+
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix) {
     this.vertx = vertx;
     this.config = config;
     this.downloads = downloads;
+    this.keepPrefix = keepPrefix;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setDecompressionSupported(true)
         .setConnectTimeout((int) config.connectTimeout().toMillis())
         .setMaxRedirects(0);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(2, config.perHostConcurrency()));
-    this.client = vertx.createHttpClient(options, pool);
+    this.client = vertx.httpClientBuilder()
+        .with(options)
+        .with(pool)
+        .withConnectHandler(HttpFetcher::watch)
+        .build();
+  }
+
+  /**
+   * A peer's reset reaches the request or response it cut, which records it as its kind; without a
+   * handler of its own the connection would also log it at ERROR, once per hostile server.
+   */
+  private static void watch(HttpConnection connection) {
+    connection.exceptionHandler(err -> log.debug("connection failed remote={} error={}", connection.remoteAddress(),
+        err.toString()));
   }
 
   /** Fetches {@code url}; fails with a {@link CrawlException} only when no response could be had. */
@@ -91,6 +123,12 @@ public final class HttpFetcher {
     }
 
     private void hop(String target, int redirects) {
+      if (target.indexOf(' ') >= 0 || target.indexOf('\r') >= 0 || target.indexOf('\n') >= 0) {
+        // Netty refuses a request line with these only inside send(), once the request holds a
+        // pooled connection, which is then never given back: refuse such a URL first.
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, "a space or line break")));
+        return;
+      }
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
           .setAbsoluteURI(target)
@@ -101,22 +139,48 @@ public final class HttpFetcher {
       try {
         request = client.request(options);
       } catch (RuntimeException e) {
-        fail(new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e));
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
         return;
       }
       request
-          .compose(req -> {
-            current = req;
-            if (settled) {
-              req.reset();
-            }
-            return req.send();
-          })
-          .onSuccess(response -> onResponse(target, redirects, response))
+          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.connecting(url, err))))
+          .onSuccess(req -> send(req, target, redirects));
+    }
+
+    private void send(HttpClientRequest req, String target, int redirects) {
+      current = req;
+      // Ours before anything can reset the request, as for the response below.
+      req.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
+      if (settled) {
+        // The deadline passed while connecting.
+        req.reset();
+        return;
+      }
+      Future<HttpClientResponse> response;
+      try {
+        response = req.send();
+      } catch (RuntimeException e) {
+        // hop() checked the target, so this is a refusal it did not foresee.
+        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
+        return;
+      }
+      response
+          .onSuccess(r -> onResponse(target, redirects, r))
           .onFailure(err -> fail(FetchErrors.of(url, err, false)));
     }
 
+    /** A target the client refuses (a port out of range...) is the redirect's fault, not the URL's. */
+    private CrawlException unusable(String target, int redirects, CrawlException err) {
+      if (redirects == 0 || !err.kind().equals(FailureKind.BAD_URL)) {
+        return err;
+      }
+      return new CrawlException(FailureKind.BAD_REDIRECT, url, "to " + target, err);
+    }
+
     private void onResponse(String target, int redirects, HttpClientResponse response) {
+      // Ours before anything can abort the response: one without a handler has Vert.x log the reset
+      // that aborting causes as an unhandled ERROR. The paths below replace it with their own.
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
       if (settled) {
         return;
       }
@@ -131,7 +195,7 @@ public final class HttpFetcher {
       }
       long announced = contentLength(response);
       long cap = config.maxBodySize().bytes();
-      if (announced > cap) {
+      if (announced > cap && !keepPrefix) {
         abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
         return;
       }
@@ -139,11 +203,18 @@ public final class HttpFetcher {
       boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
       Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), cap));
       response.handler(chunk -> {
-        if (body.length() + chunk.length() > cap) {
-          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+        if (settled) {
           return;
         }
-        body.appendBuffer(chunk);
+        if (body.length() + chunk.length() <= cap) {
+          body.appendBuffer(chunk);
+        } else if (keepPrefix) {
+          body.appendBuffer(chunk, 0, (int) (cap - body.length()));
+          succeed(page(target, redirects, response, body));
+          current.reset(); // the rest is not read
+        } else {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+        }
       });
       response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > body.length())));
       response.endHandler(v -> {
@@ -151,10 +222,14 @@ public final class HttpFetcher {
           fail(new CrawlException(FailureKind.TRUNCATED, url, body.length() + " of " + announced + " bytes"));
           return;
         }
-        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        succeed(new FetchResult(url, target, status, response.getHeader(HttpHeaders.CONTENT_TYPE), body.getBytes(),
-            elapsedMs, redirects, response.getHeader("Retry-After"), null));
+        succeed(page(target, redirects, response, body));
       });
+    }
+
+    private FetchResult page(String target, int redirects, HttpClientResponse response, Buffer body) {
+      long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+      return new FetchResult(url, target, response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE),
+          body.getBytes(), elapsedMs, redirects, response.getHeader("Retry-After"), null);
     }
 
     /** Streams the body to a file, pausing the response while the file's write queue is full. */

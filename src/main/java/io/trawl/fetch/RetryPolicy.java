@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * What is retried and how long to wait, built once from {@code retry.*}: exponential backoff with
  * jitter on network failures and on the configured statuses, never on other 4xx. A response that
- * carries {@code Retry-After} is not retried here: the URL goes back to the frontier with a
- * not-before, so no fetcher is held while the server asks us to wait. Thread-safe.
+ * carries a readable {@code Retry-After} is not retried here: the URL goes back to the frontier
+ * with a not-before, so no fetcher is held while the server asks us to wait. Thread-safe.
  */
 final class RetryPolicy {
   private static final double JITTER = 0.5;
@@ -66,8 +66,9 @@ final class RetryPolicy {
     return statuses.contains(status);
   }
 
+  /** A Retry-After that cannot be read is no instruction: such a status is retried here like any other. */
   private boolean retriesHere(FetchResult result) {
-    return retryableStatus(result.status()) && result.retryAfter() == null;
+    return retryableStatus(result.status()) && retryAtMs(result.retryAfter(), System.currentTimeMillis()) == 0;
   }
 
   /**

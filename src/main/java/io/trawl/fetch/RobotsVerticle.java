@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,31 +26,51 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The robots.txt cache: fetches each host's robots.txt once (one fetch shared by every URL that
- * waits for it), keeps the rules of the most recent {@value #MAX_HOSTS} hosts, and answers whether
- * a URL may be fetched. RFC 9309: a 4xx robots.txt allows everything; a 5xx makes the host
- * disallowed for now, asked again after {@value #UNAVAILABLE_TTL_MS} ms; an unreachable host is
- * reported as the fetch failure it is. Event loop; parsing runs on a worker.
+ * waits for it; its first 500 KiB are obeyed, the rest ignored), keeps the rules of the most
+ * recent {@value #MAX_HOSTS} hosts, and answers whether a URL may be fetched. RFC 9309: a 4xx
+ * robots.txt allows everything; a 5xx makes the host disallowed for now and an unreachable host
+ * is reported as the fetch failure it is, both answers standing for {@link #holdMs}, after which
+ * robots.txt is asked again. Event loop; parsing runs on a worker.
  */
 public final class RobotsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RobotsVerticle.class);
   static final int MAX_HOSTS = 10_000;
-  static final long UNAVAILABLE_TTL_MS = 60_000;
   private static final long MAX_CRAWL_DELAY_MS = 60_000;
   private static final DataSize MAX_ROBOTS_SIZE = new DataSize(500 * 1024);
 
   private final TrawlConfig.Fetch fetchConfig;
   private final List<String> agentNames;
-  private final Map<String, Future<Rules>> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
-      return size() > MAX_HOSTS;
-    }
-  };
+  private final long unavailableTtlMs;
+  private final Map<String, Future<Rules>> cache;
   private HttpFetcher fetcher;
 
   public RobotsVerticle(TrawlConfig.Fetch fetchConfig) {
+    this(fetchConfig, MAX_HOSTS, holdMs(fetchConfig));
+  }
+
+  /**
+   * How long the answer of a robots.txt that failed stands: one {@code fetch.per_host_rate}
+   * interval. A URL it held is tried again no sooner (FetchVerticle), so each try gets a fresh
+   * answer, and robots.txt is asked no more often than the host's own URLs are.
+   */
+  static long holdMs(TrawlConfig.Fetch fetchConfig) {
+    return Math.max(1, fetchConfig.perHostRate().intervalNanos() / 1_000_000);
+  }
+
+  /**
+   * A cache of at most {@code maxHosts} hosts that asks a host whose robots.txt failed again after
+   * {@code unavailableTtlMs}; tests make both small.
+   */
+  RobotsVerticle(TrawlConfig.Fetch fetchConfig, int maxHosts, long unavailableTtlMs) {
     this.fetchConfig = fetchConfig;
     this.agentNames = List.of(agentName(fetchConfig.userAgent()));
+    this.unavailableTtlMs = unavailableTtlMs;
+    this.cache = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
+        return size() > maxHosts;
+      }
+    };
   }
 
   /** The robots.txt agent name in a User-Agent: its first product token, lowercased ({@code trawl/0.1 (…)} → {@code trawl}). */
@@ -63,7 +84,7 @@ public final class RobotsVerticle extends VerticleBase {
     TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
         fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
         5, MAX_ROBOTS_SIZE, true);
-    fetcher = new HttpFetcher(vertx, robotsFetch);
+    fetcher = HttpFetcher.keepingPrefix(vertx, robotsFetch);
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
@@ -129,24 +150,41 @@ public final class RobotsVerticle extends VerticleBase {
           }
           if (result.status() >= 500) {
             log.debug("robots unavailable url={} status={}", robotsUrl, result.status());
-            return Future.succeededFuture(Rules.unavailable());
+            return Future.succeededFuture(Rules.unavailable(unavailableTtlMs));
           }
           return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
         })
         .recover(err -> {
           FailureKind kind = FailureKind.of(err);
           if (kind.equals(FailureKind.TOO_LARGE)) {
-            // RFC 9309 asks to parse at least 500 KiB; a larger file is treated as allowing all.
+            // Only a redirect's own body passes the cap now (a longer robots.txt is read up to it).
             return Future.succeededFuture(Rules.of(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL)));
           }
           log.debug("robots fetch failed url={} kind={}", robotsUrl, kind.code());
-          return Future.succeededFuture(Rules.unreachable(kind));
+          return Future.succeededFuture(Rules.unreachable(kind, unavailableTtlMs));
         });
   }
 
   private Rules parse(String robotsUrl, FetchResult result) {
-    SimpleRobotRulesParser parser = new SimpleRobotRulesParser(MAX_CRAWL_DELAY_MS, 10);
-    return Rules.of(parser.parseContent(robotsUrl, result.body(), result.contentType(), agentNames));
+    // crawler-commons turns a Crawl-delay over its maximum into "disallow everything"; the README
+    // promises a delay capped at a minute instead, so the parser takes any delay and answer() caps it.
+    SimpleRobotRulesParser parser = new SimpleRobotRulesParser(Long.MAX_VALUE, 10);
+    return Rules.of(parser.parseContent(robotsUrl, wholeLines(result.body()), result.contentType(), agentNames));
+  }
+
+  /**
+   * A robots.txt read up to the cap without its last line, which the cap may have cut short: half
+   * of {@code Allow: /private/open} would allow all of {@code /private/}.
+   */
+  static byte[] wholeLines(byte[] body) {
+    if (body.length < MAX_ROBOTS_SIZE.bytes()) {
+      return body;
+    }
+    int end = body.length;
+    while (end > 0 && body[end - 1] != '\n') {
+      end--;
+    }
+    return Arrays.copyOf(body, end);
   }
 
   /** One host's cached answer: its rules, or why there are none. */
@@ -156,13 +194,12 @@ public final class RobotsVerticle extends VerticleBase {
       return new Rules(rules, null, null, Long.MAX_VALUE, List.copyOf(rules.getSitemaps()));
     }
 
-    static Rules unavailable() {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + UNAVAILABLE_TTL_MS, List.of());
+    static Rules unavailable(long ttlMs) {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, null, System.currentTimeMillis() + ttlMs, List.of());
     }
 
-    static Rules unreachable(FailureKind kind) {
-      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + UNAVAILABLE_TTL_MS,
-          List.of());
+    static Rules unreachable(FailureKind kind, long ttlMs) {
+      return new Rules(null, RobotsAnswer.UNAVAILABLE, kind.code(), System.currentTimeMillis() + ttlMs, List.of());
     }
 
     boolean expired() {
@@ -173,7 +210,8 @@ public final class RobotsVerticle extends VerticleBase {
       if (rules == null) {
         return new RobotsAnswer(verdictWhenNone, 0, failure);
       }
-      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0 : Math.max(0, rules.getCrawlDelay());
+      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
+          : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
       return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
     }
   }

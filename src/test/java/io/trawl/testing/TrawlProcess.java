@@ -6,18 +6,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A real {@code trawl} child JVM, started from the test classpath, for kill and resume tests. */
+/** A real {@code trawl} child JVM (or another main), started from the test classpath, for kill, resume and heap tests. */
 public final class TrawlProcess {
   private TrawlProcess() {}
 
   /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output to {@code log}. */
   public static Process start(String heap, Path log, String... args) throws IOException {
+    return startMain(heap, log, "io.trawl.cli.Main", args);
+  }
+
+  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
+  public static Process startMain(String heap, Path log, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("io.trawl.cli.Main");
+    command.add(mainClass);
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
