@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * by {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
+  private static final long PRESIZE_MAX_BYTES = 256 * 1024;
   private static final Logger log = LoggerFactory.getLogger(HttpFetcher.class);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
@@ -201,7 +202,8 @@ public final class HttpFetcher {
       }
       // A compressed body's Content-Length counts compressed bytes; the cap counts what we keep.
       boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
-      Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), cap));
+      // Sized to the announced length up to 256 KB, so a lying Content-Length costs nothing up front.
+      Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), Math.min(cap, PRESIZE_MAX_BYTES)));
       response.handler(chunk -> {
         if (settled) {
           return;
