@@ -115,12 +115,18 @@ class CrawlIT {
   void refusesToOverwriteAnEarlierCrawlUnlessFresh() throws Exception {
     Path config = config("");
     assertThat(Main.run("crawl", "-c", config.toString(), "--max-pages", "5")).isEqualTo(Main.OK);
+    Path db = dir.resolve("trawl.db");
+    byte[] before = Files.readAllBytes(db);
+    long requests = site.requests();
 
     assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.BAD_INPUT);
-    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(5);
+    assertThat(Files.readAllBytes(db)).as("the refused run leaves the file as it was").isEqualTo(before);
+    assertThat(site.requests()).as("the refused run requests nothing").isEqualTo(requests);
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(5);
 
     assertThat(Main.run("crawl", "-c", config.toString(), "--fresh", "--max-pages", "7")).isEqualTo(Main.OK);
-    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(7);
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(7);
+    assertThat(Db.count(db, "SELECT count(*) FROM crawls")).as("--fresh starts over: only its own crawl").isEqualTo(1);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.trawl.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,7 +114,8 @@ final class ExportCommand implements Callable<Integer> {
 
   private PrintWriter open() throws IOException {
     if (output == null) {
-      return new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false) {
+      // The command line's own out (Main sets it to UTF-8), buffered: it flushes on every println.
+      return new PrintWriter(new BufferedWriter(spec.commandLine().getOut()), false) {
         @Override
         public void close() {
           flush();

@@ -1,5 +1,8 @@
 package io.trawl.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +35,8 @@ public final class Main {
   /** Runs the command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // Query and export write the crawl's text: UTF-8 whatever the locale (Java 17 follows it).
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
     cli.setExecutionExceptionHandler((ex, line, parsed) -> {
       line.getErr().println("trawl: " + ex.getMessage());
       return FAILED;

@@ -38,6 +38,10 @@ final class QueryCommand implements Callable<Integer> {
       err.println("trawl: --json and --csv exclude each other");
       return Main.BAD_INPUT;
     }
+    if (SqlText.hasSeveralStatements(sql)) {
+      err.println("trawl: query: one statement at a time (the text holds more than one; nothing was run)");
+      return Main.BAD_INPUT;
+    }
     RowWriter.Format format = json ? RowWriter.Format.JSONL : csv ? RowWriter.Format.CSV : RowWriter.Format.TABLE;
     long started = System.nanoTime();
     try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); Statement stmt = conn.createStatement()) {

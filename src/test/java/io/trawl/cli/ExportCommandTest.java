@@ -1,0 +1,133 @@
+package io.trawl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.testing.CsvReader;
+import io.trawl.testing.Db;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code trawl export} of pages and links from a real small crawl, each format read back and
+ * compared with the rows. Items (one CSV column per field, {@code --rule}) are ScrapeIT's.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExportCommandTest {
+  private static final Map<String, String> ROWS = Map.of(
+      "pages", "SELECT * FROM pages ORDER BY rowid",
+      "links", "SELECT from_url, to_url FROM links ORDER BY rowid");
+
+  @TempDir static Path dir;
+  private static SmallCrawl crawl;
+
+  @BeforeAll
+  static void crawlTheSite() throws Exception {
+    crawl = SmallCrawl.run(dir);
+    crawl.giveAwkwardTitle(crawl.home + "a");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pages", "links"})
+  void exportsEveryRowAsJsonLines(String table) {
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), "-t", table, "-f", "jsonl");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<Map<String, Object>> rows = result.out().lines().map(line -> comparable(new JsonObject(line).getMap())).toList();
+    assertThat(rows).isEqualTo(expected(table));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pages", "links"})
+  void exportsEveryRowAsOneJsonArray(String table) {
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), "-t", table, "-f", "json");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Object row : new JsonArray(result.out())) {
+      rows.add(comparable(((JsonObject) row).getMap()));
+    }
+    assertThat(rows).isEqualTo(expected(table));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pages", "links"})
+  void exportsEveryRowAsCsvUnderAHeaderOfItsColumns(String table) {
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), "-t", table, "-f", "csv");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<List<String>> csv = CsvReader.parse(result.out());
+    List<Map<String, Object>> expected = Db.rows(crawl.db, ROWS.get(table));
+    assertThat(csv.get(0)).containsExactlyElementsOf(expected.get(0).keySet());
+    List<List<String>> cells = expected.stream()
+        .map(row -> row.values().stream().map(v -> v == null ? "" : String.valueOf(v)).toList())
+        .toList();
+    assertThat(csv.subList(1, csv.size())).isEqualTo(cells);
+  }
+
+  @Test
+  void quotesACsvCellHoldingACommaQuotesAndALineBreak() {
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), "-t", "pages", "-f", "csv");
+
+    assertThat(result.out()).contains(",\"Rows, \"\"cells\"\"\nand lines\",");
+    assertThat(CsvReader.parse(result.out())).anySatisfy(row -> assertThat(row).contains(SmallCrawl.AWKWARD_TITLE));
+  }
+
+  @Test
+  void writesTheFileGivenWithOAndNothingToStdout() throws Exception {
+    Path file = dir.resolve("pages.jsonl");
+
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), "-o", file.toString());
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).contains("5");
+    List<Map<String, Object>> rows = Files.readString(file, StandardCharsets.UTF_8).lines()
+        .map(line -> comparable(new JsonObject(line).getMap())).toList();
+    assertThat(rows).isEqualTo(expected("pages"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-t,everything", "-f,xml", "--rule,books"})
+  void refusesABadTableFormatOrARuleOutsideItemsWithExitTwo(String flag, String value) {
+    Path file = dir.resolve("refused.out");
+
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db.toString(), flag, value, "-o", file.toString());
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void refusesAMissingDatabaseWithExitTwo() {
+    SmallCrawl.Result result = SmallCrawl.execute("export", "--db", dir.resolve("none.db").toString());
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+  }
+
+  private static List<Map<String, Object>> expected(String table) {
+    return Db.rows(crawl.db, ROWS.get(table)).stream().map(ExportCommandTest::comparable).toList();
+  }
+
+  /** A row with its numbers as longs, so JSON's integers and SQLite's compare equal. */
+  private static Map<String, Object> comparable(Map<String, Object> row) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    row.forEach((k, v) -> copy.put(k, v instanceof Number n ? (Object) n.longValue() : v));
+    return copy;
+  }
+}

@@ -1,0 +1,187 @@
+package io.trawl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trawl.testing.CsvReader;
+import io.trawl.testing.Db;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code trawl query} on the file of a real small crawl: read-only whatever the SQL, and each output format read back. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class QueryCommandTest {
+  private static final String PAGES_SQL = "select url, status, title, depth from pages order by url";
+
+  @TempDir static Path dir;
+  private static SmallCrawl crawl;
+
+  @BeforeAll
+  static void crawlTheSite() throws Exception {
+    crawl = SmallCrawl.run(dir);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "insert into pages (url, depth) values ('http://127.0.0.1/new', 0)",
+    "update pages set title = 'changed'",
+    "delete from pages",
+    "drop table pages",
+    "create table extra (x integer)",
+    "attach database '%s' as other",
+    "pragma user_version = 9",
+    "with gone as (select url from pages) delete from pages where url in (select url from gone)",
+    "select 1; delete from pages",
+    "select 1; drop table links;",
+  })
+  void refusesEveryWriteAndLeavesTheDatabaseAsItWas(String sql) throws Exception {
+    Path attached = dir.resolve("attached.db");
+    List<Object> before = snapshot();
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(attached));
+
+    assertThat(result.code()).as(result.err()).isNotZero();
+    assertThat(result.err()).isNotBlank();
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(attached).doesNotExist();
+  }
+
+  @Test
+  void printsAnAlignedTableOfTheRowsWithTheCountOnStderr() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), PAGES_SQL);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<List<String>> table = readTable(result.out());
+    assertThat(table.get(0)).containsExactly("url", "status", "title", "depth");
+    assertThat(table.subList(1, table.size())).isEqualTo(expectedCells("NULL"));
+    assertThat(result.err()).contains("5 rows");
+    assertThat(result.out()).doesNotContain("5 rows");
+  }
+
+  @Test
+  void printsOneJsonObjectPerRowWithItsColumnsTyped() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--json", PAGES_SQL);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<Map<String, Object>> expected = Db.rows(crawl.db, PAGES_SQL);
+    List<Map<String, Object>> rows = result.out().lines().map(line -> new JsonObject(line).getMap()).toList();
+    assertThat(rows).hasSize(expected.size());
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
+      Map<String, Object> want = expected.get(i);
+      assertThat(row.keySet()).containsExactly("url", "status", "title", "depth");
+      assertThat(row.get("url")).isEqualTo(want.get("url"));
+      assertThat(row.get("title")).isEqualTo(want.get("title"));
+      assertThat(row.get("status") == null ? null : ((Number) row.get("status")).intValue()).isEqualTo(want.get("status"));
+      assertThat(((Number) row.get("depth")).intValue()).isEqualTo(want.get("depth"));
+    }
+  }
+
+  @Test
+  void printsCsvWithAHeaderRow() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--csv", PAGES_SQL);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<List<String>> csv = CsvReader.parse(result.out());
+    assertThat(csv.get(0)).containsExactly("url", "status", "title", "depth");
+    assertThat(csv.subList(1, csv.size())).isEqualTo(expectedCells(""));
+  }
+
+  @Test
+  void givesEachUrlItsHostThroughTheHostFunction() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--csv",
+        "select host(url) host, count(*) n from pages group by 1");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    List<List<String>> csv = CsvReader.parse(result.out());
+    assertThat(csv.get(0)).containsExactly("host", "n");
+    assertThat(csv.subList(1, csv.size())).containsExactlyInAnyOrder(
+        List.of(hostOf(crawl.home), "4"), List.of(hostOf(crawl.refused), "1"));
+  }
+
+  @Test
+  void refusesAMissingDatabaseWithExitTwo() {
+    Path missing = dir.resolve("nothing-here.db");
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", missing.toString(), "select 1");
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void refusesASyntaxErrorAsBadInputWithOneLineAndNoStackTrace() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "selec url from pages");
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err().lines()).hasSize(1);
+    assertThat(result.err()).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  private static String hostOf(String url) {
+    URI uri = URI.create(url);
+    return uri.getHost() + ":" + uri.getPort();
+  }
+
+  /** What a write would change: rows of every table, the schema and the user version. */
+  private static List<Object> snapshot() throws Exception {
+    List<Object> state = new ArrayList<>();
+    for (String table : List.of("pages", "links", "items", "frontier", "crawls", "downloads")) {
+      state.add(Db.rows(crawl.db, "select * from " + table + " order by rowid"));
+    }
+    state.add(Db.rows(crawl.db, "select type, name, sql from sqlite_master order by name"));
+    state.add(Db.count(crawl.db, "pragma user_version"));
+    state.add(Files.exists(dir.resolve("extra")));
+    return state;
+  }
+
+  /** The rows of {@link #PAGES_SQL} as text cells, a NULL shown as {@code nullCell}. */
+  private static List<List<String>> expectedCells(String nullCell) {
+    List<List<String>> cells = new ArrayList<>();
+    for (Map<String, Object> row : Db.rows(crawl.db, PAGES_SQL)) {
+      cells.add(row.values().stream().map(v -> v == null ? nullCell : String.valueOf(v)).toList());
+    }
+    return cells;
+  }
+
+  /** Reads the aligned table back: the dashes under the header give each column's start. */
+  private static List<List<String>> readTable(String text) {
+    List<String> lines = text.lines().toList();
+    String rule = lines.get(1);
+    assertThat(rule).matches("-+(  -+)*");
+    List<Integer> starts = new ArrayList<>(List.of(0));
+    for (int i = 1; i < rule.length(); i++) {
+      if (rule.charAt(i) == '-' && rule.charAt(i - 1) == ' ') {
+        starts.add(i);
+      }
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (int l = 0; l < lines.size(); l++) {
+      if (l == 1) {
+        continue;
+      }
+      String line = lines.get(l);
+      String[] cells = new String[starts.size()];
+      for (int c = 0; c < starts.size(); c++) {
+        int from = starts.get(c);
+        int to = c + 1 < starts.size() ? starts.get(c + 1) - 2 : line.length();
+        cells[c] = line.substring(from, Math.min(to, line.length())).stripTrailing();
+      }
+      rows.add(Arrays.asList(cells));
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,77 @@
+package io.trawl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trawl stats} after a real small crawl: three pages, a 404 and a refused connection. Figures, not layout. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StatsCommandTest {
+  @TempDir static Path dir;
+  private static SmallCrawl crawl;
+
+  @BeforeAll
+  static void crawlTheSite() throws Exception {
+    crawl = SmallCrawl.run(dir);
+  }
+
+  @Test
+  void showsPagesByStatusAndByErrorTopHostsAndTheCrawlHistory() {
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db.toString());
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    String out = result.out();
+    assertThat(section(out, "pages by status")).anyMatch(line -> cells(line).equals(List.of("200", "3")))
+        .anyMatch(line -> cells(line).equals(List.of("404", "1")))
+        .anyMatch(line -> cells(line).equals(List.of("none", "1")));
+    assertThat(section(out, "pages by error")).anyMatch(line -> cells(line).equals(List.of("http_404", "1")))
+        .anyMatch(line -> cells(line).equals(List.of("connect", "1")));
+    assertThat(section(out, "top hosts"))
+        .anyMatch(line -> cells(line).subList(0, 3).equals(List.of(hostOf(crawl.home), "4", "1")))
+        .anyMatch(line -> cells(line).subList(0, 3).equals(List.of(hostOf(crawl.refused), "1", "1")));
+    assertThat(section(out, "crawls")).anyMatch(line -> cells(line).get(0).equals("1")
+        && cells(line).contains("finished") && cells(line).contains("5"));
+    assertThat(section(out, "totals")).anyMatch(line -> cells(line).get(0).equals("5"));
+  }
+
+  @Test
+  void listsOnlyAsManyHostsAsTop() {
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db.toString(), "--top", "1");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(section(result.out(), "top hosts")).hasSize(1).allMatch(line -> line.startsWith(hostOf(crawl.home)));
+  }
+
+  @Test
+  void refusesAMissingDatabaseWithExitTwo() {
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", dir.resolve("none.db").toString());
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+  }
+
+  /** The data lines of the section titled {@code == title}: after its header and dashes, up to the blank line. */
+  private static List<String> section(String out, String title) {
+    List<String> lines = out.lines().toList();
+    int start = lines.indexOf("== " + title);
+    assertThat(start).as("section %s in%n%s", title, out).isNotNegative();
+    List<String> rest = lines.subList(start + 3, lines.size());
+    int end = rest.indexOf("");
+    return end < 0 ? rest : rest.subList(0, end);
+  }
+
+  private static List<String> cells(String line) {
+    return List.of(line.trim().split("\\s{2,}"));
+  }
+
+  private static String hostOf(String url) {
+    URI uri = URI.create(url);
+    return uri.getHost() + ":" + uri.getPort();
+  }
+}
