@@ -100,6 +100,23 @@ class ResumeConfigIT {
     assertThat(resumed.err()).doesNotContain("fetch.user_agent");
   }
 
+  @Test
+  void maxPagesCountsWhatEarlierRunsStoredSoAResumedCrawlStopsAtTheSameTotal() throws Exception {
+    Path config = config(50, FIRST_AGENT);
+    assertThat(crawl(config).code()).isEqualTo(Main.OK);
+    Path db = dir.resolve("trawl.db");
+
+    Run raised = crawl(config, "--resume", "--max-pages", "80");
+    assertThat(raised.code()).as(raised.err()).isEqualTo(Main.OK);
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(80);
+    assertThat(site.hits().stream().filter(h -> h.path().startsWith("/page/")).count()).isEqualTo(80);
+
+    Run again = crawl(config, "--resume", "--max-pages", "80");
+    assertThat(again.code()).as(again.err()).isEqualTo(Main.OK);
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(80);
+    assertThat(site.hits().stream().filter(h -> h.path().startsWith("/page/")).count()).as("nothing more fetched").isEqualTo(80);
+  }
+
   private record Run(int code, String err) {}
 
   private Run crawl(Path config, String... flags) {

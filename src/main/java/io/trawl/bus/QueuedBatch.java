@@ -10,12 +10,15 @@ import java.util.List;
  *
  * @param rows the rows, oldest first
  * @param queuedTotal all rows in state {@code queued} at the time of the read
+ * @param finishedTotal rows already {@code done} or {@code failed}, read only for the first batch
+ *     of a run (a request after id 0), else -1: what earlier runs stored counts toward {@code
+ *     crawl.max_pages}
  */
-public record QueuedBatch(List<FrontierRow> rows, long queuedTotal) {
+public record QueuedBatch(List<FrontierRow> rows, long queuedTotal, long finishedTotal) {
   public JsonObject toJson() {
     JsonArray array = new JsonArray();
     rows.forEach(row -> array.add(row.toJson()));
-    return new JsonObject().put("rows", array).put("queuedTotal", queuedTotal);
+    return new JsonObject().put("rows", array).put("queuedTotal", queuedTotal).put("finishedTotal", finishedTotal);
   }
 
   public static QueuedBatch fromJson(JsonObject json) {
@@ -24,6 +27,6 @@ public record QueuedBatch(List<FrontierRow> rows, long queuedTotal) {
     for (int i = 0; i < array.size(); i++) {
       rows.add(FrontierRow.fromJson(array.getJsonArray(i)));
     }
-    return new QueuedBatch(rows, json.getLong("queuedTotal"));
+    return new QueuedBatch(rows, json.getLong("queuedTotal"), json.getLong("finishedTotal"));
   }
 }

@@ -30,6 +30,7 @@ final class Frontier {
   private int storing;
   private long inMemory;
   private long stored;
+  private long storedBefore;
   private long failed;
   private long retries;
   private boolean stopped;
@@ -137,8 +138,16 @@ final class Frontier {
     return stopped;
   }
 
+  /**
+   * Pages earlier runs of this crawl stored: they count toward {@code crawl.max_pages}, so a
+   * resumed crawl stops at the same total as one that was never interrupted.
+   */
+  void storedBefore(long pages) {
+    storedBefore = pages;
+  }
+
   boolean maxPagesReached() {
-    return maxPages > 0 && stored + inFlight + storing >= maxPages;
+    return maxPages > 0 && storedBefore + stored + inFlight + storing >= maxPages;
   }
 
   /** Nothing in flight and nothing waiting in memory (the table may still hold queued rows). */

@@ -194,6 +194,9 @@ public final class FrontierVerticle extends VerticleBase {
       cursor = row.id();
     }
     queuedTotal = batch.queuedTotal();
+    if (batch.finishedTotal() >= 0) {
+      frontier.storedBefore(batch.finishedTotal());
+    }
     exhausted = batch.rows().size() < PAGE_IN && generation == insertGeneration;
     pump();
   }
@@ -209,6 +212,9 @@ public final class FrontierVerticle extends VerticleBase {
       FrontierUpdate claimed = new FrontierUpdate(List.of(), List.copyOf(claims), List.of());
       claims.clear();
       bus.request(Addresses.STORE_FRONTIER, claimed.toJson(), storeDelivery).onFailure(this::crawlFailed);
+    }
+    if (frontier.maxPagesReached() && frontier.inFlight() == 0) {
+      stopDispatching("max_pages"); // e.g. resumed at a limit the earlier runs already reached
     }
     armWakeTimer();
     load();

@@ -217,7 +217,7 @@ final class SqliteWriter implements AutoCloseable {
 
   /**
    * Up to {@code limit} queued frontier rows with an id above {@code afterId}, in id order, and how
-   * many rows are queued in all. Read on the writer's own connection, so every committed batch is
+   * many rows are queued in all; for the first read ({@code afterId} 0), also how many are finished. Read on the writer's own connection, so every committed batch is
    * visible; it took 7 % of the crawl's CPU through the Vert.x JDBC client, which decodes column
    * metadata row by row.
    */
@@ -234,8 +234,14 @@ final class SqliteWriter implements AutoCloseable {
     try (ResultSet rs = countQueued.executeQuery()) {
       total = rs.next() ? rs.getLong(1) : 0;
     }
+    long finished = -1;
+    if (afterId == 0) {
+      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(SqlQueries.COUNT_FINISHED)) {
+        finished = rs.next() ? rs.getLong(1) : 0;
+      }
+    }
     conn.commit();
-    return new QueuedBatch(rows, total);
+    return new QueuedBatch(rows, total, finished);
   }
 
   /** Opens a row of {@code crawls}; returns its id. */

@@ -127,6 +127,23 @@ class FrontierTest {
   }
 
   @Test
+  void pagesEarlierRunsStoredCountTowardMaxPages() {
+    Frontier frontier = frontier(10, 10, 0, 5);
+    frontier.storedBefore(3);
+    for (int i = 0; i < 5; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    assertThat(drain(frontier)).hasSize(2);
+    assertThat(frontier.maxPagesReached()).isTrue();
+
+    Frontier reached = frontier(10, 10, 0, 5);
+    reached.storedBefore(5);
+    reached.add(row("http://a.test/"));
+    assertThat(reached.next()).isNull();
+    assertThat(reached.maxPagesReached()).isTrue();
+  }
+
+  @Test
   void aStoppedFrontierHandsOutNothingAndBecomesIdleWhenDrained() {
     Frontier frontier = frontier(10, 10, 0, 0);
     frontier.add(row("http://a.test/0"));
