@@ -95,6 +95,13 @@ class CrawlIT {
     assertThat(site.requests()).as("each page fetched exactly once (robots.txt aside)").isBetween((long) PAGES, PAGES + 1L);
     assertThat(site.strayRequests()).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM links")).isEqualTo(expectedLinkRows());
+    for (int n : new int[] {0, 7, PAGES - 1}) {
+      Set<String> to = new HashSet<>();
+      Db.rows(db, "SELECT to_url FROM links WHERE from_url = '" + site.url(n) + "'").forEach(r -> to.add((String) r.get("to_url")));
+      Set<String> expected = new HashSet<>();
+      site.linksOf(n).stream().filter(target -> target != n).forEach(target -> expected.add(site.url(target)));
+      assertThat(to).as("links of page %d", n).containsAll(expected).hasSize(expected.size() + 1);
+    }
     assertThat(Db.count(db, "SELECT count(*) FROM links WHERE to_url LIKE 'mailto:%' OR to_url LIKE 'javascript:%'")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE url LIKE '%offsite.invalid%'")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'done'")).isEqualTo(PAGES);

@@ -1,5 +1,7 @@
 package io.trawl.store;
 
+import java.util.Collections;
+
 /** Every SQL statement the store runs, in one place so the schema's users are easy to find. */
 final class SqlQueries {
   static final String INSERT_SEED =
@@ -21,6 +23,10 @@ final class SqlQueries {
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
   static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
+  /** Links rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
+  static final int LINKS_PER_INSERT = 50;
+  static final String INSERT_LINKS = "INSERT INTO links (from_url, to_url) VALUES "
+      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?, ?)"));
   static final String INSERT_ITEM =
       "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, ?, ?, ?)";
   static final String UPSERT_DOWNLOAD =

@@ -34,6 +34,8 @@ final class SqliteWriter implements AutoCloseable {
   private final PreparedStatement finish;
   private final PreparedStatement upsertPage;
   private final PreparedStatement insertLink;
+  private final PreparedStatement insertLinks;
+  private final List<String> pendingLinks = new ArrayList<>(2 * SqlQueries.LINKS_PER_INSERT);
   private final PreparedStatement insertItem;
   private final PreparedStatement upsertDownload;
   private final PreparedStatement selectQueued;
@@ -48,6 +50,7 @@ final class SqliteWriter implements AutoCloseable {
     this.finish = conn.prepareStatement(SqlQueries.FINISH);
     this.upsertPage = conn.prepareStatement(SqlQueries.UPSERT_PAGE);
     this.insertLink = conn.prepareStatement(SqlQueries.INSERT_LINK);
+    this.insertLinks = conn.prepareStatement(SqlQueries.INSERT_LINKS);
     this.insertItem = conn.prepareStatement(SqlQueries.INSERT_ITEM);
     this.upsertDownload = conn.prepareStatement(SqlQueries.UPSERT_DOWNLOAD);
     this.selectQueued = conn.prepareStatement(SqlQueries.SELECT_QUEUED);
@@ -141,6 +144,8 @@ final class SqliteWriter implements AutoCloseable {
         added.add(writePage(pages.get(i), discovered.get(i), crawlId));
       }
       upsertPage.executeBatch();
+      flushLinks();
+      insertLinks.executeBatch();
       insertLink.executeBatch();
       insertItem.executeBatch();
       upsertDownload.executeBatch();
@@ -179,9 +184,7 @@ final class SqliteWriter implements AutoCloseable {
     }
     upsertPage.addBatch();
     for (String to : page.links()) {
-      insertLink.setString(1, page.url());
-      insertLink.setString(2, to);
-      insertLink.addBatch();
+      addLink(page.url(), to);
     }
     for (int j = 0; j < page.items().size(); j++) {
       JsonObject item = page.items().getJsonObject(j);
@@ -213,6 +216,33 @@ final class SqliteWriter implements AutoCloseable {
     finish.setLong(3, page.frontierId());
     finish.addBatch();
     return added;
+  }
+
+  /**
+   * Queues a links row; every {@link SqlQueries#LINKS_PER_INSERT} rows become one multi-row insert,
+   * a quarter less of the writer's time than as many single-row ones at the bench's 50 links a page
+   * (a page URL and a JSON array per page through json_each() was no better).
+   */
+  private void addLink(String from, String to) throws SQLException {
+    pendingLinks.add(from);
+    pendingLinks.add(to);
+    if (pendingLinks.size() == 2 * SqlQueries.LINKS_PER_INSERT) {
+      for (int i = 0; i < pendingLinks.size(); i++) {
+        insertLinks.setString(i + 1, pendingLinks.get(i));
+      }
+      insertLinks.addBatch();
+      pendingLinks.clear();
+    }
+  }
+
+  /** The links rows short of a whole multi-row insert, one by one. */
+  private void flushLinks() throws SQLException {
+    for (int i = 0; i < pendingLinks.size(); i += 2) {
+      insertLink.setString(1, pendingLinks.get(i));
+      insertLink.setString(2, pendingLinks.get(i + 1));
+      insertLink.addBatch();
+    }
+    pendingLinks.clear();
   }
 
   /**
@@ -294,7 +324,8 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   private void clearBatches() throws SQLException {
-    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertItem,
+    pendingLinks.clear();
+    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertLinks, insertItem,
         upsertDownload)) {
       stmt.clearBatch();
     }
