@@ -88,6 +88,7 @@ public final class Bench {
   }
 
   private static final int PARSE_ONLY_DISTINCT = 1000;
+  private static final int PARSE_ONLY_PASSES = 3;
 
   private Bench() {}
 
@@ -142,8 +143,10 @@ public final class Bench {
 
   /**
    * As many pages of the site parsed (HtmlParser: decode, Jsoup, links, hash) on {@code threads}
-   * threads, in pages/s. The bodies are the first {@value #PARSE_ONLY_DISTINCT} pages, cycled: the
-   * whole site held at once would be hundreds of MB, and a loop starved of heap measures the GC.
+   * threads, in pages/s: the best of {@value #PARSE_ONLY_PASSES} passes, so the crawl is compared
+   * with the parser at its fastest. The bodies are the first {@value #PARSE_ONLY_DISTINCT} pages,
+   * cycled: the whole site held at once would be hundreds of MB, and a loop starved of heap
+   * measures the GC.
    */
   static double parseOnly(GeneratedSite site, int threads) throws Exception {
     int n = site.pages();
@@ -155,9 +158,13 @@ public final class Bench {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       runParse(pool, parser, site, bodies, Math.min(n, 2000), threads);
-      long started = System.nanoTime();
-      runParse(pool, parser, site, bodies, n, threads);
-      return n / ((System.nanoTime() - started) / 1e9);
+      double best = 0;
+      for (int pass = 0; pass < PARSE_ONLY_PASSES; pass++) {
+        long started = System.nanoTime();
+        runParse(pool, parser, site, bodies, n, threads);
+        best = Math.max(best, n / ((System.nanoTime() - started) / 1e9));
+      }
+      return best;
     } finally {
       pool.shutdownNow();
     }

@@ -43,8 +43,9 @@ public final class HtmlParser {
     List<Element> linking = new ArrayList<>();
     String baseUrl = baseUrlAndLinkElements(doc, url, linking);
     Set<String> links = new LinkedHashSet<>();
+    UrlNormalizer.Resolver resolver = UrlNormalizer.resolver(baseUrl);
     for (Element e : linking) {
-      addLink(e, baseUrl, links);
+      addLink(e, resolver, links);
     }
     UrlNormalizer.normalize(url).ifPresent(links::remove);
     return new ParsedPage(title.isEmpty() ? null : title, new ArrayList<>(links), sha256(bytes), charset.name(), doc,
@@ -90,15 +91,16 @@ public final class HtmlParser {
    * inside it), absolute and normalized, to {@code into}. For a rule's {@code follow} regions.
    */
   static void addLinksIn(Element region, String baseUrl, Set<String> into) {
+    UrlNormalizer.Resolver resolver = UrlNormalizer.resolver(baseUrl);
     for (Element e : region.getAllElements()) {
-      addLink(e, baseUrl, into);
+      addLink(e, resolver, into);
     }
   }
 
-  private static void addLink(Element e, String baseUrl, Set<String> into) {
+  private static void addLink(Element e, UrlNormalizer.Resolver resolver, Set<String> into) {
     String attribute = linkAttribute(e.normalName());
     if (attribute != null && e.hasAttr(attribute)) {
-      UrlNormalizer.resolve(baseUrl, e.attr(attribute)).ifPresent(into::add);
+      resolver.resolve(e.attr(attribute)).ifPresent(into::add);
     }
   }
 
