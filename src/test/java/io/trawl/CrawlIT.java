@@ -106,6 +106,7 @@ class CrawlIT {
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE url LIKE '%offsite.invalid%'")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'done'")).isEqualTo(PAGES);
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
+    assertThat(Db.count(db, "SELECT json_extract(stats, '$.queued') FROM crawls")).isZero();
     assertThat(site.maxInFlight()).as("global concurrency").isBetween(2, 8);
   }
 
@@ -114,8 +115,13 @@ class CrawlIT {
     int code = Main.run("crawl", "-c", config("").toString(), "--max-pages", "50");
 
     assertThat(code).isEqualTo(Main.OK);
-    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages")).isEqualTo(50);
+    Path db = dir.resolve("trawl.db");
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(50);
     assertThat(site.requests()).isLessThanOrEqualTo(51);
+    // The crawl's own record says how many rows are left, as the table does.
+    assertThat(Db.count(db, "SELECT json_extract(stats, '$.queued') FROM crawls"))
+        .isEqualTo(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'"))
+        .isPositive();
   }
 
   @Test

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real trawl process crawling a 20,000-page local site is killed (SIGKILL) or interrupted
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ResumeIT {
+  private static final Logger log = LoggerFactory.getLogger(ResumeIT.class);
   private static final int PAGES = 20_000;
   private static final int CONCURRENCY = 16;
 
@@ -104,6 +107,8 @@ class ResumeIT {
 
     assertEveryPageOnce(storedBeforeKill);
     long refetched = site.requests() - PAGES - robotsRequests(2);
+    log.warn("SIGKILL after {} pages stored: {} pages fetched again on --resume (bound {})",
+        storedBeforeKill.size(), refetched, 2 * CONCURRENCY);
     // In flight at a kill: CONCURRENCY requests on the network plus at most CONCURRENCY responses
     // waiting for their commit (a request's slot frees when its response is in; see the README).
     assertThat(refetched).as("pages fetched twice (were in flight at the kill)").isBetween(0L, 2L * CONCURRENCY);

@@ -40,8 +40,9 @@ public final class Bench {
    * @param latencyMs server delay per response
    * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
+   * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
    */
-  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs) {}
+  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads) {}
 
   /**
    * One crawl of the whole site.
@@ -120,6 +121,7 @@ public final class Bench {
         "crawl.max_depth", "1000000",
         "fetch.concurrency", String.valueOf(options.concurrency()),
         "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
+        "parse.threads", String.valueOf(options.parseThreads()),
         "fetch.per_host_rate", "1000000/s",
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));

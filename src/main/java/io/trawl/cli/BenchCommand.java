@@ -41,19 +41,23 @@ final class BenchCommand implements Callable<Integer> {
       + "the earlier ones include the JIT compiling the hot paths (default: ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
+  int parseThreads;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
     Duration delay = Durations.parse(latency).orElse(null);
-    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1) {
+    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0) {
       err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
-    Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs));
+    Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
+        parseThreads));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);

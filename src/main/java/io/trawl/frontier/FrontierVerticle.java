@@ -302,10 +302,18 @@ public final class FrontierVerticle extends VerticleBase {
     if (wakeTimer >= 0) {
       vertx.cancelTimer(wakeTimer);
     }
-    Progress last = progress();
-    log.info("crawl finished reason={} stored={} failed={}", stopReason, last.stored(), last.failed());
-    stopWaiters.forEach(Promise::tryComplete);
-    bus.publish(Addresses.FINISHED, last.toJson());
+    // The running count of queued rows is an estimate (a load's count and a page's new rows can
+    // overlap); the summary and crawls.stats get the table's own count.
+    bus.<JsonObject>request(Addresses.STORE_QUEUED, new QueuedRequest(Long.MAX_VALUE, 0).toJson(), storeDelivery)
+        .map(reply -> QueuedBatch.fromJson(reply.body()).queuedTotal())
+        .onSuccess(total -> queuedTotal = total)
+        .onComplete(ar -> {
+          Progress last = progress();
+          log.info("crawl finished reason={} stored={} failed={} queued={}", stopReason, last.stored(), last.failed(),
+              last.queued());
+          stopWaiters.forEach(Promise::tryComplete);
+          bus.publish(Addresses.FINISHED, last.toJson());
+        });
   }
 
   private void crawlFailed(Throwable err) {
