@@ -9,6 +9,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
+import io.trawl.fetch.KnownRobots;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
@@ -37,6 +38,7 @@ public final class CrawlJob {
   private final Scope scope;
   private final boolean resume;
   private final HostBreakers breakers;
+  private final KnownRobots knownRobots = new KnownRobots();
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private long crawlId;
@@ -67,9 +69,9 @@ public final class CrawlJob {
             CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope), 1))
-        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch()), 1))
+        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers), fetchers))
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots), fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))

@@ -41,15 +41,19 @@ public final class FetchVerticle extends VerticleBase {
   private final Scope scope;
   private final HostBreakers breakers;
   private final RetryPolicy retryPolicy;
+  private final KnownRobots knownRobots;
   private HttpFetcher fetcher;
 
   /**
    * @param breakers the per-host circuit breakers, shared by every fetcher instance
+   * @param knownRobots the rules the robots verticle of this JVM has read; a host not in it is
+   *     asked about over the event bus
    */
-  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers) {
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
+    this.knownRobots = knownRobots;
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
@@ -84,14 +88,22 @@ public final class FetchVerticle extends VerticleBase {
 
   private void onFetchRequest(Message<JsonObject> msg) {
     FetchRequest request = FetchRequest.fromJson(msg.body());
-    Future<RobotsAnswer> robots = config.fetch().respectRobots()
-        ? vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(request.url()).toJson(), DOWNSTREAM)
-            .map(reply -> RobotsAnswer.fromJson(reply.body()))
-        : Future.succeededFuture(new RobotsAnswer(RobotsAnswer.ALLOWED, 0, null));
-    robots
+    robots(request.url())
         .compose(answer -> obeying(request, answer))
         .onSuccess(outcome -> msg.reply(outcome.toJson()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+  }
+
+  private Future<RobotsAnswer> robots(String url) {
+    if (!config.fetch().respectRobots()) {
+      return Future.succeededFuture(new RobotsAnswer(RobotsAnswer.ALLOWED, 0, null));
+    }
+    RobotsAnswer known = knownRobots.answer(url);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson(), DOWNSTREAM)
+        .map(reply -> RobotsAnswer.fromJson(reply.body()));
   }
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {

@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,17 +34,21 @@ import org.slf4j.LoggerFactory;
 public final class RobotsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RobotsVerticle.class);
   static final int MAX_HOSTS = 10_000;
-  private static final long MAX_CRAWL_DELAY_MS = 60_000;
   private static final DataSize MAX_ROBOTS_SIZE = new DataSize(500 * 1024);
 
   private final TrawlConfig.Fetch fetchConfig;
   private final List<String> agentNames;
   private final long unavailableTtlMs;
   private final Map<String, Future<Rules>> cache;
+  private final KnownRobots known;
   private HttpFetcher fetcher;
 
-  public RobotsVerticle(TrawlConfig.Fetch fetchConfig) {
-    this(fetchConfig, MAX_HOSTS, holdMs(fetchConfig));
+  /**
+   * @param known where the rules read are shared with the fetchers of this JVM (CrawlJob gives
+   *     both the same one)
+   */
+  public RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known) {
+    this(fetchConfig, known, MAX_HOSTS, holdMs(fetchConfig));
   }
 
   /**
@@ -61,14 +64,19 @@ public final class RobotsVerticle extends VerticleBase {
    * A cache of at most {@code maxHosts} hosts that asks a host whose robots.txt failed again after
    * {@code unavailableTtlMs}; tests make both small.
    */
-  RobotsVerticle(TrawlConfig.Fetch fetchConfig, int maxHosts, long unavailableTtlMs) {
+  RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known, int maxHosts, long unavailableTtlMs) {
     this.fetchConfig = fetchConfig;
+    this.known = known;
     this.agentNames = List.of(agentName(fetchConfig.userAgent()));
     this.unavailableTtlMs = unavailableTtlMs;
     this.cache = new LinkedHashMap<>(256, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Future<Rules>> eldest) {
-        return size() > maxHosts;
+        if (size() > maxHosts) {
+          known.remove(eldest.getKey());
+          return true;
+        }
+        return false;
       }
     };
   }
@@ -123,12 +131,7 @@ public final class RobotsVerticle extends VerticleBase {
   }
 
   private static String origin(String url) {
-    try {
-      URI uri = URI.create(url);
-      return uri.getScheme() + "://" + uri.getRawAuthority();
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return KnownRobots.origin(url);
   }
 
   private Future<Rules> rulesFor(String origin) {
@@ -138,6 +141,12 @@ public final class RobotsVerticle extends VerticleBase {
     }
     Future<Rules> fetched = fetchRules(origin);
     cache.put(origin, fetched);
+    fetched.onSuccess(rules -> {
+      // Unless evicted meanwhile: what the fetchers know never outlives the cache.
+      if (rules.rules() != null && cache.get(origin) == fetched) {
+        known.put(origin, rules.rules());
+      }
+    });
     return fetched;
   }
 
@@ -207,12 +216,7 @@ public final class RobotsVerticle extends VerticleBase {
     }
 
     RobotsAnswer answer(String url) {
-      if (rules == null) {
-        return new RobotsAnswer(verdictWhenNone, 0, failure);
-      }
-      long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
-          : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
-      return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
+      return rules == null ? new RobotsAnswer(verdictWhenNone, 0, failure) : KnownRobots.answer(rules, url);
     }
   }
 }

@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
@@ -88,9 +89,13 @@ class FetchVerticleTest {
   }
 
   private static Future<String> deploy(Vertx vertx, TrawlConfig config) {
+    return deploy(vertx, config, new KnownRobots());
+  }
+
+  private static Future<String> deploy(Vertx vertx, TrawlConfig config, KnownRobots known) {
     Scope scope = new Scope(List.of("127.0.0.1"), List.of(), List.of());
     HostBreakers breakers = new HostBreakers(config.circuit(), config.retry());
-    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers));
+    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers, known));
   }
 
   /** Sends {@code request} to the deployed fetcher; the frontier's view of the answer. */
@@ -295,7 +300,7 @@ class FetchVerticleTest {
     TrawlConfig config = config("fetch.respect_robots", "true");
     long before = System.currentTimeMillis();
 
-    vertx.deployVerticle(new RobotsVerticle(config.fetch()))
+    vertx.deployVerticle(new RobotsVerticle(config.fetch(), new KnownRobots()))
         .compose(id -> deploy(vertx, config))
         .compose(id -> ask(vertx, new FetchRequest(1, url, 1, 0)))
         .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
@@ -323,7 +328,7 @@ class FetchVerticleTest {
     TrawlConfig config = config("fetch.respect_robots", "true", "fetch.per_host_rate", "20/s");
     long before = System.currentTimeMillis();
 
-    vertx.deployVerticle(new RobotsVerticle(config.fetch()))
+    vertx.deployVerticle(new RobotsVerticle(config.fetch(), new KnownRobots()))
         .compose(id -> deploy(vertx, config))
         .compose(id -> ask(vertx, new FetchRequest(1, url("/page"), 1, 0)))
         .onComplete(ctx.succeeding(held -> ctx.verify(() -> {
@@ -349,5 +354,44 @@ class FetchVerticleTest {
     Promise<Void> promise = Promise.promise();
     vertx.setTimer(Math.max(1, delayMs), id -> promise.complete());
     return promise.future();
+  }
+
+  @Test
+  void onceAHostsRulesAreReadItsUrlsAreAnsweredWithoutAskingTheRobotsVerticle(Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(new MockResponse.Builder().body("User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n").build());
+    server.enqueue(status(200));
+    server.enqueue(status(200));
+    TrawlConfig config = config("fetch.respect_robots", "true");
+    KnownRobots known = new KnownRobots();
+    AtomicInteger robotsQueries = new AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.message().address().equals(Addresses.ROBOTS)) {
+        robotsQueries.incrementAndGet();
+      }
+      delivery.next();
+    });
+
+    vertx.deployVerticle(new RobotsVerticle(config.fetch(), known))
+        .compose(id -> deploy(vertx, config, known))
+        .compose(id -> ask(vertx, new FetchRequest(1, url("/a"), 1, 0)))
+        .onComplete(ctx.succeeding(first -> ctx.verify(() -> {
+          assertThat(first.error()).isNull();
+          assertThat(robotsQueries).as("the first URL of the host asks").hasValue(1);
+          assertThat(known.answer(url("/b"))).isNotNull();
+        })))
+        .compose(first -> ask(vertx, new FetchRequest(2, url("/private/x"), 1, 0)))
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertThat(refused.error()).isEqualTo("robots");
+          assertThat(stored).singleElement().satisfies(page -> assertThat(page.url()).isEqualTo(url("/private/x")));
+        })))
+        .compose(refused -> ask(vertx, new FetchRequest(3, url("/b"), 1, 0)))
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          assertThat(second.error()).isNull();
+          assertThat(second.crawlDelayMs()).isEqualTo(2000);
+          assertThat(robotsQueries).as("later URLs of the host are answered from the shared rules").hasValue(1);
+          assertThat(server.getRequestCount()).as("robots.txt once, /a and /b; /private/x never").isEqualTo(3);
+          assertThat(parsed).extracting(page -> page.request().url()).containsExactly(url("/a"), url("/b"));
+          ctx.completeNow();
+        })));
   }
 }

@@ -54,15 +54,18 @@ class RobotsVerticleTest {
     return ConfigLoader.fromYaml("", Map.of("fetch.user_agent", AGENT, "fetch.request_timeout", requestTimeout)).fetch();
   }
 
-  private static void deploy(Vertx vertx, TrawlConfig.Fetch config, int maxHosts, long unavailableTtlMs) {
-    Await.result(vertx.deployVerticle(new RobotsVerticle(config, maxHosts, unavailableTtlMs)));
+  /** What the verticle shares with the fetchers: the rules it has read, and only those. */
+  private final KnownRobots known = new KnownRobots();
+
+  private void deploy(Vertx vertx, TrawlConfig.Fetch config, int maxHosts, long unavailableTtlMs) {
+    Await.result(vertx.deployVerticle(new RobotsVerticle(config, known, maxHosts, unavailableTtlMs)));
   }
 
-  private static void deploy(Vertx vertx, int maxHosts, long unavailableTtlMs) {
+  private void deploy(Vertx vertx, int maxHosts, long unavailableTtlMs) {
     deploy(vertx, config("5s"), maxHosts, unavailableTtlMs);
   }
 
-  private static void deploy(Vertx vertx) {
+  private void deploy(Vertx vertx) {
     deploy(vertx, RobotsVerticle.MAX_HOSTS, LONG_HOLD_MS);
   }
 
@@ -103,6 +106,10 @@ class RobotsVerticleTest {
     assertThat(ask(vertx, url(server, "/open")).verdict()).isEqualTo(RobotsAnswer.ALLOWED);
     assertThat(ask(vertx, url(server, "/private/page")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
     assertThat(server.getRequestCount()).isEqualTo(1);
+    // The fetchers of this JVM answer the host's URLs alike from the shared rules.
+    assertThat(known.answer(url(server, "/open")).verdict()).isEqualTo(RobotsAnswer.ALLOWED);
+    assertThat(known.answer(url(server, "/private/page")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
+    assertThat(known.answer(url(second, "/open"))).as("a host not read yet").isNull();
   }
 
   @Test
@@ -153,6 +160,7 @@ class RobotsVerticleTest {
     assertThat(open.verdict()).isEqualTo(RobotsAnswer.ALLOWED);
     assertThat(open.crawlDelayMs()).isEqualTo(60_000);
     assertThat(ask(vertx, url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
+    assertThat(known.answer(url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
   }
 
   /**
@@ -219,11 +227,13 @@ class RobotsVerticleTest {
     // Within the hold the cached answer stands: robots.txt is not asked once per URL.
     assertThat(ask(vertx, url(server, "/other")).verdict()).isEqualTo(RobotsAnswer.UNAVAILABLE);
     assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(known.answer(url(server, "/other"))).as("an answer that expires is not shared").isNull();
 
     await().atMost(Duration.ofSeconds(5))
         .until(() -> !ask(vertx, url(server, "/page")).verdict().equals(RobotsAnswer.UNAVAILABLE));
     assertThat(server.getRequestCount()).isEqualTo(2);
     assertThat(ask(vertx, url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
+    assertThat(known.answer(url(server, "/private/x")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
   }
 
   @Test
@@ -242,6 +252,7 @@ class RobotsVerticleTest {
     assertThat(refused.failure()).isEqualTo("connect");
     assertThat(stalled.verdict()).isEqualTo(RobotsAnswer.UNAVAILABLE);
     assertThat(stalled.failure()).isEqualTo("timeout");
+    assertThat(known.size()).isZero();
   }
 
   @Test
@@ -285,11 +296,14 @@ class RobotsVerticleTest {
     ask(vertx, url(second, "/"));
     ask(vertx, url(server, "/again"));   // server is now the most recently used
     ask(vertx, url(third, "/"));         // a third host: second, the least recently used, is dropped
+    assertThat(known.answer(url(second, "/"))).as("dropped for the fetchers too").isNull();
+    assertThat(known.size()).isEqualTo(2);
     ask(vertx, url(server, "/still"));
     ask(vertx, url(second, "/back"));
 
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(third.getRequestCount()).isEqualTo(1);
     assertThat(second.getRequestCount()).isEqualTo(2);
+    assertThat(known.size()).isEqualTo(2);
   }
 }
