@@ -68,11 +68,25 @@ public final class ParseVerticle extends VerticleBase {
   }
 
   /**
+   * Parsing is throughput work: on a machine with few cores the event loops, which hand out the
+   * next fetch, should not wait behind it. The parse pool's threads are its own, so each lowers
+   * itself once. Java priorities only reach the OS with {@code -XX:ThreadPriorityPolicy=1} on
+   * Linux, which the {@code trawl} launcher passes; elsewhere this changes nothing.
+   */
+  private static void lowerPriority() {
+    Thread thread = Thread.currentThread();
+    if (thread.getPriority() != Thread.MIN_PRIORITY) {
+      thread.setPriority(Thread.MIN_PRIORITY);
+    }
+  }
+
+  /**
    * Parse thread. The URLs to queue are the links in scope within the depth limit (only those the
    * matching rules' {@code follow} regions hold, when they have one), plus the in-scope URLs of
    * {@code download.from_fields} whatever the depth: the user named those files.
    */
   private PageRecord toRecord(FetchedPage page) {
+    lowerPriority();
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType());
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
