@@ -27,7 +27,7 @@ class BigFrontierIT {
 
   @Test
   void aMillionUrlFrontierStaysWithinTheDefaultHeap() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = Await.result(new GeneratedSite(vertx, 3_000_000, 600, 320, 0).start());
       Path db = dir.resolve("big.db");

@@ -34,7 +34,7 @@ class CrawlIT {
 
   @BeforeEach
   void startSite() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = Await.result(new GeneratedSite(vertx, PAGES, 3000, 12, 2).start());
   }
 

@@ -44,7 +44,7 @@ class DownloadIT {
 
   @BeforeEach
   void startSite() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = new ScriptedSite(vertx)
         .route("/a.pdf", req -> req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(PDF)))
         .route("/docs/copy", req -> req.response().putHeader("content-type", "Application/PDF; qs=1").end(Buffer.buffer(PDF)))

@@ -37,7 +37,7 @@ class PolitenessIT {
 
   @BeforeEach
   void startSite() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = new ScriptedSite(vertx).start();
   }
 

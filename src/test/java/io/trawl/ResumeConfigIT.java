@@ -43,7 +43,7 @@ class ResumeConfigIT {
 
   @BeforeEach
   void startSite() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     GeneratedSite pages = new GeneratedSite(vertx, PAGES, 2000, 8, 0);
     site = new ScriptedSite(vertx).start();
     for (int i = 0; i < PAGES; i++) {

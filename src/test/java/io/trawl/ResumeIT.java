@@ -43,7 +43,7 @@ class ResumeIT {
 
   @BeforeEach
   void startSite() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = Await.result(new GeneratedSite(vertx, PAGES, 1500, 8, 0).start());
     db = dir.resolve("trawl.db");
     Files.writeString(dir.resolve("seeds.txt"), site.url(0) + "\n");

@@ -39,7 +39,7 @@ class ScrapeIT {
 
   @BeforeEach
   void startSites() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     quotes = new ScriptedSite(vertx).start()
         .page("/", fixture("quotes-page-1.html"))
         .page("/page/2/", fixture("quotes-page-2.html"))

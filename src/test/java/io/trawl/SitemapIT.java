@@ -32,7 +32,7 @@ class SitemapIT {
 
   @BeforeEach
   void startSite() {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = new ScriptedSite(vertx).page("/", "<title>home</title>");
     for (int i = 1; i <= 10; i++) {
       site.page("/p/" + i, "<title>p" + i + "</title>");

@@ -95,7 +95,7 @@ public final class Bench {
 
   public static Report run(Options options) throws Exception {
     Path dir = Files.createTempDirectory("trawl-bench");
-    Vertx serverVertx = Vertx.vertx();
+    Vertx serverVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
           options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
@@ -128,7 +128,7 @@ public final class Bench {
     double cpuBefore = processCpuSeconds();
     ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
-    Vertx crawlVertx = Vertx.vertx();
+    Vertx crawlVertx = Vertx.vertx(CrawlJob.vertxOptions());
     Progress last;
     try {
       CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);

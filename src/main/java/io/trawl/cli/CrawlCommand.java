@@ -12,7 +12,6 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +173,7 @@ final class CrawlCommand implements Callable<Integer> {
   }
 
   private int run(TrawlConfig cfg, List<String> seedUrls, Scope scope, PrintWriter err) {
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));

@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import io.trawl.CrawlJob;
 import io.trawl.testing.Await;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
@@ -34,7 +35,7 @@ final class SmallCrawl {
   }
 
   static SmallCrawl run(Path dir) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       ScriptedSite site = new ScriptedSite(vertx).start()
           .page("/", "<title>Home</title><a href=\"/a\">a</a> <a href=\"/b\">b</a> <a href=\"/missing\">gone</a>"
