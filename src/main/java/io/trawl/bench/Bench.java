@@ -47,6 +47,8 @@ public final class Bench {
   /**
    * One crawl of the whole site.
    *
+   * @param seconds the whole crawl: starting the pipeline, fetching, and closing the store
+   * @param fetchingSeconds from the first response to the last: the crawl without its start and end
    * @param cpuSeconds CPU time of this process (crawler, server and JIT) during the crawl
    * @param cpuByGroup the same CPU by stage: parse, store, event loops, server, other threads, gc+jit
    */
@@ -54,6 +56,7 @@ public final class Bench {
       long pagesStored,
       long errors,
       double seconds,
+      double fetchingSeconds,
       double cpuSeconds,
       long latencyP50Ms,
       long latencyP99Ms,
@@ -140,7 +143,8 @@ public final class Bench {
     double cpu = processCpuSeconds() - cpuBefore;
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
     long[] latency = latencies(db);
-    return new Run(last.stored(), last.failed(), seconds, cpu, latency[0], latency[1], latency[2], cpuByGroup);
+    return new Run(last.stored(), last.failed(), seconds, latency[3] / 1e3, cpu, latency[0], latency[1], latency[2],
+        cpuByGroup);
   }
 
   /**
@@ -190,18 +194,21 @@ public final class Bench {
     }
   }
 
-  /** p50 and p99 of elapsed_ms, and the bytes stored. */
+  /** p50 and p99 of elapsed_ms, the bytes stored, and the ms from the first response to the last. */
   private static long[] latencies(Path db) throws SQLException {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement stmt = conn.createStatement()) {
       long count;
       long bytes;
-      try (ResultSet rs = stmt.executeQuery("SELECT count(*), coalesce(sum(bytes), 0) FROM pages")) {
+      long fetchingMs;
+      try (ResultSet rs = stmt.executeQuery("SELECT count(*), coalesce(sum(bytes), 0), "
+          + "coalesce(round((julianday(max(fetched_at)) - julianday(min(fetched_at))) * 86400000), 0) FROM pages")) {
         rs.next();
         count = rs.getLong(1);
         bytes = rs.getLong(2);
+        fetchingMs = rs.getLong(3);
       }
-      return new long[] {percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes};
+      return new long[] {percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes, fetchingMs};
     }
   }
 

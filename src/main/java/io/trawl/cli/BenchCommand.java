@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, """
         run %d (reported)
         pages            %d (%d errors)
-        time             %.2f s
+        time             %.2f s (%.2f s from the first response to the last; the rest is starting and closing)
         pages/s          %.0f
         MB/s             %.1f
         fetch latency    p50 %d ms, p99 %d ms
@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         bound            %s
         machine          %d cores, %s
         """,
-        r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.pagesPerSecond(), m.megabytesPerSecond(),
+        r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.fetchingSeconds(), m.pagesPerSecond(), m.megabytesPerSecond(),
         m.latencyP50Ms(), m.latencyP99Ms(), m.cpuSeconds(), 100 * m.cpuSeconds() / m.seconds() / r.cores(), r.cores(),
         byStage(m),
         r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -27,6 +29,9 @@ class BenchCommandTest {
         "event loops ", "server ", "gc+jit ", "peak heap", "peak RSS", "parse-only", "concurrency / latency", "machine"}) {
       assertThat(report).contains(figure);
     }
+    Matcher time = Pattern.compile("time +([0-9.]+) s \\(([0-9.]+) s from the first response to the last").matcher(report);
+    assertThat(time.find()).as(report).isTrue();
+    assertThat(Double.parseDouble(time.group(2))).isPositive().isLessThanOrEqualTo(Double.parseDouble(time.group(1)));
   }
 
   @Test
