@@ -118,12 +118,16 @@ class PolitenessIT {
     for (int i = 1; i < times.size(); i++) {
       gapsMs.add((times.get(i) - times.get(i - 1)) / MS);
     }
-    // 20/s is one request every 50 ms, burst 1. Requests leave us at least 50 ms apart; the
-    // loopback hop may bunch two arrivals by a few ms, never a burst: any 10 in a row span 450 ms.
-    assertThat(gapsMs).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(40));
-    for (int i = 9; i < times.size(); i++) {
-      assertThat((times.get(i) - times.get(i - 9)) / MS).as("span of requests %d..%d", i - 9, i)
-          .isGreaterThanOrEqualTo(440);
+    // 20/s is one request every 50 ms, burst 1: the frontier hands requests out at least 50 ms
+    // apart. Measured at the server, a request held back on its way (a GC pause, a busy 2-core
+    // VM: 23 ms seen here) arrives closer to the next, so the allowance is one such delay, not
+    // one per request: any k + 1 requests in a row span at least k x 50 ms - 40 ms. A burst of two
+    // fails this (a gap near 0), and so does an interval of 45 ms (20 in a row would span 900 ms).
+    for (int i = 0; i < times.size(); i++) {
+      for (int k = 1; k <= 20 && i + k < times.size(); k++) {
+        assertThat((times.get(i + k) - times.get(i)) / MS).as("span of requests %d..%d: %s", i, i + k, gapsMs)
+            .isGreaterThanOrEqualTo(k * 50L - 40);
+      }
     }
     double rate = (times.size() - 1) / ((times.get(times.size() - 1) - times.get(0)) / 1e9);
     log.warn("per-host rate configured 20/s, measured {}/s over {} requests, smallest gap {} ms",
