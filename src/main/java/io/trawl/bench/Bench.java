@@ -142,9 +142,9 @@ public final class Bench {
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = processCpuSeconds() - cpuBefore;
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
-    long[] latency = latencies(db);
-    return new Run(last.stored(), last.failed(), seconds, latency[3] / 1e3, cpu, latency[0], latency[1], latency[2],
-        cpuByGroup);
+    Stored stored = stored(db);
+    return new Run(last.stored(), last.failed(), seconds, stored.fetchingMs() / 1e3, cpu, stored.latencyP50Ms(),
+        stored.latencyP99Ms(), stored.bytes(), cpuByGroup);
   }
 
   /**
@@ -194,8 +194,13 @@ public final class Bench {
     }
   }
 
-  /** p50 and p99 of elapsed_ms, the bytes stored, and the ms from the first response to the last. */
-  private static long[] latencies(Path db) throws SQLException {
+  /**
+   * What a crawl's file says of it: p50 and p99 of {@code elapsed_ms}, the bytes stored, and the
+   * ms from the first response to the last.
+   */
+  private record Stored(long latencyP50Ms, long latencyP99Ms, long bytes, long fetchingMs) {}
+
+  private static Stored stored(Path db) throws SQLException {
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement stmt = conn.createStatement()) {
       long count;
@@ -208,7 +213,7 @@ public final class Bench {
         bytes = rs.getLong(2);
         fetchingMs = rs.getLong(3);
       }
-      return new long[] {percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes, fetchingMs};
+      return new Stored(percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes, fetchingMs);
     }
   }
 

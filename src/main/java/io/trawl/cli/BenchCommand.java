@@ -80,7 +80,8 @@ final class BenchCommand implements Callable<Integer> {
         bound            %s
         machine          %d cores, %s
         """,
-        r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.fetchingSeconds(), m.pagesPerSecond(), m.megabytesPerSecond(),
+        r.runs().size(), m.pagesStored(), m.errors(), m.seconds(), m.fetchingSeconds(), m.pagesPerSecond(),
+        m.megabytesPerSecond(),
         m.latencyP50Ms(), m.latencyP99Ms(), m.cpuSeconds(), 100 * m.cpuSeconds() / m.seconds() / r.cores(), r.cores(),
         byStage(m),
         r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),

@@ -106,7 +106,7 @@ public final class RobotsVerticle extends VerticleBase {
 
   private void onRobotsQuery(Message<JsonObject> msg) {
     String url = RobotsQuery.fromJson(msg.body()).url();
-    String origin = origin(url);
+    String origin = KnownRobots.origin(url);
     if (origin == null) {
       Replies.fail(msg, FailureKind.BAD_URL, url);
       return;
@@ -120,7 +120,7 @@ public final class RobotsVerticle extends VerticleBase {
   /** The {@code Sitemap:} lines of the URL's host's robots.txt; none when it could not be had. */
   private void onRobotsSitemaps(Message<JsonObject> msg) {
     String url = RobotsQuery.fromJson(msg.body()).url();
-    String origin = origin(url);
+    String origin = KnownRobots.origin(url);
     if (origin == null) {
       Replies.fail(msg, FailureKind.BAD_URL, url);
       return;
@@ -128,10 +128,6 @@ public final class RobotsVerticle extends VerticleBase {
     rulesFor(origin)
         .onSuccess(rules -> msg.reply(new JsonArray(rules.sitemaps())))
         .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
-  }
-
-  private static String origin(String url) {
-    return KnownRobots.origin(url);
   }
 
   private Future<Rules> rulesFor(String origin) {
