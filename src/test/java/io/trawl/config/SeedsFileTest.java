@@ -148,7 +148,8 @@ class SeedsFileTest {
   void refusesAFileOfManyShortLinesOverTheDefaultCap(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("seeds.txt");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer comments = ByteBuffer.wrap("#\n".repeat(1 << 19).getBytes(StandardCharsets.US_ASCII));
+      String comment = "# " + "x".repeat(1021) + "\n";
+      ByteBuffer comments = ByteBuffer.wrap(comment.repeat(1024).getBytes(StandardCharsets.US_ASCII));
       for (long written = 0; written <= SeedsFile.MAX_BYTES; written += comments.capacity()) {
         channel.write(comments.rewind());
       }
