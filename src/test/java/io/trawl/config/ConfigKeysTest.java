@@ -69,13 +69,6 @@ class ConfigKeysTest {
     assertThat(rows.get("rules").fallback()).isEqualTo("[]");
   }
 
-  @Test
-  void everySectionOfTheJsonIsARowPrefix() {
-    Set<String> sections = ConfigJson.toJson(ConfigLoader.defaults()).fieldNames();
-
-    assertThat(declaredRows().keySet()).allSatisfy(key -> assertThat(sections).contains(key.split("\\.")[0]));
-  }
-
   private static Map<String, KeyTable.Row> declaredRows() {
     Map<String, KeyTable.Row> rows = new LinkedHashMap<>();
     ConfigKeys.ROOT.rows("").forEach(row -> rows.put(row.keyPath(), row));
