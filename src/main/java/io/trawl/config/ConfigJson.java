@@ -17,58 +17,17 @@ import java.util.Objects;
 public final class ConfigJson {
   private ConfigJson() {}
 
-  /** {@code config} as JSON; loading it back as YAML gives an equal config. */
+  /**
+   * {@code config} as JSON, each key printed as {@link ConfigKeys} declares it; a secret as
+   * {@value ConfigKey#SECRET_SHOWN_AS}. Loading it back as YAML gives an equal config (unless it
+   * holds a secret).
+   */
   public static JsonObject toJson(TrawlConfig config) {
-    TrawlConfig.Crawl crawl = config.crawl();
-    TrawlConfig.Fetch fetch = config.fetch();
-    TrawlConfig.Retry retry = config.retry();
-    return new JsonObject()
-        .put("crawl", new JsonObject()
-            .put("seeds", crawl.seeds().toString())
-            .put("db", crawl.db().toString())
-            .put("max_depth", crawl.maxDepth())
-            .put("max_pages", crawl.maxPages())
-            .put("max_duration", Durations.format(crawl.maxDuration()))
-            .put("allowed_domains", new JsonArray(new ArrayList<Object>(crawl.allowedDomains())))
-            .put("include", new JsonArray(new ArrayList<Object>(crawl.include())))
-            .put("exclude", new JsonArray(new ArrayList<Object>(crawl.exclude())))
-            .put("progress_interval", Durations.format(crawl.progressInterval()))
-            .put("sitemaps", crawl.sitemaps())
-            .put("max_sitemap_urls", crawl.maxSitemapUrls()))
-        .put("fetch", new JsonObject()
-            .put("concurrency", fetch.concurrency())
-            .put("per_host_concurrency", fetch.perHostConcurrency())
-            .put("per_host_rate", Rates.format(fetch.perHostRate()))
-            .put("user_agent", fetch.userAgent())
-            .put("connect_timeout", Durations.format(fetch.connectTimeout()))
-            .put("request_timeout", Durations.format(fetch.requestTimeout()))
-            .put("max_redirects", fetch.maxRedirects())
-            .put("max_body_size", DataSizes.format(fetch.maxBodySize()))
-            .put("respect_robots", fetch.respectRobots()))
-        .put("retry", new JsonObject()
-            .put("max_attempts", retry.maxAttempts())
-            .put("initial_delay", Durations.format(retry.initialDelay()))
-            .put("multiplier", retry.multiplier())
-            .put("max_delay", Durations.format(retry.maxDelay()))
-            .put("statuses", new JsonArray(new ArrayList<Object>(retry.statuses()))))
-        .put("circuit", new JsonObject()
-            .put("failure_rate", config.circuit().failureRate())
-            .put("minimum_calls", config.circuit().minimumCalls())
-            .put("open_for", Durations.format(config.circuit().openFor())))
-        .put("parse", new JsonObject()
-            .put("threads", config.parse().threads()))
-        .put("store", new JsonObject()
-            .put("batch_size", config.store().batchSize())
-            .put("batch_delay", Durations.format(config.store().batchDelay())))
-        .put("download", new JsonObject()
-            .put("content_types", new JsonArray(new ArrayList<Object>(config.download().contentTypes())))
-            .put("dir", config.download().dir().toString())
-            .put("max_size", DataSizes.format(config.download().maxSize()))
-            .put("from_fields", new JsonArray(new ArrayList<Object>(config.download().fromFields()))))
-        .put("rules", rules(config.rules()));
+    return ConfigKeys.ROOT.toJson(config);
   }
 
-  private static JsonArray rules(List<TrawlConfig.Rule> rules) {
+  /** The {@code rules} list: each rule with only the keys it sets. */
+  static JsonArray rules(List<TrawlConfig.Rule> rules) {
     JsonArray list = new JsonArray();
     for (TrawlConfig.Rule rule : rules) {
       JsonObject json = new JsonObject().put("name", rule.name());

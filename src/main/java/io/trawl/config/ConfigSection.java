@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * A map of config keys being read: hands out each key's {@link ConfigValue} under its full key
  * path, remembers which keys were asked for, and refuses the keys nobody asked for, suggesting
- * the closest known one. Reading a new section or list of rules is one more {@code get} call.
+ * the closest known one. A {@link KeyTable} reads a section through it; so does {@link RuleReader}.
  */
 final class ConfigSection {
   private final String path;
@@ -31,13 +31,13 @@ final class ConfigSection {
     return read.apply(new ConfigValue(keyPath(key), entries.get(key)));
   }
 
-  /** The nested section {@code key}; absent or empty ({@code fetch:} alone) reads as no keys. */
-  ConfigSection section(String key) {
-    known.add(key);
-    Object raw = entries.get(key);
-    return raw == null
-        ? new ConfigSection(keyPath(key), Map.of())
-        : new ConfigValue(keyPath(key), raw).asSection();
+  /** The value of {@code key} read by its reader (hidden in errors if secret), or its default when absent. */
+  <T> T get(ConfigKey<T> key) {
+    known.add(key.name());
+    if (!entries.containsKey(key.name())) {
+      return key.fallback();
+    }
+    return key.read(new ConfigValue(keyPath(key.name()), entries.get(key.name()), key.isSecret()));
   }
 
   /** The keys present, in the file's order. */

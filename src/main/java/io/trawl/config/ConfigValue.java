@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One raw config value and its key path, read as the type its key wants. A YAML value must already
@@ -21,10 +22,17 @@ final class ConfigValue {
 
   private final String path;
   private final Object raw;
+  private final boolean secret;
 
   ConfigValue(String path, Object raw) {
+    this(path, raw, false);
+  }
+
+  /** {@code secret}: a refusal shows {@value ConfigKey#SECRET_SHOWN_AS} instead of the value. */
+  ConfigValue(String path, Object raw, boolean secret) {
     this.path = path;
     this.raw = raw;
+    this.secret = secret;
   }
 
   String path() {
@@ -140,6 +148,15 @@ final class ConfigValue {
     return DataSizes.parse(asStringOr(expected)).orElseThrow(() -> refuse(expected));
   }
 
+  /** A size larger than 0. */
+  DataSize asPositiveSize() {
+    DataSize size = asSize();
+    if (size.bytes() == 0) {
+      throw refuse("a size larger than 0, like \"10MB\"");
+    }
+    return size;
+  }
+
   Rate asRate() {
     String expected = "a rate like \"2/s\"";
     return Rates.parse(asStringOr(expected)).orElseThrow(() -> refuse(expected));
@@ -160,9 +177,23 @@ final class ConfigValue {
     }
     List<T> values = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      values.add(element.apply(new ConfigValue(path + "[" + i + "]", items.get(i))));
+      values.add(element.apply(new ConfigValue(path + "[" + i + "]", items.get(i), secret)));
     }
     return List.copyOf(values);
+  }
+
+  /** A non-empty regex that compiles. */
+  String asRegex() {
+    String regex = asString();
+    if (regex.isEmpty()) {
+      throw refuse("a non-empty regex");
+    }
+    try {
+      Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw refuse("a valid regex (" + e.getDescription() + " near index " + e.getIndex() + ")");
+    }
+    return regex;
   }
 
   /** A map of keys, e.g. one extraction rule in a list of them. */
@@ -173,9 +204,20 @@ final class ConfigValue {
     throw refuse("a map of keys");
   }
 
-  /** A refusal of this value: {@code path: expected <expected>, got "<value>"}. */
+  /** A map of keys, where nothing ({@code fetch:} alone) is an empty one. */
+  ConfigSection asSectionOrEmpty() {
+    return raw == null ? new ConfigSection(path, Map.of()) : asSection();
+  }
+
+  /**
+   * A refusal of this value: {@code path: expected <expected>, got "<value>"}, the value shown as
+   * {@value ConfigKey#SECRET_SHOWN_AS} if it is secret.
+   */
   ConfigException refuse(String expected) {
-    return new ConfigException(path, expected, raw == null ? null : raw.toString());
+    if (raw == null) {
+      return new ConfigException(path, expected, null);
+    }
+    return new ConfigException(path, expected, secret ? ConfigKey.SECRET_SHOWN_AS : raw.toString());
   }
 
   private String asStringOr(String expected) {

@@ -41,7 +41,7 @@ final class RuleReader {
     if (name == null) {
       throw new ConfigException(s.keyPath("name"), "a name for the rule, like quotes", null);
     }
-    String url = s.get("url", "", ConfigLoader::regex);
+    String url = s.get("url", "", ConfigValue::asRegex);
     String select = s.get("select", "", RuleReader::selector);
     Optional<List<String>> follow = s.get("follow", Optional.empty(), f -> Optional.of(f.asList(RuleReader::selector)));
     Map<String, TrawlConfig.Field> fields = s.get("fields", Map.of(), f -> fields(f, 1));
@@ -80,7 +80,7 @@ final class RuleReader {
     String take = s.get("take", null, t -> oneOf(t, TAKES));
     String attr = s.get("attr", "", RuleReader::attribute);
     boolean all = s.get("all", false, ConfigValue::asBoolean);
-    String regex = s.get("regex", "", ConfigLoader::regex);
+    String regex = s.get("regex", "", ConfigValue::asRegex);
     boolean trim = s.get("trim", true, ConfigValue::asBoolean);
     String type = s.get("type", null, t -> oneOf(t, TYPES));
     boolean required = s.get("required", false, ConfigValue::asBoolean);

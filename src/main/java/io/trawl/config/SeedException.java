@@ -1,9 +1,11 @@
 package io.trawl.config;
 
 /**
- * A seeds file that cannot be used: {@code seeds.txt:7: "htp://x" is not an http(s) URL}, or for
- * the file as a whole (missing, unreadable, no seeds) {@code seeds.txt: has no seeds}, with
- * {@link #lineNo()} 0. The CLI prints it as is and exits 2.
+ * A seeds file that cannot be used: {@code seeds.txt:7: "htp://x" is not an http(s) URL}, a line
+ * as a whole ({@code seeds.txt:7: is longer than 8192 characters, ...}), or the file as a whole
+ * (missing, unreadable, too large, no seeds) {@code seeds.txt: has no seeds}, with {@link
+ * #lineNo()} 0. Control characters of the text are shown as Unicode escapes, so the message cannot
+ * recolour or retitle a terminal. The CLI prints it as is and exits 2.
  */
 public final class SeedException extends RuntimeException {
   private final String file;
@@ -13,15 +15,12 @@ public final class SeedException extends RuntimeException {
 
   /**
    * @param lineNo the 1-based line at fault, 0 when the file as a whole is
-   * @param text the offending URL as written, "" for file-level errors
-   * @param reason what is wrong, a phrase completing the text: {@code is not an http(s) URL}
+   * @param text the offending URL as written, "" for errors of a whole line or file
+   * @param reason what is wrong, a phrase completing the text (or the line, or the file): {@code
+   *     is not an http(s) URL}
    */
   public SeedException(String file, int lineNo, String text, String reason, Throwable cause) {
-    super(
-        lineNo > 0
-            ? file + ":" + lineNo + ": \"" + text + "\" " + reason
-            : file + ": " + reason,
-        cause);
+    super(message(file, lineNo, text, reason), cause);
     this.file = file;
     this.lineNo = lineNo;
     this.text = text;
@@ -30,6 +29,23 @@ public final class SeedException extends RuntimeException {
 
   public SeedException(String file, int lineNo, String text, String reason) {
     this(file, lineNo, text, reason, null);
+  }
+
+  private static String message(String file, int lineNo, String text, String reason) {
+    String where = lineNo > 0 ? file + ":" + lineNo + ": " : file + ": ";
+    return text.isEmpty() ? where + reason : where + '"' + escaped(text) + "\" " + reason;
+  }
+
+  private static String escaped(String text) {
+    StringBuilder shown = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (Character.isISOControl(c)) {
+        shown.append(String.format("\\u%04x", (int) c));
+      } else {
+        shown.append(c);
+      }
+    }
+    return shown.toString();
   }
 
   /** The seeds file, as it was named to the reader. */
@@ -42,7 +58,7 @@ public final class SeedException extends RuntimeException {
     return lineNo;
   }
 
-  /** The offending URL as written; "" for file-level errors. */
+  /** The offending URL as written; "" for errors of a whole line or file. */
   public String text() {
     return text;
   }

@@ -2,10 +2,15 @@ package io.trawl.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +107,65 @@ class SeedsFileTest {
   @Test
   void refusesADirectory(@TempDir Path dir) {
     assertThat(refused(() -> SeedsFile.read(dir)).lineNo()).isZero();
+  }
+
+  @Test
+  void refusesAFileOverTheSizeCapNamingItAndTheCap(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("seeds.txt"), "http://a.com/\n".repeat(100));
+
+    SeedException e = refused(() -> SeedsFile.read(file, 1024, 100));
+
+    assertThat(e.lineNo()).isZero();
+    assertThat(e.file()).isEqualTo(file.toString());
+    assertThat(e.reason()).contains("1KB");
+    assertThat(SeedsFile.read(file, 1400, 100)).hasSize(100);
+  }
+
+  @Test
+  void refusesALineOverTheLengthCapWithItsNumber(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("seeds.txt"), "http://a.com/\nhttp://b.com/" + "x".repeat(100) + "\n");
+
+    SeedException e = refused(() -> SeedsFile.read(file, 1024, 100));
+
+    assertThat(e.lineNo()).isEqualTo(2);
+    assertThat(e.reason()).contains("100 characters");
+    assertThat(e.getMessage()).startsWith(file + ":2: is longer than 100");
+    assertThat(SeedsFile.read(file, 1024, 113)).hasSize(2);
+  }
+
+  @Test
+  void refusesAnEndlessFileWithoutReadingItAll() {
+    Path endless = Path.of("/dev/zero");
+    assumeTrue(Files.isReadable(endless), "needs /dev/zero");
+
+    SeedException e = refused(() -> SeedsFile.read(endless));
+
+    assertThat(e.lineNo()).isEqualTo(1);
+    assertThat(e.reason()).contains(String.valueOf(SeedsFile.MAX_LINE_CHARS));
+  }
+
+  @Test
+  void refusesAFileOfManyShortLinesOverTheDefaultCap(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("seeds.txt");
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      String comment = "# " + "x".repeat(1021) + "\n";
+      ByteBuffer comments = ByteBuffer.wrap(comment.repeat(1024).getBytes(StandardCharsets.US_ASCII));
+      for (long written = 0; written <= SeedsFile.MAX_BYTES; written += comments.capacity()) {
+        channel.write(comments.rewind());
+      }
+    }
+
+    SeedException e = refused(() -> SeedsFile.read(file));
+
+    assertThat(e.lineNo()).isZero();
+    assertThat(e.reason()).contains("64MB");
+  }
+
+  @Test
+  void showsControlCharactersOfABadLineEscaped() {
+    SeedException e = refused(() -> SeedsFile.parse("http://a.com/\u001b]0;owned\u0007\n", "seeds.txt"));
+
+    assertThat(e.getMessage()).doesNotContain("\u001b").contains("\\u001b]0;owned\\u0007");
   }
 
   private static SeedException refused(ThrowingCallable read) {

@@ -1,0 +1,149 @@
+package io.trawl.config;
+
+import io.vertx.core.json.JsonArray;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One key of a {@link KeyTable}: its name, its default, how its value is read (and checked), how
+ * it is printed to JSON, and its meaning as the README's config table gives it. A section ({@code
+ * fetch:}) is a key too, whose value is read by the section's own table. Immutable; built once in
+ * {@link ConfigKeys}.
+ *
+ * @param <T> the value's type, that of the record component holding it
+ */
+final class ConfigKey<T> {
+  /** What a secret value is shown as, wherever a value is shown. */
+  static final String SECRET_SHOWN_AS = "***";
+
+  private final String name;
+  private final T fallback;
+  private final Function<ConfigValue, T> reader;
+  private final Function<? super T, Object> printer;
+  private final String meaning;
+  private final boolean secret;
+  private final KeyTable<?> table;
+
+  private ConfigKey(String name, T fallback, Function<ConfigValue, T> reader,
+      Function<? super T, Object> printer, String meaning, boolean secret, KeyTable<?> table) {
+    this.name = Objects.requireNonNull(name);
+    this.fallback = fallback;
+    this.reader = Objects.requireNonNull(reader);
+    this.printer = Objects.requireNonNull(printer);
+    this.meaning = Objects.requireNonNull(meaning);
+    this.secret = secret;
+    this.table = table;
+  }
+
+  /**
+   * A key read by {@code reader} (which refuses a bad value with {@link ConfigValue#refuse}),
+   * {@code fallback} when absent, printed as {@link #printed}.
+   *
+   * @param meaning the README's meaning of the key, verbatim (Markdown)
+   */
+  static <T> ConfigKey<T> key(String name, T fallback, Function<ConfigValue, T> reader, String meaning) {
+    return new ConfigKey<>(name, fallback, reader, ConfigKey::printed, meaning, false, null);
+  }
+
+  /** A section: a map of the keys of {@code table}; absent or empty ({@code fetch:}) is all defaults. */
+  static <R extends Record> ConfigKey<R> section(String name, KeyTable<R> table) {
+    return new ConfigKey<>(name, table.defaults(), v -> table.read(v.asSectionOrEmpty()), table::toJson, "", false, table);
+  }
+
+  /** This key printed by {@code printer} instead of by its value's type. */
+  ConfigKey<T> printedWith(Function<? super T, Object> printer) {
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table);
+  }
+
+  /**
+   * This key as a secret (a password, a token): its value is shown as {@value #SECRET_SHOWN_AS}
+   * in {@code crawls.config}, the resume diff and error messages (of it and of its list
+   * elements). Its record component still holds it: never log that record.
+   */
+  ConfigKey<T> secret() {
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, true, table);
+  }
+
+  String name() {
+    return name;
+  }
+
+  T fallback() {
+    return fallback;
+  }
+
+  boolean isSecret() {
+    return secret;
+  }
+
+  /** Whether this key is a section of keys rather than one value. */
+  boolean isSection() {
+    return table != null;
+  }
+
+  /** The value {@code value} holds; a {@link ConfigException} naming its path if it is bad. */
+  T read(ConfigValue value) {
+    return reader.apply(value);
+  }
+
+  /** {@code value} (of this key's type) as JSON, or {@value #SECRET_SHOWN_AS} for a secret. */
+  Object print(Object value) {
+    return secret ? SECRET_SHOWN_AS : unmasked(value);
+  }
+
+  /** The README rows of this key under {@code prefix} ("" or {@code "fetch."}): one, or a section's. */
+  List<KeyTable.Row> rows(String prefix) {
+    if (table != null) {
+      return table.rows(prefix + name + ".");
+    }
+    return List.of(new KeyTable.Row(prefix + name, text(unmasked(fallback)), meaning));
+  }
+
+  @SuppressWarnings("unchecked") // KeyTable passes only values of the record component this key reads
+  private Object unmasked(Object value) {
+    return value == null ? null : printer.apply((T) value);
+  }
+
+  /**
+   * The config spelling of a value, as JSON: durations, sizes and rates as written in {@code
+   * config.yaml} ({@code "30s"}, {@code "10MB"}, {@code "2/s"}), paths as written, lists as
+   * arrays. A key of another type names its printer with {@link #printedWith}.
+   */
+  static Object printed(Object value) {
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return value;
+    }
+    if (value instanceof Duration duration) {
+      return Durations.format(duration);
+    }
+    if (value instanceof DataSize size) {
+      return DataSizes.format(size);
+    }
+    if (value instanceof Rate rate) {
+      return Rates.format(rate);
+    }
+    if (value instanceof Path path) {
+      return path.toString();
+    }
+    if (value instanceof List<?> list) {
+      List<Object> items = new ArrayList<>(list.size());
+      list.forEach(item -> items.add(printed(item)));
+      return new JsonArray(items);
+    }
+    throw new IllegalStateException("no printer for a " + value.getClass().getName() + ": give its key one with printedWith");
+  }
+
+  /** A printed value as the README's default column shows it: {@code 10s}, {@code [429, 500]}. */
+  private static String text(Object printed) {
+    if (printed instanceof JsonArray list) {
+      List<String> items = new ArrayList<>(list.size());
+      list.forEach(item -> items.add(text(item)));
+      return "[" + String.join(", ", items) + "]";
+    }
+    return String.valueOf(printed);
+  }
+}

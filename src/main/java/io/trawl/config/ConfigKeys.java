@@ -1,0 +1,221 @@
+package io.trawl.config;
+
+import static io.trawl.config.ConfigKey.key;
+import static io.trawl.config.ConfigKey.section;
+
+import java.net.IDN;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Every key of {@code config.yaml}, declared once: one {@link KeyTable} per section, one row per
+ * key with its name, default, reader (which parses and checks the value), and its meaning as the
+ * README's config table shows it. The tables drive loading ({@link ConfigLoader}, {@code --set}
+ * included), the unknown-key refusal and its closest-key suggestion, printing ({@link
+ * ConfigJson}: {@code crawls.config} and the {@code --resume} diff), the defaults, and the test
+ * that checks the README's table. {@link TrawlConfig}'s records hold the values, one component
+ * per key.
+ *
+ * <p>To add a key, say {@code fetch.max_header_size}:
+ *
+ * <ol>
+ *   <li>a row in its section's table here, where it belongs among the others:
+ *       <pre>{@code
+ * key("max_header_size", new DataSize(8192), ConfigValue::asPositiveSize,
+ *     "largest response header block; a bigger one fails as `protocol`"),
+ * }</pre>
+ *       (a reader of its own as a private method below when {@link ConfigValue}'s do not fit;
+ *       {@code .secret()} for a password or token, shown as {@code ***} in {@code crawls.config},
+ *       the resume diff and errors; {@code .printedWith(...)} for a type {@link
+ *       ConfigKey#printed} does not know);
+ *   <li>the component {@code DataSize maxHeaderSize} at the same place in {@link
+ *       TrawlConfig.Fetch} (a mismatch fails every test that loads a config, saying what
+ *       differs);
+ *   <li>the README row, {@code | `fetch.max_header_size` | `8KB` | <the meaning above> |}: {@code
+ *       ConfigKeysTest} prints the rows it expects.
+ * </ol>
+ *
+ * A new section is a record in {@link TrawlConfig}, a table here, and a {@code section(...)} row in
+ * {@link #ROOT}. A section keyed by the user ({@code hosts:} keyed by host pattern, each entry a
+ * map of keys) is a row of {@link #ROOT} whose value is a {@code Map} of records: its reader reads
+ * each entry with the entries' own table and its printer prints each with {@link
+ * KeyTable#toJson}, as {@code KeyTableTest}'s {@code hosts} does. The tables are immutable and
+ * read before Vert.x starts.
+ */
+final class ConfigKeys {
+  private static final int MAX = Integer.MAX_VALUE;
+  private static final String HOST_LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  private static final Pattern HOST_NAME = Pattern.compile(HOST_LABEL + "(?:\\." + HOST_LABEL + ")*");
+  private static final int MAX_HOST_NAME_CHARS = 253;
+  private static final String HOST_NAME_EXPECTED = "a host name like example.com (no scheme, port or path)";
+  private static final String MEDIA_TOKEN = "[a-z0-9][a-z0-9!#$&^_.+-]*";
+  private static final Pattern MEDIA_RANGE =
+      Pattern.compile("\\*/\\*|" + MEDIA_TOKEN + "/(?:\\*|" + MEDIA_TOKEN + ")");
+
+  static final KeyTable<TrawlConfig.Crawl> CRAWL = KeyTable.of(TrawlConfig.Crawl.class,
+      key("seeds", Path.of("seeds.txt"), ConfigValue::asPath,
+          "seeds file (paths are relative to the working directory)"),
+      key("db", Path.of("trawl.db"), ConfigValue::asPath,
+          "the SQLite file"),
+      key("max_depth", 5, v -> v.asInt(0, MAX),
+          "links followed from a seed; `0` fetches only the seeds"),
+      key("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE),
+          "stop after this many pages stored (failures count), earlier runs of a resumed crawl included; `0` = no limit"),
+      key("max_duration", Duration.ZERO, ConfigValue::asDuration,
+          "stop handing out work after this long; `0` = no limit"),
+      key("allowed_domains", List.<String>of(), v -> v.asList(ConfigKeys::hostName),
+          "hosts in scope, with their subdomains; empty = the seeds' hosts"),
+      key("include", List.<String>of(), v -> v.asList(ConfigValue::asRegex),
+          "regexes; if any are given, a URL must match one to be in scope"),
+      key("exclude", List.<String>of(), v -> v.asList(ConfigValue::asRegex),
+          "regexes; a URL matching any is out of scope"),
+      key("progress_interval", Duration.ofSeconds(10), ConfigValue::asPositiveDuration,
+          "how often the progress log line is written when not on a terminal"),
+      key("sitemaps", false, ConfigValue::asBoolean,
+          "read each seed host's sitemaps and queue their URLs at depth 1 ([Sitemaps](#sitemaps))"),
+      key("max_sitemap_urls", 50_000, v -> v.asInt(1, MAX),
+          "entries read from one sitemap file at most; the rest are ignored"));
+
+  static final KeyTable<TrawlConfig.Fetch> FETCH = KeyTable.of(TrawlConfig.Fetch.class,
+      key("concurrency", 32, v -> v.asInt(1, MAX),
+          "requests in flight at most, all hosts together"),
+      key("per_host_concurrency", 2, v -> v.asInt(1, MAX),
+          "requests in flight at most to one host"),
+      key("per_host_rate", new Rate(1, Duration.ofSeconds(1)), ConfigValue::asRate,
+          "requests started per host at most"),
+      key("user_agent", "trawl/0.1 (+https://github.com/trawl-crawler/trawl)", ConfigValue::asText,
+          "User-Agent header; its product token (`trawl`) is the name robots.txt rules are matched against"),
+      key("connect_timeout", Duration.ofSeconds(10), ConfigValue::asPositiveDuration,
+          "TCP connect timeout"),
+      key("request_timeout", Duration.ofSeconds(30), ConfigValue::asPositiveDuration,
+          "a whole request: connect, headers and the entire body"),
+      key("max_redirects", 5, v -> v.asInt(0, MAX),
+          "redirects followed in one chain; each hop is checked against the scope"),
+      key("max_body_size", DataSize.ofMegabytes(10), ConfigValue::asPositiveSize,
+          "body kept at most, after decompression; more fails as `too_large`"),
+      key("respect_robots", true, ConfigValue::asBoolean,
+          "obey robots.txt"));
+
+  static final KeyTable<TrawlConfig.Retry> RETRY = KeyTable.of(TrawlConfig.Retry.class,
+      key("max_attempts", 3, v -> v.asInt(1, MAX),
+          "tries in all, the first included"),
+      key("initial_delay", Duration.ofSeconds(1), ConfigValue::asDuration,
+          "wait before the second try"),
+      key("multiplier", 2.0, v -> v.asDouble(1.0, Double.MAX_VALUE),
+          "growth of the wait per try"),
+      key("max_delay", Duration.ofSeconds(30), ConfigValue::asDuration,
+          "longest wait; also caps `Retry-After`"),
+      key("statuses", List.of(429, 500, 502, 503, 504), v -> v.asList(status -> status.asInt(100, 599)),
+          "HTTP statuses retried"))
+      .checking(ConfigKeys::maxDelayNotBelowInitial);
+
+  static final KeyTable<TrawlConfig.Circuit> CIRCUIT = KeyTable.of(TrawlConfig.Circuit.class,
+      key("failure_rate", 50, v -> v.asInt(1, 100),
+          "percent of failed calls that opens a host's circuit breaker"),
+      key("minimum_calls", 10, v -> v.asInt(1, MAX),
+          "calls seen before the failure rate counts"),
+      key("open_for", Duration.ofSeconds(30), ConfigValue::asPositiveDuration,
+          "pause before a host is probed again"));
+
+  static final KeyTable<TrawlConfig.Parse> PARSE = KeyTable.of(TrawlConfig.Parse.class,
+      key("threads", 0, v -> v.asInt(0, MAX),
+          "Jsoup worker threads; `0` = one per core"));
+
+  static final KeyTable<TrawlConfig.Store> STORE = KeyTable.of(TrawlConfig.Store.class,
+      key("batch_size", 256, v -> v.asInt(1, MAX),
+          "pages written per SQLite transaction at most"),
+      key("batch_delay", Duration.ZERO, ConfigValue::asDuration,
+          "longest wait to fill a batch; `0` = group commit: a batch is written as soon as the writer is free, "
+              + "holding whatever arrived while it was busy (a page waits no longer than one transaction, "
+              + "and batches grow with the load)"));
+
+  static final KeyTable<TrawlConfig.Download> DOWNLOAD = KeyTable.of(TrawlConfig.Download.class,
+      key("content_types", List.<String>of(), v -> v.asList(ConfigKeys::mediaRange),
+          "media types whose 2xx responses are saved as files, e.g. `[application/pdf, \"image/*\"]` "
+              + "(`*/*` = all); empty = no downloads ([Downloads](#downloads))"),
+      key("dir", Path.of("downloads"), ConfigValue::asPath,
+          "where the files go, named `<sha256>.<ext>`"),
+      key("max_size", DataSize.ofMegabytes(100), ConfigValue::asPositiveSize,
+          "largest file, after decompression; a bigger one fails as `too_large` and leaves no file"),
+      key("from_fields", List.<String>of(), v -> v.asList(ConfigValue::asText),
+          "extraction fields written `rule.field` (e.g. `[books.image]`) whose URLs are queued for download, "
+              + "in scope, whatever their depth; needs `download.content_types`"));
+
+  /** The document: its sections, and the extraction rules (read by {@link RuleReader}). */
+  static final KeyTable<TrawlConfig> ROOT = KeyTable.of(TrawlConfig.class,
+      section("crawl", CRAWL),
+      section("fetch", FETCH),
+      section("retry", RETRY),
+      section("circuit", CIRCUIT),
+      section("parse", PARSE),
+      section("store", STORE),
+      section("download", DOWNLOAD),
+      key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
+          "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
+          .printedWith(ConfigJson::rules))
+      .checking(ConfigKeys::downloadFieldsNameRuleFields);
+
+  private ConfigKeys() {}
+
+  /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
+  private static String hostName(ConfigValue v) {
+    String host = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (host.startsWith("*.")) {
+      host = host.substring(2);
+    } else if (host.startsWith(".")) {
+      host = host.substring(1);
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      throw v.refuse(HOST_NAME_EXPECTED);
+    }
+    if (ascii.length() > MAX_HOST_NAME_CHARS || !HOST_NAME.matcher(ascii).matches()) {
+      throw v.refuse(HOST_NAME_EXPECTED);
+    }
+    return ascii;
+  }
+
+  /** A media range as in an Accept header, lowercased: {@code image/png}, {@code image/*} or {@code *}{@code /*}. */
+  private static String mediaRange(ConfigValue v) {
+    String range = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (!MEDIA_RANGE.matcher(range).matches()) {
+      throw v.refuse("a content type like \"application/pdf\" or \"image/*\"");
+    }
+    return range;
+  }
+
+  private static void maxDelayNotBelowInitial(TrawlConfig.Retry retry, ConfigSection section) {
+    if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+      throw new ConfigException(
+          section.keyPath("max_delay"),
+          "a duration >= retry.initial_delay (" + Durations.format(retry.initialDelay()) + ")",
+          Durations.format(retry.maxDelay()));
+    }
+  }
+
+  /** Each {@code download.from_fields} entry names a top-level field of a rule, and something is downloaded. */
+  private static void downloadFieldsNameRuleFields(TrawlConfig config, ConfigSection document) {
+    List<String> fromFields = config.download().fromFields();
+    String path = document.keyPath("download") + ".from_fields";
+    for (int i = 0; i < fromFields.size(); i++) {
+      String entry = fromFields.get(i);
+      int dot = entry.indexOf('.');
+      String rule = dot < 0 ? entry : entry.substring(0, dot);
+      String field = dot < 0 ? "" : entry.substring(dot + 1);
+      boolean known = config.rules().stream()
+          .anyMatch(r -> r.name().equals(rule) && r.fields().containsKey(field) && r.fields().get(field).fields().isEmpty());
+      if (!known) {
+        throw new ConfigException(path + "[" + i + "]", "rule.field naming a field of a rule in rules (a value, not nested fields)", entry);
+      }
+    }
+    if (!fromFields.isEmpty() && config.download().contentTypes().isEmpty()) {
+      throw new ConfigException(document.keyPath("download") + ".content_types",
+          "the content types to save, e.g. [\"image/*\"], since download.from_fields is set", "[]");
+    }
+  }
+}
