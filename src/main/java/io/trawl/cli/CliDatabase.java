@@ -7,11 +7,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
 import org.sqlite.SQLiteOpenMode;
 
 /**
  * Read-only connections to a trawl SQLite file for the query, stats and export commands. They run
  * on the command's main thread, never on an event loop. Adds the SQL function {@code host(url)}.
+ * No database can be attached to them: {@code VACUUM INTO} works by attaching its target, which
+ * SQLite creates (read-only connection or not) before {@code query_only} refuses the copy.
  */
 final class CliDatabase {
   private CliDatabase() {}
@@ -29,6 +33,7 @@ final class CliDatabase {
     try (var stmt = conn.createStatement()) {
       stmt.execute("PRAGMA query_only = 1");
     }
+    ((SQLiteConnection) conn).setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
     Function.create(conn, "host", new Function() {
       @Override
       protected void xFunc() throws SQLException {

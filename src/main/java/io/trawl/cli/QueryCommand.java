@@ -2,11 +2,13 @@ package io.trawl.cli;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +16,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl query SQL}: runs one read-only statement on the database. Writes are refused and change nothing. */
+/**
+ * {@code trawl query SQL}: runs one read-only statement on the database. Writes are refused and
+ * change nothing. The text goes to SQLite as a prepared statement, so only SQLite parses it: a
+ * plain JDBC statement would let the driver run its own {@code backup to}/{@code restore from}
+ * commands, which write files, before SQLite ever saw the text. Main thread.
+ */
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = "Run a read-only SQL query on the crawl database (extra function: host(url)).")
 final class QueryCommand implements Callable<Integer> {
@@ -38,14 +45,18 @@ final class QueryCommand implements Callable<Integer> {
       err.println("trawl: --json and --csv exclude each other");
       return Main.BAD_INPUT;
     }
+    if (SqlText.isBlank(sql)) {
+      err.println("trawl: query: no SQL statement given (nothing was run)");
+      return Main.BAD_INPUT;
+    }
     if (SqlText.hasSeveralStatements(sql)) {
       err.println("trawl: query: one statement at a time (the text holds more than one; nothing was run)");
       return Main.BAD_INPUT;
     }
     RowWriter.Format format = json ? RowWriter.Format.JSONL : csv ? RowWriter.Format.CSV : RowWriter.Format.TABLE;
     long started = System.nanoTime();
-    try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); Statement stmt = conn.createStatement()) {
-      boolean hasRows = stmt.execute(sql);
+    try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); PreparedStatement stmt = conn.prepareStatement(sql)) {
+      boolean hasRows = stmt.execute();
       long rows = 0;
       if (hasRows) {
         try (ResultSet rs = stmt.getResultSet()) {
@@ -61,13 +72,20 @@ final class QueryCommand implements Callable<Integer> {
       err.println("trawl: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (SQLException e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.contains("SQLITE_READONLY") || message.contains("readonly") || message.contains("query_only")) {
-        err.println("trawl: query: the database is opened read-only; write statements are refused (nothing was changed)");
-      } else {
-        err.println("trawl: query: " + message);
-      }
+      err.println("trawl: query: " + explain(e));
       return Main.BAD_INPUT;
     }
+  }
+
+  private static String explain(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof SQLiteException sqlite && sqlite.getResultCode().code % 256 == SQLiteErrorCode.SQLITE_READONLY.code) {
+      return "the database is opened read-only; write statements are refused (nothing was changed)";
+    }
+    if (message.contains("too many attached databases")) {
+      // SQLite's words for ATTACH and VACUUM (INTO), which attach a database, on a connection allowed none.
+      return "ATTACH and VACUUM are not available: the database is opened read-only and alone (nothing was changed)";
+    }
+    return message;
   }
 }

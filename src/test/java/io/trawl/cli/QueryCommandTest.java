@@ -8,10 +8,14 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,9 @@ class QueryCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "insert into pages (url, depth) values ('http://127.0.0.1/new', 0)",
-    "update pages set title = 'changed'",
+    "replace into pages (url, depth) values ('http://127.0.0.1/new', 0)",
+    "/* a comment first */ update pages set title = 'changed'",
+    "select load_extension('%s')",
     "delete from pages",
     "drop table pages",
     "create table extra (x integer)",
@@ -52,10 +58,44 @@ class QueryCommandTest {
 
     SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(attached));
 
-    assertThat(result.code()).as(result.err()).isNotZero();
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
     assertThat(result.err()).isNotBlank();
     assertThat(snapshot()).isEqualTo(before);
     assertThat(attached).doesNotExist();
+  }
+
+  /**
+   * The driver runs {@code backup}/{@code restore} itself when they reach it as a plain statement,
+   * and {@code VACUUM INTO} creates its file before query_only refuses the copy: none may touch a file.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "backup to '%s'",
+    "backup main to '%s'",
+    "restore from '%s'",
+    "restore main from '%s'",
+    "vacuum into '%s'",
+    "vacuum main into '%s'",
+  })
+  void refusesBackupRestoreAndVacuumIntoTouchingNoFile(String sql) throws Exception {
+    Path other = dir.resolve("other.db");
+    Files.deleteIfExists(other);
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + other); Statement stmt = conn.createStatement()) {
+      stmt.executeUpdate("create table pages (url text)");
+      stmt.executeUpdate("insert into pages values ('http://127.0.0.1/other')");
+    }
+    byte[] otherBytes = Files.readAllBytes(other);
+    Path absent = dir.resolve("absent-" + UUID.randomUUID() + ".db");
+    List<Object> before = snapshot();
+
+    SmallCrawl.Result toNew = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(absent));
+    SmallCrawl.Result toOther = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(other));
+
+    assertThat(toNew.code()).as(toNew.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(toOther.code()).as(toOther.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(absent).doesNotExist();
+    assertThat(Files.readAllBytes(other)).isEqualTo(otherBytes);
+    assertThat(snapshot()).isEqualTo(before);
   }
 
   @Test
@@ -119,6 +159,15 @@ class QueryCommandTest {
 
     assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(missing).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ; ", "-- only a comment"})
+  void refusesTextWithNoStatementAsBadInput(String sql) {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
   }
 
   @Test
