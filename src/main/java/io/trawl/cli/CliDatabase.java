@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.sqlite.Function;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
@@ -18,6 +22,8 @@ import org.sqlite.SQLiteOpenMode;
  * SQLite creates (read-only connection or not) before {@code query_only} refuses the copy.
  */
 final class CliDatabase {
+  private static final int STEPS_PER_CHECK = 1_000;
+
   private CliDatabase() {}
 
   /** Opens {@code file} read-only; a missing file is bad input, not an empty result. */
@@ -42,5 +48,30 @@ final class CliDatabase {
       }
     }, 1, Function.FLAG_DETERMINISTIC);
     return conn;
+  }
+
+  /**
+   * Interrupts whatever runs on {@code conn} once {@code limit} has passed from now (never when it
+   * is zero); the returned check says whether it did. A progress handler looks at the clock every
+   * {@value #STEPS_PER_CHECK} virtual machine steps: the driver's {@code setQueryTimeout} only
+   * sets the busy timeout and stops nothing that is already running.
+   */
+  static BooleanSupplier interruptAfter(Connection conn, Duration limit) throws SQLException {
+    if (limit.isZero()) {
+      return () -> false;
+    }
+    long deadline = System.nanoTime() + limit.toNanos();
+    AtomicBoolean fired = new AtomicBoolean();
+    ProgressHandler.setHandler(conn, STEPS_PER_CHECK, new ProgressHandler() {
+      @Override
+      protected int progress() {
+        if (System.nanoTime() - deadline < 0) {
+          return 0;
+        }
+        fired.set(true);
+        return 1;
+      }
+    });
+    return fired::get;
   }
 }

@@ -1,12 +1,15 @@
 package io.trawl.cli;
 
+import io.trawl.config.Durations;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import picocli.CommandLine.Command;
@@ -37,6 +40,10 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--csv", description = "CSV with a header row.")
   boolean csv;
 
+  @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+      description = "Stop the query after this long, e.g. 30s or 1h; 0 = no limit (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -53,9 +60,16 @@ final class QueryCommand implements Callable<Integer> {
       err.println("trawl: query: one statement at a time (the text holds more than one; nothing was run)");
       return Main.BAD_INPUT;
     }
+    Duration limit = Durations.parse(timeout).orElse(null);
+    if (limit == null) {
+      err.println("trawl: --timeout: expected a duration like 30s, 5m or 0 (no limit), got \"" + timeout + "\"");
+      return Main.BAD_INPUT;
+    }
     RowWriter.Format format = json ? RowWriter.Format.JSONL : csv ? RowWriter.Format.CSV : RowWriter.Format.TABLE;
     long started = System.nanoTime();
+    BooleanSupplier timedOut = () -> false;
     try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve()); PreparedStatement stmt = conn.prepareStatement(sql)) {
+      timedOut = CliDatabase.interruptAfter(conn, limit);
       boolean hasRows = stmt.execute();
       long rows = 0;
       if (hasRows) {
@@ -72,6 +86,11 @@ final class QueryCommand implements Callable<Integer> {
       err.println("trawl: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (SQLException e) {
+      out.flush();
+      if (timedOut.getAsBoolean()) {
+        err.println("trawl: query: stopped after " + Durations.format(limit) + " (--timeout; 0 = no limit)");
+        return Main.FAILED;
+      }
       err.println("trawl: query: " + explain(e));
       return Main.BAD_INPUT;
     }

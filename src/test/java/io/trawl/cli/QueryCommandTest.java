@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** {@code trawl query} on the file of a real small crawl: read-only whatever the SQL, and each output format read back. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -168,6 +169,55 @@ class QueryCommandTest {
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
     assertThat(result.out()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--csv", "--json", "--table"})
+  void stopsARunawayRecursiveQueryAtItsTimeoutWithExitOne(String format) {
+    String endless = "with recursive r(n) as (select 1 union all select n + 1 from r) select n from r";
+    List<String> args = new ArrayList<>(List.of("query", "--db", crawl.db.toString(), "--timeout", "300ms"));
+    if (!format.equals("--table")) {
+      args.add(format);
+    }
+    args.add(endless);
+
+    SmallCrawl.Result result = SmallCrawl.execute(args.toArray(String[]::new));
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.FAILED);
+    assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void stopsAnAggregateThatNeverReturnsARow() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "300ms",
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.FAILED);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void runsWithoutALimitWhenTheTimeoutIsZero() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "0", "--csv",
+        "with recursive r(n) as (select 1 union all select n + 1 from r where n < 100000) select count(*) from r");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(CsvReader.parse(result.out())).containsExactly(List.of("count(*)"), List.of("100000"));
+  }
+
+  @Test
+  void refusesATimeoutThatIsNotADuration() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "soon", "select 1");
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void limitsAQueryToFiveMinutesByDefault() {
+    CommandLine query = new CommandLine(new Main()).getSubcommands().get("query");
+
+    assertThat(query.getCommandSpec().findOption("--timeout").defaultValue()).isEqualTo("5m");
   }
 
   @Test
