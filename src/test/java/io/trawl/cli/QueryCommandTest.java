@@ -140,6 +140,38 @@ class QueryCommandTest {
     assertThat(csv.subList(1, csv.size())).isEqualTo(expectedCells(""));
   }
 
+  /** A title that would recolour the terminal, ring its bell, set its window title and reverse the text after it. */
+  static final String HOSTILE_TITLE = "\u001b[31mred\u001b[0m \u001b]0;owned\u0007 \u009b2J \u202eevil\u007f end";
+
+  @Test
+  void showsControlCharactersOfPageTextVisiblyInTheTable() throws Exception {
+    Path db = crawl.copyWith(dir.resolve("hostile-title.db"), "update pages set title = ? where url = ?", HOSTILE_TITLE,
+        crawl.home);
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", db.toString(), "select title from pages where url = '" + crawl.home + "'");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(result.out().lines()).hasSize(3);
+    assertThat(result.out().replace("\n", "")).doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
+    assertThat(result.out().lines().toList().get(2))
+        .isEqualTo("\u241b[31mred\u241b[0m \u241b]0;owned\u2407 \\u009b2J \\u202eevil\u2421 end");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--json", "--csv"})
+  void keepsPageTextExactInJsonAndCsv(String format) throws Exception {
+    Path db = crawl.copyWith(dir.resolve("hostile-title" + format + ".db"), "update pages set title = ? where url = ?",
+        HOSTILE_TITLE, crawl.home);
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", db.toString(), format,
+        "select title from pages where url = '" + crawl.home + "'");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    String title = format.equals("--json") ? new JsonObject(result.out().strip()).getString("title")
+        : CsvReader.parse(result.out()).get(1).get(0);
+    assertThat(title).isEqualTo(HOSTILE_TITLE);
+  }
+
   @Test
   void givesEachUrlItsHostThroughTheHostFunction() {
     SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--csv",
