@@ -97,6 +97,7 @@ final class CrawlCommand implements Callable<Integer> {
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
+    DownloadDir.requireUsable(cfg.download());
     prepareDatabase(cfg, err);
     return run(cfg, inScope, scope, err);
   }
