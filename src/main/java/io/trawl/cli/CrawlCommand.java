@@ -98,8 +98,10 @@ final class CrawlCommand implements Callable<Integer> {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
     DownloadDir.requireUsable(cfg.download());
-    prepareDatabase(cfg, err);
-    return run(cfg, inScope, scope, err);
+    try (CrawlLock lock = CrawlLock.onSqliteFile(cfg.crawl().db())) {
+      prepareDatabase(cfg, err);
+      return run(cfg, inScope, scope, err);
+    }
   }
 
   private Path configFile() {
