@@ -97,8 +97,11 @@ final class CrawlCommand implements Callable<Integer> {
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
-    prepareDatabase(cfg, err);
-    return run(cfg, inScope, scope, err);
+    DownloadDir.requireUsable(cfg.download());
+    try (CrawlLock lock = CrawlLock.onSqliteFile(cfg.crawl().db())) {
+      prepareDatabase(cfg, err);
+      return run(cfg, inScope, scope, err);
+    }
   }
 
   private Path configFile() {

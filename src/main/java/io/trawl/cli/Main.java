@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 public final class Main {
   /** Done. */
   public static final int OK = 0;
-  /** The crawl failed as a whole (for example, the database could not be written). */
+  /** The crawl failed as a whole (for example, the database could not be written), or a query ran past its --timeout. */
   public static final int FAILED = 1;
   /** Bad usage, config or seeds. */
   public static final int BAD_INPUT = 2;

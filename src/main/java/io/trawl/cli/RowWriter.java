@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a JDBC result as an aligned table, JSON lines, a JSON array or CSV, row by row where the format allows. */
+/**
+ * Writes a JDBC result as an aligned table, JSON lines, a JSON array or CSV, row by row where the
+ * format allows. The table is for a terminal and shows control characters as {@link TerminalText}
+ * does; JSON and CSV keep every character, escaped as their formats say.
+ */
 final class RowWriter {
   enum Format { TABLE, JSONL, JSON, CSV }
 
@@ -36,14 +40,16 @@ final class RowWriter {
   private static long table(ResultSet rs, String[] names, PrintWriter out) throws SQLException {
     List<String[]> rows = new ArrayList<>();
     int[] widths = new int[names.length];
+    String[] header = new String[names.length];
     for (int i = 0; i < names.length; i++) {
-      widths[i] = names[i].length();
+      header[i] = TerminalText.visible(names[i]);
+      widths[i] = header[i].length();
     }
     while (rs.next()) {
       String[] row = new String[names.length];
       for (int i = 0; i < names.length; i++) {
         String value = rs.getString(i + 1);
-        value = value == null ? "NULL" : value.replace('\n', ' ').replace('\r', ' ');
+        value = value == null ? "NULL" : TerminalText.visible(value);
         if (value.length() > MAX_CELL) {
           value = value.substring(0, MAX_CELL - 1) + "…";
         }
@@ -52,7 +58,7 @@ final class RowWriter {
       }
       rows.add(row);
     }
-    printRow(names, widths, out);
+    printRow(header, widths, out);
     StringBuilder rule = new StringBuilder();
     for (int i = 0; i < widths.length; i++) {
       rule.append(i == 0 ? "" : "  ").append("-".repeat(widths[i]));

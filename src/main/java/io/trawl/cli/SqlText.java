@@ -2,8 +2,9 @@ package io.trawl.cli;
 
 /**
  * What the query command needs to know of an SQL string before SQLite sees it: whether it holds
- * more than one statement. SQLite's prepare compiles the first statement and the JDBC driver drops
- * the rest unseen, so {@code select 1; delete from pages} would run as {@code select 1} and exit 0.
+ * a statement at all, and whether more than one. SQLite's prepare compiles the first statement and
+ * the JDBC driver drops the rest unseen, so {@code select 1; delete from pages} would run as
+ * {@code select 1} and exit 0; a text of only comments compiles to no statement at all.
  */
 final class SqlText {
   private SqlText() {}
@@ -39,6 +40,27 @@ final class SqlText {
       }
     }
     return false;
+  }
+
+  /** True when {@code sql} holds nothing but blanks, comments and semicolons. */
+  static boolean isBlank(String sql) {
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else if (c == ';' || Character.isWhitespace(c)) {
+        i++;
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The index after the quoted text opened at {@code start}; a doubled closing quote is part of it. */

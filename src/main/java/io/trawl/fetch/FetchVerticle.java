@@ -165,7 +165,8 @@ public final class FetchVerticle extends VerticleBase {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
           result.body(), now, result.elapsedMs(), attempts);
       return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> outcome(request, null, attempts, PageStored.fromJson(reply.body())));
+          .map(reply -> PageStored.fromJson(reply.body()))
+          .map(stored -> outcome(request, stored.error(), attempts, stored));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
     PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),

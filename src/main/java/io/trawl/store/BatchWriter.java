@@ -113,7 +113,8 @@ final class BatchWriter {
           if (ar.succeeded()) {
             frontierBatch.forEach(p -> p.promise.complete());
             for (int i = 0; i < pageBatch.size(); i++) {
-              pageBatch.get(i).promise.complete(new PageStored(ar.result().get(i)));
+              PendingPage pending = pageBatch.get(i);
+              pending.promise.complete(new PageStored(ar.result().get(i), pending.page.error()));
             }
           } else {
             frontierBatch.forEach(p -> p.promise.fail(ar.cause()));

@@ -59,7 +59,11 @@ final class SqliteWriter implements AutoCloseable {
 
   /** Opens (creating if needed) and migrates {@code file}; blocking. */
   static SqliteWriter open(Path file, boolean requeueInFlight) throws SQLException {
-    Connection conn = DriverManager.getConnection(url(file));
+    return open(DriverManager.getConnection(url(file)), requeueInFlight);
+  }
+
+  /** Migrates and writes through {@code conn}, a connection to {@link #url} (tests set limits on it); closes it on failure. */
+  static SqliteWriter open(Connection conn, boolean requeueInFlight) throws SQLException {
     try {
       migrate(conn);
       if (requeueInFlight) {
@@ -103,7 +107,7 @@ final class SqliteWriter implements AutoCloseable {
         stmt.executeUpdate("PRAGMA user_version = " + (v + 1));
         conn.commit();
       } catch (SQLException e) {
-        conn.rollback();
+        rollbackAfter(conn, e);
         throw e;
       } finally {
         conn.setAutoCommit(true);
@@ -153,7 +157,7 @@ final class SqliteWriter implements AutoCloseable {
       conn.commit();
       return added;
     } catch (SQLException | RuntimeException e) {
-      conn.rollback();
+      rollbackAfter(conn, e);
       clearBatches();
       throw e;
     }
@@ -287,7 +291,7 @@ final class SqliteWriter implements AutoCloseable {
       conn.commit();
       return id;
     } catch (SQLException e) {
-      conn.rollback();
+      rollbackAfter(conn, e);
       throw e;
     }
   }
@@ -304,7 +308,7 @@ final class SqliteWriter implements AutoCloseable {
       conn.commit();
       return added;
     } catch (SQLException | RuntimeException e) {
-      conn.rollback();
+      rollbackAfter(conn, e);
       throw e;
     }
   }
@@ -318,8 +322,29 @@ final class SqliteWriter implements AutoCloseable {
       stmt.executeUpdate();
       conn.commit();
     } catch (SQLException e) {
-      conn.rollback();
+      rollbackAfter(conn, e);
       throw e;
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}, which stays the error to throw. On some errors (SQLITE_FULL,
+   * SQLITE_IOERR, SQLITE_NOMEM) SQLite has already rolled the transaction back itself, and the
+   * rollback then fails with "no transaction is active": that failure is kept as suppressed, never
+   * in the original's place. A transaction is then begun again, or the next batch would run in
+   * SQLite's autocommit mode, each statement committed alone, while the driver thinks it is one
+   * transaction.
+   */
+  private static void rollbackAfter(Connection conn, Exception failure) {
+    try {
+      conn.rollback();
+    } catch (SQLException rollbackFailed) {
+      failure.addSuppressed(rollbackFailed);
+      try (Statement stmt = conn.createStatement()) {
+        stmt.execute("BEGIN");
+      } catch (SQLException beginFailed) {
+        failure.addSuppressed(beginFailed); // still in the transaction the rollback could not end
+      }
     }
   }
 

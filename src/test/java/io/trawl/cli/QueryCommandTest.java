@@ -8,10 +8,14 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** {@code trawl query} on the file of a real small crawl: read-only whatever the SQL, and each output format read back. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -36,7 +41,9 @@ class QueryCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {
     "insert into pages (url, depth) values ('http://127.0.0.1/new', 0)",
-    "update pages set title = 'changed'",
+    "replace into pages (url, depth) values ('http://127.0.0.1/new', 0)",
+    "/* a comment first */ update pages set title = 'changed'",
+    "select load_extension('%s')",
     "delete from pages",
     "drop table pages",
     "create table extra (x integer)",
@@ -52,10 +59,44 @@ class QueryCommandTest {
 
     SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(attached));
 
-    assertThat(result.code()).as(result.err()).isNotZero();
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
     assertThat(result.err()).isNotBlank();
     assertThat(snapshot()).isEqualTo(before);
     assertThat(attached).doesNotExist();
+  }
+
+  /**
+   * The driver runs {@code backup}/{@code restore} itself when they reach it as a plain statement,
+   * and {@code VACUUM INTO} creates its file before query_only refuses the copy: none may touch a file.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "backup to '%s'",
+    "backup main to '%s'",
+    "restore from '%s'",
+    "restore main from '%s'",
+    "vacuum into '%s'",
+    "vacuum main into '%s'",
+  })
+  void refusesBackupRestoreAndVacuumIntoTouchingNoFile(String sql) throws Exception {
+    Path other = dir.resolve("other.db");
+    Files.deleteIfExists(other);
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + other); Statement stmt = conn.createStatement()) {
+      stmt.executeUpdate("create table pages (url text)");
+      stmt.executeUpdate("insert into pages values ('http://127.0.0.1/other')");
+    }
+    byte[] otherBytes = Files.readAllBytes(other);
+    Path absent = dir.resolve("absent-" + UUID.randomUUID() + ".db");
+    List<Object> before = snapshot();
+
+    SmallCrawl.Result toNew = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(absent));
+    SmallCrawl.Result toOther = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql.formatted(other));
+
+    assertThat(toNew.code()).as(toNew.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(toOther.code()).as(toOther.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(absent).doesNotExist();
+    assertThat(Files.readAllBytes(other)).isEqualTo(otherBytes);
+    assertThat(snapshot()).isEqualTo(before);
   }
 
   @Test
@@ -99,6 +140,38 @@ class QueryCommandTest {
     assertThat(csv.subList(1, csv.size())).isEqualTo(expectedCells(""));
   }
 
+  /** A title that would recolour the terminal, ring its bell, set its window title and reverse the text after it. */
+  static final String HOSTILE_TITLE = "\u001b[31mred\u001b[0m \u001b]0;owned\u0007 \u009b2J \u202eevil\u007f end";
+
+  @Test
+  void showsControlCharactersOfPageTextVisiblyInTheTable() throws Exception {
+    Path db = crawl.copyWith(dir.resolve("hostile-title.db"), "update pages set title = ? where url = ?", HOSTILE_TITLE,
+        crawl.home);
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", db.toString(), "select title from pages where url = '" + crawl.home + "'");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(result.out().lines()).hasSize(3);
+    assertThat(result.out().replace("\n", "")).doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
+    assertThat(result.out().lines().toList().get(2))
+        .isEqualTo("\u241b[31mred\u241b[0m \u241b]0;owned\u2407 \\u009b2J \\u202eevil\u2421 end");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--json", "--csv"})
+  void keepsPageTextExactInJsonAndCsv(String format) throws Exception {
+    Path db = crawl.copyWith(dir.resolve("hostile-title" + format + ".db"), "update pages set title = ? where url = ?",
+        HOSTILE_TITLE, crawl.home);
+
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", db.toString(), format,
+        "select title from pages where url = '" + crawl.home + "'");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    String title = format.equals("--json") ? new JsonObject(result.out().strip()).getString("title")
+        : CsvReader.parse(result.out()).get(1).get(0);
+    assertThat(title).isEqualTo(HOSTILE_TITLE);
+  }
+
   @Test
   void givesEachUrlItsHostThroughTheHostFunction() {
     SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--csv",
@@ -119,6 +192,64 @@ class QueryCommandTest {
 
     assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(missing).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ; ", "-- only a comment"})
+  void refusesTextWithNoStatementAsBadInput(String sql) {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), sql);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--csv", "--json", "--table"})
+  void stopsARunawayRecursiveQueryAtItsTimeoutWithExitOne(String format) {
+    String endless = "with recursive r(n) as (select 1 union all select n + 1 from r) select n from r";
+    List<String> args = new ArrayList<>(List.of("query", "--db", crawl.db.toString(), "--timeout", "300ms"));
+    if (!format.equals("--table")) {
+      args.add(format);
+    }
+    args.add(endless);
+
+    SmallCrawl.Result result = SmallCrawl.execute(args.toArray(String[]::new));
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.FAILED);
+    assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void stopsAnAggregateThatNeverReturnsARow() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "300ms",
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.FAILED);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void runsWithoutALimitWhenTheTimeoutIsZero() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "0", "--csv",
+        "with recursive r(n) as (select 1 union all select n + 1 from r where n < 100000) select count(*) from r");
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(CsvReader.parse(result.out())).containsExactly(List.of("count(*)"), List.of("100000"));
+  }
+
+  @Test
+  void refusesATimeoutThatIsNotADuration() {
+    SmallCrawl.Result result = SmallCrawl.execute("query", "--db", crawl.db.toString(), "--timeout", "soon", "select 1");
+
+    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void limitsAQueryToFiveMinutesByDefault() {
+    CommandLine query = new CommandLine(new Main()).getSubcommands().get("query");
+
+    assertThat(query.getCommandSpec().findOption("--timeout").defaultValue()).isEqualTo("5m");
   }
 
   @Test

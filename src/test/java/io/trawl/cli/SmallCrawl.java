@@ -81,6 +81,22 @@ final class SmallCrawl {
     }
   }
 
+  /**
+   * A copy of the crawl's file at {@code file} with {@code sql} run on it (its {@code ?} bound to
+   * {@code params}), for a test that needs rows the crawl cannot make without changing the shared file.
+   */
+  Path copyWith(Path file, String sql, Object... params) throws Exception {
+    Files.copy(db, file);
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
+        PreparedStatement stmt = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        stmt.setObject(i + 1, params[i]);
+      }
+      stmt.executeUpdate();
+    }
+    return file;
+  }
+
   /** Runs a command with out and err captured. */
   static Result execute(String... args) {
     StringWriter out = new StringWriter();

@@ -35,4 +35,16 @@ class SqlTextTest {
   void seesASecondStatementAfterATopLevelSemicolon(String sql) {
     assertThat(SqlText.hasSeveralStatements(sql)).isTrue();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "  ", ";", " ; ;\n", "-- only a comment", "/* only */ ; -- comments\n"})
+  void seesNoStatementInBlanksCommentsAndSemicolons(String sql) {
+    assertThat(SqlText.isBlank(sql)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"select 1", "-- a comment\nselect 1", "/* x */ pragma user_version", "; select 1"})
+  void seesAStatementAfterBlanksAndComments(String sql) {
+    assertThat(SqlText.isBlank(sql)).isFalse();
+  }
 }

@@ -56,6 +56,19 @@ class StatsCommandTest {
     assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
   }
 
+  @Test
+  void showsControlCharactersOfPageTextVisibly() throws Exception {
+    Path db = crawl.copyWith(dir.resolve("hostile.db"),
+        "insert into pages (url, depth, fetched_at, elapsed_ms, bytes, attempts, error) values (?, 0, '2026-01-01T00:00:00Z', 1, 1, 1, ?)",
+        "http://evil\u001b]0;owned\u0007.example/", "http_\u001b[2J");
+
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", db.toString());
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(result.out().replace("\n", "")).doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f]");
+    assertThat(section(result.out(), "pages by error")).anyMatch(line -> cells(line).equals(List.of("http_\u241b[2J", "1")));
+  }
+
   /** The data lines of the section titled {@code == title}: after its header and dashes, up to the blank line. */
   private static List<String> section(String out, String title) {
     List<String> lines = out.lines().toList();

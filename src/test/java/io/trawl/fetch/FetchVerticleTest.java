@@ -61,11 +61,11 @@ class FetchVerticleTest {
     RecordCodec.registerAll(vertx);
     vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, msg -> {
       stored.add(msg.body());
-      msg.reply(new PageStored(0).toJson());
+      msg.reply(new PageStored(0, msg.body().error()).toJson());
     });
     vertx.eventBus().<FetchedPage>consumer(Addresses.PARSE, msg -> {
       parsed.add(msg.body());
-      msg.reply(new PageStored(0).toJson());
+      msg.reply(new PageStored(0, null).toJson());
     });
     vertx.eventBus().<Long>consumer(Addresses.FRONTIER_FETCHED, msg -> { });
   }

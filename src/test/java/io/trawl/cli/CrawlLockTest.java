@@ -1,0 +1,87 @@
+package io.trawl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trawl.testing.TrawlProcess;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The claim a crawl holds on its database: one holder at a time, in this JVM and across processes. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CrawlLockTest {
+  /** Exit code of {@link TryLock} when it got the lock. */
+  private static final int GOT_IT = 0;
+  /** Exit code of {@link TryLock} when another process held it. */
+  private static final int HELD = 3;
+
+  @TempDir Path dir;
+
+  @Test
+  void refusesASecondClaimOnTheSameDatabaseUntilTheFirstIsReleased() {
+    Path db = dir.resolve("trawl.db");
+    CrawlLock first = CrawlLock.onSqliteFile(db);
+
+    assertThatThrownBy(() -> CrawlLock.onSqliteFile(db)).isInstanceOf(BadInputException.class)
+        .hasMessageContaining(CrawlLock.lockFileOf(db).toString());
+    assertThatThrownBy(() -> CrawlLock.onSqliteFile(dir.resolve("sub/../trawl.db"))).isInstanceOf(BadInputException.class);
+
+    first.close();
+    CrawlLock.onSqliteFile(db).close();
+  }
+
+  @Test
+  void locksAFileBesideTheDatabaseAndNeverTheDatabaseItself() throws Exception {
+    Path db = dir.resolve("trawl.db");
+
+    try (CrawlLock lock = CrawlLock.onSqliteFile(db)) {
+      assertThat(CrawlLock.lockFileOf(db)).isEqualTo(dir.toRealPath().resolve("trawl.db.lock")).exists();
+      assertThat(db).doesNotExist();
+    }
+    assertThat(CrawlLock.lockFileOf(db)).exists();
+  }
+
+  @Test
+  void letsTwoDatabasesInOneDirectoryBeClaimedAtOnce() {
+    try (CrawlLock a = CrawlLock.onSqliteFile(dir.resolve("a.db")); CrawlLock b = CrawlLock.onSqliteFile(dir.resolve("b.db"))) {
+      assertThat(CrawlLock.lockFileOf(dir.resolve("a.db"))).isNotEqualTo(CrawlLock.lockFileOf(dir.resolve("b.db")));
+    }
+  }
+
+  /** POSIX locks belong to the process: a second descriptor of the file, once closed, would drop the first one's lock. */
+  @Test
+  void keepsTheLockFromOtherProcessesAfterRefusingASecondClaimInThisOne() throws Exception {
+    Path db = dir.resolve("trawl.db");
+    try (CrawlLock lock = CrawlLock.onSqliteFile(db)) {
+      assertThatThrownBy(() -> CrawlLock.onSqliteFile(db)).isInstanceOf(BadInputException.class);
+
+      assertThat(tryLockInAnotherProcess(CrawlLock.lockFileOf(db))).isEqualTo(HELD);
+    }
+    assertThat(tryLockInAnotherProcess(CrawlLock.lockFileOf(db))).isEqualTo(GOT_IT);
+  }
+
+  @Test
+  void refusesALockFileInADirectoryThatDoesNotExist() {
+    assertThatThrownBy(() -> CrawlLock.onSqliteFile(dir.resolve("missing/trawl.db"))).isInstanceOf(BadInputException.class);
+  }
+
+  private int tryLockInAnotherProcess(Path file) throws Exception {
+    Process child = TrawlProcess.startMain("32m", dir.resolve("try-lock.log"), TryLock.class.getName(), file.toString());
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return child.exitValue();
+  }
+
+  /** A child JVM's attempt at the lock: exits {@link #GOT_IT} or {@link #HELD}. */
+  static final class TryLock {
+    public static void main(String[] args) throws Exception {
+      try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE)) {
+        System.exit(channel.tryLock() == null ? HELD : GOT_IT);
+      }
+    }
+  }
+}
