@@ -201,4 +201,29 @@ class HostileUrlIT {
     assertThat(run.err()).contains("seeds.txt:2").contains("fetch.max_url_length");
     assertThat(site.hits()).isEmpty();
   }
+
+  // --- fetch.block_private_addresses, on a site that is all loopback ---
+
+  @Test
+  void refusesEveryRequestToALoopbackSiteWhenPrivateAddressesAreBlocked() throws Exception {
+    TrapServer local = TrapServer.start(vertx, "127.0.0.1");
+    String seed = "http://127.0.0.1:" + local.port() + "/";
+
+    Run run = crawl(seed, "fetch.block_private_addresses=true");
+
+    assertThat(run.code()).as(run.err()).isEqualTo(Main.OK);
+    assertThat(Db.rows(db(), "SELECT url, error FROM pages")).containsExactly(Map.of("url", seed, "error", "blocked_address"));
+    assertThat(local.connections()).as("robots.txt and the page").isZero();
+  }
+
+  @Test
+  void fetchesALoopbackSiteByDefault() throws Exception {
+    TrapServer local = TrapServer.start(vertx, "127.0.0.1");
+
+    Run run = crawl("http://127.0.0.1:" + local.port() + "/");
+
+    assertThat(run.code()).as(run.err()).isEqualTo(Main.OK);
+    assertThat(Db.count(db(), "SELECT count(*) FROM pages WHERE error IS NULL")).isEqualTo(1);
+    assertThat(local.requests()).as("robots.txt and the page").isEqualTo(2);
+  }
 }

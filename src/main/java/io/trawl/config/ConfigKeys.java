@@ -101,7 +101,11 @@ final class ConfigKeys {
       key("max_url_length", 2083, v -> v.asInt(1, MAX),
           "characters of a URL at most, once normalized: a longer seed is refused, a longer link, sitemap entry or "
               + "`<base href>` is dropped (links counted, see `parse.max_links_per_page`), a redirect to one fails "
-              + "as `bad_redirect` ([Hostile URLs](#hostile-urls))"));
+              + "as `bad_redirect` ([Hostile URLs](#hostile-urls))"),
+      key("block_private_addresses", false, ConfigValue::asBoolean,
+          "refuse to connect to loopback, link-local, private, unspecified and multicast addresses, checked after "
+              + "DNS resolution on every request (each redirect hop, robots.txt and sitemaps included); such a URL "
+              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls))"));
 
   static final KeyTable<TrawlConfig.Retry> RETRY = KeyTable.of(TrawlConfig.Retry.class,
       key("max_attempts", 3, v -> v.asInt(1, MAX),

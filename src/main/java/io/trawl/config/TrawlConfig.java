@@ -48,7 +48,8 @@ public record TrawlConfig(
       int maxRedirects,
       DataSize maxBodySize,
       boolean respectRobots,
-      int maxUrlLength) {}
+      int maxUrlLength,
+      boolean blockPrivateAddresses) {}
 
   /** {@code retry.*}: retries of a failed fetch, exponential backoff with jitter ({@link ConfigKeys#RETRY}). */
   public record Retry(

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * body counted after decompression, so neither a huge body nor a gzip bomb is ever held beyond the
  * cap. Every URL requested, the first and each redirect's, is normalized first ({@link
  * UrlNormalizer}: user info refused, at most {@code fetch.max_url_length}), and a redirect's is
- * checked against the scope in that form: the string checked is the string requested. Built on the Vert.x HTTP client that the Web Client wraps,
+ * checked against the scope in that form: the string checked is the string requested. With
+ * {@code fetch.block_private_addresses}, each hop connects only to an address {@link
+ * AddressGuard} resolved and allowed. Built on the Vert.x HTTP client that the Web Client wraps,
  * because only it can abort a response mid-body. A 2xx response whose content type is one of
  * {@code download.content_types} is streamed to a file instead ({@link FileDownload}), capped by
  * {@code download.max_size}. Runs on the caller's event loop.
@@ -44,14 +47,23 @@ public final class HttpFetcher {
   private final HttpClient client;
   private final Downloads downloads;
   private final boolean keepPrefix;
+  private final AddressGuard guard;
 
   /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
-    this(vertx, config, Downloads.NONE, false);
+    this(vertx, config, Downloads.NONE, false, AddressGuard::isPrivate);
   }
 
   HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads) {
-    this(vertx, config, downloads, false);
+    this(vertx, config, downloads, false, AddressGuard::isPrivate);
+  }
+
+  /**
+   * A fetcher that refuses to connect to the addresses {@code blocked} picks, whatever {@code
+   * fetch.block_private_addresses} says: tests, whose servers are all on loopback, block some.
+   */
+  static HttpFetcher blocking(Vertx vertx, TrawlConfig.Fetch config, Predicate<InetAddress> blocked) {
+    return new HttpFetcher(vertx, config, Downloads.NONE, false, blocked, true);
   }
 
   /**
@@ -60,14 +72,21 @@ public final class HttpFetcher {
    * 500 KiB of a robots.txt, however long the file.
    */
   static HttpFetcher keepingPrefix(Vertx vertx, TrawlConfig.Fetch config) {
-    return new HttpFetcher(vertx, config, Downloads.NONE, true);
+    return new HttpFetcher(vertx, config, Downloads.NONE, true, AddressGuard::isPrivate);
   }
 
-  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix) {
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
+      Predicate<InetAddress> blocked) {
+    this(vertx, config, downloads, keepPrefix, blocked, config.blockPrivateAddresses());
+  }
+
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
+      Predicate<InetAddress> blocked, boolean guarded) {
     this.vertx = vertx;
     this.config = config;
     this.downloads = downloads;
     this.keepPrefix = keepPrefix;
+    this.guard = guarded ? new AddressGuard(vertx, blocked) : null;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setDecompressionSupported(true)
@@ -150,6 +169,20 @@ public final class HttpFetcher {
           .setFollowRedirects(false)
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+      if (guard == null) {
+        request(options, target, redirects);
+        return;
+      }
+      // The host and port the client would connect to, read by its own parser (setAbsoluteURI).
+      guard.server(url, options.getHost(), options.getPort())
+          .onSuccess(server -> request(options.setServer(server), target, redirects))
+          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.connecting(url, err))));
+    }
+
+    private void request(RequestOptions options, String target, int redirects) {
+      if (settled) {
+        return; // the deadline passed while resolving
+      }
       Future<HttpClientRequest> request;
       try {
         request = client.request(options);

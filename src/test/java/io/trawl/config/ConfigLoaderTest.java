@@ -41,6 +41,7 @@ class ConfigLoaderTest {
         max_body_size: 512KB
         respect_robots: false
         max_url_length: 1024
+        block_private_addresses: true
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -93,7 +94,8 @@ class ConfigLoaderTest {
                 5,
                 new DataSize(10L * 1024 * 1024),
                 true,
-                2083));
+                2083,
+                false));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(
@@ -139,7 +141,8 @@ class ConfigLoaderTest {
                 0,
                 new DataSize(512 * 1024),
                 false,
-                1024));
+                1024,
+                true));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));
@@ -259,6 +262,7 @@ class ConfigLoaderTest {
           parse.threads              | -1
           parse.max_links_per_page   | 0
           fetch.max_url_length       | 0
+          fetch.block_private_addresses | yes
           store.batch_size           | 0
           store.batch_delay          | 1:30
           crawl.sitemaps             | yes
