@@ -21,8 +21,8 @@ import java.util.Set;
 /**
  * Parses one sitemap file (XML, plain text, RSS/Atom, gzipped or not; crawler-commons) into the
  * page URLs to queue (normalized, at most {@code maxUrlLength} characters, in scope, at most
- * {@code maxUrls} entries read) and, for an index, the child sitemaps to read next. CPU work: call it on a worker, never an event loop.
- * Stateless and thread-safe.
+ * {@code maxUrls} entries read) and, for an index, the child sitemaps to read next. CPU work: call
+ * it on a worker, never an event loop. Stateless and thread-safe.
  */
 final class SitemapReader {
   /** What one sitemap file holds. */
