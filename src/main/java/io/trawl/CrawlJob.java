@@ -13,6 +13,7 @@ import io.trawl.fetch.KnownRobots;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
+import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -40,6 +41,7 @@ public final class CrawlJob {
   private final boolean resume;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
+  private final DroppedLinks droppedLinks = new DroppedLinks();
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private long crawlId;
@@ -79,7 +81,7 @@ public final class CrawlJob {
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
         .onSuccess(reply -> crawlId = reply.body())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope), 1))
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots), fetchers))
@@ -88,6 +90,11 @@ public final class CrawlJob {
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
+  }
+
+  /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
+  public long linksDropped() {
+    return droppedLinks.count();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */
@@ -119,7 +126,8 @@ public final class CrawlJob {
     closing = true;
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
-    JsonObject stats = last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond());
+    JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))
+        .put("linksDropped", droppedLinks.count());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats).toJson());

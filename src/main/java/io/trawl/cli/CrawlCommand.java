@@ -141,9 +141,15 @@ final class CrawlCommand implements Callable<Integer> {
 
   private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
     LinkedHashSet<String> urls = new LinkedHashSet<>();
+    int maxLength = cfg.fetch().maxUrlLength();
     for (Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
       String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
           cfg.crawl().seeds().toString(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+      if (url.length() > maxLength) {
+        throw new SeedException(cfg.crawl().seeds().toString(), seed.line(),
+            seed.url().length() > 60 ? seed.url().substring(0, 60) + "..." : seed.url(),
+            "is " + url.length() + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")");
+      }
       urls.add(url);
     }
     return List.copyOf(urls);
@@ -185,7 +191,7 @@ final class CrawlCommand implements Callable<Integer> {
         .toCompletionStage().toCompletableFuture();
     try {
       Progress last = done.get();
-      printer.summary(last, cfg.crawl().db());
+      printer.summary(last, job.linksDropped(), cfg.crawl().db());
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -49,13 +49,17 @@ final class ProgressPrinter {
     }
   }
 
-  void summary(Progress p, Path db) {
+  void summary(Progress p, long linksDropped, Path db) {
     if (terminal) {
       out.println();
     }
     out.printf(Locale.ROOT, "%s: %d pages stored (%d with errors) in %.1fs, %.1f pages/s, %d hosts; %d still queued%n",
         p.stopReason() == null ? "done" : p.stopReason(), p.stored(), p.failed(), p.elapsedMs() / 1000.0,
         p.pagesPerSecond(), p.hosts(), p.queued());
+    if (linksDropped > 0) {
+      out.printf(Locale.ROOT, "%d links dropped: past parse.max_links_per_page on their page, or longer than "
+          + "fetch.max_url_length%n", linksDropped);
+    }
     out.printf(Locale.ROOT, "peak heap %d MB; results in %s; try: ./trawl stats --db %s%n", peakHeapBytes() >> 20, db, db);
     out.flush();
   }

@@ -97,7 +97,15 @@ final class ConfigKeys {
       key("max_body_size", DataSize.ofMegabytes(10), ConfigValue::asPositiveSize,
           "body kept at most, after decompression; more fails as `too_large`"),
       key("respect_robots", true, ConfigValue::asBoolean,
-          "obey robots.txt"));
+          "obey robots.txt"),
+      key("max_url_length", 2083, v -> v.asInt(1, MAX),
+          "characters of a URL at most, once normalized: a longer seed is refused, a longer link, sitemap entry or "
+              + "`<base href>` is dropped (links counted, see `parse.max_links_per_page`), a redirect to one fails "
+              + "as `bad_redirect` ([Hostile URLs](#hostile-urls))"),
+      key("block_private_addresses", false, ConfigValue::asBoolean,
+          "refuse to connect to loopback, link-local, private, unspecified and multicast addresses, checked after "
+              + "DNS resolution on every request (each redirect hop, robots.txt and sitemaps included); such a URL "
+              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls))"));
 
   static final KeyTable<TrawlConfig.Retry> RETRY = KeyTable.of(TrawlConfig.Retry.class,
       key("max_attempts", 3, v -> v.asInt(1, MAX),
@@ -122,7 +130,11 @@ final class ConfigKeys {
 
   static final KeyTable<TrawlConfig.Parse> PARSE = KeyTable.of(TrawlConfig.Parse.class,
       key("threads", 0, v -> v.asInt(0, MAX),
-          "Jsoup worker threads; `0` = one per core"));
+          "Jsoup worker threads; `0` = one per core"),
+      key("max_links_per_page", 5000, v -> v.asInt(1, MAX),
+          "outgoing links kept of one page at most, in document order; the rest are neither stored in `links` "
+              + "nor followed. Links dropped (past this cap or longer than `fetch.max_url_length`) are counted in "
+              + "`crawls.stats` (`linksDropped`), the summary and a DEBUG log line per page"));
 
   static final KeyTable<TrawlConfig.Store> STORE = KeyTable.of(TrawlConfig.Store.class,
       key("batch_size", 256, v -> v.asInt(1, MAX),

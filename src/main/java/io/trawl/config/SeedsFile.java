@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * {@code #} and a {@code  #comment} after the URL are ignored. The first bad line is refused with
  * its number as a {@link SeedException}; so are a missing file, a file without seeds, a file over
  * {@link #MAX_BYTES} and a line over {@link #MAX_LINE_CHARS}, found while reading, so that an
- * endless file ({@code /dev/zero}) is refused rather than read until the heap runs out.
+ * endless file ({@code /dev/zero}) is refused rather than read until the heap runs out; and a URL
+ * with user info ({@code user:password@host}), which trawl never requests (quoted with the user
+ * info masked, so the refusal does not print a password).
  * Duplicates are kept (the frontier dedups). Reading blocks: call it before Vert.x starts or off
  * the event loop.
  */
@@ -132,11 +134,35 @@ public final class SeedsFile {
       return;
     }
     String url = INLINE_COMMENT.matcher(line).replaceFirst("");
+    int userInfoEnd = userInfoEnd(url);
+    if (userInfoEnd >= 0) {
+      String masked = url.substring(0, url.indexOf("//") + 2) + "***" + url.substring(userInfoEnd);
+      throw new SeedException(fileName, lineNo, masked, "has user info (user:password@), which trawl refuses: "
+          + "it would send credentials in the clear and store them, and it can hide the host a URL goes to");
+    }
     Optional<String> problem = problem(url);
     if (problem.isPresent()) {
       throw new SeedException(fileName, lineNo, url, problem.get());
     }
     seeds.add(new Seed(lineNo, url));
+  }
+
+  /**
+   * The index of the last {@code @} in the authority of {@code url} (after {@code scheme://}, before the
+   * first {@code / ? #} or backslash: where a browser and trawl's normalizer end it), or -1 when
+   * there is none.
+   */
+  private static int userInfoEnd(String url) {
+    int start = url.indexOf("//");
+    if (start < 0 || start != url.indexOf(':') + 1) {
+      return -1;
+    }
+    int end = start + 2;
+    while (end < url.length() && "/?#\\".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    int at = url.lastIndexOf('@', end - 1);
+    return at > start + 1 ? at : -1;
   }
 
   /** Why {@code url} is not a usable seed, or empty when it is one. */

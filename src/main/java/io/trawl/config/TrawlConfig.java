@@ -47,7 +47,9 @@ public record TrawlConfig(
       Duration requestTimeout,
       int maxRedirects,
       DataSize maxBodySize,
-      boolean respectRobots) {}
+      boolean respectRobots,
+      int maxUrlLength,
+      boolean blockPrivateAddresses) {}
 
   /** {@code retry.*}: retries of a failed fetch, exponential backoff with jitter ({@link ConfigKeys#RETRY}). */
   public record Retry(
@@ -61,7 +63,7 @@ public record TrawlConfig(
   public record Circuit(int failureRate, int minimumCalls, Duration openFor) {}
 
   /** {@code parse.*}: the parse stage ({@link ConfigKeys#PARSE}). */
-  public record Parse(int threads) {}
+  public record Parse(int threads, int maxLinksPerPage) {}
 
   /** {@code store.*}: the SQLite writer ({@link ConfigKeys#STORE}). */
   public record Store(int batchSize, Duration batchDelay) {}

@@ -32,6 +32,16 @@ public final class FailureKind {
   public static final FailureKind REDIRECT_OUT_OF_SCOPE = define("redirect_out_of_scope", false);
   /** A redirect without a usable Location header. */
   public static final FailureKind BAD_REDIRECT = define("bad_redirect", false);
+  /**
+   * A redirect to a URL with user info ({@code user:password@host}), which trawl never requests:
+   * the classic way to hide the host a request goes to behind one that looks allowed.
+   */
+  public static final FailureKind USER_INFO = define("user_info", false);
+  /**
+   * {@code fetch.block_private_addresses}: the host resolved to a loopback, link-local, private,
+   * unspecified or multicast address, which was not connected to.
+   */
+  public static final FailureKind BLOCKED_ADDRESS = define("blocked_address", false);
   /** robots.txt disallows the URL for our user agent. */
   public static final FailureKind ROBOTS = define("robots", false);
   /** The host's circuit breaker is open. */

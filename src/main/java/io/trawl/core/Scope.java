@@ -1,6 +1,8 @@
 package io.trawl.core;
 
 import io.trawl.config.TrawlConfig;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,7 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Which URLs a crawl may fetch: http(s) on an allowed domain or one of its subdomains (matched on
  * the host name, any port), matching an include pattern when there are any, and no exclude
- * pattern. Immutable and thread-safe; used by the parser for links and the fetcher for redirects.
+ * pattern. The host is read with {@code java.net.URL}, the parser the HTTP client reads a request's
+ * host with, never taken from the text by hand: what the scope allows is what gets connected to.
+ * A URL with user info is never allowed, whatever host it names. Callers pass normalized URLs
+ * ({@link UrlNormalizer}); anything else is judged as the client would read it. Immutable and
+ * thread-safe; used by the parser for links, the fetcher for redirects and the sitemaps' reader.
  */
 public final class Scope {
   private final Set<String> domains;
@@ -44,11 +50,8 @@ public final class Scope {
 
   /** Whether a normalized URL is in scope. */
   public boolean allows(String normalizedUrl) {
-    if (!normalizedUrl.startsWith("http://") && !normalizedUrl.startsWith("https://")) {
-      return false;
-    }
-    String host = hostName(UrlNormalizer.host(normalizedUrl));
-    if (!domainAllowed(host)) {
+    String host = hostOf(normalizedUrl);
+    if (host == null || !domainAllowed(host)) {
       return false;
     }
     if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(normalizedUrl).find())) {
@@ -67,6 +70,30 @@ public final class Scope {
       }
     }
     return false;
+  }
+
+  /**
+   * The host the HTTP client would connect to for {@code url} (lowercased, IPv6 in brackets), or
+   * null when it is not an http(s) URL with a host and without user info. {@code java.net.URL} is
+   * what Vert.x's {@code RequestOptions.setAbsoluteURI} parses a request's URL with.
+   */
+  @SuppressWarnings("deprecation") // new URL(String): the client's own parser, whose reading is the point
+  private static String hostOf(String url) {
+    URL parsed;
+    try {
+      parsed = new URL(url);
+    } catch (MalformedURLException e) {
+      return null;
+    }
+    String protocol = parsed.getProtocol();
+    if (!protocol.equals("http") && !protocol.equals("https")) {
+      return null;
+    }
+    String host = parsed.getHost();
+    if (parsed.getUserInfo() != null || host == null || host.isEmpty()) {
+      return null;
+    }
+    return host.toLowerCase(Locale.ROOT);
   }
 
   /** The host without its port ({@code 127.0.0.1:8080} → {@code 127.0.0.1}; IPv6 brackets kept). */

@@ -6,16 +6,32 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns URLs into the one spelling trawl stores and dedups on: http(s) only, scheme and host
- * lowercased (IDN hosts in punycode), default port, fragment, user info and an empty query
- * dropped, dot segments resolved, an empty path made {@code /}, percent-escapes normalized
- * (hex uppercased, unreserved characters decoded) and illegal characters percent-encoded. Pure
- * and thread-safe; on the parse hot path, so it avoids regexes and {@code java.net.URL}.
+ * Turns URLs into the one spelling trawl stores, dedups on, checks against the scope and
+ * requests: http(s) only, scheme and host lowercased (IDN hosts in punycode), default port,
+ * fragment and an empty query dropped, dot segments resolved, an empty path made {@code /},
+ * percent-escapes normalized (hex uppercased, unreserved characters decoded) and illegal
+ * characters percent-encoded. A URL with user info ({@code user:password@host}) is refused, not
+ * stripped: it is how a page hides the host a request goes to behind one that looks allowed
+ * ({@code http://example.com:1@169.254.169.254/}), and credentials in a URL would be sent in the
+ * clear and stored. A normalized URL has no {@code @} in its authority and a host of letters,
+ * digits, {@code -._} or an IPv6 literal, so every URL parser (ours, {@code java.net.URL} that the
+ * HTTP client uses, the scope's) reads the same host in it. Pure and thread-safe; on the parse hot
+ * path, so it avoids regexes and {@code java.net.URL}.
  */
 public final class UrlNormalizer {
   private static final String HEX = "0123456789ABCDEF";
 
   private UrlNormalizer() {}
+
+  /** Why {@link #normalize} or {@link #resolve} gave nothing for a reference. */
+  public enum Refusal {
+    /** A scheme other than http and https ({@code mailto:}, {@code javascript:}, {@code ftp:}...). */
+    OTHER_SCHEME,
+    /** User info before the host ({@code http://user:password@host/}). */
+    USER_INFO,
+    /** No usable URL: no host, a bad port or host, or a relative reference without a base. */
+    MALFORMED
+  }
 
   /** The normalized form of an absolute http(s) URL, or empty for anything else. */
   public static Optional<String> normalize(String url) {
@@ -31,11 +47,38 @@ public final class UrlNormalizer {
   }
 
   /**
+   * Why {@code href} resolved against {@code baseUrl} (null: {@code href} must be absolute) gives
+   * no normalized URL, or null when it gives one. For error messages and kinds; not on a hot path.
+   */
+  public static Refusal refusal(String baseUrl, String href) {
+    if (href == null) {
+      return Refusal.MALFORMED;
+    }
+    String h = backslashesInPathAsSlashes(clean(href));
+    int colon = schemeEnd(h);
+    if (colon > 0) {
+      String scheme = h.substring(0, colon).toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return Refusal.OTHER_SCHEME;
+      }
+    }
+    Parts base = baseUrl == null ? null : Parts.parse(baseUrl);
+    String absolute = absoluteOrNull(base, h);
+    Parts parts = absolute == null ? null : Parts.parse(absolute);
+    if (parts != null && parts.userInfo) {
+      return Refusal.USER_INFO;
+    }
+    return absolute == null || normalizeOrNull(absolute) == null ? Refusal.MALFORMED : null;
+  }
+
+  /**
    * Resolves many links against one base URL, which is parsed once: a page's 50 links each parsed
    * the page URL again, a third of the time of resolving them.
    */
   public static Resolver resolver(String baseUrl) {
-    return new Resolver(Parts.parse(baseUrl));
+    Parts base = Parts.parse(baseUrl);
+    // A base that hides its host behind user info resolves nothing, as it normalizes to nothing.
+    return new Resolver(base == null || base.userInfo ? null : base);
   }
 
   /** Links resolved against one base URL; immutable. */
@@ -56,10 +99,14 @@ public final class UrlNormalizer {
     if (href == null) {
       return null;
     }
-    String h = backslashesInPathAsSlashes(clean(href));
-    int colon = schemeEnd(h);
-    if (colon > 0) {
-      return normalizeOrNull(h);
+    String absolute = absoluteOrNull(base, backslashesInPathAsSlashes(clean(href)));
+    return absolute == null ? null : normalizeOrNull(absolute);
+  }
+
+  /** The cleaned reference {@code h} made absolute against {@code base}, not yet normalized. */
+  private static String absoluteOrNull(Parts base, String h) {
+    if (schemeEnd(h) > 0) {
+      return h;
     }
     if (base == null) {
       return null;
@@ -78,7 +125,7 @@ public final class UrlNormalizer {
       String dir = slash < 0 ? "/" : base.path.substring(0, slash + 1);
       resolved = base.scheme + "://" + base.authority + dir + h;
     }
-    return normalizeOrNull(resolved);
+    return resolved;
   }
 
   /**
@@ -154,7 +201,7 @@ public final class UrlNormalizer {
 
   private static String normalizeOrNull(String url) {
     Parts p = Parts.parse(url);
-    if (p == null) {
+    if (p == null || p.userInfo) {
       return null;
     }
     String host = normalizeHost(p.host);
@@ -189,7 +236,7 @@ public final class UrlNormalizer {
       return null;
     }
     if (host.startsWith("[")) {
-      return host.endsWith("]") ? host.toLowerCase(Locale.ROOT) : null;
+      return isIpv6Literal(host) ? host.toLowerCase(Locale.ROOT) : null;
     }
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     boolean ascii = true;
@@ -209,6 +256,24 @@ public final class UrlNormalizer {
       }
     }
     return h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code [...]} holding only hex digits, colons and dots (an embedded IPv4 address): no zone
+   * ({@code %25eth0}), no IPvFuture, nothing another parser could split differently. Whether the
+   * address itself is well formed is the HTTP client's to say ({@code bad_url}).
+   */
+  private static boolean isIpv6Literal(String host) {
+    if (host.length() < 4 || !host.endsWith("]") || host.indexOf(':') < 0) {
+      return false;
+    }
+    for (int i = 1; i < host.length() - 1; i++) {
+      char c = host.charAt(i);
+      if (!isHex(c) && c != ':' && c != '.') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -306,9 +371,14 @@ public final class UrlNormalizer {
     return i < s.length() && (s.charAt(i) == '/' || s.charAt(i) == '\\');
   }
 
-  /** An absolute http(s) URL cut into its parts, fragment and user info dropped. */
+  /**
+   * An absolute http(s) URL cut into its parts, fragment dropped. The host is what follows the
+   * last {@code @} of the authority, as browsers and {@code java.net.URL} read it; whether there
+   * was user info before it is kept in {@link #userInfo}.
+   */
   private static final class Parts {
     String scheme;
+    boolean userInfo;
     String authority;
     String host;
     String port;
@@ -345,11 +415,12 @@ public final class UrlNormalizer {
         authEnd++;
       }
       String authority = url.substring(i, authEnd);
+      Parts p = new Parts();
       int at = authority.lastIndexOf('@');
       if (at >= 0) {
+        p.userInfo = true;
         authority = authority.substring(at + 1);
       }
-      Parts p = new Parts();
       p.scheme = scheme;
       int portColon = authority.startsWith("[") ? authority.indexOf(':', Math.max(0, authority.indexOf(']'))) : authority.lastIndexOf(':');
       if (portColon >= 0) {

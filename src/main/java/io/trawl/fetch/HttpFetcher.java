@@ -3,6 +3,7 @@ package io.trawl.fetch;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
+import io.trawl.core.UrlNormalizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,9 +17,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
+import java.net.InetAddress;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -26,12 +26,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP GET with every bound a crawler needs: a deadline over the whole request (connect,
- * headers and body: a slow-loris body times out), redirects followed by hand with each hop checked
- * against the scope, and a cap on the body counted after decompression, so neither a huge body
- * nor a gzip bomb is ever held beyond the cap. Built on the Vert.x HTTP client that the Web Client
- * wraps, because only it can abort a response mid-body. A 2xx response whose content type is one
- * of {@code download.content_types} is streamed to a file instead ({@link FileDownload}), capped
- * by {@code download.max_size}. Runs on the caller's event loop.
+ * headers and body: a slow-loris body times out), redirects followed by hand, and a cap on the
+ * body counted after decompression, so neither a huge body nor a gzip bomb is ever held beyond the
+ * cap. Every URL requested, the first and each redirect's, is normalized first ({@link
+ * UrlNormalizer}: user info refused, at most {@code fetch.max_url_length}), and a redirect's is
+ * checked against the scope in that form: the string checked is the string requested. With
+ * {@code fetch.block_private_addresses}, each hop connects only to an address {@link
+ * AddressGuard} resolved and allowed. Built on the Vert.x HTTP client that the Web Client wraps,
+ * because only it can abort a response mid-body. A 2xx response whose content type is one of
+ * {@code download.content_types} is streamed to a file instead ({@link FileDownload}), capped by
+ * {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
   private static final long PRESIZE_MAX_BYTES = 256 * 1024;
@@ -43,14 +47,23 @@ public final class HttpFetcher {
   private final HttpClient client;
   private final Downloads downloads;
   private final boolean keepPrefix;
+  private final AddressGuard guard;
 
   /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
-    this(vertx, config, Downloads.NONE, false);
+    this(vertx, config, Downloads.NONE, false, AddressGuard::isPrivate);
   }
 
   HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads) {
-    this(vertx, config, downloads, false);
+    this(vertx, config, downloads, false, AddressGuard::isPrivate);
+  }
+
+  /**
+   * A fetcher that refuses to connect to the addresses {@code blocked} picks, whatever {@code
+   * fetch.block_private_addresses} says: tests, whose servers are all on loopback, block some.
+   */
+  static HttpFetcher blocking(Vertx vertx, TrawlConfig.Fetch config, Predicate<InetAddress> blocked) {
+    return new HttpFetcher(vertx, config, Downloads.NONE, false, blocked, true);
   }
 
   /**
@@ -59,14 +72,21 @@ public final class HttpFetcher {
    * 500 KiB of a robots.txt, however long the file.
    */
   static HttpFetcher keepingPrefix(Vertx vertx, TrawlConfig.Fetch config) {
-    return new HttpFetcher(vertx, config, Downloads.NONE, true);
+    return new HttpFetcher(vertx, config, Downloads.NONE, true, AddressGuard::isPrivate);
   }
 
-  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix) {
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
+      Predicate<InetAddress> blocked) {
+    this(vertx, config, downloads, keepPrefix, blocked, config.blockPrivateAddresses());
+  }
+
+  private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
+      Predicate<InetAddress> blocked, boolean guarded) {
     this.vertx = vertx;
     this.config = config;
     this.downloads = downloads;
     this.keepPrefix = keepPrefix;
+    this.guard = guarded ? new AddressGuard(vertx, blocked) : null;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setDecompressionSupported(true)
@@ -89,7 +109,12 @@ public final class HttpFetcher {
         err.toString()));
   }
 
-  /** Fetches {@code url}; fails with a {@link CrawlException} only when no response could be had. */
+  /**
+   * Fetches {@code url} (an absolute http(s) URL, requested in its normalized form); fails with a
+   * {@link CrawlException} only when no response could be had.
+   *
+   * @param inScope whether a redirect may be followed to a URL, given in its normalized form
+   */
   public Future<FetchResult> fetch(String url, Predicate<String> inScope) {
     return new Exchange(url, inScope).start();
   }
@@ -118,24 +143,46 @@ public final class HttpFetcher {
     Future<FetchResult> start() {
       timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> fail(
           new CrawlException(FailureKind.TIMEOUT, url, "no complete response within " + config.requestTimeout())));
-      visited.add(url);
-      hop(url, 0);
+      String first = UrlNormalizer.normalize(url).orElse(null);
+      if (first == null) {
+        boolean userInfo = UrlNormalizer.refusal(null, url) == UrlNormalizer.Refusal.USER_INFO;
+        fail(new CrawlException(userInfo ? FailureKind.USER_INFO : FailureKind.BAD_URL, url,
+            userInfo ? "user info in the URL" : "not an http(s) URL trawl can request"));
+      } else if (first.length() > config.maxUrlLength()) {
+        fail(new CrawlException(FailureKind.BAD_URL, url, first.length() + " characters, over fetch.max_url_length"));
+      } else {
+        visited.add(first);
+        hop(first, 0);
+      }
       return promise.future();
     }
 
+    /**
+     * Requests {@code target}, a normalized URL: its form has no space or line break that Netty
+     * would refuse only inside send(), once the request holds a pooled connection it never gives
+     * back, and no user info to hide its host behind.
+     */
     private void hop(String target, int redirects) {
-      if (target.indexOf(' ') >= 0 || target.indexOf('\r') >= 0 || target.indexOf('\n') >= 0) {
-        // Netty refuses a request line with these only inside send(), once the request holds a
-        // pooled connection, which is then never given back: refuse such a URL first.
-        fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, "a space or line break")));
-        return;
-      }
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
           .setAbsoluteURI(target)
           .setFollowRedirects(false)
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+      if (guard == null) {
+        request(options, target, redirects);
+        return;
+      }
+      // The host and port the client would connect to, read by its own parser (setAbsoluteURI).
+      guard.server(url, options.getHost(), options.getPort())
+          .onSuccess(server -> request(options.setServer(server), target, redirects))
+          .onFailure(err -> fail(unusable(target, redirects, FetchErrors.connecting(url, err))));
+    }
+
+    private void request(RequestOptions options, String target, int redirects) {
+      if (settled) {
+        return; // the deadline passed while resolving
+      }
       Future<HttpClientRequest> request;
       try {
         request = client.request(options);
@@ -294,10 +341,13 @@ public final class HttpFetcher {
       });
       response.exceptionHandler(err -> fail(FetchErrors.of(url, err, false)));
       response.endHandler(v -> {
-        String next = resolve(from, location);
+        String next = location == null || location.isBlank() ? null : UrlNormalizer.resolve(from, location).orElse(null);
         if (next == null) {
-          fail(new CrawlException(FailureKind.BAD_REDIRECT, url, "Location " + location));
-        } else if (!next.startsWith("http://") && !next.startsWith("https://") || !inScope.test(next)) {
+          fail(unusableLocation(from, location));
+        } else if (next.length() > config.maxUrlLength()) {
+          fail(new CrawlException(FailureKind.BAD_REDIRECT, url,
+              "to a URL of " + next.length() + " characters, over fetch.max_url_length"));
+        } else if (!inScope.test(next)) {
           fail(new CrawlException(FailureKind.REDIRECT_OUT_OF_SCOPE, url, "to " + next));
         } else if (!visited.add(next)) {
           fail(new CrawlException(FailureKind.REDIRECT_LOOP, url, "back to " + next));
@@ -307,6 +357,18 @@ public final class HttpFetcher {
           hop(next, redirects + 1);
         }
       });
+    }
+
+    /** Why a Location gives no URL to request; never repeats user info, which may hold a password. */
+    private CrawlException unusableLocation(String from, String location) {
+      UrlNormalizer.Refusal refusal = location == null || location.isBlank() ? UrlNormalizer.Refusal.MALFORMED
+          : UrlNormalizer.refusal(from, location);
+      return switch (refusal == null ? UrlNormalizer.Refusal.MALFORMED : refusal) {
+        case OTHER_SCHEME -> new CrawlException(FailureKind.REDIRECT_OUT_OF_SCOPE, url, "to a scheme other than http(s)");
+        case USER_INFO -> new CrawlException(FailureKind.USER_INFO, url, "to a URL with user info");
+        case MALFORMED -> new CrawlException(FailureKind.BAD_REDIRECT, url,
+            location == null ? "no Location" : "Location is not a usable URL");
+      };
     }
 
     private void abort(CrawlException err) {
@@ -349,29 +411,6 @@ public final class HttpFetcher {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  /** The absolute, fragment-free target of a Location header, or null when there is none. */
-  static String resolve(String base, String location) {
-    if (location == null || location.isBlank()) {
-      return null;
-    }
-    try {
-      URI resolved = URI.create(base).resolve(location.trim().replace(" ", "%20"));
-      if (resolved.getScheme() == null) {
-        return null;
-      }
-      String s = resolved.toString();
-      int hash = s.indexOf('#');
-      String target = hash < 0 ? s : s.substring(0, hash);
-      String scheme = resolved.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && (resolved.getHost() == null || resolved.getHost().isEmpty())) {
-        return null;
-      }
-      return target;
-    } catch (IllegalArgumentException e) {
-      return null;
     }
   }
 }

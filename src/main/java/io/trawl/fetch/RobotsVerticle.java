@@ -91,7 +91,7 @@ public final class RobotsVerticle extends VerticleBase {
   public Future<?> start() {
     TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
         fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
-        5, MAX_ROBOTS_SIZE, true);
+        5, MAX_ROBOTS_SIZE, true, fetchConfig.maxUrlLength(), fetchConfig.blockPrivateAddresses());
     fetcher = HttpFetcher.keepingPrefix(vertx, robotsFetch);
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),

@@ -20,9 +20,9 @@ import java.util.Set;
 
 /**
  * Parses one sitemap file (XML, plain text, RSS/Atom, gzipped or not; crawler-commons) into the
- * page URLs to queue (normalized, in scope, at most {@code maxUrls} entries read) and, for an
- * index, the child sitemaps to read next. CPU work: call it on a worker, never an event loop.
- * Stateless and thread-safe.
+ * page URLs to queue (normalized, at most {@code maxUrlLength} characters, in scope, at most
+ * {@code maxUrls} entries read) and, for an index, the child sitemaps to read next. CPU work: call
+ * it on a worker, never an event loop. Stateless and thread-safe.
  */
 final class SitemapReader {
   /** What one sitemap file holds. */
@@ -30,10 +30,12 @@ final class SitemapReader {
 
   private final Scope scope;
   private final int maxUrls;
+  private final int maxUrlLength;
 
-  SitemapReader(Scope scope, int maxUrls) {
+  SitemapReader(Scope scope, int maxUrls, int maxUrlLength) {
     this.scope = scope;
     this.maxUrls = maxUrls;
+    this.maxUrlLength = maxUrlLength;
   }
 
   Contents read(String url, String contentType, byte[] body) throws IOException, UnknownFormatException {
@@ -59,7 +61,9 @@ final class SitemapReader {
     }
     Set<String> urls = new LinkedHashSet<>();
     for (SiteMapURL entry : ((SiteMap) map).getSiteMapUrls()) {
-      UrlNormalizer.normalize(entry.getUrl().toString()).filter(scope::allows).ifPresent(urls::add);
+      UrlNormalizer.normalize(entry.getUrl().toString())
+          .filter(page -> page.length() <= maxUrlLength && scope.allows(page))
+          .ifPresent(urls::add);
     }
     return new Contents(List.of(), List.copyOf(urls));
   }

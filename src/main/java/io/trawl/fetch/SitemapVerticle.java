@@ -45,7 +45,7 @@ public final class SitemapVerticle extends VerticleBase {
   public SitemapVerticle(TrawlConfig config, Scope scope) {
     this.config = config;
     this.scope = scope;
-    this.reader = new SitemapReader(scope, config.crawl().maxSitemapUrls());
+    this.reader = new SitemapReader(scope, config.crawl().maxSitemapUrls(), config.fetch().maxUrlLength());
   }
 
   @Override
@@ -146,7 +146,8 @@ public final class SitemapVerticle extends VerticleBase {
 
     private void enqueue(String url, int level) {
       UrlNormalizer.normalize(url)
-          .filter(sitemap -> level <= MAX_INDEX_LEVELS && mayFetch(sitemap) && visited.add(sitemap))
+          .filter(sitemap -> level <= MAX_INDEX_LEVELS && sitemap.length() <= config.fetch().maxUrlLength()
+              && mayFetch(sitemap) && visited.add(sitemap))
           .ifPresent(sitemap -> queue.add(new Entry(sitemap, level)));
     }
 

@@ -1,5 +1,7 @@
 package io.trawl.parse;
 
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.TrawlConfig;
 import io.trawl.core.UrlNormalizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,8 +21,11 @@ import org.jsoup.nodes.Element;
 /**
  * Parses one HTML page with Jsoup: decodes it with the sniffed charset (malformed bytes replaced,
  * never thrown), and extracts its title, its outgoing http(s) links (absolute, normalized, once
- * each, honouring {@code <base href>}) and the SHA-256 of its bytes. Stateless and thread-safe;
- * runs on the parse worker pool, never on an event loop.
+ * each, honouring {@code <base href>}) and the SHA-256 of its bytes. A hostile page cannot make
+ * the links grow without bound: a link longer than {@code fetch.max_url_length} is dropped, a
+ * {@code <base href>} that long is ignored, and past {@code parse.max_links_per_page} links the
+ * rest are counted, not even resolved. Immutable and thread-safe; runs on the parse worker pool,
+ * never on an event loop.
  */
 public final class HtmlParser {
   /**
@@ -30,9 +35,25 @@ public final class HtmlParser {
    * @param charset the charset the body was decoded with
    * @param document the parsed document, for extraction rules
    * @param baseUrl what the page's relative links resolve against: its {@code <base href>}, or its URL
+   * @param linksDropped links left out of {@code links}: longer than {@code fetch.max_url_length},
+   *     or link elements past {@code parse.max_links_per_page}
    */
-  public record ParsedPage(
-      String title, List<String> links, String contentHash, String charset, Document document, String baseUrl) {}
+  public record ParsedPage(String title, List<String> links, String contentHash, String charset, Document document,
+      String baseUrl, int linksDropped) {}
+
+  private final int maxUrlLength;
+  private final int maxLinks;
+
+  /** A parser with the default limits, for the bench and tests. */
+  public HtmlParser() {
+    this(ConfigLoader.defaults());
+  }
+
+  /** A parser with the crawl's {@code fetch.max_url_length} and {@code parse.max_links_per_page}. */
+  public HtmlParser(TrawlConfig config) {
+    this.maxUrlLength = config.fetch().maxUrlLength();
+    this.maxLinks = config.parse().maxLinksPerPage();
+  }
 
   public ParsedPage parse(String url, byte[] body, String contentTypeHeader) {
     byte[] bytes = body == null ? new byte[0] : body;
@@ -43,13 +64,26 @@ public final class HtmlParser {
     List<Element> linking = new ArrayList<>();
     String baseUrl = baseUrlAndLinkElements(doc, url, linking);
     Set<String> links = new LinkedHashSet<>();
+    int dropped = 0;
+    String self = UrlNormalizer.normalize(url).orElse(null);
     UrlNormalizer.Resolver resolver = UrlNormalizer.resolver(baseUrl);
-    for (Element e : linking) {
-      addLink(e, resolver, links);
+    for (int i = 0; i < linking.size(); i++) {
+      if (links.size() >= maxLinks) {
+        dropped += linksIn(linking.subList(i, linking.size()));
+        break;
+      }
+      String link = link(linking.get(i), resolver);
+      if (link == null || link.equals(self)) {
+        continue;
+      }
+      if (link.length() > maxUrlLength) {
+        dropped++;
+      } else {
+        links.add(link);
+      }
     }
-    UrlNormalizer.normalize(url).ifPresent(links::remove);
     return new ParsedPage(title.isEmpty() ? null : title, new ArrayList<>(links), sha256(bytes), charset.name(), doc,
-        baseUrl);
+        baseUrl, dropped);
   }
 
   /**
@@ -71,7 +105,7 @@ public final class HtmlParser {
    * finds the base and the four link tags; a {@code selectFirst("base[href]")} was a second walk
    * and a selector parse per page.
    */
-  private static String baseUrlAndLinkElements(Document doc, String url, List<Element> linking) {
+  private String baseUrlAndLinkElements(Document doc, String url, List<Element> linking) {
     Element base = null;
     for (Element e : doc.getAllElements()) {
       String tag = e.normalName();
@@ -83,7 +117,11 @@ public final class HtmlParser {
         linking.add(e);
       }
     }
-    return base == null ? url : UrlNormalizer.resolve(url, base.attr("href")).orElse(url);
+    if (base == null) {
+      return url;
+    }
+    // One with user info resolves to nothing (UrlNormalizer): ignored, like one too long.
+    return UrlNormalizer.resolve(url, base.attr("href")).filter(b -> b.length() <= maxUrlLength).orElse(url);
   }
 
   /**
@@ -93,15 +131,31 @@ public final class HtmlParser {
   static void addLinksIn(Element region, String baseUrl, Set<String> into) {
     UrlNormalizer.Resolver resolver = UrlNormalizer.resolver(baseUrl);
     for (Element e : region.getAllElements()) {
-      addLink(e, resolver, into);
+      String link = link(e, resolver);
+      if (link != null) {
+        into.add(link);
+      }
     }
   }
 
-  private static void addLink(Element e, UrlNormalizer.Resolver resolver, Set<String> into) {
-    String attribute = linkAttribute(e.normalName());
-    if (attribute != null && e.hasAttr(attribute)) {
-      resolver.resolve(e.attr(attribute)).ifPresent(into::add);
+  /** How many of {@code elements} hold a link at all, whatever it is: those past the cap, not resolved. */
+  private static int linksIn(List<Element> elements) {
+    int n = 0;
+    for (Element e : elements) {
+      if (e.hasAttr(linkAttribute(e.normalName()))) {
+        n++;
+      }
     }
+    return n;
+  }
+
+  /** The normalized http(s) link an element holds, or null. */
+  private static String link(Element e, UrlNormalizer.Resolver resolver) {
+    String attribute = linkAttribute(e.normalName());
+    if (attribute == null || !e.hasAttr(attribute)) {
+      return null;
+    }
+    return resolver.resolve(e.attr(attribute)).orElse(null);
   }
 
   /** The attribute that holds a link on an element of this tag, or null. */

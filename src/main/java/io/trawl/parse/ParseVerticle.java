@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,14 +33,18 @@ public final class ParseVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final Scope scope;
-  private final HtmlParser parser = new HtmlParser();
+  private final HtmlParser parser;
   private final Extractor extractor;
+  private final DroppedLinks dropped;
   private WorkerExecutor parsePool;
 
-  public ParseVerticle(TrawlConfig config, Scope scope) {
+  /** @param dropped where the links the parser leaves out are counted, for the whole crawl */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped) {
     this.config = config;
     this.scope = scope;
+    this.parser = new HtmlParser(config);
     this.extractor = new Extractor(config.rules(), config.download().fromFields());
+    this.dropped = dropped;
   }
 
   /** Parse threads: the configured count, or one per core. */
@@ -82,26 +87,39 @@ public final class ParseVerticle extends VerticleBase {
 
   /**
    * Parse thread. The URLs to queue are the links in scope within the depth limit (only those the
-   * matching rules' {@code follow} regions hold, when they have one), plus the in-scope URLs of
-   * {@code download.from_fields} whatever the depth: the user named those files.
+   * matching rules' {@code follow} regions hold, when they have one, and among the links kept, so
+   * that what is queued is in {@code links}), plus the in-scope URLs of {@code download.from_fields}
+   * whatever the depth: the user named those files.
    */
   private PageRecord toRecord(FetchedPage page) {
     lowerPriority();
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType());
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
+    int droppedHere = parsed.linksDropped();
     Set<String> discovered = new LinkedHashSet<>();
     if (page.request().depth() < config.crawl().maxDepth()) {
-      for (String link : extracted.follow().map(List::copyOf).orElse(parsed.links())) {
+      List<String> candidates = parsed.links();
+      if (extracted.follow().isPresent()) {
+        Set<String> kept = new HashSet<>(parsed.links());
+        candidates = extracted.follow().get().stream().filter(kept::contains).toList();
+      }
+      for (String link : candidates) {
         if (scope.allows(link)) {
           discovered.add(link);
         }
       }
     }
     for (String file : extracted.downloads()) {
-      if (scope.allows(file)) {
+      if (file.length() > config.fetch().maxUrlLength()) {
+        droppedHere++;
+      } else if (scope.allows(file)) {
         discovered.add(file);
       }
+    }
+    if (droppedHere > 0) {
+      dropped.add(droppedHere);
+      log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
     return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
         page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),

@@ -40,6 +40,8 @@ class ConfigLoaderTest {
         max_redirects: 0
         max_body_size: 512KB
         respect_robots: false
+        max_url_length: 1024
+        block_private_addresses: true
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -52,6 +54,7 @@ class ConfigLoaderTest {
         open_for: 5m
       parse:
         threads: 2
+        max_links_per_page: 100
       store:
         batch_size: 1
         batch_delay: 5ms
@@ -90,7 +93,9 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(30),
                 5,
                 new DataSize(10L * 1024 * 1024),
-                true));
+                true,
+                2083,
+                false));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(
@@ -100,7 +105,7 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(30),
                 List.of(429, 500, 502, 503, 504)));
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(50, 10, Duration.ofSeconds(30)));
-    assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0));
+    assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0, 5000));
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ZERO));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100), List.of()));
@@ -135,12 +140,14 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(1),
                 0,
                 new DataSize(512 * 1024),
-                false));
+                false,
+                1024,
+                true));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(100, 1, Duration.ofMinutes(5)));
-    assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(2));
+    assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(2, 100));
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(1, Duration.ofMillis(5)));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(
@@ -253,6 +260,9 @@ class ConfigLoaderTest {
           circuit.minimum_calls      | 0
           circuit.open_for           | 0
           parse.threads              | -1
+          parse.max_links_per_page   | 0
+          fetch.max_url_length       | 0
+          fetch.block_private_addresses | yes
           store.batch_size           | 0
           store.batch_delay          | 1:30
           crawl.sitemaps             | yes

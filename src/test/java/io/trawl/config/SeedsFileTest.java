@@ -168,6 +168,27 @@ class SeedsFileTest {
     assertThat(e.getMessage()).doesNotContain("\u001b").contains("\\u001b]0;owned\\u0007");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://crawler:hunter2@example.com/",
+      "https://hunter2@example.com/a",
+      "http://a:hunter2@b@example.com/",
+      "http://example.com:hunter2@169.254.169.254/",
+  })
+  void refusesUserInfoWithoutRepeatingIt(String url) {
+    SeedException e = refused(() -> SeedsFile.parse("http://ok.com/\n" + url + "\n", "seeds.txt"));
+
+    assertThat(e.lineNo()).isEqualTo(2);
+    assertThat(e.text()).startsWith(url.substring(0, url.indexOf("//") + 2) + "***@").doesNotContain("hunter2");
+    assertThat(e.getMessage()).contains("user info").doesNotContain("hunter2");
+  }
+
+  @Test
+  void takesAnAtSignInThePathForNoUserInfo() {
+    assertThat(SeedsFile.parse("http://example.com/@user?to=a@b\n", "seeds.txt"))
+        .containsExactly(new Seed(1, "http://example.com/@user?to=a@b"));
+  }
+
   private static SeedException refused(ThrowingCallable read) {
     Throwable thrown = catchThrowable(read);
     assertThat(thrown).isInstanceOf(SeedException.class);

@@ -53,6 +53,18 @@ class ScopeTest {
     assertThat(domains("example.com").allows(url)).isFalse();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://127.0.0.1:1@127.0.0.2:18091/secret",
+      "http://example.com:1@169.254.169.254/latest/meta-data/",
+      "http://example.com@evil.org/",
+      "http://user:secret@example.com/",
+      "http://127.0.0.1\\@127.0.0.2/",
+  })
+  void refusesAUrlWithUserInfoWhicheverHostItNames(String url) {
+    assertThat(domains("example.com", "127.0.0.1").allows(url)).isFalse();
+  }
+
   @Test
   void refusesTheParentOfAnAllowedSubdomain() {
     Scope scope = domains("blog.example.com");

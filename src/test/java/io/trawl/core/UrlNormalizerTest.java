@@ -48,7 +48,6 @@ class UrlNormalizerTest {
       "http://example.com/a/%2E%2E/b  | http://example.com/b",
       "http://example.com/a//b/       | http://example.com/a//b/",
       "http://example.com/a?b/../c    | http://example.com/a?b/../c",
-      "http://user:secret@example.com/ | http://example.com/",
       "http://example.com./a          | http://example.com/a",
       "http://[::1]:8080/a            | http://[::1]:8080/a",
       "http://[2001:DB8::1]/          | http://[2001:db8::1]/",
@@ -155,6 +154,10 @@ class UrlNormalizerTest {
       "http://example.com:80:80/",
       "http://[::1/",
       "http://user@/",
+      "http://[fe80::1%25eth0]/",
+      "http://[v1.x]/",
+      "http://[example.com]/",
+      "http://[]/",
   })
   void givesNoUrlForWhatIsNotHttp(String url) {
     assertThat(UrlNormalizer.normalize(url)).isEmpty();
@@ -222,9 +225,72 @@ class UrlNormalizerTest {
         .contains("https://cdn.example.com/x");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://user:secret@example.com/",
+      "http://user@example.com/",
+      "http://@example.com/",
+      "http://127.0.0.1:1@127.0.0.2:18091/secret",
+      "http://example.com:1@169.254.169.254/",
+      "http://a@b@example.com/",
+      "HTTPS://example.com%40evil.org@example.com/",
+      "http://example.com\t@evil.org/",
+      "  http://user@example.com/  ",
+  })
+  void refusesUserInfoRatherThanDroppingIt(String url) {
+    assertThat(UrlNormalizer.normalize(url)).isEmpty();
+    assertThat(UrlNormalizer.refusal(null, url)).isEqualTo(UrlNormalizer.Refusal.USER_INFO);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://127.0.0.1:1@127.0.0.2/secret",
+      "//user@example.com/",
+      "\\\\user@example.com/",
+  })
+  void refusesAReferenceWithUserInfo(String href) {
+    assertThat(UrlNormalizer.resolve(BASE, href)).isEmpty();
+    assertThat(UrlNormalizer.refusal(BASE, href)).isEqualTo(UrlNormalizer.Refusal.USER_INFO);
+  }
+
   @Test
-  void dropsTheBasesUserInfoWhenResolving() {
-    assertThat(UrlNormalizer.resolve("http://me:pw@example.com/a/", "b")).contains("http://example.com/a/b");
+  void keepsAnAtSignInThePathOrQuery() {
+    assertThat(UrlNormalizer.normalize("http://example.com/@user?to=a@b")).contains("http://example.com/@user?to=a@b");
+    assertThat(UrlNormalizer.resolve(BASE, "/@127.0.0.2/x")).contains("http://example.com/@127.0.0.2/x");
+    assertThat(UrlNormalizer.refusal(BASE, "@user")).isNull();
+  }
+
+  @Test
+  void endsTheAuthorityAtABackslashAsBrowsersDoSoNoUserInfoHidesBehindIt() {
+    // java.net.URL would read user info "example.com\" and host evil.org in the raw text; the
+    // normalized form, which is what gets requested, leaves no doubt.
+    assertThat(UrlNormalizer.normalize("http://example.com\\@evil.org/")).contains("http://example.com/@evil.org/");
+  }
+
+  @Test
+  void resolvesNothingAgainstABaseWithUserInfo() {
+    assertThat(UrlNormalizer.resolve("http://me:pw@example.com/a/", "b")).isEmpty();
+    assertThat(UrlNormalizer.resolve("http://me:pw@example.com/a/", "http://example.com/b")).contains("http://example.com/b");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "mailto:a@example.com     | OTHER_SCHEME",
+      "javascript:alert(1)      | OTHER_SCHEME",
+      "ftp://user@example.com/  | OTHER_SCHEME",
+      "http:///x                | MALFORMED",
+      "http://127.0.0.1:99999/  | MALFORMED",
+      "'http://exa mple.com/'   | MALFORMED",
+  })
+  void saysWhyAReferenceGivesNoUrl(String href, UrlNormalizer.Refusal refusal) {
+    assertThat(UrlNormalizer.refusal(BASE, href)).isEqualTo(refusal);
+  }
+
+  @Test
+  void givesNoRefusalForAUsableReference() {
+    assertThat(UrlNormalizer.refusal(BASE, "../x?y#z")).isNull();
+    assertThat(UrlNormalizer.refusal(null, "http://example.com/")).isNull();
+    assertThat(UrlNormalizer.refusal(null, "relative/without/base")).isEqualTo(UrlNormalizer.Refusal.MALFORMED);
   }
 
   @ParameterizedTest(name = "\"{0}\"")

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -144,5 +145,70 @@ class HttpFetcherRedirectTest {
           assertThat(server.getRequestCount()).isEqualTo(2);
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void refusesARedirectWhoseUserInfoHidesAnotherHostWithoutContactingIt(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    // 127.0.0.2 is loopback on Linux: a second server there proves the request never leaves.
+    MockWebServer elsewhere = new MockWebServer();
+    elsewhere.start(InetAddress.getByName("127.0.0.2"), 0);
+    elsewhere.enqueue(new MockResponse.Builder().body("<title>secret</title>").build());
+    Predicate<String> scope = new Scope(List.of("127.0.0.1"), List.of(), List.of())::allows;
+    server.enqueue(redirect(302, "http://127.0.0.1:1@127.0.0.2:" + elsewhere.getPort() + "/secret"));
+
+    new HttpFetcher(vertx, config()).fetch(url("/start"), scope)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          elsewhere.close();
+          return null;
+        }))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertThat(FailureKind.of(err)).isEqualTo(FailureKind.USER_INFO);
+          assertThat(elsewhere.getRequestCount()).isZero();
+          assertThat(server.getRequestCount()).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @ParameterizedTest(name = "Location: {0}")
+  @ValueSource(strings = {"http://user:pw@127.0.0.1:{port}/in-scope", "//user@127.0.0.1:{port}/relative",
+      "http://127.0.0.1:{port}@127.0.0.1:{port}/same"})
+  void refusesARedirectWithUserInfoEvenToItsOwnHost(String location, Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(redirect(302, location.replace("{port}", String.valueOf(server.getPort()))));
+
+    failsAs(vertx, fetch(vertx, "/start"), FailureKind.USER_INFO, ctx,
+        () -> assertThat(server.getRequestCount()).isEqualTo(1));
+  }
+
+  @Test
+  void refusesARedirectLongerThanTheUrlCap(Vertx vertx, VertxTestContext ctx) {
+    String longest = "/" + "a".repeat(100 - url("/").length());
+    server.enqueue(redirect(302, longest));
+    server.enqueue(redirect(302, longest + "b"));
+    server.enqueue(new MockResponse.Builder().body("<title>end</title>").build());
+    HttpFetcher fetcher = new HttpFetcher(vertx, config("fetch.max_url_length", "100"));
+
+    failsAs(vertx, fetcher.fetch(url("/start"), u -> true), FailureKind.BAD_REDIRECT, ctx, () -> {
+      assertThat(url(longest)).hasSize(100);
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void checksTheScopeOnTheNormalizedTargetAndRequestsThatSame(Vertx vertx, VertxTestContext ctx) {
+    List<String> checked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Predicate<String> scope = target -> checked.add(target);
+    server.enqueue(redirect(302, "/a/../b c/./d?e=%7e#frag"));
+    server.enqueue(new MockResponse.Builder().body("<title>end</title>").build());
+
+    new HttpFetcher(vertx, config()).fetch(url("/start"), scope)
+        .compose(result -> vertx.executeBlocking(() -> {
+          assertThat(checked).containsExactly(url("/b%20c/d?e=~"));
+          assertThat(result.finalUrl()).isEqualTo(url("/b%20c/d?e=~"));
+          server.takeRequest();
+          assertThat(server.takeRequest().getTarget()).isEqualTo("/b%20c/d?e=~");
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 }

@@ -286,20 +286,35 @@ class HttpFetcherTest {
   }
 
   @Test
-  void aUrlTheClientWillNotSendIsBadUrlAndGivesItsConnectionBack(Vertx vertx, VertxTestContext ctx) {
+  void requestsAUrlInItsNormalizedForm(Vertx vertx, VertxTestContext ctx) {
     server.enqueue(new MockResponse.Builder().body("<title>ok</title>").build());
-    // fetch.per_host_concurrency 1: the client holds two connections to a host; three refusals
-    // that kept theirs would leave the fourth request waiting until it timed out.
-    HttpFetcher fetcher = new HttpFetcher(vertx, config("fetch.per_host_concurrency", "1"));
 
-    Future<FetchResult> refusals = fetcher.fetch(url("/a b"), u -> true)
-        .recover(err -> fetcher.fetch(url("/c d"), u -> true))
-        .recover(err -> fetcher.fetch(url("/e f"), u -> true));
-    refusals
+    fetch(vertx, "/a b/./c?d e")
+        .compose(result -> vertx.executeBlocking(() -> {
+          assertThat(result.finalUrl()).isEqualTo(url("/a%20b/c?d%20e"));
+          assertThat(server.takeRequest().getTarget()).isEqualTo("/a%20b/c?d%20e");
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aUrlItWillNotRequestFailsWithoutAConnectionAndLeavesThePoolUsable(Vertx vertx, VertxTestContext ctx) {
+    server.enqueue(new MockResponse.Builder().body("<title>ok</title>").build());
+    // fetch.per_host_concurrency 1: a refusal that kept a pooled connection would leave the last
+    // request waiting until it timed out.
+    HttpFetcher fetcher = new HttpFetcher(vertx, config("fetch.per_host_concurrency", "1", "fetch.max_url_length", "100"));
+
+    fetcher.fetch(url("/a").replace("http://", "http://user:pw@"), u -> true)
+        .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(FailureKind.of(err)).isEqualTo(FailureKind.USER_INFO))))
+        .recover(err -> fetcher.fetch(url("/" + "x".repeat(100)), u -> true))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(FailureKind.of(err)).isEqualTo(FailureKind.BAD_URL))))
+        .recover(err -> fetcher.fetch("http://127.0.0.1:99999/", u -> true))
         .onComplete(ctx.failing(err -> ctx.verify(() -> assertThat(FailureKind.of(err)).isEqualTo(FailureKind.BAD_URL))))
         .recover(err -> fetcher.fetch(url("/ok"), u -> true))
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
           assertThat(result.status()).isEqualTo(200);
+          assertThat(server.getRequestCount()).isEqualTo(1);
           ctx.completeNow();
         })));
   }

@@ -20,7 +20,7 @@ class SitemapReaderTest {
 
   @Test
   void keepsInScopeUrlsNormalizedAndOnce() throws Exception {
-    SitemapReader reader = new SitemapReader(SCOPE, 100);
+    SitemapReader reader = new SitemapReader(SCOPE, 100, 2083);
 
     SitemapReader.Contents contents = reader.read("https://example.com/sitemap.xml", "application/xml",
         urlset("https://EXAMPLE.com/a#top", "https://other.org/b", "https://example.com/a", "https://www.example.com/c"));
@@ -31,7 +31,7 @@ class SitemapReaderTest {
 
   @Test
   void readsAtMostMaxUrlsEntries() throws Exception {
-    SitemapReader reader = new SitemapReader(SCOPE, 2);
+    SitemapReader reader = new SitemapReader(SCOPE, 2, 2083);
 
     SitemapReader.Contents contents = reader.read("https://example.com/sitemap.xml", null,
         urlset("https://example.com/1", "https://example.com/2", "https://example.com/3"));
@@ -46,9 +46,22 @@ class SitemapReaderTest {
         <sitemap><loc>https://example.com/s1.xml</loc></sitemap><sitemap><loc>https://example.com/s2.xml.gz</loc></sitemap>
         </sitemapindex>""".getBytes(StandardCharsets.UTF_8);
 
-    SitemapReader.Contents contents = new SitemapReader(SCOPE, 100).read("https://example.com/index.xml", "text/xml", index);
+    SitemapReader.Contents contents = new SitemapReader(SCOPE, 100, 2083).read("https://example.com/index.xml", "text/xml", index);
 
     assertThat(contents.sitemaps()).containsExactly("https://example.com/s1.xml", "https://example.com/s2.xml.gz");
     assertThat(contents.urls()).isEmpty();
+  }
+
+  @Test
+  void dropsEntriesWithUserInfoOrLongerThanTheUrlCap() throws Exception {
+    SitemapReader reader = new SitemapReader(SCOPE, 100, 40);
+    String longest = "https://example.com/" + "a".repeat(20);
+    String tooLong = longest + "b";
+
+    SitemapReader.Contents contents = reader.read("https://example.com/sitemap.xml", "application/xml",
+        urlset("https://example.com@169.254.169.254/", "https://user:pw@example.com/private", longest, tooLong));
+
+    assertThat(longest).hasSize(40);
+    assertThat(contents.urls()).containsExactly(longest);
   }
 }

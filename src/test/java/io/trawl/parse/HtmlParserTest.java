@@ -3,11 +3,13 @@ package io.trawl.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.trawl.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -168,6 +170,72 @@ class HtmlParserTest {
 
     assertThat(page.baseUrl()).isEqualTo(PAGE);
     assertThat(page.links()).containsExactly("http://example.com/dir/next.html");
+  }
+
+  // --- a hostile page's links: user info, length, count ---
+
+  private static HtmlParser limited(int maxLinks, int maxUrlLength) {
+    return new HtmlParser(ConfigLoader.fromYaml("", Map.of(
+        "parse.max_links_per_page", String.valueOf(maxLinks), "fetch.max_url_length", String.valueOf(maxUrlLength))));
+  }
+
+  private static byte[] html(String body) {
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void dropsLinksWithUserInfoRatherThanTheirUserInfo() {
+    HtmlParser.ParsedPage page = parser.parse(PAGE, html(
+        "<a href='http://example.com:1@169.254.169.254/'>a</a><a href='http://me:pw@example.com/x'>b</a>"
+            + "<a href='//u@example.com/y'>c</a><a href='/ok'>d</a>"), "text/html");
+
+    assertThat(page.links()).containsExactly("http://example.com/ok");
+    assertThat(page.linksDropped()).isZero();
+  }
+
+  @Test
+  void ignoresABaseHrefWithUserInfo() {
+    HtmlParser.ParsedPage page = parser.parse(PAGE, html(
+        "<base href='http://example.com:1@127.0.0.2:8080/'><a href='secret'>s</a>"), "text/html");
+
+    assertThat(page.baseUrl()).isEqualTo(PAGE);
+    assertThat(page.links()).containsExactly("http://example.com/dir/secret");
+  }
+
+  @Test
+  void dropsAndCountsLinksLongerThanTheUrlCap() {
+    String longest = "http://example.com/" + "a".repeat(21);
+    HtmlParser.ParsedPage page = limited(100, 40).parse(PAGE, html(
+        "<a href='" + longest + "'>fits</a><a href='" + longest + "b'>one too many</a><a href='/c'>c</a>"), "text/html");
+
+    assertThat(longest).hasSize(40);
+    assertThat(page.links()).containsExactly(longest, "http://example.com/c");
+    assertThat(page.linksDropped()).isEqualTo(1);
+  }
+
+  @Test
+  void ignoresABaseHrefLongerThanTheUrlCap() {
+    HtmlParser.ParsedPage page = limited(100, 60).parse(PAGE, html(
+        "<base href='/" + "b".repeat(60) + "/'><a href='x'>x</a>"), "text/html");
+
+    assertThat(page.baseUrl()).isEqualTo(PAGE);
+    assertThat(page.links()).containsExactly("http://example.com/dir/x");
+    assertThat(page.linksDropped()).isZero();
+  }
+
+  @Test
+  void keepsTheFirstMaxLinksAndCountsTheLinkElementsAfterThem() {
+    StringBuilder body = new StringBuilder("<a href='" + PAGE + "'>itself</a><a href='/0'>again</a>");
+    for (int i = 0; i < 10; i++) {
+      body.append("<a href='/").append(i).append("'>").append(i).append("</a>");
+    }
+    body.append("<a name='no-link'>anchor</a><iframe src='/frame'></iframe>");
+
+    HtmlParser.ParsedPage page = limited(3, 2083).parse(PAGE, html(body.toString()), "text/html");
+
+    assertThat(page.links()).containsExactly("http://example.com/0", "http://example.com/1", "http://example.com/2");
+    // /3 to /9 and the frame: the anchor without href is no link, the page and the repeated /0 were no new ones.
+    assertThat(page.linksDropped()).isEqualTo(8);
   }
 
   @Test
