@@ -113,10 +113,10 @@ final class FileDownload {
   }
 
   /** Closes the file and gives it its content-addressed name; the temp file is gone either way. */
-  Future<DownloadedFile> finish(String contentType, String url) {
+  Future<DownloadedFile> finish(String contentType) {
     state = State.FINISHING;
     String sha = HexFormat.of().formatHex(sha256.digest());
-    String target = downloads.dir().resolve(Downloads.fileName(sha, contentType, url)).toString();
+    String target = downloads.dir().resolve(Downloads.fileName(sha, contentType)).toString();
     return file.close()
         .compose(v -> fs.exists(target))
         .compose(exists -> exists

@@ -317,7 +317,7 @@ public final class HttpFetcher {
         // The whole body is here: what is left is local file work, which the request timer must not cut.
         vertx.cancelTimer(timer);
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        file.finish(contentType, target)
+        file.finish(contentType)
             .onSuccess(saved -> succeed(new FetchResult(url, target, response.statusCode(), contentType, new byte[0],
                 elapsedMs, redirects, null, saved)))
             .onFailure(err -> fail(new CrawlException(FailureKind.FILE, url, "saving the download: " + err.getMessage(), err)));
