@@ -90,7 +90,11 @@ class RobotsMemoryIT {
       Process crawl = TrawlProcess.startLikeLauncher(log, List.of(GcLog.flag(gcLog)), Main.class.getName(),
           "crawl", "-c", config.toString());
 
-      assertThat(crawl.waitFor(540, TimeUnit.SECONDS)).as("crawl ended").isTrue();
+      try {
+        assertThat(crawl.waitFor(540, TimeUnit.SECONDS)).as("crawl ended").isTrue();
+      } finally {
+        crawl.destroyForcibly();
+      }
       String output = Files.readString(log);
       assertThat(crawl.exitValue()).as(output).isEqualTo(Main.OK);
       assertThat(output).doesNotContain("OutOfMemoryError").doesNotContain("has been blocked");
