@@ -40,13 +40,18 @@ import org.slf4j.LoggerFactory;
  * down in the reverse order once the frontier reports the end, so the store flushes last. An
  * error that no stage handled (anything thrown on a Vert.x thread, or passed to {@link #fail})
  * fails the crawl as a whole. {@link #finished()} always completes: a teardown that does not end
- * within {@value #TEARDOWN_MS} ms fails it, on a JDK timer, since the event loops may be what is
- * stuck. Methods may be called from any thread; the work happens on event loops.
+ * within {@value #TEARDOWN_MS} ms ({@value #FATAL_TEARDOWN_MS} ms after such an error) fails it,
+ * on a JDK timer, since the event loops may be what is stuck. Methods may be called from any thread; the work happens on event loops.
  */
 public final class CrawlJob {
   private static final Logger log = LoggerFactory.getLogger(CrawlJob.class);
-  /** How long recording the end and undeploying may take before {@link #finished()} fails regardless. */
-  static final long TEARDOWN_MS = 30_000;
+  /**
+   * How long recording the end and undeploying may take before {@link #finished()} fails
+   * regardless: generous, as closing the store checkpoints its write-ahead log into the file.
+   */
+  static final long TEARDOWN_MS = 300_000;
+  /** The same after an error no stage handled, when what is stored matters more than a clean end. */
+  static final long FATAL_TEARDOWN_MS = 30_000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -135,7 +140,7 @@ public final class CrawlJob {
    * Fails the crawl as a whole because of {@code error}, which no stage handled (an
    * {@link Error}, or an exception thrown on an event loop): no new work, the run recorded as
    * {@code failed} if the store still answers, and {@link #finished()} failed with {@code error}
-   * within {@value #TEARDOWN_MS} ms whatever state the event loops are in. Pages in flight stay
+   * within {@value #FATAL_TEARDOWN_MS} ms whatever state the event loops are in. Pages in flight stay
    * {@code in_flight}, so {@code --resume} fetches them again. Any thread; only the first call counts.
    */
   public synchronized void fail(Throwable error) {
@@ -145,7 +150,7 @@ public final class CrawlJob {
     fatal = error;
     log.error("crawl failed: an error no stage handled", error);
     outcomeOverride = "failed";
-    failAfter(TEARDOWN_MS, error);
+    failAfter(FATAL_TEARDOWN_MS, error);
     vertx.runOnContext(v -> tearDown(null));
   }
 
@@ -172,7 +177,9 @@ public final class CrawlJob {
     if (finished.future().isComplete() || !closing.compareAndSet(false, true)) {
       return;
     }
-    failAfter(TEARDOWN_MS, "the crawl did not shut down within " + TEARDOWN_MS + " ms");
+    if (fatal == null) {
+      failAfter(TEARDOWN_MS, "the crawl did not shut down within " + TEARDOWN_MS + " ms");
+    }
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
     JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))

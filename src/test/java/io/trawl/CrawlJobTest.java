@@ -59,7 +59,7 @@ class CrawlJobTest {
     });
 
     Future<Progress> finished = job.finished();
-    await().atMost(Duration.ofSeconds(CrawlJob.TEARDOWN_MS / 1000 + 5)).until(finished::isComplete);
+    await().atMost(Duration.ofSeconds(CrawlJob.FATAL_TEARDOWN_MS / 1000 + 5)).until(finished::isComplete);
     assertThat(finished.cause()).isSameAs(bug);
     Path db = dir.resolve("trawl.db");
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).containsExactly(Map.of("outcome", "failed"));
@@ -77,7 +77,7 @@ class CrawlJobTest {
     job.fail(new OutOfMemoryError("second"));
 
     Future<Progress> finished = job.finished();
-    await().atMost(Duration.ofSeconds(CrawlJob.TEARDOWN_MS / 1000 + 5)).until(finished::isComplete);
+    await().atMost(Duration.ofSeconds(CrawlJob.FATAL_TEARDOWN_MS / 1000 + 5)).until(finished::isComplete);
     assertThat(finished.cause()).isSameAs(first);
     assertThat(Db.rows(dir.resolve("trawl.db"), "SELECT outcome FROM crawls")).containsExactly(Map.of("outcome", "failed"));
   }
