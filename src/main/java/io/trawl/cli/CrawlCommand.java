@@ -200,8 +200,7 @@ final class CrawlCommand implements Callable<Integer> {
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.debug("crawl failed", cause);
-      err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage())
-          + "; what was stored is kept, --resume continues the crawl");
+      err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage()));
       return Main.FAILED;
     } finally {
       Thread.setDefaultUncaughtExceptionHandler(previous);

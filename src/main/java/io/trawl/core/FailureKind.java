@@ -54,7 +54,7 @@ public final class FailureKind {
   public static final FailureKind PARSE = define("parse", false);
   /**
    * Parsing the page took more heap than its share of the parse budget (tens of bytes per byte of
-   * HTML: thousands of nested or unclosed tags), or nested too deep for the parser's stack.
+   * HTML: thousands of nested or unclosed tags).
    */
   public static final FailureKind TOO_COMPLEX = define("too_complex", false);
   /**

@@ -138,8 +138,9 @@ public final class ParseVerticle extends VerticleBase {
   }
 
   /**
-   * The page's error row: {@code too_complex} when parsing it passed its share of the budget or
-   * the parser's stack, {@code parse} for anything else the page caused. Any other {@link Error}
+   * The page's error row: {@code too_complex} when parsing it passed its share of the budget,
+   * {@code parse} for anything else the page caused, a stack overflow included (an extraction
+   * regex that recurses once per character of a long text overflows it). Any other {@link Error}
    * (out of memory, a broken class) is no page's doing: it goes to the Vert.x exception handler,
    * where the crawl fails as a whole, and the page is not stored.
    */
@@ -153,8 +154,7 @@ public final class ParseVerticle extends VerticleBase {
       }
       return Future.failedFuture(err);
     }
-    FailureKind kind = err instanceof StackOverflowError ? FailureKind.TOO_COMPLEX
-        : err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
+    FailureKind kind = err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
     log.debug("parse failed url={} kind={}", page.request().url(), kind.code(), err);
     return Future.succeededFuture(new PageRecord(page.request().id(), page.request().url(), page.finalUrl(),
         page.status(), page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
