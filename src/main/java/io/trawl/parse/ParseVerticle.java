@@ -72,10 +72,7 @@ public final class ParseVerticle extends VerticleBase {
     long share = budget.reservationFor(page.body().length);
     budget.acquire(share)
         .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
-            .eventually(() -> {
-              budget.release(share);
-              return Future.succeededFuture();
-            }))
+            .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
         .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
