@@ -25,15 +25,34 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One crawl on one Vert.x instance: deploys the pipeline (store first, frontier last, so nothing
  * is sent before its consumer exists), records the run in {@code crawls}, and tears everything
- * down in the reverse order once the frontier reports the end, so the store flushes last.
- * Methods may be called from any thread; the work happens on event loops.
+ * down in the reverse order once the frontier reports the end, so the store flushes last. An
+ * error that no stage handled (anything thrown on a Vert.x thread, or passed to {@link #fail})
+ * fails the crawl as a whole. {@link #finished()} always completes: a teardown that does not end
+ * within {@value #TEARDOWN_MS} ms ({@value #FATAL_TEARDOWN_MS} ms after such an error) fails it,
+ * on a JDK timer, since the event loops may be what is stuck. Methods may be called from any thread; the work happens on event loops.
  */
 public final class CrawlJob {
+  private static final Logger log = LoggerFactory.getLogger(CrawlJob.class);
+  /**
+   * How long recording the end and undeploying may take before {@link #finished()} fails
+   * regardless: generous, as closing the store checkpoints its write-ahead log into the file.
+   */
+  static final long TEARDOWN_MS = 300_000;
+  /** The same after an error no stage handled, when what is stored matters more than a clean end. */
+  static final long FATAL_TEARDOWN_MS = 30_000;
+
   private final Vertx vertx;
   private final TrawlConfig config;
   private final List<String> seeds;
@@ -44,8 +63,10 @@ public final class CrawlJob {
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Throwable fatal;
   private long crawlId;
-  private String outcomeOverride;
+  private volatile String outcomeOverride;
 
   /**
    * @param seeds normalized seed URLs (added to the frontier unless already there)
@@ -74,6 +95,7 @@ public final class CrawlJob {
   public Future<Void> start() {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
     RecordCodec.registerAll(vertx);
+    vertx.exceptionHandler(this::fail);
     MessageConsumer<JsonObject> end = vertx.eventBus().consumer(Addresses.FINISHED,
         msg -> tearDown(Progress.fromJson(msg.body())));
     return end.completion()
@@ -108,9 +130,41 @@ public final class CrawlJob {
    */
   public Future<Progress> stop(long graceMs) {
     outcomeOverride = "interrupted";
+    failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
     vertx.eventBus().request(Addresses.FRONTIER_STOP, new JsonObject(), new DeliveryOptions().setSendTimeout(graceMs))
-        .onFailure(err -> tearDown(null));
+        .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
     return finished.future();
+  }
+
+  /**
+   * Fails the crawl as a whole because of {@code error}, which no stage handled (an
+   * {@link Error}, or an exception thrown on an event loop): no new work, the run recorded as
+   * {@code failed} if the store still answers, and {@link #finished()} failed with {@code error}
+   * within {@value #FATAL_TEARDOWN_MS} ms whatever state the event loops are in. Pages in flight stay
+   * {@code in_flight}, so {@code --resume} fetches them again. Any thread; only the first call counts.
+   */
+  public synchronized void fail(Throwable error) {
+    if (fatal != null) {
+      return;
+    }
+    fatal = error;
+    log.error("crawl failed: an error no stage handled", error);
+    outcomeOverride = "failed";
+    failAfter(FATAL_TEARDOWN_MS, error);
+    vertx.runOnContext(v -> tearDown(null));
+  }
+
+  /** Fails {@link #finished()} after {@code ms} unless it has completed, on a JDK timer, not an event loop. */
+  private void failAfter(long ms, String why) {
+    failAfter(ms, new TimeoutException(why));
+  }
+
+  private void failAfter(long ms, Throwable error) {
+    CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() -> {
+      if (finished.tryFail(error)) {
+        log.error("crawl failed: gave up waiting for the pipeline to stop after {} ms", ms);
+      }
+    });
   }
 
   private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
@@ -120,10 +174,12 @@ public final class CrawlJob {
   }
 
   private void tearDown(Progress last) {
-    if (finished.future().isComplete() || closing) {
+    if (finished.future().isComplete() || !closing.compareAndSet(false, true)) {
       return;
     }
-    closing = true;
+    if (fatal == null) {
+      failAfter(TEARDOWN_MS, "the crawl did not shut down within " + TEARDOWN_MS + " ms");
+    }
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
     JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))
@@ -137,7 +193,9 @@ public final class CrawlJob {
           Progress ended = new Progress(result.stored(), result.failed(), result.inFlight(), result.queued(),
               result.retries(), result.elapsedMs(), result.hosts(), "interrupted".equals(outcome) ? outcome
                   : result.stopReason());
-          if (ar.failed() && !"failed".equals(outcome)) {
+          if (fatal != null) {
+            finished.tryFail(fatal);
+          } else if (ar.failed() && !"failed".equals(outcome)) {
             finished.tryFail(ar.cause());
           } else {
             finished.tryComplete(ended);
@@ -145,13 +203,20 @@ public final class CrawlJob {
         });
   }
 
-  private boolean closing;
-
-  /** Undeploys in reverse order: the frontier stops first, the store flushes and closes last. */
+  /**
+   * Undeploys in reverse order: the frontier stops first, the store flushes and closes last. After
+   * a fatal error the store (deployed first) goes first instead, once it has written what it
+   * holds: the pages still in flight must stay {@code in_flight} for {@code --resume}, not be
+   * stored as failures of the requests that stopping the fetchers cuts.
+   */
   private Future<Void> undeployAll() {
+    List<String> order = new ArrayList<>(deployments);
+    Collections.reverse(order);
+    if (fatal != null && !order.isEmpty()) {
+      order.add(0, order.remove(order.size() - 1));
+    }
     Future<Void> chain = Future.succeededFuture();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
+    for (String id : order) {
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain;

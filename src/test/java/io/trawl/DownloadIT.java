@@ -126,6 +126,20 @@ class DownloadIT {
   }
 
   @Test
+  void namesAFileByItsContentTypeNeverByTheServersUrl() throws Exception {
+    byte[] script = "<?php system($_GET['c']); ?>".getBytes();
+    site.route("/dl/y.php", req -> req.response().putHeader("content-type", "application/octet-stream")
+        .end(Buffer.buffer(script)));
+    Path config = config("content_types: [application/octet-stream, application/pdf]", "/dl/y.php", "/a.pdf");
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+
+    assertThat(files()).containsExactlyInAnyOrder(sha256(script) + ".bin", sha256(PDF) + ".pdf");
+    assertThat(Db.rows(dir.resolve("trawl.db"), "SELECT path FROM downloads WHERE url = '" + site.url("/dl/y.php") + "'"))
+        .containsExactly(Map.of("path", dir.resolve("files").resolve(sha256(script) + ".bin").toString()));
+  }
+
+  @Test
   void failsAFileOverMaxSizeAsTooLargeAndLeavesNoPartialFile() throws Exception {
     site.route("/streamed.pdf", req -> GeneratedBytes.serve(req.response(), 3 << 20, "application/pdf", false))
         .route("/announced.pdf", req -> GeneratedBytes.serve(req.response(), 3 << 20, "application/pdf", true));

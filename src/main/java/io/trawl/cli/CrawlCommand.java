@@ -186,6 +186,10 @@ final class CrawlCommand implements Callable<Integer> {
     CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
+    // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an
+    // event loop does (CrawlJob), instead of leaving it to run on without that thread.
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> job.fail(error));
     CompletableFuture<Progress> done = job.start()
         .compose(v -> job.finished())
         .toCompletionStage().toCompletableFuture();
@@ -195,10 +199,11 @@ final class CrawlCommand implements Callable<Integer> {
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      log.error("crawl failed", cause);
-      err.println("trawl: crawl failed: " + cause.getMessage());
+      log.debug("crawl failed", cause);
+      err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage()));
       return Main.FAILED;
     } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
       printer.close();
       signals.uninstall();
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();

@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code trawl} command line: crawl, query, stats, export, bench. Exit codes: 0 done, 1 failed, 2 bad input. */
+/**
+ * The {@code trawl} command line: crawl, query, stats, export, bench. Exit codes: 0 done, 1 failed,
+ * 2 bad input, 130/143 stopped by a signal; 3 is the JVM's own when it runs out of memory
+ * ({@code -XX:+ExitOnOutOfMemoryError} in {@code src/main/jvm.options}).
+ */
 @Command(
     name = "trawl",
     mixinStandardHelpOptions = true,

@@ -52,6 +52,16 @@ public final class FailureKind {
   public static final FailureKind BAD_URL = define("bad_url", false);
   /** The page was fetched but could not be parsed. */
   public static final FailureKind PARSE = define("parse", false);
+  /**
+   * Parsing the page took more heap than its share of the parse budget (tens of bytes per byte of
+   * HTML: thousands of nested or unclosed tags).
+   */
+  public static final FailureKind TOO_COMPLEX = define("too_complex", false);
+  /**
+   * The crawl stopped abnormally (a crash, a kill, the JVM out of memory) while the URL was in
+   * flight, too many times to try it again on {@code --resume}.
+   */
+  public static final FailureKind CRASHED = define("crashed", false);
   /** A download could not be written to {@code download.dir} (disk full, no permission). */
   public static final FailureKind FILE = define("file", false);
   /** The SQLite file could not be written: the crawl as a whole fails. */

@@ -1,17 +1,17 @@
 package io.trawl.fetch;
 
 import io.trawl.config.TrawlConfig;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Which responses are saved as files ({@code download.*}) and what their files are called:
- * {@code <sha256>.<ext>}, the extension from the content type, else from the URL, else {@code bin}.
- * Immutable; any thread.
+ * {@code <sha256>.<ext>}, the extension looked up from the content type in a fixed list, else
+ * {@code bin}. Never from the URL or anything else the server chooses: {@code /dl/y.php} served as
+ * {@code application/octet-stream} must not become a {@code .php} file in a directory someone may
+ * serve. Immutable; any thread.
  */
 final class Downloads {
   static final Downloads NONE = new Downloads(List.of(), Path.of("downloads"), 0);
@@ -23,16 +23,31 @@ final class Downloads {
       Map.entry("image/svg+xml", "svg"),
       Map.entry("image/avif", "avif"),
       Map.entry("image/x-icon", "ico"),
+      Map.entry("image/bmp", "bmp"),
+      Map.entry("image/tiff", "tif"),
       Map.entry("application/pdf", "pdf"),
       Map.entry("application/zip", "zip"),
       Map.entry("application/gzip", "gz"),
+      Map.entry("application/x-tar", "tar"),
       Map.entry("application/json", "json"),
+      Map.entry("application/xml", "xml"),
+      Map.entry("text/xml", "xml"),
+      Map.entry("application/epub+zip", "epub"),
+      Map.entry("application/msword", "doc"),
+      Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+      Map.entry("application/vnd.ms-excel", "xls"),
+      Map.entry("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+      Map.entry("application/vnd.ms-powerpoint", "ppt"),
+      Map.entry("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+      Map.entry("application/vnd.oasis.opendocument.text", "odt"),
+      Map.entry("application/vnd.oasis.opendocument.spreadsheet", "ods"),
       Map.entry("text/csv", "csv"),
       Map.entry("text/plain", "txt"),
       Map.entry("video/mp4", "mp4"),
-      Map.entry("audio/mpeg", "mp3"));
-  /** A URL path extension worth keeping: short, letters and digits, at least one letter. */
-  private static final Pattern SANE_EXTENSION = Pattern.compile("(?=.*[a-z])[a-z0-9]{1,8}");
+      Map.entry("video/webm", "webm"),
+      Map.entry("audio/mpeg", "mp3"),
+      Map.entry("audio/ogg", "ogg"),
+      Map.entry("audio/wav", "wav"));
 
   private final List<String> ranges;
   private final Path dir;
@@ -74,31 +89,14 @@ final class Downloads {
     return false;
   }
 
-  /** The file name for content hashed to {@code sha256}, served as {@code contentType} from {@code url}. */
-  static String fileName(String sha256, String contentType, String url) {
-    return sha256 + "." + extension(contentType, url);
+  /** The file name for content hashed to {@code sha256}, served as {@code contentType}. */
+  static String fileName(String sha256, String contentType) {
+    return sha256 + "." + extension(contentType);
   }
 
-  static String extension(String contentType, String url) {
-    String known = EXTENSIONS.get(String.valueOf(mediaType(contentType)));
-    if (known != null) {
-      return known;
-    }
-    String path;
-    try {
-      path = URI.create(url).getPath();
-    } catch (IllegalArgumentException e) {
-      path = null;
-    }
-    if (path != null) {
-      String last = path.substring(path.lastIndexOf('/') + 1);
-      int dot = last.lastIndexOf('.');
-      String ext = dot < 0 ? "" : last.substring(dot + 1).toLowerCase(Locale.ROOT);
-      if (dot > 0 && SANE_EXTENSION.matcher(ext).matches()) {
-        return ext;
-      }
-    }
-    return "bin";
+  /** The extension of a known content type, else {@code bin}. */
+  static String extension(String contentType) {
+    return EXTENSIONS.getOrDefault(String.valueOf(mediaType(contentType)), "bin");
   }
 
   /** {@code Image/PNG; charset=x} → {@code image/png}; null when there is no type. */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * once) or when the download fails. Never holds more than the file's write queue in memory. Event
  * loop of the fetch that owns it.
  */
-final class FileDownload {
+final class FileDownload implements BodySink {
   private static final Logger log = LoggerFactory.getLogger(FileDownload.class);
 
   private enum State { OPENING, WRITING, FINISHING, DONE, ABORTED }
@@ -88,8 +88,14 @@ final class FileDownload {
     this.errorHandler = handler;
   }
 
+  @Override
+  public long capBytes() {
+    return downloads.maxBytes();
+  }
+
   /** Appends {@code chunk}; false (and nothing written) when it would pass {@code download.max_size}. */
-  boolean write(Buffer chunk) {
+  @Override
+  public boolean append(Buffer chunk) {
     if (bytes + chunk.length() > downloads.maxBytes()) {
       return false;
     }
@@ -99,24 +105,27 @@ final class FileDownload {
     return true;
   }
 
-  long bytes() {
+  @Override
+  public long bytes() {
     return bytes;
   }
 
-  boolean writeQueueFull() {
+  @Override
+  public boolean writeQueueFull() {
     return file.writeQueueFull();
   }
 
   /** Calls {@code resume} once the write queue has drained below its low-water mark. */
-  void drainHandler(Handler<Void> resume) {
+  @Override
+  public void drainHandler(Handler<Void> resume) {
     file.drainHandler(resume);
   }
 
   /** Closes the file and gives it its content-addressed name; the temp file is gone either way. */
-  Future<DownloadedFile> finish(String contentType, String url) {
+  Future<DownloadedFile> finish(String contentType) {
     state = State.FINISHING;
     String sha = HexFormat.of().formatHex(sha256.digest());
-    String target = downloads.dir().resolve(Downloads.fileName(sha, contentType, url)).toString();
+    String target = downloads.dir().resolve(Downloads.fileName(sha, contentType)).toString();
     return file.close()
         .compose(v -> fs.exists(target))
         .compose(exists -> exists

@@ -20,6 +20,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * {@code download.max_size}. Runs on the caller's event loop.
  */
 public final class HttpFetcher {
-  private static final long PRESIZE_MAX_BYTES = 256 * 1024;
   private static final Logger log = LoggerFactory.getLogger(HttpFetcher.class);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
@@ -241,92 +241,86 @@ public final class HttpFetcher {
         download(target, redirects, response);
         return;
       }
-      long announced = contentLength(response);
-      long cap = config.maxBodySize().bytes();
-      if (announced > cap && !keepPrefix) {
-        abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
-        return;
-      }
-      // A compressed body's Content-Length counts compressed bytes; the cap counts what we keep.
-      boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
-      // Sized to the announced length up to 256 KB, so a lying Content-Length costs nothing up front.
-      Buffer body = Buffer.buffer((int) Math.min(Math.max(announced, 1024), Math.min(cap, PRESIZE_MAX_BYTES)));
-      response.handler(chunk -> {
-        if (settled) {
-          return;
-        }
-        if (body.length() + chunk.length() <= cap) {
-          body.appendBuffer(chunk);
-        } else if (keepPrefix) {
-          body.appendBuffer(chunk, 0, (int) (cap - body.length()));
-          succeed(page(target, redirects, response, body));
-          current.reset(); // the rest is not read
-        } else {
-          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
-        }
-      });
-      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > body.length())));
-      response.endHandler(v -> {
-        if (!compressed && announced >= 0 && body.length() < announced) {
-          fail(new CrawlException(FailureKind.TRUNCATED, url, body.length() + " of " + announced + " bytes"));
-          return;
-        }
-        succeed(page(target, redirects, response, body));
-      });
+      MemoryBody body = new MemoryBody(config.maxBodySize().bytes(), contentLength(response));
+      readBody(response, body, keepPrefix ? body::appendPrefix : null,
+          () -> succeed(page(target, redirects, response, body)));
     }
 
-    private FetchResult page(String target, int redirects, HttpClientResponse response, Buffer body) {
+    private FetchResult page(String target, int redirects, HttpClientResponse response, MemoryBody body) {
       long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
       return new FetchResult(url, target, response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE),
-          body.getBytes(), elapsedMs, redirects, response.getHeader("Retry-After"), null);
+          body.bytesRead(), elapsedMs, redirects, response.getHeader("Retry-After"), null);
     }
 
     /** Streams the body to a file, pausing the response while the file's write queue is full. */
     private void download(String target, int redirects, HttpClientResponse response) {
-      long announced = contentLength(response);
-      long cap = downloads.maxBytes();
-      if (announced > cap) {
-        abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
-        return;
-      }
-      boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
       String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
       response.pause();
       FileDownload file = new FileDownload(vertx, downloads);
       download = file;
-      response.handler(chunk -> {
-        if (settled) {
-          return;
-        }
-        if (!file.write(chunk)) {
-          abort(new CrawlException(FailureKind.TOO_LARGE, url, "download over the cap " + cap));
-        } else if (file.writeQueueFull()) {
-          response.pause();
-          file.drainHandler(v -> response.resume());
-        }
-      });
-      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > file.bytes())));
-      response.endHandler(v -> {
-        if (settled) {
-          return;
-        }
-        if (!compressed && announced >= 0 && file.bytes() < announced) {
-          fail(new CrawlException(FailureKind.TRUNCATED, url, file.bytes() + " of " + announced + " bytes"));
-          return;
-        }
+      readBody(response, file, null, () -> {
         // The whole body is here: what is left is local file work, which the request timer must not cut.
         vertx.cancelTimer(timer);
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        file.finish(contentType, target)
+        file.finish(contentType)
             .onSuccess(saved -> succeed(new FetchResult(url, target, response.statusCode(), contentType, new byte[0],
                 elapsedMs, redirects, null, saved)))
             .onFailure(err -> fail(new CrawlException(FailureKind.FILE, url, "saving the download: " + err.getMessage(), err)));
       });
+      if (settled) {
+        return;
+      }
       file.errorHandler(err -> abort(new CrawlException(FailureKind.FILE, url, "writing the download: " + err.getMessage(), err)));
       file.open()
           .onSuccess(v -> response.resume())
           .onFailure(err -> abort(new CrawlException(FailureKind.FILE, url, "opening a file in " + downloads.dir() + ": "
               + err.getMessage(), err)));
+    }
+
+    /**
+     * The one loop that reads a body into {@code sink}: a Content-Length over the cap fails at once
+     * as too_large, and so does a body that grows past it, unless {@code keepPrefix} is given: then
+     * the part under the cap is kept and the rest is not read. A body that ends short of its
+     * Content-Length is truncated (a compressed one's length counts other bytes, so it is not
+     * checked). {@code complete} runs once the whole body (or the prefix) is in the sink.
+     */
+    private void readBody(HttpClientResponse response, BodySink sink, Consumer<Buffer> keepPrefix, Runnable complete) {
+      long announced = contentLength(response);
+      long cap = sink.capBytes();
+      if (announced > cap && keepPrefix == null) {
+        abort(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + cap));
+        return;
+      }
+      // A compressed body's Content-Length counts compressed bytes; the cap counts what we keep.
+      boolean compressed = response.getHeader(HttpHeaders.CONTENT_ENCODING) != null;
+      response.handler(chunk -> {
+        if (settled) {
+          return;
+        }
+        if (sink.append(chunk)) {
+          if (sink.writeQueueFull()) {
+            response.pause();
+            sink.drainHandler(v -> response.resume());
+          }
+        } else if (keepPrefix != null) {
+          keepPrefix.accept(chunk);
+          complete.run();
+          current.reset(); // the rest is not read
+        } else {
+          abort(new CrawlException(FailureKind.TOO_LARGE, url, "body over the cap " + cap));
+        }
+      });
+      response.exceptionHandler(err -> fail(FetchErrors.of(url, err, !compressed && announced > sink.bytes())));
+      response.endHandler(v -> {
+        if (settled) {
+          return;
+        }
+        if (!compressed && announced >= 0 && sink.bytes() < announced) {
+          fail(new CrawlException(FailureKind.TRUNCATED, url, sink.bytes() + " of " + announced + " bytes"));
+          return;
+        }
+        complete.run();
+      });
     }
 
     private void redirect(String from, int redirects, HttpClientResponse response) {

@@ -17,7 +17,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -78,8 +77,7 @@ public final class SitemapVerticle extends VerticleBase {
     private int added;
 
     HostSitemaps(String seedUrl) {
-      URI uri = URI.create(seedUrl);
-      this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
+      this.origin = KnownRobots.origin(seedUrl);
       this.host = UrlNormalizer.host(seedUrl);
     }
 

@@ -2,8 +2,8 @@ package io.trawl.parse;
 
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.CrawlException;
 import io.trawl.core.UrlNormalizer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -56,10 +56,19 @@ public final class HtmlParser {
   }
 
   public ParsedPage parse(String url, byte[] body, String contentTypeHeader) {
+    return parse(url, body, contentTypeHeader, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #parse(String, byte[], String)}, stopping with a {@link CrawlException} of kind
+   * {@code too_complex} once building the document has taken more than {@code maxHeapBytes} of
+   * heap ({@link HeapCappedInput}).
+   */
+  public ParsedPage parse(String url, byte[] body, String contentTypeHeader, long maxHeapBytes) {
     byte[] bytes = body == null ? new byte[0] : body;
     Charset charset = CharsetSniffer.detect(bytes, contentTypeHeader);
     int bom = CharsetSniffer.bomLength(bytes);
-    Document doc = parseDocument(bytes, bom, charset, url);
+    Document doc = parseDocument(new HeapCappedInput(bytes, bom, url, maxHeapBytes), charset, url);
     String title = doc.title().strip();
     List<Element> linking = new ArrayList<>();
     String baseUrl = baseUrlAndLinkElements(doc, url, linking);
@@ -91,9 +100,9 @@ public final class HtmlParser {
    * the String, its copy into Jsoup's buffer and the UTF-16 inflation of a page with one non-ASCII
    * character were a quarter of the parse time in {@code trawl bench}.
    */
-  private static Document parseDocument(byte[] bytes, int bom, Charset charset, String url) {
+  private static Document parseDocument(HeapCappedInput input, Charset charset, String url) {
     try {
-      return Jsoup.parse(new ByteArrayInputStream(bytes, bom, bytes.length - bom), charset.name(), url);
+      return Jsoup.parse(input, charset.name(), url);
     } catch (IOException e) {
       throw new UncheckedIOException("reading a byte array cannot fail", e);
     }

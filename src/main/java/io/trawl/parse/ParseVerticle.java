@@ -5,9 +5,11 @@ import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -23,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer of {@link Addresses#PARSE}: parses a fetched page with Jsoup on the shared
- * {@code trawl-parse} worker pool (never on the event loop), keeps the links in scope and within
- * the depth limit as discovered URLs, and hands the page to the store. Answers once the store has
- * committed it.
+ * {@code trawl-parse} worker pool (never on the event loop), within its share of the heap
+ * ({@link ParseBudget}, which a page waits for before its parse starts), keeps the links in scope
+ * and within the depth limit as discovered URLs, and hands the page to the store. Answers once the
+ * store has committed it. Deployed once per JVM: the budget is the verticle's own.
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
@@ -34,6 +37,7 @@ public final class ParseVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final Scope scope;
   private final HtmlParser parser;
+  private final ParseBudget budget = ParseBudget.ofHeap();
   private final Extractor extractor;
   private final DroppedLinks dropped;
   private WorkerExecutor parsePool;
@@ -65,8 +69,11 @@ public final class ParseVerticle extends VerticleBase {
 
   private void onParse(Message<FetchedPage> msg) {
     FetchedPage page = msg.body();
-    parsePool.executeBlocking(() -> toRecord(page), false)
-        .recover(err -> Future.succeededFuture(parseFailure(page, err)))
+    long share = budget.reservationFor(page.body().length);
+    budget.acquire(share)
+        .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
+            .onComplete(parsed -> budget.release(share)))
+        .recover(err -> parseFailure(page, err))
         .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
@@ -91,9 +98,9 @@ public final class ParseVerticle extends VerticleBase {
    * that what is queued is in {@code links}), plus the in-scope URLs of {@code download.from_fields}
    * whatever the depth: the user named those files.
    */
-  private PageRecord toRecord(FetchedPage page) {
+  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) {
     lowerPriority();
-    HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType());
+    HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
     int droppedHere = parsed.linksDropped();
@@ -127,11 +134,27 @@ public final class ParseVerticle extends VerticleBase {
         extracted.items());
   }
 
-  private PageRecord parseFailure(FetchedPage page, Throwable err) {
-    log.debug("parse failed url={}", page.request().url(), err);
-    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
-        page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, null, page.attempts(), FailureKind.PARSE.code(), List.of(), List.of(),
-        new JsonArray());
+  /**
+   * The page's error row: {@code too_complex} when parsing it passed its share of the budget,
+   * {@code parse} for anything else the page caused, a stack overflow included (an extraction
+   * regex that recurses once per character of a long text overflows it). Any other {@link Error}
+   * (out of memory, a broken class) is no page's doing: it goes to the Vert.x exception handler,
+   * where the crawl fails as a whole, and the page is not stored.
+   */
+  private Future<PageRecord> parseFailure(FetchedPage page, Throwable err) {
+    if (err instanceof Error && !(err instanceof StackOverflowError)) {
+      Handler<Throwable> crawlFailed = vertx.exceptionHandler();
+      if (crawlFailed != null) {
+        crawlFailed.handle(err);
+      } else {
+        log.error("parse failed url={}", page.request().url(), err);
+      }
+      return Future.failedFuture(err);
+    }
+    FailureKind kind = err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
+    log.debug("parse failed url={} kind={}", page.request().url(), kind.code(), err);
+    return Future.succeededFuture(new PageRecord(page.request().id(), page.request().url(), page.finalUrl(),
+        page.status(), page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
+        page.body().length, null, page.attempts(), kind.code(), List.of(), List.of(), new JsonArray()));
   }
 }

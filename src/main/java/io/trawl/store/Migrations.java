@@ -71,7 +71,9 @@ public final class Migrations {
             content_type TEXT,
             fetched_at   TEXT NOT NULL
           )""",
-          "CREATE INDEX downloads_sha256 ON downloads (sha256)"));
+          "CREATE INDEX downloads_sha256 ON downloads (sha256)"),
+      // 3: runs that stopped abnormally with the URL in flight, so --resume can give up on it.
+      List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"));
 
   /** The schema version this build writes. */
   public static final int CURRENT = STEPS.size();

@@ -39,6 +39,24 @@ final class SqlQueries {
       "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
   static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
   static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
+  /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
+  static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
+  /**
+   * The pages row of each in-flight URL that was in flight in {@code ?} abnormal stops (error
+   * {@code crashed}), charged to the last run, the one that stopped; then {@link #FAIL_CRASHED}.
+   */
+  static final String STORE_CRASHED =
+      """
+      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
+                         bytes, content_hash, attempts, error, crawl_id)
+      SELECT url, NULL, NULL, NULL, depth, NULL, ?, 0, 0, NULL, attempts, 'crashed', (SELECT max(id) FROM crawls)
+      FROM frontier WHERE state = 'in_flight' AND crashes >= ?
+      ON CONFLICT (url) DO UPDATE SET
+        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
+        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
   static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
   static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
   static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";

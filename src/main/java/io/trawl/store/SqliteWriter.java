@@ -26,6 +26,9 @@ import java.util.List;
  * writer thread, never on an event loop.
  */
 final class SqliteWriter implements AutoCloseable {
+  /** Abnormal stops with a URL in flight after which {@code --resume} fails it as {@code crashed}. */
+  static final int MAX_CRASHES = 3;
+
   private final Connection conn;
   private final PreparedStatement insertSeed;
   private final PreparedStatement insertDiscovered;
@@ -66,15 +69,37 @@ final class SqliteWriter implements AutoCloseable {
   static SqliteWriter open(Connection conn, boolean requeueInFlight) throws SQLException {
     try {
       migrate(conn);
-      if (requeueInFlight) {
-        try (Statement stmt = conn.createStatement()) {
-          stmt.executeUpdate(SqlQueries.REQUEUE_IN_FLIGHT);
-        }
-      }
       conn.setAutoCommit(false);
+      if (requeueInFlight) {
+        requeueInFlight(conn);
+      }
       return new SqliteWriter(conn);
     } catch (SQLException | RuntimeException e) {
       conn.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
+   * counting that stop; a row that was in flight in {@value #MAX_CRASHES} of them fails instead,
+   * with error {@code crashed}, so that a page which takes the JVM down is not fetched on every
+   * {@code --resume}. One transaction.
+   */
+  private static void requeueInFlight(Connection conn) throws SQLException {
+    try (Statement stmt = conn.createStatement();
+        PreparedStatement storeCrashed = conn.prepareStatement(SqlQueries.STORE_CRASHED);
+        PreparedStatement failCrashed = conn.prepareStatement(SqlQueries.FAIL_CRASHED)) {
+      stmt.executeUpdate(SqlQueries.COUNT_CRASH);
+      storeCrashed.setString(1, Instant.now().toString());
+      storeCrashed.setInt(2, MAX_CRASHES);
+      storeCrashed.executeUpdate();
+      failCrashed.setInt(1, MAX_CRASHES);
+      failCrashed.executeUpdate();
+      stmt.executeUpdate(SqlQueries.REQUEUE_IN_FLIGHT);
+      conn.commit();
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
       throw e;
     }
   }

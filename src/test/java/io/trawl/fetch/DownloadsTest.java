@@ -29,22 +29,28 @@ class DownloadsTest {
     assertThat(Downloads.NONE.matches("application/pdf")).isFalse();
   }
 
-  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
-          image/jpeg               | http://h/photo           | jpg
-          image/png; q=1           | http://h/x.bin           | png
-          image/svg+xml            | http://h/logo            | svg
-          application/pdf          | http://h/report          | pdf
-          application/octet-stream | http://h/files/data.TAR.GZ?x=1 | gz
-          application/octet-stream | http://h/v1.2/download   | bin
-          application/octet-stream | http://h/archive.123     | bin
-          application/octet-stream | http://h/.hidden         | bin
-          ''                       | http://h/a.verylongextension | bin
+          image/jpeg               | jpg
+          image/png; q=1           | png
+          Image/SVG+XML            | svg
+          application/pdf          | pdf
+          application/octet-stream | bin
+          application/x-httpd-php  | bin
+          text/html                | bin
+          ''                       | bin
           """)
-  void namesTheExtensionFromTheTypeThenTheUrl(String contentType, String url, String extension) {
-    assertThat(Downloads.extension(contentType.isEmpty() ? null : contentType, url)).isEqualTo(extension);
+  void namesTheExtensionFromAKnownContentTypeElseBin(String contentType, String extension) {
+    assertThat(Downloads.extension(contentType.isEmpty() ? null : contentType)).isEqualTo(extension);
+  }
+
+  @Test
+  void neverTakesTheExtensionFromTheUrl() {
+    // The server chooses both the URL and the type; only the type is looked up, in our own list.
+    assertThat(Downloads.fileName("ab12", "application/octet-stream")).isEqualTo("ab12.bin");
+    assertThat(Downloads.fileName("ab12", null)).isEqualTo("ab12.bin");
   }
 }

@@ -57,8 +57,12 @@ class RobotsVerticleTest {
   /** What the verticle shares with the fetchers: the rules it has read, and only those. */
   private final KnownRobots known = new KnownRobots();
 
+  private void deploy(Vertx vertx, TrawlConfig.Fetch config, int maxHosts, long maxWeightBytes, long unavailableTtlMs) {
+    Await.result(vertx.deployVerticle(new RobotsVerticle(config, known, maxHosts, maxWeightBytes, unavailableTtlMs)));
+  }
+
   private void deploy(Vertx vertx, TrawlConfig.Fetch config, int maxHosts, long unavailableTtlMs) {
-    Await.result(vertx.deployVerticle(new RobotsVerticle(config, known, maxHosts, unavailableTtlMs)));
+    deploy(vertx, config, maxHosts, RobotsVerticle.maxWeightBytes(), unavailableTtlMs);
   }
 
   private void deploy(Vertx vertx, int maxHosts, long unavailableTtlMs) {
@@ -298,6 +302,33 @@ class RobotsVerticleTest {
     ask(vertx, url(third, "/"));         // a third host: second, the least recently used, is dropped
     assertThat(known.answer(url(second, "/"))).as("dropped for the fetchers too").isNull();
     assertThat(known.size()).isEqualTo(2);
+    ask(vertx, url(server, "/still"));
+    ask(vertx, url(second, "/back"));
+
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(third.getRequestCount()).isEqualTo(1);
+    assertThat(second.getRequestCount()).isEqualTo(2);
+    assertThat(known.size()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsAtMostMaxWeightOfRulesForgettingTheLeastRecentlyUsed(Vertx vertx) {
+    StringBuilder robots = new StringBuilder("User-agent: *\n");
+    for (int i = 0; i < 1000; i++) {
+      robots.append("Disallow: /private/").append(i).append("/\n");
+    }
+    for (MockWebServer host : List.of(server, second, third)) {
+      serveRobots(host, robots.toString());
+    }
+    // Room for two hosts' rules of about 100 KB each, not three.
+    deploy(vertx, config("5s"), RobotsVerticle.MAX_HOSTS, 250_000, LONG_HOLD_MS);
+
+    ask(vertx, url(server, "/"));
+    ask(vertx, url(second, "/"));
+    ask(vertx, url(server, "/again"));
+    ask(vertx, url(third, "/"));
+    assertThat(known.answer(url(second, "/"))).as("dropped for the fetchers too").isNull();
+    assertThat(known.answer(url(third, "/private/7/")).verdict()).isEqualTo(RobotsAnswer.DISALLOWED);
     ask(vertx, url(server, "/still"));
     ask(vertx, url(second, "/back"));
 

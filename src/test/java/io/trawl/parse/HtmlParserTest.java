@@ -2,6 +2,10 @@ package io.trawl.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trawl.core.CrawlException;
+import io.trawl.core.FailureKind;
 
 import io.trawl.config.ConfigLoader;
 import java.io.IOException;
@@ -348,5 +352,26 @@ class HtmlParserTest {
       assertThatCode(() -> parser.parse(PAGE, html.getBytes(StandardCharsets.UTF_8), null))
           .as(html).doesNotThrowAnyException();
     }
+  }
+
+  @Test
+  void stopsAPageOfNestedTagsOnceItsDocumentOutgrowsItsShareOfTheHeap() {
+    // 2 MB of unclosed <b>: Jsoup would build a DOM of over 120 MB.
+    byte[] nested = "<b>".repeat(700_000).getBytes(StandardCharsets.US_ASCII);
+
+    assertThatThrownBy(() -> parser.parse(PAGE, nested, "text/html", 16L << 20))
+        .isInstanceOfSatisfying(CrawlException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.TOO_COMPLEX));
+  }
+
+  @Test
+  void parsesAnOrdinaryPageOfTheSameSizeWithinTheSameShare() {
+    // Ordinary markup takes a few bytes of heap per byte of HTML: 2 MB of it fits in 16 MB... and 64.
+    String book = new String(fixture("books-page-1.html"), StandardCharsets.UTF_8);
+    byte[] large = book.repeat(2_000_000 / book.length() + 1).getBytes(StandardCharsets.UTF_8);
+
+    HtmlParser.ParsedPage page = parser.parse(PAGE, large, "text/html", 64L << 20);
+
+    assertThat(page.title()).isNotNull();
+    assertThat(page.links()).isNotEmpty();
   }
 }
