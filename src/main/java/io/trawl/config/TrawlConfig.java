@@ -26,7 +26,8 @@ public record TrawlConfig(
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
   public record Crawl(
       Path seeds,
-      Path db,
+      String db,
+      String dbSchema,
       int maxDepth,
       long maxPages,
       Duration maxDuration,
