@@ -74,6 +74,18 @@ public final class EmbeddedPg {
     return url("postgres", name);
   }
 
+  /** A new database copied from the one at {@code url} (which must have no open connection); returns its URL. */
+  public static String copyOf(String url) {
+    String source = url.substring(url.lastIndexOf('/') + 1);
+    String name = "trawl_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    try (Connection conn = server().getPostgresDatabase().getConnection(); Statement stmt = conn.createStatement()) {
+      stmt.execute("CREATE DATABASE " + name + " TEMPLATE " + source);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot copy database " + source, e);
+    }
+    return url("postgres", name);
+  }
+
   /** The URL of database {@code name} as {@code user}, without a password. */
   public static String url(String user, String name) {
     return "postgresql://" + user + "@127.0.0.1:" + port() + "/" + name;

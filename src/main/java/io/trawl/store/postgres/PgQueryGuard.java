@@ -24,7 +24,8 @@ import org.postgresql.core.Parser;
  *       {@code COMMIT}, {@code LISTEN}...;</li>
  *   <li>functions that act outside the transaction: signalling backends, server files, settings,
  *       replication, other connections ({@code dblink}), and the functions that run SQL given as
- *       text (which would hide the others): named anywhere in the text, even quoted.</li>
+ *       text (which would hide the others); and the large-object functions, some of which write
+ *       even in a read-only transaction: named anywhere in the text, even quoted.</li>
  * </ul>
  * A refusal can be a false alarm (a column alias named {@code set_config}); it never runs anything.
  * Any thread.
@@ -35,11 +36,11 @@ final class PgQueryGuard {
       "pg_terminate_backend", "pg_cancel_backend", "pg_signal_backend", "pg_reload_conf", "pg_rotate_logfile",
       "pg_rotate_logfile_old", "pg_log_backend_memory_contexts", "pg_promote", "pg_switch_wal", "pg_switch_xlog",
       "pg_start_backup", "pg_stop_backup", "pg_backup_start", "pg_backup_stop", "pg_import_system_collations",
-      "pg_notify", "set_config", "lo_import", "lo_export", "pg_stat_file",
+      "pg_notify", "set_config", "lowrite", "loread", "pg_stat_file",
       "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
       "ts_stat", "ts_rewrite");
   private static final List<String> DENIED_PREFIXES = List.of(
-      "dblink", "pg_background", "pg_read_", "pg_ls_", "pg_file_", "pg_stat_reset", "pg_logical_", "pg_replication_",
+      "lo_", "dblink", "pg_background", "pg_read_", "pg_ls_", "pg_file_", "pg_stat_reset", "pg_logical_", "pg_replication_",
       "pg_create_", "pg_drop_", "pg_copy_", "pg_wal_", "pg_xlog_");
 
   private PgQueryGuard() {}
