@@ -21,7 +21,7 @@ import java.sql.Statement;
 public final class PostgresBackend implements StoreBackend {
   private final PgConnector connector;
 
-  private PostgresBackend(PgConnector connector) {
+  PostgresBackend(PgConnector connector) {
     this.connector = connector;
   }
 
