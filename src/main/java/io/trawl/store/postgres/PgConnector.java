@@ -49,7 +49,8 @@ final class PgConnector {
   Connection open(boolean readOnly) {
     Properties props = url.properties(schema);
     if (readOnly) {
-      props.setProperty("options", "-c default_transaction_read_only=on");
+      String options = props.getProperty("options", "");
+      props.setProperty("options", (options + " -c default_transaction_read_only=on").trim());
       props.setProperty("readOnly", "true");
       props.setProperty("readOnlyMode", "always");
     }

@@ -27,7 +27,8 @@ final class PgUrl {
       "sslcert", "sslcert",
       "sslkey", "sslkey",
       "connect_timeout", "connectTimeout",
-      "application_name", "ApplicationName");
+      "application_name", "ApplicationName",
+      "options", "options");
   private static final int DEFAULT_PORT = 5432;
   private static final String DEFAULT_CONNECT_TIMEOUT_S = "10";
 

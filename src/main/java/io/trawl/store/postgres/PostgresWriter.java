@@ -8,7 +8,6 @@ import io.trawl.core.FrontierState;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,16 +15,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one connection that writes a crawl's PostgreSQL schema, with the driver (pgjdbc) on the
- * store's writer thread, as SQLite's writer does. A batch is one transaction of a few statements,
- * each taking whole columns as arrays ({@code unnest}), so a batch of 64 pages with 50 links each
- * is about eight round trips, not thousands of rows sent one by one. Discovered URLs go in with
+ * store's writer thread, as SQLite's writer does. A batch is one transaction of the few statements
+ * it needs, sent together, each taking whole columns as arrays ({@code unnest}): a batch of 64
+ * pages with 50 links each is two round trips (the statements, the commit), not thousands of rows
+ * sent one by one. Discovered URLs go in with
  * {@code ON CONFLICT DO NOTHING RETURNING url}, which says which were new. Only ever called on the
  * store's single writer thread, never on an event loop.
  */
@@ -74,6 +77,8 @@ final class PostgresWriter implements StoreWriter {
       ON CONFLICT (url) DO UPDATE SET
         path = excluded.path, bytes = excluded.bytes, sha256 = excluded.sha256,
         content_type = excluded.content_type, fetched_at = excluded.fetched_at""";
+  /** Prepared once per combination of the statements a batch needs (a few in a crawl). */
+  private static final int MAX_CACHED_BATCHES = 64;
   private static final String SELECT_QUEUED =
       "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
   private static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
@@ -84,29 +89,14 @@ final class PostgresWriter implements StoreWriter {
 
   private final Connection conn;
   private final PgConnector connector;
-  private final PreparedStatement insertSeeds;
+  private final Map<String, PreparedStatement> batches = new HashMap<>();
   private final PreparedStatement insertDiscovered;
-  private final PreparedStatement claim;
-  private final PreparedStatement putBack;
-  private final PreparedStatement finish;
-  private final PreparedStatement upsertPages;
-  private final PreparedStatement insertLinks;
-  private final PreparedStatement insertItems;
-  private final PreparedStatement upsertDownloads;
   private final PreparedStatement selectQueued;
 
   private PostgresWriter(Connection conn, PgConnector connector) throws SQLException {
     this.conn = conn;
     this.connector = connector;
-    this.insertSeeds = conn.prepareStatement(INSERT_SEEDS);
     this.insertDiscovered = conn.prepareStatement(INSERT_DISCOVERED);
-    this.claim = conn.prepareStatement(CLAIM);
-    this.putBack = conn.prepareStatement(PUT_BACK);
-    this.finish = conn.prepareStatement(FINISH);
-    this.upsertPages = conn.prepareStatement(UPSERT_PAGES);
-    this.insertLinks = conn.prepareStatement(INSERT_LINKS);
-    this.insertItems = conn.prepareStatement(INSERT_ITEMS);
-    this.upsertDownloads = conn.prepareStatement(UPSERT_DOWNLOADS);
     this.selectQueued = conn.prepareStatement(SELECT_QUEUED);
   }
 
@@ -131,12 +121,30 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
+  /**
+   * Sends the statements the batch needs together, as one list the driver sends and reads the
+   * answers of at once: a batch costs two round trips to the server (the statements, the commit),
+   * not one per statement. Claims run before the pages' final states, as in SQLite's batch.
+   */
   @Override
   public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
       long crawlId) {
+    List<Part> parts = new ArrayList<>();
+    frontierParts(updates, parts);
+    Map<String, Integer> pageOf = new HashMap<>();
+    if (!pages.isEmpty()) {
+      pageParts(pages, discovered, crawlId, pageOf, parts);
+    }
+    if (parts.isEmpty()) {
+      return List.of();
+    }
     try {
-      writeFrontier(updates);
-      List<Integer> added = writePages(pages, discovered, crawlId);
+      PreparedStatement batch = statement(parts);
+      Binder binder = new Binder(batch);
+      for (Part part : parts) {
+        part.bind().bind(binder);
+      }
+      List<Integer> added = run(batch, pages.size(), pageOf);
       conn.commit();
       return added;
     } catch (SQLException e) {
@@ -144,7 +152,32 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
-  private void writeFrontier(List<FrontierUpdate> updates) throws SQLException {
+  /** One statement of a batch and how to bind its parameters. */
+  private record Part(String sql, Binding bind) {}
+
+  @FunctionalInterface
+  private interface Binding {
+    void bind(Binder binder) throws SQLException;
+  }
+
+  private PreparedStatement statement(List<Part> parts) throws SQLException {
+    String sql = String.join(";\n", parts.stream().map(Part::sql).toList());
+    PreparedStatement stmt = batches.get(sql);
+    if (stmt == null) {
+      if (batches.size() >= MAX_CACHED_BATCHES) {
+        for (PreparedStatement old : batches.values()) {
+          old.close();
+        }
+        batches.clear();
+      }
+      stmt = conn.prepareStatement(sql);
+      batches.put(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /** Seeds, claims and put-backs, each when there are any. */
+  private static void frontierParts(List<FrontierUpdate> updates, List<Part> parts) {
     List<String> seeds = new ArrayList<>();
     List<Long> claimed = new ArrayList<>();
     Map<Long, FrontierRow> back = new LinkedHashMap<>();
@@ -157,38 +190,44 @@ final class PostgresWriter implements StoreWriter {
       }
     }
     if (!seeds.isEmpty()) {
-      insertSeeds.setArray(1, texts(seeds));
-      insertSeeds.executeUpdate();
+      parts.add(new Part(INSERT_SEEDS, b -> b.texts(seeds)));
     }
     if (!claimed.isEmpty()) {
-      claim.setArray(1, conn.createArrayOf("int8", claimed.toArray(new Long[0])));
-      claim.executeUpdate();
+      parts.add(new Part(CLAIM, b -> b.longs(claimed)));
     }
     if (!back.isEmpty()) {
       List<FrontierRow> rows = List.copyOf(back.values());
-      putBack.setArray(1, conn.createArrayOf("int8", rows.stream().map(FrontierRow::id).toArray(Long[]::new)));
-      putBack.setArray(2, conn.createArrayOf("int4", rows.stream().map(FrontierRow::attempts).toArray(Integer[]::new)));
-      putBack.setArray(3, conn.createArrayOf("int8", rows.stream().map(FrontierRow::notBeforeMs).toArray(Long[]::new)));
-      putBack.executeUpdate();
+      parts.add(new Part(PUT_BACK, b -> {
+        b.longs(rows.stream().map(FrontierRow::id).toList());
+        b.ints(rows.stream().map(FrontierRow::attempts).toList());
+        b.longs(rows.stream().map(FrontierRow::notBeforeMs).toList());
+      }));
     }
   }
 
-  private List<Integer> writePages(List<PageRecord> pages, List<List<String>> discovered, long crawlId) throws SQLException {
-    if (pages.isEmpty()) {
-      return List.of();
-    }
+  /**
+   * Pages, links, items, downloads, discovered URLs and final frontier states.
+   *
+   * @param pageOf filled with, for each discovered URL, the index of the first page that listed it
+   */
+  private static void pageParts(List<PageRecord> pages, List<List<String>> discovered, long crawlId,
+      Map<String, Integer> pageOf, List<Part> parts) {
     // One row per URL: a URL stored twice in one batch keeps its last record, as SQLite's upsert does.
     Map<String, PageRecord> byUrl = new LinkedHashMap<>();
+    Map<String, PageRecord> downloads = new LinkedHashMap<>();
+    Map<Long, PageRecord> finished = new LinkedHashMap<>();
     for (PageRecord page : pages) {
       byUrl.remove(page.url());
       byUrl.put(page.url(), page);
+      if (page.download() != null) {
+        downloads.remove(page.url());
+        downloads.put(page.url(), page);
+      }
+      finished.remove(page.frontierId());
+      finished.put(page.frontierId(), page);
     }
-    PageColumns columns = new PageColumns(byUrl.size());
-    for (PageRecord page : byUrl.values()) {
-      columns.add(page, crawlId);
-    }
-    columns.bind(upsertPages, conn);
-    upsertPages.executeUpdate();
+    PageColumns columns = new PageColumns(byUrl.values(), crawlId);
+    parts.add(new Part(UPSERT_PAGES, columns::bind));
 
     List<String> from = new ArrayList<>();
     List<String> to = new ArrayList<>();
@@ -196,8 +235,6 @@ final class PostgresWriter implements StoreWriter {
     List<String> itemRule = new ArrayList<>();
     List<String> itemData = new ArrayList<>();
     List<String> itemAt = new ArrayList<>();
-    Map<String, PageRecord> downloads = new LinkedHashMap<>();
-    Map<Long, String[]> finished = new LinkedHashMap<>();
     for (PageRecord page : pages) {
       for (String link : page.links()) {
         from.add(page.url());
@@ -211,67 +248,34 @@ final class PostgresWriter implements StoreWriter {
         itemData.add(item.getJsonObject("data").encode());
         itemAt.add(fetchedAt);
       }
-      if (page.download() != null) {
-        downloads.remove(page.url());
-        downloads.put(page.url(), page);
-      }
-      FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
-      finished.remove(page.frontierId());
-      finished.put(page.frontierId(), new String[] {state.column(), String.valueOf(page.attempts())});
     }
     if (!from.isEmpty()) {
-      insertLinks.setArray(1, texts(from));
-      insertLinks.setArray(2, texts(to));
-      insertLinks.executeUpdate();
+      parts.add(new Part(INSERT_LINKS, b -> {
+        b.texts(from);
+        b.texts(to);
+      }));
     }
     if (!itemPage.isEmpty()) {
-      insertItems.setArray(1, texts(itemPage));
-      insertItems.setArray(2, texts(itemRule));
-      insertItems.setArray(3, texts(itemData));
-      insertItems.setArray(4, texts(itemAt));
-      insertItems.executeUpdate();
+      parts.add(new Part(INSERT_ITEMS, b -> {
+        b.texts(itemPage);
+        b.texts(itemRule);
+        b.texts(itemData);
+        b.texts(itemAt);
+      }));
     }
     if (!downloads.isEmpty()) {
-      writeDownloads(downloads.values());
+      List<PageRecord> saved = List.copyOf(downloads.values());
+      parts.add(new Part(UPSERT_DOWNLOADS, b -> {
+        b.texts(saved.stream().map(PageRecord::url).toList());
+        b.texts(saved.stream().map(p -> p.download().path()).toList());
+        b.longs(saved.stream().map(p -> p.download().bytes()).toList());
+        b.texts(saved.stream().map(p -> p.download().sha256()).toList());
+        b.texts(saved.stream().map(PageRecord::contentType).toList());
+        b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+      }));
     }
-    List<Integer> added = insertDiscovered(pages, discovered);
-    List<Long> ids = new ArrayList<>(finished.keySet());
-    finish.setArray(1, conn.createArrayOf("int8", ids.toArray(new Long[0])));
-    finish.setArray(2, texts(finished.values().stream().map(v -> v[0]).toList()));
-    finish.setArray(3, conn.createArrayOf("int4", finished.values().stream().map(v -> Integer.valueOf(v[1])).toArray(Integer[]::new)));
-    finish.executeUpdate();
-    return added;
-  }
-
-  private void writeDownloads(Iterable<PageRecord> pages) throws SQLException {
-    List<String> url = new ArrayList<>();
-    List<String> path = new ArrayList<>();
-    List<Long> bytes = new ArrayList<>();
-    List<String> sha = new ArrayList<>();
-    List<String> type = new ArrayList<>();
-    List<String> at = new ArrayList<>();
-    for (PageRecord page : pages) {
-      url.add(page.url());
-      path.add(page.download().path());
-      bytes.add(page.download().bytes());
-      sha.add(page.download().sha256());
-      type.add(page.contentType());
-      at.add(Instant.ofEpochMilli(page.fetchedAtMs()).toString());
-    }
-    upsertDownloads.setArray(1, texts(url));
-    upsertDownloads.setArray(2, texts(path));
-    upsertDownloads.setArray(3, conn.createArrayOf("int8", bytes.toArray(new Long[0])));
-    upsertDownloads.setArray(4, texts(sha));
-    upsertDownloads.setArray(5, texts(type));
-    upsertDownloads.setArray(6, texts(at));
-    upsertDownloads.executeUpdate();
-  }
-
-  /** Inserts every page's discovered URLs in one statement; the URLs it returns were new, counted per page. */
-  private List<Integer> insertDiscovered(List<PageRecord> pages, List<List<String>> discovered) throws SQLException {
     List<String> urls = new ArrayList<>();
     List<Integer> depths = new ArrayList<>();
-    Map<String, Integer> pageOf = new HashMap<>();
     for (int i = 0; i < pages.size(); i++) {
       for (String url : discovered.get(i)) {
         urls.add(url);
@@ -279,16 +283,34 @@ final class PostgresWriter implements StoreWriter {
         pageOf.putIfAbsent(url, i);
       }
     }
-    Integer[] added = new Integer[pages.size()];
-    java.util.Arrays.fill(added, 0);
     if (!urls.isEmpty()) {
-      insertDiscovered.setArray(1, texts(urls));
-      insertDiscovered.setArray(2, conn.createArrayOf("int4", depths.toArray(new Integer[0])));
-      try (ResultSet rs = insertDiscovered.executeQuery()) {
-        while (rs.next()) {
-          added[pageOf.get(rs.getString(1))]++;
+      parts.add(new Part(INSERT_DISCOVERED, b -> {
+        b.texts(urls);
+        b.ints(depths);
+      }));
+    }
+    List<PageRecord> done = List.copyOf(finished.values());
+    parts.add(new Part(FINISH, b -> {
+      b.longs(done.stream().map(PageRecord::frontierId).toList());
+      b.texts(done.stream().map(p -> (p.error() == null ? FrontierState.DONE : FrontierState.FAILED).column()).toList());
+      b.ints(done.stream().map(PageRecord::attempts).toList());
+    }));
+  }
+
+  /** Runs the bound batch; counts, per page, the discovered URLs the frontier did not have (the only rows it returns). */
+  private static List<Integer> run(PreparedStatement batch, int pages, Map<String, Integer> pageOf) throws SQLException {
+    Integer[] added = new Integer[pages];
+    Arrays.fill(added, 0);
+    boolean rows = batch.execute();
+    while (rows || batch.getUpdateCount() != -1) {
+      if (rows) {
+        try (ResultSet rs = batch.getResultSet()) {
+          while (rs.next()) {
+            added[pageOf.get(rs.getString(1))]++;
+          }
         }
       }
+      rows = batch.getMoreResults();
     }
     return List.of(added);
   }
@@ -357,9 +379,9 @@ final class PostgresWriter implements StoreWriter {
       return 0;
     }
     try {
-      insertDiscovered.setArray(1, texts(urls));
+      insertDiscovered.setArray(1, conn.createArrayOf("text", urls.toArray(new String[0])));
       Integer[] depths = new Integer[urls.size()];
-      java.util.Arrays.fill(depths, depth);
+      Arrays.fill(depths, depth);
       insertDiscovered.setArray(2, conn.createArrayOf("int4", depths));
       int added = 0;
       try (ResultSet rs = insertDiscovered.executeQuery()) {
@@ -381,10 +403,6 @@ final class PostgresWriter implements StoreWriter {
     } catch (SQLException e) {
       throw connector.failed("close the connection", e);
     }
-  }
-
-  private Array texts(List<String> values) throws SQLException {
-    return conn.createArrayOf("text", values.toArray(new String[0]));
   }
 
   private static long single(Statement stmt, String sql) throws SQLException {
@@ -410,68 +428,57 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
-  /** The thirteen columns of {@code pages} for one batch, as arrays for {@code unnest}. */
-  private static final class PageColumns {
-    private final List<String> url;
-    private final List<String> finalUrl;
-    private final List<Integer> status;
-    private final List<String> contentType;
-    private final List<Integer> depth;
-    private final List<String> title;
-    private final List<String> fetchedAt;
-    private final List<Long> elapsedMs;
-    private final List<Long> bytes;
-    private final List<String> contentHash;
-    private final List<Integer> attempts;
-    private final List<String> error;
-    private final List<Long> crawlId;
+  /** Binds a statement's parameters in order, each a whole column as an array. */
+  private static final class Binder {
+    private final PreparedStatement stmt;
+    private int next = 1;
 
-    PageColumns(int n) {
-      url = new ArrayList<>(n);
-      finalUrl = new ArrayList<>(n);
-      status = new ArrayList<>(n);
-      contentType = new ArrayList<>(n);
-      depth = new ArrayList<>(n);
-      title = new ArrayList<>(n);
-      fetchedAt = new ArrayList<>(n);
-      elapsedMs = new ArrayList<>(n);
-      bytes = new ArrayList<>(n);
-      contentHash = new ArrayList<>(n);
-      attempts = new ArrayList<>(n);
-      error = new ArrayList<>(n);
-      crawlId = new ArrayList<>(n);
+    Binder(PreparedStatement stmt) {
+      this.stmt = stmt;
     }
 
-    void add(PageRecord page, long crawl) {
-      url.add(page.url());
-      finalUrl.add(page.finalUrl());
-      status.add(page.status() == 0 ? null : page.status());
-      contentType.add(page.contentType());
-      depth.add(page.depth());
-      title.add(page.title());
-      fetchedAt.add(Instant.ofEpochMilli(page.fetchedAtMs()).toString());
-      elapsedMs.add(page.elapsedMs());
-      bytes.add(page.bytes());
-      contentHash.add(page.contentHash());
-      attempts.add(page.attempts());
-      error.add(page.error());
-      crawlId.add(crawl == 0 ? null : crawl);
+    void texts(List<String> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("text", values.toArray(new String[0])));
     }
 
-    void bind(PreparedStatement stmt, Connection conn) throws SQLException {
-      stmt.setArray(1, conn.createArrayOf("text", url.toArray(new String[0])));
-      stmt.setArray(2, conn.createArrayOf("text", finalUrl.toArray(new String[0])));
-      stmt.setArray(3, conn.createArrayOf("int4", status.toArray(new Integer[0])));
-      stmt.setArray(4, conn.createArrayOf("text", contentType.toArray(new String[0])));
-      stmt.setArray(5, conn.createArrayOf("int4", depth.toArray(new Integer[0])));
-      stmt.setArray(6, conn.createArrayOf("text", title.toArray(new String[0])));
-      stmt.setArray(7, conn.createArrayOf("text", fetchedAt.toArray(new String[0])));
-      stmt.setArray(8, conn.createArrayOf("int8", elapsedMs.toArray(new Long[0])));
-      stmt.setArray(9, conn.createArrayOf("int8", bytes.toArray(new Long[0])));
-      stmt.setArray(10, conn.createArrayOf("text", contentHash.toArray(new String[0])));
-      stmt.setArray(11, conn.createArrayOf("int4", attempts.toArray(new Integer[0])));
-      stmt.setArray(12, conn.createArrayOf("text", error.toArray(new String[0])));
-      stmt.setArray(13, conn.createArrayOf("int8", crawlId.toArray(new Long[0])));
+    void ints(List<Integer> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("int4", values.toArray(new Integer[0])));
+    }
+
+    void longs(List<Long> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("int8", values.toArray(new Long[0])));
+    }
+  }
+
+  /** The thirteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  private record PageColumns(List<PageRecord> pages, long crawlId) {
+    PageColumns(Collection<PageRecord> pages, long crawlId) {
+      this(List.copyOf(pages), crawlId);
+    }
+
+    void bind(Binder binder) throws SQLException {
+      binder.texts(map(PageRecord::url));
+      binder.texts(map(PageRecord::finalUrl));
+      binder.ints(map(p -> p.status() == 0 ? null : p.status()));
+      binder.texts(map(PageRecord::contentType));
+      binder.ints(map(PageRecord::depth));
+      binder.texts(map(PageRecord::title));
+      binder.texts(map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()));
+      binder.longs(map(PageRecord::elapsedMs));
+      binder.longs(map(PageRecord::bytes));
+      binder.texts(map(PageRecord::contentHash));
+      binder.ints(map(PageRecord::attempts));
+      binder.texts(map(PageRecord::error));
+      binder.longs(map(p -> crawlId == 0 ? null : crawlId));
+    }
+
+    /** One column of the pages, nulls included. */
+    private <T> List<T> map(Function<PageRecord, T> column) {
+      List<T> values = new ArrayList<>(pages.size());
+      for (PageRecord page : pages) {
+        values.add(column.apply(page));
+      }
+      return values;
     }
   }
 }
