@@ -141,7 +141,7 @@ final class ConfigKeys {
 
   static final KeyTable<TrawlConfig.Store> STORE = KeyTable.of(TrawlConfig.Store.class,
       key("batch_size", 256, v -> v.asInt(1, MAX),
-          "pages written per SQLite transaction at most"),
+          "pages written per transaction at most"),
       key("batch_delay", Duration.ZERO, ConfigValue::asDuration,
           "longest wait to fill a batch; `0` = group commit: a batch is written as soon as the writer is free, "
               + "holding whatever arrived while it was busy (a page waits no longer than one transaction, "
