@@ -3,6 +3,8 @@ package io.trawl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.CrawlJob;
+import io.trawl.store.StoreBackends;
+import io.trawl.store.StoreClaim;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
@@ -75,6 +77,23 @@ class PostgresCrawlCommandTest {
     assertThat(result.code()).as(result.err()).isEqualTo(Main.FAILED);
     assertThat(result.err()).contains("127.0.0.1:" + EmbeddedPg.port()).contains("no right").doesNotContain(PASSWORD);
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).isZero();
+  }
+
+  @Test
+  void refusesASecondCrawlOnTheSameSchemaWithExitTwoTouchingNothing() {
+    String db = EmbeddedPg.freshDatabase();
+    try (StoreClaim first = StoreBackends.of(db, "public").claim()) {
+      SmallCrawl.Result second = crawl(db);
+
+      assertThat(second.code()).as(second.err()).isEqualTo(Main.BAD_INPUT);
+      assertThat(second.err()).contains("another crawl");
+      assertThat(Db.hasTable(db, "pages")).isFalse();
+      assertThat(site.hits()).isEmpty();
+    }
+    assertThat(StoreBackends.of(db, "other").history().hasCrawl()).isFalse();
+    try (StoreClaim otherSchema = StoreBackends.of(db, "other").claim()) {
+      assertThat(otherSchema).isNotNull();
+    }
   }
 
   @Test
