@@ -131,7 +131,7 @@ final class PostgresReader implements StoreReader {
   public StoreException failure(SQLException e) {
     rollback(e);
     String state = String.valueOf(e.getSQLState());
-    if (timedOut.get() && state.equals("57014")) {
+    if (timedOut.get()) {
       return new StoreException(StoreException.Kind.TIMEOUT,
           "stopped after " + Durations.format(timeout) + " (--timeout; 0 = no limit)", e);
     }
@@ -149,8 +149,9 @@ final class PostgresReader implements StoreReader {
   }
 
   /**
-   * Cancels the statement (the driver asks the server to, on a connection of its own) once
-   * {@code limit} has passed, rows still being read included; never when it is zero.
+   * Cancels the statement (the driver asks the server to, on a connection of its own) and cuts
+   * the connection once {@code limit} has passed, rows still being read included; never when it
+   * is zero.
    */
   private void cancelAfter(Statement stmt, Duration limit) {
     timeout = limit;
@@ -166,7 +167,10 @@ final class PostgresReader implements StoreReader {
       public void run() {
         timedOut.set(true);
         try {
+          // Cancel stops a statement the server is running; between two fetches of a streamed
+          // result nothing runs there, so the connection is cut as well (it was read-only).
           stmt.cancel();
+          conn.abort(Runnable::run);
         } catch (SQLException e) {
           log.warn("cancelling the query after its timeout failed db={}", connector.display(), e);
         }
@@ -276,6 +280,9 @@ final class PostgresReader implements StoreReader {
       canceller.cancel();
     }
     try {
+      if (conn.isClosed()) {
+        return; // cut by the timeout
+      }
       try {
         conn.rollback();
       } finally {
