@@ -14,6 +14,12 @@ import java.util.List;
  */
 public interface StoreWriter extends AutoCloseable {
   /**
+   * Abnormal stops with a URL in flight after which opening the writer for {@code --resume}
+   * fails it as {@code crashed} (with its pages row) instead of queueing it again.
+   */
+  int MAX_CRASHES = 3;
+
+  /**
    * Writes one batch in one transaction: frontier updates first (seeds, claims, put-backs), then
    * each page's row, links, items, download, discovered URLs and its own final frontier state.
    *

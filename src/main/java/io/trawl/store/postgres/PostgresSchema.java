@@ -81,7 +81,9 @@ final class PostgresSchema {
             content_type text,
             fetched_at   text NOT NULL
           )""",
-          "CREATE INDEX downloads_sha256 ON downloads (sha256)"));
+          "CREATE INDEX downloads_sha256 ON downloads (sha256)"),
+      // 3: runs that stopped abnormally with the URL in flight, so --resume can give up on it.
+      List.of("ALTER TABLE frontier ADD COLUMN crashes integer NOT NULL DEFAULT 0"));
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();

@@ -83,7 +83,22 @@ final class PostgresWriter implements StoreWriter {
       "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
   private static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
   private static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
-  static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
+  private static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
+  /** The pages row of each in-flight URL that was in flight in {@code ?} abnormal stops, charged to the last run. */
+  private static final String STORE_CRASHED =
+      """
+      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
+                         bytes, content_hash, attempts, error, crawl_id)
+      SELECT url, NULL, NULL, NULL, depth, NULL, ?, 0, 0, NULL, attempts, 'crashed', (SELECT max(id) FROM crawls)
+      FROM frontier WHERE state = 'in_flight' AND crashes >= ?
+      ON CONFLICT (url) DO UPDATE SET
+        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
+        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  private static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
+  private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
   private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
   private static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 
@@ -106,10 +121,7 @@ final class PostgresWriter implements StoreWriter {
     try {
       PostgresMigrator.migrate(conn, connector);
       if (requeueInFlight) {
-        try (Statement stmt = conn.createStatement()) {
-          stmt.executeUpdate(REQUEUE_IN_FLIGHT);
-        }
-        conn.commit();
+        requeueInFlight(conn);
       }
       return new PostgresWriter(conn, connector);
     } catch (SQLException e) {
@@ -126,6 +138,29 @@ final class PostgresWriter implements StoreWriter {
    * answers of at once: a batch costs two round trips to the server (the statements, the commit),
    * not one per statement. Claims run before the pages' final states, as in SQLite's batch.
    */
+  /**
+   * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
+   * counting that stop; one in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
+   * with error {@code crashed}, as SQLite's writer does. One transaction.
+   */
+  private static void requeueInFlight(Connection conn) throws SQLException {
+    try (Statement stmt = conn.createStatement();
+        PreparedStatement storeCrashed = conn.prepareStatement(STORE_CRASHED);
+        PreparedStatement failCrashed = conn.prepareStatement(FAIL_CRASHED)) {
+      stmt.executeUpdate(COUNT_CRASH);
+      storeCrashed.setString(1, Instant.now().toString());
+      storeCrashed.setInt(2, MAX_CRASHES);
+      storeCrashed.executeUpdate();
+      failCrashed.setInt(1, MAX_CRASHES);
+      failCrashed.executeUpdate();
+      stmt.executeUpdate(REQUEUE_IN_FLIGHT);
+      conn.commit();
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
+      throw e;
+    }
+  }
+
   @Override
   public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
       long crawlId) {

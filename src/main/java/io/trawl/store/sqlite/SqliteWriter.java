@@ -28,9 +28,6 @@ import java.util.List;
  * writer thread, never on an event loop.
  */
 final class SqliteWriter implements StoreWriter {
-  /** Abnormal stops with a URL in flight after which {@code --resume} fails it as {@code crashed}. */
-  static final int MAX_CRASHES = 3;
-
   private final Connection conn;
   private final String display;
   private final PreparedStatement insertSeed;
@@ -94,7 +91,7 @@ final class SqliteWriter implements StoreWriter {
 
   /**
    * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
-   * counting that stop; a row that was in flight in {@value #MAX_CRASHES} of them fails instead,
+   * counting that stop; a row that was in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
    * with error {@code crashed}, so that a page which takes the JVM down is not fetched on every
    * {@code --resume}. One transaction.
    */

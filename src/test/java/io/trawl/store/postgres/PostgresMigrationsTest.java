@@ -36,7 +36,7 @@ class PostgresMigrationsTest {
   }
 
   @Test
-  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloads() throws Exception {
+  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
     try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
       for (String sql : PostgresSchema.STEPS.get(0)) {
         stmt.execute(sql);
@@ -54,7 +54,8 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(2);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");
     assertThat(Db.rows(db, "SELECT url, path, sha256, content_type FROM downloads")).extracting(r -> r.values().toString())

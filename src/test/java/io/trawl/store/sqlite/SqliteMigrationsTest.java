@@ -24,7 +24,7 @@ class SqliteMigrationsTest {
   @TempDir Path dir;
 
   @Test
-  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloads() throws Exception {
+  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
     Path file = dir.resolve("v1.db");
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
       for (String sql : SqliteSchema.STEPS.get(0)) {
@@ -43,7 +43,8 @@ class SqliteMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(2);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
         Map.of("url", "http://127.0.0.1/old", "bytes", 10));
