@@ -15,6 +15,8 @@ import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
+import io.trawl.store.StoreBackend;
+import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -58,6 +60,7 @@ public final class CrawlJob {
   private final List<String> seeds;
   private final Scope scope;
   private final boolean resume;
+  private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
   private final DroppedLinks droppedLinks = new DroppedLinks();
@@ -78,6 +81,7 @@ public final class CrawlJob {
     this.seeds = List.copyOf(seeds);
     this.scope = scope;
     this.resume = resume;
+    this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
   }
 
@@ -99,7 +103,7 @@ public final class CrawlJob {
     MessageConsumer<JsonObject> end = vertx.eventBus().consumer(Addresses.FINISHED,
         msg -> tearDown(Progress.fromJson(msg.body())));
     return end.completion()
-        .compose(v -> deploy(() -> new StoreVerticle(config.crawl().db(), config.store(), resume), 1))
+        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
         .onSuccess(reply -> crawlId = reply.body())

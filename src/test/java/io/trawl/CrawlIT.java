@@ -6,7 +6,9 @@ import io.trawl.bench.GeneratedSite;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
+import io.trawl.testing.TestBackend;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -22,18 +24,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Whole crawls of a generated local site through the CLI into a real SQLite file. */
+/** Whole crawls of a generated local site through the CLI into a real SQLite file and a real PostgreSQL database. */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CrawlIT {
   private static final int PAGES = 600;
 
+  @Parameter TestBackend backend;
   @TempDir Path dir;
+  private String db;
   private Vertx vertx;
   private GeneratedSite site;
 
   @BeforeEach
   void startSite() {
+    db = backend.freshDatabase(dir);
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = Await.result(new GeneratedSite(vertx, PAGES, 3000, 12, 2).start());
   }
@@ -49,14 +59,14 @@ class CrawlIT {
     Files.writeString(config, """
         crawl:
           seeds: %s
-          db: %s
+          db: '%s'
           max_depth: 50
         fetch:
           concurrency: 8
           per_host_concurrency: 8
           per_host_rate: 100000/s
         %s
-        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), extra));
+        """.formatted(dir.resolve("seeds.txt"), db, extra));
     return config;
   }
 
@@ -65,7 +75,6 @@ class CrawlIT {
     int code = Main.run("crawl", "-c", config("").toString());
 
     assertThat(code).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
     List<Map<String, Object>> pages = Db.rows(db, "SELECT url, title, depth, status, error FROM pages");
     assertThat(pages).hasSize(PAGES);
     int[] shortest = bfsDepths();
@@ -106,7 +115,7 @@ class CrawlIT {
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE url LIKE '%offsite.invalid%'")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'done'")).isEqualTo(PAGES);
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
-    assertThat(Db.count(db, "SELECT json_extract(stats, '$.queued') FROM crawls")).isZero();
+    assertThat(queuedOfTheCrawl()).isZero();
     assertThat(site.maxInFlight()).as("global concurrency").isBetween(2, 8);
   }
 
@@ -115,11 +124,10 @@ class CrawlIT {
     int code = Main.run("crawl", "-c", config("").toString(), "--max-pages", "50");
 
     assertThat(code).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(50);
     assertThat(site.requests()).isLessThanOrEqualTo(51);
     // The crawl's own record says how many rows are left, as the table does.
-    assertThat(Db.count(db, "SELECT json_extract(stats, '$.queued') FROM crawls"))
+    assertThat(queuedOfTheCrawl())
         .isEqualTo(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'"))
         .isPositive();
   }
@@ -128,12 +136,11 @@ class CrawlIT {
   void refusesToOverwriteAnEarlierCrawlUnlessFresh() throws Exception {
     Path config = config("");
     assertThat(Main.run("crawl", "-c", config.toString(), "--max-pages", "5")).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
-    byte[] before = Files.readAllBytes(db);
+    Object before = snapshot();
     long requests = site.requests();
 
     assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.BAD_INPUT);
-    assertThat(Files.readAllBytes(db)).as("the refused run leaves the file as it was").isEqualTo(before);
+    assertThat(snapshot()).as("the refused run leaves the database as it was").isEqualTo(before);
     assertThat(site.requests()).as("the refused run requests nothing").isEqualTo(requests);
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(5);
 
@@ -150,11 +157,24 @@ class CrawlIT {
 
     assertThat(Main.run("crawl", "-c", config.toString(), "--resume")).isEqualTo(Main.OK);
 
-    Path db = dir.resolve("trawl.db");
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(PAGES);
     assertThat(site.requests() - before).isBetween((long) PAGES - 100, PAGES - 100 + 1L);
     assertThat(Db.rows(db, "SELECT outcome FROM crawls ORDER BY id")).extracting(r -> r.get("outcome"))
         .containsExactly("finished", "finished");
+  }
+
+  /** What the crawls row says was left in the queue. */
+  private long queuedOfTheCrawl() {
+    return new JsonObject((String) Db.rows(db, "SELECT stats FROM crawls").get(0).get("stats")).getLong("queued");
+  }
+
+  /** The SQLite file's bytes; PostgreSQL's rows of every table. */
+  private Object snapshot() throws Exception {
+    if (backend == TestBackend.SQLITE) {
+      return Arrays.toString(Files.readAllBytes(Path.of(db)));
+    }
+    return List.of("pages", "links", "items", "frontier", "crawls", "downloads").stream()
+        .map(table -> Db.rows(db, "SELECT * FROM " + table + " ORDER BY ctid").toString()).toList();
   }
 
   private int[] bfsDepths() {

@@ -8,8 +8,10 @@ import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
+import io.trawl.testing.TestBackend;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
@@ -30,19 +35,24 @@ import picocli.CommandLine;
  * config given is the one used, each changed key is printed with both values, and nothing stored
  * is fetched again. The generated site is served by a {@link ScriptedSite} so requests count per path.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ResumeConfigIT {
   private static final int PAGES = 300;
   private static final String FIRST_AGENT = "trawl-test/1";
   private static final String SECOND_AGENT = "trawl-test/2";
 
+  @Parameter TestBackend backend;
   @TempDir Path dir;
+  private String db;
   private Vertx vertx;
   private ScriptedSite site;
   private final Queue<String> agents = new ConcurrentLinkedQueue<>();
 
   @BeforeEach
   void startSite() {
+    db = backend.freshDatabase(dir);
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     GeneratedSite pages = new GeneratedSite(vertx, PAGES, 2000, 8, 0);
     site = new ScriptedSite(vertx).start();
@@ -64,7 +74,6 @@ class ResumeConfigIT {
   void resumesWithTheNewConfigPrintingEachChangedKeyAndRefetchingNothingStored() throws Exception {
     Path config = config(50, FIRST_AGENT);
     assertThat(crawl(config).code()).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
     List<String> stored = Db.rows(db, "SELECT url FROM pages").stream().map(r -> (String) r.get("url")).toList();
     assertThat(stored).hasSize(50);
     agents.clear();
@@ -83,8 +92,8 @@ class ResumeConfigIT {
       assertThat(site.count("/page/" + i)).as("requests for page %d", i).isEqualTo(1);
     }
     assertThat(agents).hasSize(PAGES - 50).containsOnly(SECOND_AGENT);
-    assertThat(Db.rows(db, "SELECT outcome, json_extract(config, '$.crawl.max_pages') AS max_pages FROM crawls ORDER BY id"))
-        .extracting(r -> r.get("outcome"), r -> ((Number) r.get("max_pages")).longValue())
+    assertThat(Db.rows(db, "SELECT outcome, config FROM crawls ORDER BY id"))
+        .extracting(r -> r.get("outcome"), r -> new JsonObject((String) r.get("config")).getJsonObject("crawl").getLong("max_pages"))
         .containsExactly(tuple("finished", 50L), tuple("finished", 0L));
   }
 
@@ -104,7 +113,6 @@ class ResumeConfigIT {
   void maxPagesCountsWhatEarlierRunsStoredSoAResumedCrawlStopsAtTheSameTotal() throws Exception {
     Path config = config(50, FIRST_AGENT);
     assertThat(crawl(config).code()).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
 
     Run raised = crawl(config, "--resume", "--max-pages", "80");
     assertThat(raised.code()).as(raised.err()).isEqualTo(Main.OK);
@@ -144,7 +152,7 @@ class ResumeConfigIT {
     Files.writeString(config, """
         crawl:
           seeds: %s
-          db: %s
+          db: '%s'
           max_depth: 50
           max_pages: %d
         fetch:
@@ -152,7 +160,7 @@ class ResumeConfigIT {
           per_host_concurrency: 8
           per_host_rate: 100000/s
           user_agent: %s
-        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), maxPages, userAgent));
+        """.formatted(dir.resolve("seeds.txt"), db, maxPages, userAgent));
     return config;
   }
 }

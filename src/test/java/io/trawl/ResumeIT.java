@@ -7,6 +7,7 @@ import io.trawl.bench.GeneratedSite;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
+import io.trawl.testing.TestBackend;
 import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -21,37 +22,44 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real trawl process crawling a 20,000-page local site is killed (SIGKILL) or interrupted
  * (SIGINT) mid-crawl and resumed: every page ends in {@code pages} exactly once, nothing reported
- * stored before the stop is lost, and at most the pages in flight are fetched twice.
+ * stored before the stop is lost, and at most the pages in flight are fetched twice. On both
+ * store backends.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ResumeIT {
   private static final Logger log = LoggerFactory.getLogger(ResumeIT.class);
   private static final int PAGES = 20_000;
   private static final int CONCURRENCY = 16;
 
+  @Parameter TestBackend backend;
   @TempDir Path dir;
   private Vertx vertx;
   private GeneratedSite site;
   private Path config;
-  private Path db;
+  private String db;
 
   @BeforeEach
   void startSite() throws Exception {
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = Await.result(new GeneratedSite(vertx, PAGES, 1500, 8, 0).start());
-    db = dir.resolve("trawl.db");
+    db = backend.freshDatabase(dir);
     Files.writeString(dir.resolve("seeds.txt"), site.url(0) + "\n");
     config = dir.resolve("config.yaml");
     Files.writeString(config, """
         crawl:
           seeds: %s
-          db: %s
+          db: '%s'
           max_depth: 1000
           progress_interval: 1s
         fetch:
@@ -74,7 +82,7 @@ class ResumeIT {
 
   private long storedCount() {
     // The crawler creates the file before its migration has made the tables.
-    if (!Files.exists(db) || Db.count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'pages'") == 0) {
+    if (!Db.hasTable(db, "pages")) {
       return 0;
     }
     return Db.count(db, "SELECT count(*) FROM pages");

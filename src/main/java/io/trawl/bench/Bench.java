@@ -6,6 +6,9 @@ import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.parse.HtmlParser;
+import io.trawl.store.StoreBackend;
+import io.trawl.store.StoreBackends;
+import io.trawl.store.StoreReader;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,11 +16,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code trawl bench}: crawls a generated site served on 127.0.0.1 with the full pipeline into a
- * temporary SQLite file, then parses the same pages in a parse-only loop, and reports both. Runs on
- * the calling (main) thread, which only waits; the work is on event loops and workers.
+ * temporary SQLite file (and, given a PostgreSQL URL, into that database too, run for run, in the
+ * schema {@value #POSTGRES_SCHEMA}), then parses the same pages in a parse-only loop, and reports
+ * all. Runs on the calling (main) thread, which only waits; the work is on event loops and workers.
  */
 public final class Bench {
   /**
@@ -41,8 +44,10 @@ public final class Bench {
    * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
+   * @param postgres a PostgreSQL URL to crawl into as well, each run after the SQLite one; null for none
    */
-  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads) {}
+  public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
+      String postgres) {}
 
   /**
    * One crawl of the whole site.
@@ -51,6 +56,8 @@ public final class Bench {
    * @param fetchingSeconds from the first response to the last: the crawl without its start and end
    * @param cpuSeconds CPU time of this process (crawler, server and JIT) during the crawl
    * @param cpuByGroup the same CPU by stage: parse, store, event loops, server, other threads, gc+jit
+   * @param databaseCpuSeconds CPU of the PostgreSQL server processes on this machine during the
+   *     crawl (NaN for SQLite, which runs in the crawler's store thread, or when it cannot be read)
    */
   public record Run(
       long pagesStored,
@@ -61,7 +68,8 @@ public final class Bench {
       long latencyP50Ms,
       long latencyP99Ms,
       long bytes,
-      Map<String, Double> cpuByGroup) {
+      Map<String, Double> cpuByGroup,
+      double databaseCpuSeconds) {
 
     public double pagesPerSecond() {
       return pagesStored / seconds;
@@ -73,12 +81,14 @@ public final class Bench {
   }
 
   /**
-   * What one bench measured: every run, the process's peak heap and RSS over all of them, and the
-   * parse-only loop.
+   * What one bench measured: every run (into SQLite, and into PostgreSQL when asked), the process's
+   * peak heap and RSS over all of them, and the parse-only loop.
    */
   public record Report(
       Options options,
       List<Run> runs,
+      List<Run> postgresRuns,
+      String postgres,
       long peakHeapBytes,
       long peakRssBytes,
       double parseOnlyPagesPerSecond,
@@ -89,8 +99,15 @@ public final class Bench {
     public Run measured() {
       return runs.get(runs.size() - 1);
     }
+
+    /** The last run into PostgreSQL, or null when there was none. */
+    public Run postgresMeasured() {
+      return postgresRuns.isEmpty() ? null : postgresRuns.get(postgresRuns.size() - 1);
+    }
   }
 
+  /** The schema a bench crawls into on PostgreSQL: its tables are dropped before each run and at the end. */
+  public static final String POSTGRES_SCHEMA = "trawl_bench";
   private static final int PARSE_ONLY_DISTINCT = 1000;
   private static final int PARSE_ONLY_PASSES = 3;
 
@@ -102,14 +119,25 @@ public final class Bench {
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
           options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
+      StoreBackend postgres = options.postgres() == null ? null : StoreBackends.of(options.postgres(), POSTGRES_SCHEMA);
       resetPeaks();
       List<Run> runs = new ArrayList<>();
+      List<Run> postgresRuns = new ArrayList<>();
       for (int i = 0; i < options.runs(); i++) {
-        runs.add(crawl(site, options, dir.resolve("bench-" + i + ".db")));
+        runs.add(crawl(site, options, StoreBackends.of(dir.resolve("bench-" + i + ".db").toString(), "public"),
+            dir.resolve("bench-" + i + ".db").toString()));
+        if (postgres != null) {
+          postgres.wipe();
+          postgresRuns.add(crawl(site, options, postgres, options.postgres()));
+        }
+      }
+      if (postgres != null) {
+        postgres.wipe();
       }
       long peakHeap = peakHeap();
       double parseOnly = parseOnly(site, Runtime.getRuntime().availableProcessors());
-      return new Report(options, runs, peakHeap, peakRss(), parseOnly, Runtime.getRuntime().availableProcessors(),
+      return new Report(options, runs, postgresRuns, postgres == null ? null : postgres.display(), peakHeap, peakRss(),
+          parseOnly, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     } finally {
       serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -117,10 +145,11 @@ public final class Bench {
     }
   }
 
-  /** Crawls the whole site from page 0 into {@code db} on a Vert.x instance of its own. */
-  private static Run crawl(GeneratedSite site, Options options, Path db) throws Exception {
+  /** Crawls the whole site from page 0 into {@code store} (at {@code location}) on a Vert.x instance of its own. */
+  private static Run crawl(GeneratedSite site, Options options, StoreBackend store, String location) throws Exception {
     TrawlConfig config = ConfigLoader.load(null, Map.of(
-        "crawl.db", db.toString(),
+        "crawl.db", location,
+        "crawl.db_schema", POSTGRES_SCHEMA,
         "crawl.max_depth", "1000000",
         "fetch.concurrency", String.valueOf(options.concurrency()),
         "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
@@ -128,6 +157,8 @@ public final class Bench {
         "fetch.per_host_rate", "1000000/s",
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));
+    boolean postgres = StoreBackends.isPostgres(location);
+    double databaseCpuBefore = postgres ? PostgresCpu.seconds() : Double.NaN;
     double cpuBefore = processCpuSeconds();
     ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
@@ -141,10 +172,11 @@ public final class Bench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = processCpuSeconds() - cpuBefore;
+    double databaseCpu = postgres ? PostgresCpu.seconds() - databaseCpuBefore : Double.NaN;
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
-    Stored stored = stored(db);
+    Stored stored = stored(store);
     return new Run(last.stored(), last.failed(), seconds, stored.fetchingMs() / 1e3, cpu, stored.latencyP50Ms(),
-        stored.latencyP99Ms(), stored.bytes(), cpuByGroup);
+        stored.latencyP99Ms(), stored.bytes(), cpuByGroup, databaseCpu);
   }
 
   /**
@@ -200,29 +232,27 @@ public final class Bench {
    */
   private record Stored(long latencyP50Ms, long latencyP99Ms, long bytes, long fetchingMs) {}
 
-  private static Stored stored(Path db) throws SQLException {
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement stmt = conn.createStatement()) {
+  private static Stored stored(StoreBackend store) throws SQLException {
+    try (StoreReader reader = store.openReader()) {
       long count;
       long bytes;
       long fetchingMs;
-      try (ResultSet rs = stmt.executeQuery("SELECT count(*), coalesce(sum(bytes), 0), "
-          + "coalesce(round((julianday(max(fetched_at)) - julianday(min(fetched_at))) * 86400000), 0) FROM pages")) {
+      try (ResultSet rs = reader.query("SELECT count(*), coalesce(sum(bytes), 0), min(fetched_at), max(fetched_at) FROM pages")) {
         rs.next();
         count = rs.getLong(1);
         bytes = rs.getLong(2);
-        fetchingMs = rs.getLong(3);
+        fetchingMs = count == 0 ? 0 : Duration.between(Instant.parse(rs.getString(3)), Instant.parse(rs.getString(4))).toMillis();
       }
-      return new Stored(percentile(stmt, count, 0.50), percentile(stmt, count, 0.99), bytes, fetchingMs);
+      return new Stored(percentile(reader, count, 0.50), percentile(reader, count, 0.99), bytes, fetchingMs);
     }
   }
 
-  private static long percentile(Statement stmt, long count, double p) throws SQLException {
+  private static long percentile(StoreReader reader, long count, double p) throws SQLException {
     if (count == 0) {
       return 0;
     }
     long offset = Math.min(count - 1, (long) Math.floor(p * (count - 1)));
-    try (ResultSet rs = stmt.executeQuery("SELECT elapsed_ms FROM pages ORDER BY elapsed_ms LIMIT 1 OFFSET " + offset)) {
+    try (ResultSet rs = reader.query("SELECT elapsed_ms FROM pages ORDER BY elapsed_ms LIMIT 1 OFFSET " + offset)) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }

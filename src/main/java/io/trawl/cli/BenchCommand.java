@@ -3,6 +3,7 @@ package io.trawl.cli;
 import io.trawl.bench.Bench;
 import io.trawl.config.DataSizes;
 import io.trawl.config.Durations;
+import io.trawl.store.StoreBackends;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -41,6 +42,11 @@ final class BenchCommand implements Callable<Integer> {
       + "the earlier ones include the JIT compiling the hot paths (default: ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(names = "--db", paramLabel = "URL", description = "Also crawl into this PostgreSQL database (schema "
+      + Bench.POSTGRES_SCHEMA + ", its tables dropped before each run and at the end), each run after the SQLite one, "
+      + "and compare.")
+  String postgres;
+
   @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
   int parseThreads;
 
@@ -54,10 +60,14 @@ final class BenchCommand implements Callable<Integer> {
       err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
+    if (postgres != null && !StoreBackends.isPostgres(postgres)) {
+      err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
+      return Main.BAD_INPUT;
+    }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
     Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
-        parseThreads));
+        parseThreads, postgres));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);
@@ -89,8 +99,39 @@ final class BenchCommand implements Callable<Integer> {
         bound == 0 ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
             bound, 100 * m.pagesPerSecond() / bound),
         r.cores(), r.jvm());
+    if (r.postgresMeasured() != null) {
+      printPostgres(r, out);
+    }
     out.flush();
     return Main.OK;
+  }
+
+  /** The runs into PostgreSQL, beside SQLite's of the same bench. */
+  private static void printPostgres(Bench.Report r, PrintWriter out) {
+    Bench.Run sqlite = r.measured();
+    Bench.Run pg = r.postgresMeasured();
+    out.printf(Locale.ROOT, "%npostgresql       %s%n", r.postgres());
+    for (int i = 0; i < r.postgresRuns().size() - 1; i++) {
+      Bench.Run earlier = r.postgresRuns().get(i);
+      out.printf(Locale.ROOT, "run %d            %.0f pages/s (SQLite's run %d: %.0f)%n", i + 1, earlier.pagesPerSecond(), i + 1,
+          r.runs().get(i).pagesPerSecond());
+    }
+    out.printf(Locale.ROOT, """
+        run %d (reported)
+        pages            %d (%d errors)
+        time             %.2f s (%.2f s from the first response to the last)
+        pages/s          %.0f = %.0f%% of SQLite's %.0f in this bench
+        fetch latency    p50 %d ms, p99 %d ms
+        CPU              %.1f s crawler (SQLite: %.1f s), %s
+        CPU by stage     %s
+        """,
+        r.postgresRuns().size(), pg.pagesStored(), pg.errors(), pg.seconds(), pg.fetchingSeconds(), pg.pagesPerSecond(),
+        100 * pg.pagesPerSecond() / sqlite.pagesPerSecond(), sqlite.pagesPerSecond(), pg.latencyP50Ms(), pg.latencyP99Ms(),
+        pg.cpuSeconds(), sqlite.cpuSeconds(),
+        Double.isNaN(pg.databaseCpuSeconds()) ? "PostgreSQL server not measured (not on this machine, or /proc unreadable)"
+            : String.format(Locale.ROOT, "%.1f s PostgreSQL server (%.3f ms/page)", pg.databaseCpuSeconds(),
+                1000 * pg.databaseCpuSeconds() / Math.max(1, pg.pagesStored())),
+        byStage(pg));
   }
 
   /** {@code parse 10.2 s (0.51 ms/page), store ...}: what each page cost each stage. */

@@ -11,6 +11,10 @@ import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.store.StoreBackend;
+import io.trawl.store.StoreBackends;
+import io.trawl.store.StoreClaim;
+import io.trawl.store.StoreException;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,9 +34,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the SQLite file. Main thread. */
+/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the database (a SQLite file or PostgreSQL). Main thread. */
 @Command(name = "crawl", mixinStandardHelpOptions = true,
-    description = "Crawl from the seeds into the SQLite file. Flags override config keys.")
+    description = "Crawl from the seeds into the database (a SQLite file or a PostgreSQL URL). Flags override config keys.")
 final class CrawlCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("config.yaml");
@@ -46,8 +50,11 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--seeds", description = "Seeds file (crawl.seeds).")
   String seeds;
 
-  @Option(names = "--db", description = "SQLite file (crawl.db).")
+  @Option(names = "--db", description = "SQLite file or postgresql:// URL (crawl.db).")
   String db;
+
+  @Option(names = "--db-schema", description = "PostgreSQL schema of the tables (crawl.db_schema).")
+  String dbSchema;
 
   @Option(names = "--max-pages", description = "Stop after this many pages (crawl.max_pages).")
   String maxPages;
@@ -81,6 +88,10 @@ final class CrawlCommand implements Callable<Integer> {
     } catch (ConfigException | SeedException | BadInputException e) {
       err.println("trawl: " + e.getMessage());
       return Main.BAD_INPUT;
+    } catch (StoreException e) {
+      log.debug("store failed before the crawl", e);
+      err.println("trawl: " + e.getMessage());
+      return e.kind().badInput() ? Main.BAD_INPUT : Main.FAILED;
     }
   }
 
@@ -98,9 +109,10 @@ final class CrawlCommand implements Callable<Integer> {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
     DownloadDir.requireUsable(cfg.download());
-    try (CrawlLock lock = CrawlLock.onSqliteFile(cfg.crawl().db())) {
-      prepareDatabase(cfg, err);
-      return run(cfg, inScope, scope, err);
+    StoreBackend store = store(cfg);
+    try (StoreClaim claim = store.claim()) {
+      prepareDatabase(store, cfg, err);
+      return run(cfg, store, inScope, scope, err);
     }
   }
 
@@ -125,6 +137,7 @@ final class CrawlCommand implements Callable<Integer> {
     }
     putIf(overrides, "crawl.seeds", seeds);
     putIf(overrides, "crawl.db", db);
+    putIf(overrides, "crawl.db_schema", dbSchema);
     putIf(overrides, "crawl.max_pages", maxPages);
     putIf(overrides, "crawl.max_depth", maxDepth);
     putIf(overrides, "crawl.max_duration", maxDuration);
@@ -155,10 +168,22 @@ final class CrawlCommand implements Callable<Integer> {
     return List.copyOf(urls);
   }
 
+  /** The backend crawl.db names; a value that is neither a path nor a database URL is bad input naming the key. */
+  static StoreBackend store(TrawlConfig cfg) {
+    try {
+      return StoreBackends.of(cfg.crawl().db(), cfg.crawl().dbSchema());
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BAD_LOCATION) {
+        throw new BadInputException("crawl.db: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
   /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
-  private void prepareDatabase(TrawlConfig cfg, PrintWriter err) {
-    Path file = cfg.crawl().db();
-    CrawlLedger.State state = CrawlLedger.inspect(file);
+  private void prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+    String file = store.display();
+    CrawlLedger.State state = CrawlLedger.inspect(store);
     if (resume) {
       if (!state.hasCrawl()) {
         throw new BadInputException(file + ": no crawl to resume (drop --resume to start one)");
@@ -174,14 +199,14 @@ final class CrawlCommand implements Callable<Integer> {
     if (state.hasCrawl() && !fresh) {
       throw new BadInputException(file + ": already holds a crawl"
           + (state.unfinished() ? " that did not finish (" + state.pending() + " URLs pending)" : "")
-          + "; use --resume to continue it, --fresh to start over, or --db for another file");
+          + "; use --resume to continue it, --fresh to start over, or --db for another database");
     }
     if (fresh) {
-      CrawlLedger.delete(file);
+      CrawlLedger.delete(store);
     }
   }
 
-  private int run(TrawlConfig cfg, List<String> seedUrls, Scope scope, PrintWriter err) {
+  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
     Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
@@ -195,7 +220,7 @@ final class CrawlCommand implements Callable<Integer> {
         .toCompletionStage().toCompletableFuture();
     try {
       Progress last = done.get();
-      printer.summary(last, job.linksDropped(), cfg.crawl().db());
+      printer.summary(last, job.linksDropped(), store.display());
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -1,19 +1,17 @@
 package io.trawl.cli;
 
+import io.trawl.store.ExportTable;
+import io.trawl.store.StoreException;
+import io.trawl.store.StoreReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,14 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Export a table (pages, links, items, frontier, crawls, downloads) as jsonl, json or csv.")
 final class ExportCommand implements Callable<Integer> {
-  private static final Map<String, String> TABLES = Map.of(
-      "pages", "SELECT * FROM pages ORDER BY rowid",
-      "links", "SELECT from_url, to_url FROM links ORDER BY rowid",
-      "items", "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
-      "frontier", "SELECT * FROM frontier ORDER BY id",
-      "crawls", "SELECT * FROM crawls ORDER BY id",
-      "downloads", "SELECT * FROM downloads ORDER BY rowid");
-
   @Spec CommandSpec spec;
   @Mixin DbOptions dbOptions;
 
@@ -51,8 +41,8 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    String sql = TABLES.get(table.toLowerCase(Locale.ROOT));
-    if (sql == null) {
+    ExportTable exported = ExportTable.named(table).orElse(null);
+    if (exported == null) {
       err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls, downloads");
       return Main.BAD_INPUT;
     }
@@ -70,19 +60,12 @@ final class ExportCommand implements Callable<Integer> {
         return Main.BAD_INPUT;
       }
     }
-    try (Connection conn = CliDatabase.openReadOnly(dbOptions.resolve());
-        PreparedStatement stmt = conn.prepareStatement(sql);
-        PrintWriter out = open()) {
-      if (sql.contains("?")) {
-        stmt.setString(1, rule);
-        stmt.setString(2, rule);
-      }
-      stmt.setFetchSize(1000);
+    try (StoreReader reader = dbOptions.resolve().openReader(); PrintWriter out = open()) {
       long count;
-      if (table.equalsIgnoreCase("items") && rows == RowWriter.Format.CSV) {
-        count = ItemsCsv.write(conn, rule, out);
+      if (exported == ExportTable.ITEMS && rows == RowWriter.Format.CSV) {
+        count = ItemsCsv.write(reader, rule, out);
       } else {
-        try (ResultSet rs = stmt.executeQuery()) {
+        try (ResultSet rs = reader.export(exported, rule)) {
           count = RowWriter.write(rs, rows, out);
         }
       }
@@ -90,26 +73,19 @@ final class ExportCommand implements Callable<Integer> {
         err.printf("exported %d rows of %s to %s%n", count, table, output);
       }
       if (count == 0 && rule != null) {
-        err.println("trawl: warning: no items of rule " + rule + "; rules with items: " + String.join(", ", rules(conn)));
+        err.println("trawl: warning: no items of rule " + rule + "; rules with items: " + String.join(", ", reader.itemRules()));
       }
       return Main.OK;
     } catch (BadInputException e) {
       err.println("trawl: " + e.getMessage());
       return Main.BAD_INPUT;
+    } catch (StoreException e) {
+      err.println("trawl: export: " + e.getMessage());
+      return e.kind().badInput() ? Main.BAD_INPUT : Main.FAILED;
     } catch (SQLException | IOException e) {
       err.println("trawl: export: " + e.getMessage());
       return Main.FAILED;
     }
-  }
-
-  private static List<String> rules(Connection conn) throws SQLException {
-    List<String> rules = new ArrayList<>();
-    try (var stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery("SELECT DISTINCT rule FROM items ORDER BY rule")) {
-      while (rs.next()) {
-        rules.add(rs.getString(1));
-      }
-    }
-    return rules;
   }
 
   private PrintWriter open() throws IOException {

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -49,7 +48,7 @@ final class ProgressPrinter {
     }
   }
 
-  void summary(Progress p, long linksDropped, Path db) {
+  void summary(Progress p, long linksDropped, String db) {
     if (terminal) {
       out.println();
     }

@@ -2,6 +2,7 @@ package io.trawl.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -93,8 +94,13 @@ final class RowWriter {
       JsonObject row = new JsonObject();
       for (int i = 0; i < names.length; i++) {
         Object value = rs.getObject(i + 1);
+        if (value != null && !(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+          value = rs.getString(i + 1); // jsonb, timestamps, arrays...: their text, as the table and CSV show them
+        }
         if (value instanceof String text && JSON_COLUMNS.contains(names[i]) && text.startsWith("{")) {
           value = new JsonObject(text);
+        } else if (value instanceof BigDecimal decimal) {
+          value = decimal.scale() <= 0 && decimal.precision() - decimal.scale() < 19 ? (Object) decimal.longValueExact() : decimal.doubleValue();
         }
         row.put(names[i], value);
       }

@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A {@link TrawlConfig} as JSON in the shape of {@code config.yaml}: nested sections, snake_case
  * keys, durations, sizes and rates as their config strings ({@code "30s"}, {@code "10MB"},
  * {@code "2/s"}), paths as written. What {@code crawls.config} stores, and what a resumed crawl
- * compares its config with.
+ * compares its config with. A password in {@code crawl.db} is written as {@code ***}: it never
+ * reaches {@code crawls.config} nor a printed diff.
  */
 public final class ConfigJson {
   private ConfigJson() {}
@@ -129,5 +131,14 @@ public final class ConfigJson {
 
   private static String shown(Object value) {
     return value instanceof JsonArray list ? list.encode() : String.valueOf(value);
+  }
+
+  private static final Pattern URL_PASSWORD = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@?#:]*:)[^@/?#]*@");
+  private static final Pattern PARAM_PASSWORD = Pattern.compile("([?&]password=)[^&]*");
+
+  /** {@code location} with the password of a {@code scheme://user:password@...} URL (or its {@code password=} parameter) as {@code ***}. */
+  public static String maskPassword(String location) {
+    String masked = URL_PASSWORD.matcher(location).replaceFirst("$1***@");
+    return PARAM_PASSWORD.matcher(masked).replaceAll("$1***");
   }
 }

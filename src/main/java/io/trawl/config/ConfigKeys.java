@@ -58,8 +58,11 @@ final class ConfigKeys {
   static final KeyTable<TrawlConfig.Crawl> CRAWL = KeyTable.of(TrawlConfig.Crawl.class,
       key("seeds", Path.of("seeds.txt"), ConfigValue::asPath,
           "seeds file (paths are relative to the working directory)"),
-      key("db", Path.of("trawl.db"), ConfigValue::asPath,
-          "the SQLite file"),
+      key("db", "trawl.db", ConfigValue::asText,
+          "the database: a SQLite file path, or a `postgresql://` / `postgres://` URL ([Crawling into PostgreSQL](#crawling-into-postgresql))")
+          .printedWith(ConfigJson::maskPassword),
+      key("db_schema", "public", ConfigKeys::schemaName,
+          "the PostgreSQL schema of the tables, created if missing (lower-case letters, digits, `_`); ignored for a SQLite file"),
       key("max_depth", 5, v -> v.asInt(0, MAX),
           "links followed from a seed; `0` fetches only the seeds"),
       key("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE),
@@ -138,7 +141,7 @@ final class ConfigKeys {
 
   static final KeyTable<TrawlConfig.Store> STORE = KeyTable.of(TrawlConfig.Store.class,
       key("batch_size", 256, v -> v.asInt(1, MAX),
-          "pages written per SQLite transaction at most"),
+          "pages written per transaction at most"),
       key("batch_delay", Duration.ZERO, ConfigValue::asDuration,
           "longest wait to fill a batch; `0` = group commit: a batch is written as soon as the writer is free, "
               + "holding whatever arrived while it was busy (a page waits no longer than one transaction, "
@@ -173,6 +176,15 @@ final class ConfigKeys {
   private ConfigKeys() {}
 
   /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
+  /** A PostgreSQL schema name trawl creates and queries without quoting trouble. */
+  private static String schemaName(ConfigValue v) {
+    String name = v.asText();
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw v.refuse("a schema name of lower-case letters, digits and _ (not starting with a digit, at most 63)");
+    }
+    return name;
+  }
+
   private static String hostName(ConfigValue v) {
     String host = v.asText().trim().toLowerCase(Locale.ROOT);
     if (host.startsWith("*.")) {

@@ -26,7 +26,8 @@ public record TrawlConfig(
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
   public record Crawl(
       Path seeds,
-      Path db,
+      String db,
+      String dbSchema,
       int maxDepth,
       long maxPages,
       Duration maxDuration,
@@ -65,7 +66,7 @@ public record TrawlConfig(
   /** {@code parse.*}: the parse stage ({@link ConfigKeys#PARSE}). */
   public record Parse(int threads, int maxLinksPerPage) {}
 
-  /** {@code store.*}: the SQLite writer ({@link ConfigKeys#STORE}). */
+  /** {@code store.*}: the store's writer, SQLite or PostgreSQL ({@link ConfigKeys#STORE}). */
   public record Store(int batchSize, Duration batchDelay) {}
 
   /** {@code download.*}: responses saved as files instead of being parsed or dropped ({@link ConfigKeys#DOWNLOAD}). */

@@ -20,7 +20,7 @@ import java.util.List;
 final class BatchWriter {
   private final Vertx vertx;
   private final WorkerExecutor writerThread;
-  private final SqliteWriter sqlite;
+  private final StoreWriter store;
   private final int batchSize;
   private final long batchDelayMs;
   private final List<PendingPage> pages = new ArrayList<>();
@@ -30,10 +30,10 @@ final class BatchWriter {
   private long timerId = -1;
   private long crawlId;
 
-  BatchWriter(Vertx vertx, WorkerExecutor writerThread, SqliteWriter sqlite, int batchSize, Duration batchDelay) {
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay) {
     this.vertx = vertx;
     this.writerThread = writerThread;
-    this.sqlite = sqlite;
+    this.store = store;
     this.batchSize = batchSize;
     this.batchDelayMs = Math.max(0, batchDelay.toMillis());
   }
@@ -107,7 +107,7 @@ final class BatchWriter {
     }
     long id = crawlId;
     writing = true;
-    writerThread.executeBlocking(() -> sqlite.write(updates, records, unseen, id), true)
+    writerThread.executeBlocking(() -> store.write(updates, records, unseen, id), true)
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {

@@ -15,13 +15,12 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer to the SQLite file: page writes are answered once their transaction commits;
+ * The single writer to the crawl's database (its {@link StoreBackend}): page writes are answered once their transaction commits;
  * frontier changes and crawl records go through the same writer thread, so every write is in
  * submission order. Reads of queued rows run on that thread too, on the writer's own connection,
  * after the pending writes, so a row just added is never missed. Event loop; the SQL runs on the
@@ -30,31 +29,31 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
-  private final Path file;
+  private final StoreBackend backend;
   private final TrawlConfig.Store settings;
   private final boolean resume;
   private WorkerExecutor writerThread;
-  private SqliteWriter sqlite;
+  private StoreWriter store;
   private BatchWriter writer;
 
   /**
-   * @param file the SQLite file
+   * @param backend the database
    * @param settings batching
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
    */
-  public StoreVerticle(Path file, TrawlConfig.Store settings, boolean resume) {
-    this.file = file;
+  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume) {
+    this.backend = backend;
     this.settings = settings;
     this.resume = resume;
   }
 
   @Override
   public Future<?> start() {
-    writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + file.toAbsolutePath(), 1);
-    return writerThread.executeBlocking(() -> SqliteWriter.open(file, resume))
+    writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + backend.display(), 1);
+    return writerThread.executeBlocking(() -> backend.openWriter(resume))
         .compose(opened -> {
-          sqlite = opened;
-          writer = new BatchWriter(vertx, writerThread, sqlite, settings.batchSize(), settings.batchDelay());
+          store = opened;
+          writer = new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay());
           List<MessageConsumer<?>> consumers = List.of(
               vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
               vertx.eventBus().<JsonObject>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
@@ -72,7 +71,7 @@ public final class StoreVerticle extends VerticleBase {
     }
     return writer.flush()
         .eventually(() -> writerThread.executeBlocking(() -> {
-          sqlite.close();
+          store.close();
           return null;
         }))
         .eventually(() -> writerThread.close());
@@ -94,7 +93,7 @@ public final class StoreVerticle extends VerticleBase {
     DiscoveredUrls discovered = DiscoveredUrls.fromJson(msg.body());
     // After pending batches, on the same writer thread: one more transaction in submission order.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> sqlite.addDiscovered(discovered.urls(), discovered.depth()), true))
+        .compose(v -> writerThread.executeBlocking(() -> store.addDiscovered(discovered.urls(), discovered.depth()), true))
         .onSuccess(added -> msg.reply(added))
         .onFailure(err -> failed(msg, err));
   }
@@ -103,7 +102,7 @@ public final class StoreVerticle extends VerticleBase {
     QueuedRequest request = QueuedRequest.fromJson(msg.body());
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> sqlite.queued(request.afterId(), request.limit()), true))
+        .compose(v -> writerThread.executeBlocking(() -> store.queued(request.afterId(), request.limit()), true))
         .onSuccess(batch -> msg.reply(batch.toJson()))
         .onFailure(err -> failed(msg, err));
   }
@@ -113,12 +112,12 @@ public final class StoreVerticle extends VerticleBase {
     Future<Long> id;
     if (record.id() == 0) {
       id = writer.flush()
-          .compose(v -> writerThread.executeBlocking(() -> sqlite.openCrawl(record.config().encode()), true))
+          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode()), true))
           .onSuccess(writer::crawlId);
     } else {
       id = writer.flush()
           .compose(v -> writerThread.executeBlocking(() -> {
-            sqlite.closeCrawl(record.id(), record.outcome(), record.stats().encode());
+            store.closeCrawl(record.id(), record.outcome(), record.stats().encode());
             return record.id();
           }, true));
     }

@@ -2,6 +2,8 @@ package io.trawl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trawl.testing.Db;
+import io.trawl.testing.EmbeddedPg;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,24 @@ class BenchCommandTest {
     Matcher time = Pattern.compile("time +([0-9.]+) s \\(([0-9.]+) s from the first response to the last").matcher(report);
     assertThat(time.find()).as(report).isTrue();
     assertThat(Double.parseDouble(time.group(2))).isPositive().isLessThanOrEqualTo(Double.parseDouble(time.group(1)));
+  }
+
+  @Test
+  void crawlsIntoPostgresqlRunForRunAndComparesWithSqlite() {
+    String db = EmbeddedPg.freshDatabase();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("bench", "--pages", "300", "--page-size", "4KB", "--links", "10", "--concurrency", "16", "--runs", "2",
+            "--db", db);
+
+    assertThat(code).as(err.toString()).isEqualTo(Main.OK);
+    String report = out.toString();
+    String postgres = report.substring(report.indexOf("postgresql       "));
+    assertThat(report.substring(0, report.indexOf("postgresql       "))).contains("pages            300 (0 errors)");
+    assertThat(postgres).contains("pages            300 (0 errors)").contains("% of SQLite's").contains("run 1 ")
+        .contains("CPU by stage");
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'trawl_bench'")).as("tables dropped").isZero();
   }
 
   @Test

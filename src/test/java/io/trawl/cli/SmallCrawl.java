@@ -2,39 +2,48 @@ package io.trawl.cli;
 
 import io.trawl.CrawlJob;
 import io.trawl.testing.Await;
+import io.trawl.testing.Db;
+import io.trawl.testing.EmbeddedPg;
 import io.trawl.testing.ScriptedSite;
+import io.trawl.testing.TestBackend;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import picocli.CommandLine;
 
 /**
- * A real crawl of a five-URL local site into {@code dir/trawl.db}, for the commands that read the
- * file: three pages (one whose title has a comma and quotes), a 404, and a seed on a closed port
- * that fails as {@code connect}. The crawl runs on the test's thread through {@link Main#run}.
+ * A real crawl of a five-URL local site into a fresh database of the backend under test (a SQLite
+ * file in {@code dir}, or a PostgreSQL database), for the commands that read it: three pages (one
+ * whose title has a comma and quotes), a 404, and a seed on a closed port that fails as
+ * {@code connect}; the rule {@value #RULE} makes an item of each page, its fields {@code title}
+ * then {@code a} (an order jsonb would not keep on its own). The crawl runs on the test's thread
+ * through {@link Main#run}.
  */
 final class SmallCrawl {
   /** The title a page row is given after the crawl: a comma, quotes and a line break (a crawl collapses whitespace). */
   static final String AWKWARD_TITLE = "Rows, \"cells\"\nand lines";
+  static final String RULE = "titles";
 
-  final Path db;
+  final TestBackend backend;
+  final String db;
   final String home;
   final String refused;
 
-  private SmallCrawl(Path db, String home, String refused) {
+  private SmallCrawl(TestBackend backend, String db, String home, String refused) {
+    this.backend = backend;
     this.db = db;
     this.home = home;
     this.refused = refused;
   }
 
   static SmallCrawl run(Path dir) throws Exception {
+    return run(TestBackend.SQLITE, dir);
+  }
+
+  static SmallCrawl run(TestBackend backend, Path dir) throws Exception {
     Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       ScriptedSite site = new ScriptedSite(vertx).start()
@@ -47,54 +56,54 @@ final class SmallCrawl {
       String refused = "http://127.0.0.1:" + closed.actualPort() + "/";
       Await.result(closed.close());
 
-      Path db = dir.resolve("trawl.db");
+      Files.createDirectories(dir);
+      String db = backend.freshDatabase(dir);
       Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n" + refused + "\n");
       Path config = dir.resolve("config.yaml");
       Files.writeString(config, """
           crawl:
             seeds: %s
-            db: %s
+            db: '%s'
           fetch:
             per_host_rate: 1000/s
           retry:
             max_attempts: 1
-          """.formatted(dir.resolve("seeds.txt"), db));
+          rules:
+            - name: %s
+              fields: {title: title, a: a}
+          """.formatted(dir.resolve("seeds.txt"), db, RULE));
       int code = Main.run("crawl", "-c", config.toString());
       if (code != Main.OK) {
         throw new AssertionError("the crawl exited " + code);
       }
-      return new SmallCrawl(db, site.url("/"), refused);
+      return new SmallCrawl(backend, db, site.url("/"), refused);
     } finally {
       Await.result(vertx.close());
     }
   }
 
   /** Gives the page {@code url} the {@link #AWKWARD_TITLE}, by a write the commands under test never make. */
-  void giveAwkwardTitle(String url) throws SQLException {
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + db);
-        PreparedStatement stmt = conn.prepareStatement("UPDATE pages SET title = ? WHERE url = ?")) {
-      stmt.setString(1, AWKWARD_TITLE);
-      stmt.setString(2, url);
-      if (stmt.executeUpdate() != 1) {
-        throw new AssertionError("no page " + url);
-      }
+  void giveAwkwardTitle(String url) {
+    if (Db.update(db, "UPDATE pages SET title = ? WHERE url = ?", AWKWARD_TITLE, url) != 1) {
+      throw new AssertionError("no page " + url);
     }
   }
 
   /**
-   * A copy of the crawl's file at {@code file} with {@code sql} run on it (its {@code ?} bound to
-   * {@code params}), for a test that needs rows the crawl cannot make without changing the shared file.
+   * A copy of the crawl's database (a file at {@code file}, or a new PostgreSQL database) with
+   * {@code sql} run on it (its {@code ?} bound to {@code params}), for a test that needs rows the
+   * crawl cannot make without changing the shared database; returns its {@code --db}.
    */
-  Path copyWith(Path file, String sql, Object... params) throws Exception {
-    Files.copy(db, file);
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
-        PreparedStatement stmt = conn.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        stmt.setObject(i + 1, params[i]);
-      }
-      stmt.executeUpdate();
+  String copyWith(Path file, String sql, Object... params) throws Exception {
+    String copy;
+    if (backend == TestBackend.SQLITE) {
+      Files.copy(Path.of(db), file);
+      copy = file.toString();
+    } else {
+      copy = EmbeddedPg.copyOf(db);
     }
-    return file;
+    Db.update(copy, sql, params);
+    return copy;
   }
 
   /** Runs a command with out and err captured. */

@@ -6,25 +6,35 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import io.trawl.testing.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code trawl stats} after a real small crawl: three pages, a 404 and a refused connection. Figures, not layout. */
+/**
+ * {@code trawl stats} after a real small crawl, on both backends: three pages, a 404 and a refused
+ * connection. Figures, not layout.
+ */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StatsCommandTest {
   @TempDir static Path dir;
   private static SmallCrawl crawl;
+  @Parameter TestBackend backend;
 
-  @BeforeAll
-  static void crawlTheSite() throws Exception {
-    crawl = SmallCrawl.run(dir);
+  @BeforeParameterizedClassInvocation
+  static void crawlTheSite(TestBackend backend) throws Exception {
+    crawl = SmallCrawl.run(backend, dir.resolve(backend.name()));
   }
 
   @Test
   void showsPagesByStatusAndByErrorTopHostsAndTheCrawlHistory() {
-    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db.toString());
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db);
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
     String out = result.out();
@@ -38,12 +48,13 @@ class StatsCommandTest {
         .anyMatch(line -> cells(line).subList(0, 3).equals(List.of(hostOf(crawl.refused), "1", "1")));
     assertThat(section(out, "crawls")).anyMatch(line -> cells(line).get(0).equals("1")
         && cells(line).contains("finished") && cells(line).contains("5"));
-    assertThat(section(out, "totals")).anyMatch(line -> cells(line).get(0).equals("5"));
+    assertThat(section(out, "totals")).anyMatch(line -> cells(line).subList(0, 3).equals(List.of("5", "5", "3")));
+    assertThat(section(out, "downloads")).anyMatch(line -> cells(line).subList(0, 3).equals(List.of("0", "0", "0")));
   }
 
   @Test
   void listsOnlyAsManyHostsAsTop() {
-    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db.toString(), "--top", "1");
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", crawl.db, "--top", "1");
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
     assertThat(section(result.out(), "top hosts")).hasSize(1).allMatch(line -> line.startsWith(hostOf(crawl.home)));
@@ -51,18 +62,20 @@ class StatsCommandTest {
 
   @Test
   void refusesAMissingDatabaseWithExitTwo() {
-    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", dir.resolve("none.db").toString());
+    String none = backend == TestBackend.SQLITE ? dir.resolve("none.db").toString() : backend.freshDatabase(dir);
 
-    assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", none);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
   }
 
   @Test
   void showsControlCharactersOfPageTextVisibly() throws Exception {
-    Path db = crawl.copyWith(dir.resolve("hostile.db"),
+    String db = crawl.copyWith(dir.resolve("hostile.db"),
         "insert into pages (url, depth, fetched_at, elapsed_ms, bytes, attempts, error) values (?, 0, '2026-01-01T00:00:00Z', 1, 1, 1, ?)",
         "http://evil\u001b]0;owned\u0007.example/", "http_\u001b[2J");
 
-    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", db.toString());
+    SmallCrawl.Result result = SmallCrawl.execute("stats", "--db", db);
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
     assertThat(result.out().replace("\n", "")).doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f]");

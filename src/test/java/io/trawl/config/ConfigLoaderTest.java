@@ -21,6 +21,7 @@ class ConfigLoaderTest {
       crawl:
         seeds: data/shop-seeds.txt
         db: out/shop.db
+        db_schema: shop
         max_depth: 3
         max_pages: 5000
         max_duration: 2h
@@ -72,7 +73,8 @@ class ConfigLoaderTest {
         .isEqualTo(
             new TrawlConfig.Crawl(
                 Path.of("seeds.txt"),
-                Path.of("trawl.db"),
+                "trawl.db",
+                "public",
                 5,
                 0L,
                 Duration.ZERO,
@@ -119,7 +121,8 @@ class ConfigLoaderTest {
         .isEqualTo(
             new TrawlConfig.Crawl(
                 Path.of("data/shop-seeds.txt"),
-                Path.of("out/shop.db"),
+                "out/shop.db",
+                "shop",
                 3,
                 5000L,
                 Duration.ofHours(2),
@@ -159,7 +162,7 @@ class ConfigLoaderTest {
     TrawlConfig config = ConfigLoader.fromYaml("crawl: {seeds: ../seeds.txt, db: x.db}", Map.of());
 
     assertThat(config.crawl().seeds()).isEqualTo(Path.of("../seeds.txt")).isRelative();
-    assertThat(config.crawl().db()).isEqualTo(Path.of("x.db"));
+    assertThat(config.crawl().db()).isEqualTo("x.db");
   }
 
   @Test

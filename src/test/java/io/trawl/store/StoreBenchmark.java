@@ -2,11 +2,11 @@ package io.trawl.store;
 
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
+import io.trawl.store.sqlite.SqliteBackend;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +38,15 @@ public class StoreBenchmark {
   private static final int PAGES_PER_BATCH = 64;
   private static final int LINKS_PER_PAGE = 50;
   private Path dir;
-  private SqliteWriter writer;
+  private StoreWriter writer;
   private SeenUrls seen;
   private long next;
   private String[] urls;
 
   @Setup(Level.Trial)
-  public void open() throws IOException, SQLException {
+  public void open() throws IOException {
     dir = Files.createTempDirectory("trawl-jmh");
-    writer = SqliteWriter.open(dir.resolve("bench.db"), false);
+    writer = new SqliteBackend(dir.resolve("bench.db")).openWriter(false);
     seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
     urls = new String[1 << 20];
     for (int i = 0; i < urls.length; i++) {
@@ -66,7 +66,7 @@ public class StoreBenchmark {
   }
 
   @Benchmark
-  public List<Integer> writeBatchOf64Pages() throws SQLException {
+  public List<Integer> writeBatchOf64Pages() {
     List<PageRecord> pages = new ArrayList<>(PAGES_PER_BATCH);
     List<List<String>> discovered = new ArrayList<>(PAGES_PER_BATCH);
     for (int p = 0; p < PAGES_PER_BATCH; p++) {

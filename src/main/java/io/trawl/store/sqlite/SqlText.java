@@ -1,7 +1,7 @@
-package io.trawl.cli;
+package io.trawl.store.sqlite;
 
 /**
- * What the query command needs to know of an SQL string before SQLite sees it: whether it holds
+ * What the SQLite reader needs to know of a query's SQL before SQLite sees it: whether it holds
  * a statement at all, and whether more than one. SQLite's prepare compiles the first statement and
  * the JDBC driver drops the rest unseen, so {@code select 1; delete from pages} would run as
  * {@code select 1} and exit 0; a text of only comments compiles to no statement at all.

@@ -1,4 +1,4 @@
-package io.trawl.cli;
+package io.trawl.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

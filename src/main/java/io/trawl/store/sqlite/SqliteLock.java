@@ -1,5 +1,7 @@
-package io.trawl.cli;
+package io.trawl.store.sqlite;
 
+import io.trawl.store.StoreClaim;
+import io.trawl.store.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,19 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A crawl's exclusive claim on its database, taken before the database is inspected, requeued
- * ({@code --resume}) or deleted ({@code --fresh}) and held until the crawl has ended, so that a
- * second crawl on the same database is refused instead of running beside the first.
+ * A crawl's exclusive claim on a SQLite file ({@link StoreClaim}), taken before the database is
+ * inspected, requeued ({@code --resume}) or deleted ({@code --fresh}) and held until the crawl has
+ * ended, so that a second crawl on the same database is refused instead of running beside the first.
  *
- * <p>For a SQLite file the claim is an OS lock ({@link FileChannel#tryLock}) on a lock file beside
+ * <p>The claim is an OS lock ({@link FileChannel#tryLock}) on a lock file beside
  * it, {@code <db>.lock}, never on the database itself: those are POSIX locks, which SQLite uses
  * for its own, and which a process loses when it closes any descriptor of the file. The OS
  * drops the lock when the process ends, {@code kill -9} included. The file stays when the crawl
  * ends: deleting it on release would let two crawls lock two different files of the same name.
  * It holds the pid of the crawl holding it, for the message that refuses another. Main thread.
  */
-final class CrawlLock implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(CrawlLock.class);
+final class SqliteLock implements StoreClaim {
+  private static final Logger log = LoggerFactory.getLogger(SqliteLock.class);
 
   /**
    * The lock files this JVM holds. A second channel on one of them must never be opened: closing
@@ -40,7 +42,7 @@ final class CrawlLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
-  private CrawlLock(Path file, FileChannel channel, FileLock lock) {
+  private SqliteLock(Path file, FileChannel channel, FileLock lock) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
@@ -49,9 +51,9 @@ final class CrawlLock implements AutoCloseable {
   /**
    * Claims the SQLite file {@code db} through {@code <db>.lock} (created if needed).
    *
-   * @throws BadInputException when another crawl holds it, or the lock file cannot be created
+   * @throws StoreException BUSY when another crawl holds it; NO_DATABASE when the lock file cannot be created
    */
-  static CrawlLock onSqliteFile(Path db) {
+  static SqliteLock onSqliteFile(Path db) {
     Path file = lockFileOf(db);
     if (!HELD.add(file)) {
       throw refused(db, file, "this process");
@@ -67,12 +69,13 @@ final class CrawlLock implements AutoCloseable {
       }
       channel.truncate(0);
       channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      return new CrawlLock(file, channel, lock);
+      return new SqliteLock(file, channel, lock);
     } catch (IOException e) {
       closeAfter(channel, e);
       HELD.remove(file);
       String reason = e instanceof NoSuchFileException ? "no such directory" : e.toString();
-      throw new BadInputException(file + ": cannot create the lock file that keeps a second crawl off " + db + " (" + reason + ")");
+      throw new StoreException(StoreException.Kind.NO_DATABASE,
+          file + ": cannot create the lock file that keeps a second crawl off " + db + " (" + reason + ")", e);
     }
   }
 
@@ -96,8 +99,8 @@ final class CrawlLock implements AutoCloseable {
     }
   }
 
-  private static BadInputException refused(Path db, Path file, String holder) {
-    return new BadInputException(db + ": another crawl is running on this database (" + holder + " holds " + file
+  private static StoreException refused(Path db, Path file, String holder) {
+    return new StoreException(StoreException.Kind.BUSY, db + ": another crawl is running on this database (" + holder + " holds " + file
         + "); wait for it to end or stop it, or use --db for another file");
   }
 

@@ -1,10 +1,13 @@
-package io.trawl.store;
+package io.trawl.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trawl.bus.DownloadedFile;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
+import io.trawl.store.StoreException;
+import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.vertx.core.json.JsonArray;
 import java.nio.file.Path;
@@ -16,15 +19,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A file written by an older trawl is brought to the current schema, keeping its rows. */
-class MigrationsTest {
+/** A file written by an older trawl is brought to the current schema, keeping its rows (PostgresMigrationsTest does the same on PostgreSQL). */
+class SqliteMigrationsTest {
   @TempDir Path dir;
 
   @Test
   void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
     Path file = dir.resolve("v1.db");
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (String sql : Migrations.STEPS.get(0)) {
+      for (String sql : SqliteSchema.STEPS.get(0)) {
         stmt.executeUpdate(sql);
       }
       stmt.executeUpdate("PRAGMA user_version = 1");
@@ -33,14 +36,14 @@ class MigrationsTest {
           + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
     }
 
-    try (SqliteWriter writer = SqliteWriter.open(file, false)) {
+    try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
       PageRecord pdf = new PageRecord(2, "http://127.0.0.1/a.pdf", "http://127.0.0.1/a.pdf", 200, "application/pdf", 0,
           null, 1_000, 3, 42, "ab12", 1, null, List.of(), List.of(), new JsonArray(),
           new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(Migrations.CURRENT).isEqualTo(3);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(3);
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -51,13 +54,25 @@ class MigrationsTest {
   }
 
   @Test
-  void opensACurrentFileWithoutMigratingAgain() throws Exception {
+  void opensACurrentFileWithoutMigratingAgain() {
     Path file = dir.resolve("current.db");
-    SqliteWriter.open(file, false).close();
+    new SqliteBackend(file).openWriter(false).close();
 
-    SqliteWriter.open(file, false).close();
+    new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(Migrations.CURRENT);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name = 'downloads'")).isEqualTo(1);
+  }
+
+  @Test
+  void refusesAFileOfANewerSchemaAndLeavesItAlone() throws Exception {
+    Path file = dir.resolve("newer.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      stmt.executeUpdate("PRAGMA user_version = 99");
+    }
+
+    assertThatThrownBy(() -> new SqliteBackend(file).openWriter(false)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("99");
+    assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master")).isZero();
   }
 }

@@ -1,8 +1,9 @@
-package io.trawl.cli;
+package io.trawl.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trawl.store.StoreException;
 import io.trawl.testing.TrawlProcess;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The claim a crawl holds on its database: one holder at a time, in this JVM and across processes. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CrawlLockTest {
+class SqliteLockTest {
   /** Exit code of {@link TryLock} when it got the lock. */
   private static final int GOT_IT = 0;
   /** Exit code of {@link TryLock} when another process held it. */
@@ -25,31 +26,31 @@ class CrawlLockTest {
   @Test
   void refusesASecondClaimOnTheSameDatabaseUntilTheFirstIsReleased() {
     Path db = dir.resolve("trawl.db");
-    CrawlLock first = CrawlLock.onSqliteFile(db);
+    SqliteLock first = SqliteLock.onSqliteFile(db);
 
-    assertThatThrownBy(() -> CrawlLock.onSqliteFile(db)).isInstanceOf(BadInputException.class)
-        .hasMessageContaining(CrawlLock.lockFileOf(db).toString());
-    assertThatThrownBy(() -> CrawlLock.onSqliteFile(dir.resolve("sub/../trawl.db"))).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> SqliteLock.onSqliteFile(db)).isInstanceOf(StoreException.class)
+        .hasMessageContaining(SqliteLock.lockFileOf(db).toString());
+    assertThatThrownBy(() -> SqliteLock.onSqliteFile(dir.resolve("sub/../trawl.db"))).isInstanceOf(StoreException.class);
 
     first.close();
-    CrawlLock.onSqliteFile(db).close();
+    SqliteLock.onSqliteFile(db).close();
   }
 
   @Test
   void locksAFileBesideTheDatabaseAndNeverTheDatabaseItself() throws Exception {
     Path db = dir.resolve("trawl.db");
 
-    try (CrawlLock lock = CrawlLock.onSqliteFile(db)) {
-      assertThat(CrawlLock.lockFileOf(db)).isEqualTo(dir.toRealPath().resolve("trawl.db.lock")).exists();
+    try (SqliteLock lock = SqliteLock.onSqliteFile(db)) {
+      assertThat(SqliteLock.lockFileOf(db)).isEqualTo(dir.toRealPath().resolve("trawl.db.lock")).exists();
       assertThat(db).doesNotExist();
     }
-    assertThat(CrawlLock.lockFileOf(db)).exists();
+    assertThat(SqliteLock.lockFileOf(db)).exists();
   }
 
   @Test
   void letsTwoDatabasesInOneDirectoryBeClaimedAtOnce() {
-    try (CrawlLock a = CrawlLock.onSqliteFile(dir.resolve("a.db")); CrawlLock b = CrawlLock.onSqliteFile(dir.resolve("b.db"))) {
-      assertThat(CrawlLock.lockFileOf(dir.resolve("a.db"))).isNotEqualTo(CrawlLock.lockFileOf(dir.resolve("b.db")));
+    try (SqliteLock a = SqliteLock.onSqliteFile(dir.resolve("a.db")); SqliteLock b = SqliteLock.onSqliteFile(dir.resolve("b.db"))) {
+      assertThat(SqliteLock.lockFileOf(dir.resolve("a.db"))).isNotEqualTo(SqliteLock.lockFileOf(dir.resolve("b.db")));
     }
   }
 
@@ -57,17 +58,17 @@ class CrawlLockTest {
   @Test
   void keepsTheLockFromOtherProcessesAfterRefusingASecondClaimInThisOne() throws Exception {
     Path db = dir.resolve("trawl.db");
-    try (CrawlLock lock = CrawlLock.onSqliteFile(db)) {
-      assertThatThrownBy(() -> CrawlLock.onSqliteFile(db)).isInstanceOf(BadInputException.class);
+    try (SqliteLock lock = SqliteLock.onSqliteFile(db)) {
+      assertThatThrownBy(() -> SqliteLock.onSqliteFile(db)).isInstanceOf(StoreException.class);
 
-      assertThat(tryLockInAnotherProcess(CrawlLock.lockFileOf(db))).isEqualTo(HELD);
+      assertThat(tryLockInAnotherProcess(SqliteLock.lockFileOf(db))).isEqualTo(HELD);
     }
-    assertThat(tryLockInAnotherProcess(CrawlLock.lockFileOf(db))).isEqualTo(GOT_IT);
+    assertThat(tryLockInAnotherProcess(SqliteLock.lockFileOf(db))).isEqualTo(GOT_IT);
   }
 
   @Test
   void refusesALockFileInADirectoryThatDoesNotExist() {
-    assertThatThrownBy(() -> CrawlLock.onSqliteFile(dir.resolve("missing/trawl.db"))).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> SqliteLock.onSqliteFile(dir.resolve("missing/trawl.db"))).isInstanceOf(StoreException.class);
   }
 
   private int tryLockInAnotherProcess(Path file) throws Exception {

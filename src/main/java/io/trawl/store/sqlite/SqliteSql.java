@@ -1,9 +1,9 @@
-package io.trawl.store;
+package io.trawl.store.sqlite;
 
 import java.util.Collections;
 
-/** Every SQL statement the store runs, in one place so the schema's users are easy to find. */
-final class SqlQueries {
+/** Every SQL statement the SQLite writer runs, in one place so the schema's users are easy to find. */
+final class SqliteSql {
   static final String INSERT_SEED =
       "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before) VALUES (?, 0, 'queued', 0, 0)";
   static final String INSERT_DISCOVERED =
@@ -61,5 +61,5 @@ final class SqlQueries {
   static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
   static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 
-  private SqlQueries() {}
+  private SqliteSql() {}
 }

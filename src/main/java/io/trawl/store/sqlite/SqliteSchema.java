@@ -1,4 +1,4 @@
-package io.trawl.store;
+package io.trawl.store.sqlite;
 
 import java.util.List;
 
@@ -7,7 +7,7 @@ import java.util.List;
  * have been applied; a new schema change is a new entry at the end, never an edit of an old one.
  * The tables are a public interface, documented in the README.
  */
-public final class Migrations {
+final class SqliteSchema {
   /** Migration {@code i} brings the file from version {@code i} to {@code i + 1}. */
   static final List<List<String>> STEPS = List.of(
       List.of(
@@ -76,7 +76,7 @@ public final class Migrations {
       List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"));
 
   /** The schema version this build writes. */
-  public static final int CURRENT = STEPS.size();
+  static final int CURRENT = STEPS.size();
 
-  private Migrations() {}
+  private SqliteSchema() {}
 }

@@ -1,9 +1,10 @@
-package io.trawl.store;
+package io.trawl.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.trawl.bus.FrontierUpdate;
+import io.trawl.store.StoreException;
 import io.trawl.testing.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +33,8 @@ class SqliteWriterTest {
       capAtCurrentSize(conn);
       SqliteWriter writer = SqliteWriter.open(conn, false);
 
-      SQLiteException e = catchThrowableOfType(SQLiteException.class, () -> writeSeeds(writer, manySeeds("a")));
+      SQLiteException e = (SQLiteException) catchThrowableOfType(StoreException.class, () -> writeSeeds(writer, manySeeds("a")))
+          .getCause();
 
       assertThat(e.getResultCode()).isEqualTo(SQLiteErrorCode.SQLITE_FULL);
       assertThat(e.getSuppressed()).isNotEmpty().allMatch(SQLException.class::isInstance);
@@ -45,9 +47,10 @@ class SqliteWriterTest {
     try (Connection conn = DriverManager.getConnection(SqliteWriter.url(file))) {
       capAtCurrentSize(conn);
       SqliteWriter writer = SqliteWriter.open(conn, false);
-      catchThrowableOfType(SQLiteException.class, () -> writeSeeds(writer, manySeeds("a")));
+      catchThrowableOfType(StoreException.class, () -> writeSeeds(writer, manySeeds("a")));
 
-      SQLiteException again = catchThrowableOfType(SQLiteException.class, () -> writeSeeds(writer, manySeeds("b")));
+      SQLiteException again = (SQLiteException) catchThrowableOfType(StoreException.class,
+          () -> writeSeeds(writer, manySeeds("b"))).getCause();
       try (Statement stmt = conn.createStatement()) {
         stmt.execute("PRAGMA max_page_count = 1000000");
       }
@@ -72,7 +75,7 @@ class SqliteWriterTest {
     }
   }
 
-  private static void writeSeeds(SqliteWriter writer, List<String> seeds) throws SQLException {
+  private static void writeSeeds(SqliteWriter writer, List<String> seeds) {
     writer.write(List.of(FrontierUpdate.ofSeeds(seeds)), List.of(), List.of(), 0);
   }
 

@@ -1,10 +1,12 @@
-package io.trawl.store;
+package io.trawl.store.sqlite;
 
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.core.FrontierState;
+import io.trawl.store.StoreException;
+import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,11 +27,9 @@ import java.util.List;
  * measured at ~2 ms a statement against ~5 µs a row here. Only ever called on the store's single
  * writer thread, never on an event loop.
  */
-final class SqliteWriter implements AutoCloseable {
-  /** Abnormal stops with a URL in flight after which {@code --resume} fails it as {@code crashed}. */
-  static final int MAX_CRASHES = 3;
-
+final class SqliteWriter implements StoreWriter {
   private final Connection conn;
+  private final String display;
   private final PreparedStatement insertSeed;
   private final PreparedStatement insertDiscovered;
   private final PreparedStatement claim;
@@ -38,42 +38,51 @@ final class SqliteWriter implements AutoCloseable {
   private final PreparedStatement upsertPage;
   private final PreparedStatement insertLink;
   private final PreparedStatement insertLinks;
-  private final List<String> pendingLinks = new ArrayList<>(2 * SqlQueries.LINKS_PER_INSERT);
+  private final List<String> pendingLinks = new ArrayList<>(2 * SqliteSql.LINKS_PER_INSERT);
   private final PreparedStatement insertItem;
   private final PreparedStatement upsertDownload;
   private final PreparedStatement selectQueued;
   private final PreparedStatement countQueued;
 
-  private SqliteWriter(Connection conn) throws SQLException {
+  private SqliteWriter(Connection conn, String display) throws SQLException {
     this.conn = conn;
-    this.insertSeed = conn.prepareStatement(SqlQueries.INSERT_SEED);
-    this.insertDiscovered = conn.prepareStatement(SqlQueries.INSERT_DISCOVERED);
-    this.claim = conn.prepareStatement(SqlQueries.CLAIM);
-    this.putBack = conn.prepareStatement(SqlQueries.PUT_BACK);
-    this.finish = conn.prepareStatement(SqlQueries.FINISH);
-    this.upsertPage = conn.prepareStatement(SqlQueries.UPSERT_PAGE);
-    this.insertLink = conn.prepareStatement(SqlQueries.INSERT_LINK);
-    this.insertLinks = conn.prepareStatement(SqlQueries.INSERT_LINKS);
-    this.insertItem = conn.prepareStatement(SqlQueries.INSERT_ITEM);
-    this.upsertDownload = conn.prepareStatement(SqlQueries.UPSERT_DOWNLOAD);
-    this.selectQueued = conn.prepareStatement(SqlQueries.SELECT_QUEUED);
-    this.countQueued = conn.prepareStatement(SqlQueries.COUNT_QUEUED);
+    this.display = display;
+    this.insertSeed = conn.prepareStatement(SqliteSql.INSERT_SEED);
+    this.insertDiscovered = conn.prepareStatement(SqliteSql.INSERT_DISCOVERED);
+    this.claim = conn.prepareStatement(SqliteSql.CLAIM);
+    this.putBack = conn.prepareStatement(SqliteSql.PUT_BACK);
+    this.finish = conn.prepareStatement(SqliteSql.FINISH);
+    this.upsertPage = conn.prepareStatement(SqliteSql.UPSERT_PAGE);
+    this.insertLink = conn.prepareStatement(SqliteSql.INSERT_LINK);
+    this.insertLinks = conn.prepareStatement(SqliteSql.INSERT_LINKS);
+    this.insertItem = conn.prepareStatement(SqliteSql.INSERT_ITEM);
+    this.upsertDownload = conn.prepareStatement(SqliteSql.UPSERT_DOWNLOAD);
+    this.selectQueued = conn.prepareStatement(SqliteSql.SELECT_QUEUED);
+    this.countQueued = conn.prepareStatement(SqliteSql.COUNT_QUEUED);
   }
 
   /** Opens (creating if needed) and migrates {@code file}; blocking. */
-  static SqliteWriter open(Path file, boolean requeueInFlight) throws SQLException {
-    return open(DriverManager.getConnection(url(file)), requeueInFlight);
+  static SqliteWriter open(Path file, boolean requeueInFlight) {
+    try {
+      return open(DriverManager.getConnection(url(file)), requeueInFlight, file.toString());
+    } catch (SQLException e) {
+      throw new StoreException(StoreException.Kind.FAILED, file + ": cannot open the database for writing: " + e.getMessage(), e);
+    }
   }
 
   /** Migrates and writes through {@code conn}, a connection to {@link #url} (tests set limits on it); closes it on failure. */
   static SqliteWriter open(Connection conn, boolean requeueInFlight) throws SQLException {
+    return open(conn, requeueInFlight, "the SQLite file");
+  }
+
+  private static SqliteWriter open(Connection conn, boolean requeueInFlight, String display) throws SQLException {
     try {
       migrate(conn);
       conn.setAutoCommit(false);
       if (requeueInFlight) {
         requeueInFlight(conn);
       }
-      return new SqliteWriter(conn);
+      return new SqliteWriter(conn, display);
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;
@@ -82,21 +91,21 @@ final class SqliteWriter implements AutoCloseable {
 
   /**
    * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
-   * counting that stop; a row that was in flight in {@value #MAX_CRASHES} of them fails instead,
+   * counting that stop; a row that was in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
    * with error {@code crashed}, so that a page which takes the JVM down is not fetched on every
    * {@code --resume}. One transaction.
    */
   private static void requeueInFlight(Connection conn) throws SQLException {
     try (Statement stmt = conn.createStatement();
-        PreparedStatement storeCrashed = conn.prepareStatement(SqlQueries.STORE_CRASHED);
-        PreparedStatement failCrashed = conn.prepareStatement(SqlQueries.FAIL_CRASHED)) {
-      stmt.executeUpdate(SqlQueries.COUNT_CRASH);
+        PreparedStatement storeCrashed = conn.prepareStatement(SqliteSql.STORE_CRASHED);
+        PreparedStatement failCrashed = conn.prepareStatement(SqliteSql.FAIL_CRASHED)) {
+      stmt.executeUpdate(SqliteSql.COUNT_CRASH);
       storeCrashed.setString(1, Instant.now().toString());
       storeCrashed.setInt(2, MAX_CRASHES);
       storeCrashed.executeUpdate();
       failCrashed.setInt(1, MAX_CRASHES);
       failCrashed.executeUpdate();
-      stmt.executeUpdate(SqlQueries.REQUEUE_IN_FLIGHT);
+      stmt.executeUpdate(SqliteSql.REQUEUE_IN_FLIGHT);
       conn.commit();
     } catch (SQLException | RuntimeException e) {
       conn.rollback();
@@ -119,14 +128,14 @@ final class SqliteWriter implements AutoCloseable {
     try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery("PRAGMA user_version")) {
       version = rs.next() ? rs.getInt(1) : 0;
     }
-    if (version > Migrations.CURRENT) {
+    if (version > SqliteSchema.CURRENT) {
       throw new SQLException("the database has schema version " + version + ", newer than this trawl ("
-          + Migrations.CURRENT + "); use a newer trawl");
+          + SqliteSchema.CURRENT + "); use a newer trawl");
     }
-    for (int v = version; v < Migrations.CURRENT; v++) {
+    for (int v = version; v < SqliteSchema.CURRENT; v++) {
       conn.setAutoCommit(false);
       try (Statement stmt = conn.createStatement()) {
-        for (String sql : Migrations.STEPS.get(v)) {
+        for (String sql : SqliteSchema.STEPS.get(v)) {
           stmt.executeUpdate(sql);
         }
         stmt.executeUpdate("PRAGMA user_version = " + (v + 1));
@@ -146,8 +155,18 @@ final class SqliteWriter implements AutoCloseable {
    * @param discovered per page, the discovered URLs not known to be in the frontier already
    * @return per page, how many frontier rows it added
    */
-  List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered, long crawlId)
-      throws SQLException {
+  @Override
+  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
+      long crawlId) {
+    try {
+      return writeBatch(updates, pages, discovered, crawlId);
+    } catch (SQLException e) {
+      throw failed("write a batch", e);
+    }
+  }
+
+  private List<Integer> writeBatch(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
+      long crawlId) throws SQLException {
     try {
       for (FrontierUpdate update : updates) {
         for (String url : update.seeds()) {
@@ -248,14 +267,14 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   /**
-   * Queues a links row; every {@link SqlQueries#LINKS_PER_INSERT} rows become one multi-row insert,
+   * Queues a links row; every {@link SqliteSql#LINKS_PER_INSERT} rows become one multi-row insert,
    * a quarter less of the writer's time than as many single-row ones at the bench's 50 links a page
    * (a page URL and a JSON array per page through json_each() was no better).
    */
   private void addLink(String from, String to) throws SQLException {
     pendingLinks.add(from);
     pendingLinks.add(to);
-    if (pendingLinks.size() == 2 * SqlQueries.LINKS_PER_INSERT) {
+    if (pendingLinks.size() == 2 * SqliteSql.LINKS_PER_INSERT) {
       for (int i = 0; i < pendingLinks.size(); i++) {
         insertLinks.setString(i + 1, pendingLinks.get(i));
       }
@@ -280,7 +299,16 @@ final class SqliteWriter implements AutoCloseable {
    * visible; it took 7 % of the crawl's CPU through the Vert.x JDBC client, which decodes column
    * metadata row by row.
    */
-  QueuedBatch queued(long afterId, int limit) throws SQLException {
+  @Override
+  public QueuedBatch queued(long afterId, int limit) {
+    try {
+      return readQueued(afterId, limit);
+    } catch (SQLException e) {
+      throw failed("read the queued frontier rows", e);
+    }
+  }
+
+  private QueuedBatch readQueued(long afterId, int limit) throws SQLException {
     List<FrontierRow> rows = new ArrayList<>(Math.min(limit, 8192));
     selectQueued.setLong(1, afterId);
     selectQueued.setInt(2, limit);
@@ -295,7 +323,7 @@ final class SqliteWriter implements AutoCloseable {
     }
     long finished = -1;
     if (afterId == 0) {
-      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(SqlQueries.COUNT_FINISHED)) {
+      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(SqliteSql.COUNT_FINISHED)) {
         finished = rs.next() ? rs.getLong(1) : 0;
       }
     }
@@ -303,9 +331,9 @@ final class SqliteWriter implements AutoCloseable {
     return new QueuedBatch(rows, total, finished);
   }
 
-  /** Opens a row of {@code crawls}; returns its id. */
-  long openCrawl(String configJson) throws SQLException {
-    try (PreparedStatement stmt = conn.prepareStatement(SqlQueries.OPEN_CRAWL)) {
+  @Override
+  public long openCrawl(String configJson) {
+    try (PreparedStatement stmt = conn.prepareStatement(SqliteSql.OPEN_CRAWL)) {
       stmt.setString(1, Instant.now().toString());
       stmt.setString(2, configJson);
       long id;
@@ -316,13 +344,12 @@ final class SqliteWriter implements AutoCloseable {
       conn.commit();
       return id;
     } catch (SQLException e) {
-      rollbackAfter(conn, e);
-      throw e;
+      throw rolledBack("record the crawl", e);
     }
   }
 
-  /** Adds {@code urls} to the frontier at {@code depth} in one transaction; returns how many were new. */
-  int addDiscovered(List<String> urls, int depth) throws SQLException {
+  @Override
+  public int addDiscovered(List<String> urls, int depth) {
     try {
       int added = 0;
       for (String url : urls) {
@@ -332,14 +359,14 @@ final class SqliteWriter implements AutoCloseable {
       }
       conn.commit();
       return added;
-    } catch (SQLException | RuntimeException e) {
-      rollbackAfter(conn, e);
-      throw e;
+    } catch (SQLException e) {
+      throw rolledBack("add discovered URLs", e);
     }
   }
 
-  void closeCrawl(long id, String outcome, String statsJson) throws SQLException {
-    try (PreparedStatement stmt = conn.prepareStatement(SqlQueries.CLOSE_CRAWL)) {
+  @Override
+  public void closeCrawl(long id, String outcome, String statsJson) {
+    try (PreparedStatement stmt = conn.prepareStatement(SqliteSql.CLOSE_CRAWL)) {
       stmt.setString(1, Instant.now().toString());
       stmt.setString(2, outcome);
       stmt.setString(3, statsJson);
@@ -347,8 +374,7 @@ final class SqliteWriter implements AutoCloseable {
       stmt.executeUpdate();
       conn.commit();
     } catch (SQLException e) {
-      rollbackAfter(conn, e);
-      throw e;
+      throw rolledBack("record the end of the crawl", e);
     }
   }
 
@@ -382,12 +408,26 @@ final class SqliteWriter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws SQLException {
-    try (Statement stmt = conn.createStatement()) {
-      conn.setAutoCommit(true);
-      stmt.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } finally {
-      conn.close();
+  public void close() {
+    try {
+      try (Statement stmt = conn.createStatement()) {
+        conn.setAutoCommit(true);
+        stmt.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        conn.close();
+      }
+    } catch (SQLException e) {
+      throw failed("close the database", e);
     }
+  }
+
+  /** Rolls back the transaction {@code e} broke (as {@link #rollbackAfter} does) and says what failed. */
+  private StoreException rolledBack(String what, SQLException e) {
+    rollbackAfter(conn, e);
+    return failed(what, e);
+  }
+
+  private StoreException failed(String what, SQLException e) {
+    return new StoreException(StoreException.Kind.FAILED, display + ": cannot " + what + ": " + e.getMessage(), e);
   }
 }

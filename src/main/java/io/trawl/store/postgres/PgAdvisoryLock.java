@@ -1,0 +1,64 @@
+package io.trawl.store.postgres;
+
+import io.trawl.store.StoreClaim;
+import io.trawl.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A crawl's exclusive claim on a PostgreSQL schema ({@link StoreClaim}): a session advisory lock
+ * keyed by the database and schema, on a connection of its own held for the crawl. The server
+ * releases it when that connection ends, so a crawl killed with {@code kill -9} leaves no stale
+ * lock. (A cluster crawl, issue 14, would take it shared instead.) Main thread.
+ */
+final class PgAdvisoryLock implements StoreClaim {
+  private static final Logger log = LoggerFactory.getLogger(PgAdvisoryLock.class);
+  private static final String TRY_LOCK =
+      "SELECT pg_try_advisory_lock(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
+
+  private final Connection conn;
+  private final PgConnector connector;
+
+  private PgAdvisoryLock(Connection conn, PgConnector connector) {
+    this.conn = conn;
+    this.connector = connector;
+  }
+
+  static PgAdvisoryLock take(PgConnector connector) {
+    Connection conn = connector.open(false);
+    try (PreparedStatement stmt = conn.prepareStatement(TRY_LOCK)) {
+      stmt.setString(1, connector.schema());
+      boolean locked;
+      try (ResultSet rs = stmt.executeQuery()) {
+        locked = rs.next() && rs.getBoolean(1);
+      }
+      if (!locked) {
+        conn.close();
+        throw new StoreException(StoreException.Kind.BUSY, connector.display()
+            + ": another crawl is running on this database and schema; wait for it to end or stop it, "
+            + "or use --db-schema for another schema");
+      }
+      return new PgAdvisoryLock(conn, connector);
+    } catch (SQLException e) {
+      try {
+        conn.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw connector.failed("claim the database for this crawl", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      log.warn("releasing the crawl's lock failed db={}", connector.display(), e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.trawl.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** What the catalog says of trawl's schema. Blocking; any thread. */
+final class PostgresCatalog {
+  private PostgresCatalog() {}
+
+  /** Whether {@code table} exists in {@code schema}. */
+  static boolean tableExists(Connection conn, String schema, String table) throws SQLException {
+    try (PreparedStatement stmt = conn.prepareStatement(
+        "SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?")) {
+      stmt.setString(1, schema);
+      stmt.setString(2, table);
+      try (ResultSet rs = stmt.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+}

@@ -1,0 +1,519 @@
+package io.trawl.store.postgres;
+
+import io.trawl.bus.FrontierRow;
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.trawl.bus.QueuedBatch;
+import io.trawl.core.FrontierState;
+import io.trawl.store.StoreException;
+import io.trawl.store.StoreWriter;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one connection that writes a crawl's PostgreSQL schema, with the driver (pgjdbc) on the
+ * store's writer thread, as SQLite's writer does. A batch is one transaction of the few statements
+ * it needs, sent together, each taking whole columns as arrays ({@code unnest}): a batch of 64
+ * pages with 50 links each is two round trips (the statements, the commit), not thousands of rows
+ * sent one by one. Discovered URLs go in with
+ * {@code ON CONFLICT DO NOTHING RETURNING url}, which says which were new. Only ever called on the
+ * store's single writer thread, never on an event loop.
+ */
+final class PostgresWriter implements StoreWriter {
+  private static final String INSERT_SEEDS =
+      """
+      INSERT INTO frontier (url, depth)
+      SELECT u, 0 FROM unnest(?::text[]) WITH ORDINALITY AS v(u, n) ORDER BY n
+      ON CONFLICT (url) DO NOTHING""";
+  private static final String INSERT_DISCOVERED =
+      """
+      INSERT INTO frontier (url, depth)
+      SELECT u, d FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, d, n) ORDER BY n
+      ON CONFLICT (url) DO NOTHING RETURNING url""";
+  private static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ANY(?::bigint[]) AND state = 'queued'";
+  private static final String PUT_BACK =
+      """
+      UPDATE frontier f SET state = 'queued', attempts = v.attempts, not_before = v.not_before
+      FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS v(id, attempts, not_before) WHERE f.id = v.id""";
+  private static final String FINISH =
+      """
+      UPDATE frontier f SET state = v.state, attempts = v.attempts
+      FROM unnest(?::bigint[], ?::text[], ?::int[]) AS v(id, state, attempts) WHERE f.id = v.id""";
+  private static final String UPSERT_PAGES =
+      """
+      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
+                         bytes, content_hash, attempts, error, crawl_id)
+      SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],
+                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[])
+      ON CONFLICT (url) DO UPDATE SET
+        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
+        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  private static final String INSERT_LINKS =
+      "INSERT INTO links (from_url, to_url) SELECT * FROM unnest(?::text[], ?::text[])";
+  private static final String INSERT_ITEMS =
+      """
+      INSERT INTO items (page_url, rule, data, extracted_at)
+      SELECT p, r, d::jsonb, e FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(p, r, d, e, n)
+      ORDER BY n""";
+  private static final String UPSERT_DOWNLOADS =
+      """
+      INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at)
+      SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+      ON CONFLICT (url) DO UPDATE SET
+        path = excluded.path, bytes = excluded.bytes, sha256 = excluded.sha256,
+        content_type = excluded.content_type, fetched_at = excluded.fetched_at""";
+  /** Prepared once per combination of the statements a batch needs (a few in a crawl). */
+  private static final int MAX_CACHED_BATCHES = 64;
+  private static final String SELECT_QUEUED =
+      "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
+  private static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
+  private static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
+  /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
+  private static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
+  /** The pages row of each in-flight URL that was in flight in {@code ?} abnormal stops, charged to the last run. */
+  private static final String STORE_CRASHED =
+      """
+      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
+                         bytes, content_hash, attempts, error, crawl_id)
+      SELECT url, NULL, NULL, NULL, depth, NULL, ?, 0, 0, NULL, attempts, 'crashed', (SELECT max(id) FROM crawls)
+      FROM frontier WHERE state = 'in_flight' AND crashes >= ?
+      ON CONFLICT (url) DO UPDATE SET
+        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
+        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
+        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  private static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
+  private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
+  private static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
+
+  private final Connection conn;
+  private final PgConnector connector;
+  private final Map<String, PreparedStatement> batches = new HashMap<>();
+  private final PreparedStatement insertDiscovered;
+  private final PreparedStatement selectQueued;
+
+  private PostgresWriter(Connection conn, PgConnector connector) throws SQLException {
+    this.conn = conn;
+    this.connector = connector;
+    this.insertDiscovered = conn.prepareStatement(INSERT_DISCOVERED);
+    this.selectQueued = conn.prepareStatement(SELECT_QUEUED);
+  }
+
+  /** Connects, creates or migrates the tables in one transaction, and requeues in-flight rows if asked; blocking. */
+  static PostgresWriter open(PgConnector connector, boolean requeueInFlight) {
+    Connection conn = connector.open(false);
+    try {
+      PostgresMigrator.migrate(conn, connector);
+      if (requeueInFlight) {
+        requeueInFlight(conn);
+      }
+      return new PostgresWriter(conn, connector);
+    } catch (SQLException e) {
+      closeQuietly(conn, e);
+      throw connector.failed("prepare the tables", e);
+    } catch (RuntimeException e) {
+      closeQuietly(conn, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Sends the statements the batch needs together, as one list the driver sends and reads the
+   * answers of at once: a batch costs two round trips to the server (the statements, the commit),
+   * not one per statement. Claims run before the pages' final states, as in SQLite's batch.
+   */
+  /**
+   * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
+   * counting that stop; one in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
+   * with error {@code crashed}, as SQLite's writer does. One transaction.
+   */
+  private static void requeueInFlight(Connection conn) throws SQLException {
+    try (Statement stmt = conn.createStatement();
+        PreparedStatement storeCrashed = conn.prepareStatement(STORE_CRASHED);
+        PreparedStatement failCrashed = conn.prepareStatement(FAIL_CRASHED)) {
+      stmt.executeUpdate(COUNT_CRASH);
+      storeCrashed.setString(1, Instant.now().toString());
+      storeCrashed.setInt(2, MAX_CRASHES);
+      storeCrashed.executeUpdate();
+      failCrashed.setInt(1, MAX_CRASHES);
+      failCrashed.executeUpdate();
+      stmt.executeUpdate(REQUEUE_IN_FLIGHT);
+      conn.commit();
+    } catch (SQLException | RuntimeException e) {
+      conn.rollback();
+      throw e;
+    }
+  }
+
+  @Override
+  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
+      long crawlId) {
+    List<Part> parts = new ArrayList<>();
+    frontierParts(updates, parts);
+    Map<String, Integer> pageOf = new HashMap<>();
+    if (!pages.isEmpty()) {
+      pageParts(pages, discovered, crawlId, pageOf, parts);
+    }
+    if (parts.isEmpty()) {
+      return List.of();
+    }
+    try {
+      PreparedStatement batch = statement(parts);
+      Binder binder = new Binder(batch);
+      for (Part part : parts) {
+        part.bind().bind(binder);
+      }
+      List<Integer> added = run(batch, pages.size(), pageOf);
+      conn.commit();
+      return added;
+    } catch (SQLException e) {
+      throw rolledBack("write a batch", e);
+    }
+  }
+
+  /** One statement of a batch and how to bind its parameters. */
+  private record Part(String sql, Binding bind) {}
+
+  @FunctionalInterface
+  private interface Binding {
+    void bind(Binder binder) throws SQLException;
+  }
+
+  private PreparedStatement statement(List<Part> parts) throws SQLException {
+    String sql = String.join(";\n", parts.stream().map(Part::sql).toList());
+    PreparedStatement stmt = batches.get(sql);
+    if (stmt == null) {
+      if (batches.size() >= MAX_CACHED_BATCHES) {
+        for (PreparedStatement old : batches.values()) {
+          old.close();
+        }
+        batches.clear();
+      }
+      stmt = conn.prepareStatement(sql);
+      batches.put(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /** Seeds, claims and put-backs, each when there are any. */
+  private static void frontierParts(List<FrontierUpdate> updates, List<Part> parts) {
+    List<String> seeds = new ArrayList<>();
+    List<Long> claimed = new ArrayList<>();
+    Map<Long, FrontierRow> back = new LinkedHashMap<>();
+    for (FrontierUpdate update : updates) {
+      seeds.addAll(update.seeds());
+      claimed.addAll(update.claimed());
+      for (FrontierRow row : update.putBack()) {
+        back.remove(row.id());
+        back.put(row.id(), row); // as SQLite's batch: the last put-back of a row wins
+      }
+    }
+    if (!seeds.isEmpty()) {
+      parts.add(new Part(INSERT_SEEDS, b -> b.texts(seeds)));
+    }
+    if (!claimed.isEmpty()) {
+      parts.add(new Part(CLAIM, b -> b.longs(claimed)));
+    }
+    if (!back.isEmpty()) {
+      List<FrontierRow> rows = List.copyOf(back.values());
+      parts.add(new Part(PUT_BACK, b -> {
+        b.longs(rows.stream().map(FrontierRow::id).toList());
+        b.ints(rows.stream().map(FrontierRow::attempts).toList());
+        b.longs(rows.stream().map(FrontierRow::notBeforeMs).toList());
+      }));
+    }
+  }
+
+  /**
+   * Pages, links, items, downloads, discovered URLs and final frontier states.
+   *
+   * @param pageOf filled with, for each discovered URL, the index of the first page that listed it
+   */
+  private static void pageParts(List<PageRecord> pages, List<List<String>> discovered, long crawlId,
+      Map<String, Integer> pageOf, List<Part> parts) {
+    // One row per URL: a URL stored twice in one batch keeps its last record, as SQLite's upsert does.
+    Map<String, PageRecord> byUrl = new LinkedHashMap<>();
+    Map<String, PageRecord> downloads = new LinkedHashMap<>();
+    Map<Long, PageRecord> finished = new LinkedHashMap<>();
+    for (PageRecord page : pages) {
+      byUrl.remove(page.url());
+      byUrl.put(page.url(), page);
+      if (page.download() != null) {
+        downloads.remove(page.url());
+        downloads.put(page.url(), page);
+      }
+      finished.remove(page.frontierId());
+      finished.put(page.frontierId(), page);
+    }
+    PageColumns columns = new PageColumns(byUrl.values(), crawlId);
+    parts.add(new Part(UPSERT_PAGES, columns::bind));
+
+    List<String> from = new ArrayList<>();
+    List<String> to = new ArrayList<>();
+    List<String> itemPage = new ArrayList<>();
+    List<String> itemRule = new ArrayList<>();
+    List<String> itemData = new ArrayList<>();
+    List<String> itemAt = new ArrayList<>();
+    for (PageRecord page : pages) {
+      for (String link : page.links()) {
+        from.add(page.url());
+        to.add(link);
+      }
+      String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
+      for (int j = 0; j < page.items().size(); j++) {
+        JsonObject item = page.items().getJsonObject(j);
+        itemPage.add(page.url());
+        itemRule.add(item.getString("rule"));
+        itemData.add(item.getJsonObject("data").encode());
+        itemAt.add(fetchedAt);
+      }
+    }
+    if (!from.isEmpty()) {
+      parts.add(new Part(INSERT_LINKS, b -> {
+        b.texts(from);
+        b.texts(to);
+      }));
+    }
+    if (!itemPage.isEmpty()) {
+      parts.add(new Part(INSERT_ITEMS, b -> {
+        b.texts(itemPage);
+        b.texts(itemRule);
+        b.texts(itemData);
+        b.texts(itemAt);
+      }));
+    }
+    if (!downloads.isEmpty()) {
+      List<PageRecord> saved = List.copyOf(downloads.values());
+      parts.add(new Part(UPSERT_DOWNLOADS, b -> {
+        b.texts(saved.stream().map(PageRecord::url).toList());
+        b.texts(saved.stream().map(p -> p.download().path()).toList());
+        b.longs(saved.stream().map(p -> p.download().bytes()).toList());
+        b.texts(saved.stream().map(p -> p.download().sha256()).toList());
+        b.texts(saved.stream().map(PageRecord::contentType).toList());
+        b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+      }));
+    }
+    List<String> urls = new ArrayList<>();
+    List<Integer> depths = new ArrayList<>();
+    for (int i = 0; i < pages.size(); i++) {
+      for (String url : discovered.get(i)) {
+        urls.add(url);
+        depths.add(pages.get(i).depth() + 1);
+        pageOf.putIfAbsent(url, i);
+      }
+    }
+    if (!urls.isEmpty()) {
+      parts.add(new Part(INSERT_DISCOVERED, b -> {
+        b.texts(urls);
+        b.ints(depths);
+      }));
+    }
+    List<PageRecord> done = List.copyOf(finished.values());
+    parts.add(new Part(FINISH, b -> {
+      b.longs(done.stream().map(PageRecord::frontierId).toList());
+      b.texts(done.stream().map(p -> (p.error() == null ? FrontierState.DONE : FrontierState.FAILED).column()).toList());
+      b.ints(done.stream().map(PageRecord::attempts).toList());
+    }));
+  }
+
+  /** Runs the bound batch; counts, per page, the discovered URLs the frontier did not have (the only rows it returns). */
+  private static List<Integer> run(PreparedStatement batch, int pages, Map<String, Integer> pageOf) throws SQLException {
+    Integer[] added = new Integer[pages];
+    Arrays.fill(added, 0);
+    boolean rows = batch.execute();
+    while (rows || batch.getUpdateCount() != -1) {
+      if (rows) {
+        try (ResultSet rs = batch.getResultSet()) {
+          while (rs.next()) {
+            added[pageOf.get(rs.getString(1))]++;
+          }
+        }
+      }
+      rows = batch.getMoreResults();
+    }
+    return List.of(added);
+  }
+
+  @Override
+  public QueuedBatch queued(long afterId, int limit) {
+    try {
+      List<FrontierRow> rows = new ArrayList<>(Math.min(limit, 8192));
+      selectQueued.setLong(1, afterId);
+      selectQueued.setInt(2, limit);
+      selectQueued.setFetchSize(8192);
+      try (ResultSet rs = selectQueued.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)));
+        }
+      }
+      long total;
+      long finished = -1;
+      try (Statement stmt = conn.createStatement()) {
+        total = single(stmt, COUNT_QUEUED);
+        if (afterId == 0) {
+          finished = single(stmt, COUNT_FINISHED);
+        }
+      }
+      conn.commit();
+      return new QueuedBatch(rows, total, finished);
+    } catch (SQLException e) {
+      throw rolledBack("read the queued frontier rows", e);
+    }
+  }
+
+  @Override
+  public long openCrawl(String configJson) {
+    try (PreparedStatement stmt = conn.prepareStatement(OPEN_CRAWL)) {
+      stmt.setString(1, Instant.now().toString());
+      stmt.setString(2, configJson);
+      long id;
+      try (ResultSet rs = stmt.executeQuery()) {
+        rs.next();
+        id = rs.getLong(1);
+      }
+      conn.commit();
+      return id;
+    } catch (SQLException e) {
+      throw rolledBack("record the crawl", e);
+    }
+  }
+
+  @Override
+  public void closeCrawl(long id, String outcome, String statsJson) {
+    try (PreparedStatement stmt = conn.prepareStatement(CLOSE_CRAWL)) {
+      stmt.setString(1, Instant.now().toString());
+      stmt.setString(2, outcome);
+      stmt.setString(3, statsJson);
+      stmt.setLong(4, id);
+      stmt.executeUpdate();
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("record the end of the crawl", e);
+    }
+  }
+
+  @Override
+  public int addDiscovered(List<String> urls, int depth) {
+    if (urls.isEmpty()) {
+      return 0;
+    }
+    try {
+      insertDiscovered.setArray(1, conn.createArrayOf("text", urls.toArray(new String[0])));
+      Integer[] depths = new Integer[urls.size()];
+      Arrays.fill(depths, depth);
+      insertDiscovered.setArray(2, conn.createArrayOf("int4", depths));
+      int added = 0;
+      try (ResultSet rs = insertDiscovered.executeQuery()) {
+        while (rs.next()) {
+          added++;
+        }
+      }
+      conn.commit();
+      return added;
+    } catch (SQLException e) {
+      throw rolledBack("add discovered URLs", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw connector.failed("close the connection", e);
+    }
+  }
+
+  private static long single(Statement stmt, String sql) throws SQLException {
+    try (ResultSet rs = stmt.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  private StoreException rolledBack(String what, SQLException e) {
+    try {
+      conn.rollback();
+    } catch (SQLException rollback) {
+      e.addSuppressed(rollback);
+    }
+    return connector.failed(what, e);
+  }
+
+  private static void closeQuietly(Connection conn, Exception cause) {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Binds a statement's parameters in order, each a whole column as an array. */
+  private static final class Binder {
+    private final PreparedStatement stmt;
+    private int next = 1;
+
+    Binder(PreparedStatement stmt) {
+      this.stmt = stmt;
+    }
+
+    void texts(List<String> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("text", values.toArray(new String[0])));
+    }
+
+    void ints(List<Integer> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("int4", values.toArray(new Integer[0])));
+    }
+
+    void longs(List<Long> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("int8", values.toArray(new Long[0])));
+    }
+  }
+
+  /** The thirteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  private record PageColumns(List<PageRecord> pages, long crawlId) {
+    PageColumns(Collection<PageRecord> pages, long crawlId) {
+      this(List.copyOf(pages), crawlId);
+    }
+
+    void bind(Binder binder) throws SQLException {
+      binder.texts(map(PageRecord::url));
+      binder.texts(map(PageRecord::finalUrl));
+      binder.ints(map(p -> p.status() == 0 ? null : p.status()));
+      binder.texts(map(PageRecord::contentType));
+      binder.ints(map(PageRecord::depth));
+      binder.texts(map(PageRecord::title));
+      binder.texts(map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()));
+      binder.longs(map(PageRecord::elapsedMs));
+      binder.longs(map(PageRecord::bytes));
+      binder.texts(map(PageRecord::contentHash));
+      binder.ints(map(PageRecord::attempts));
+      binder.texts(map(PageRecord::error));
+      binder.longs(map(p -> crawlId == 0 ? null : crawlId));
+    }
+
+    /** One column of the pages, nulls included. */
+    private <T> List<T> map(Function<PageRecord, T> column) {
+      List<T> values = new ArrayList<>(pages.size());
+      for (PageRecord page : pages) {
+        values.add(column.apply(page));
+      }
+      return values;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.trawl.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FrontierRow;
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.trawl.bus.QueuedBatch;
+import io.trawl.testing.Db;
+import io.trawl.testing.TestBackend;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The store seam on both backends, through its public interface only: a batch's rows land
+ * together, discovered URLs are counted once, queued rows page in by id, crawls are recorded,
+ * in-flight rows are requeued on resume, the history says what is there, and wipe removes it.
+ */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StoreWriterTest {
+  private static final String A = "http://127.0.0.1:1/a";
+  private static final String B = "http://127.0.0.1:1/b";
+  private static final String C = "http://127.0.0.1:1/c";
+
+  @Parameter TestBackend backend;
+  @TempDir Path dir;
+  private String db;
+  private StoreBackend store;
+
+  @BeforeEach
+  void freshDatabase() {
+    db = backend.freshDatabase(dir);
+    store = StoreBackends.of(db, "public");
+  }
+
+  @Test
+  void writesAPageWithItsLinksItemsDownloadAndDiscoveredUrlsInOneBatch() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
+      long crawl = writer.openCrawl("{\"crawl\":{}}");
+      long idA = queuedIds(writer).get(0);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), crawl);
+
+      JsonArray items = new JsonArray().add(new JsonObject().put("rule", "r").put("data", new JsonObject().put("title", "A").put("n", 1)));
+      PageRecord page = new PageRecord(idA, A, A + "?final", 200, "text/html", 0, "Title A", 1_700_000_000_000L, 12, 345,
+          "ab".repeat(32), 1, null, List.of(B, C, B), List.of(B, C), items, new DownloadedFile("d/x.bin", 345, "cd"));
+      List<Integer> added = writer.write(List.of(), List.of(page), List.of(List.of(B, C)), crawl);
+
+      assertThat(added).containsExactly(2);
+    }
+    assertThat(Db.rows(db, "SELECT url, final_url, status, title, bytes, error, crawl_id FROM pages")).hasSize(1).first()
+        .satisfies(row -> {
+          assertThat(row.get("url")).isEqualTo(A);
+          assertThat(row.get("final_url")).isEqualTo(A + "?final");
+          assertThat(((Number) row.get("status")).intValue()).isEqualTo(200);
+          assertThat(((Number) row.get("bytes")).longValue()).isEqualTo(345);
+          assertThat(row.get("error")).isNull();
+          assertThat(((Number) row.get("crawl_id")).longValue()).isEqualTo(1);
+        });
+    assertThat(Db.rows(db, "SELECT to_url FROM links ORDER BY " + backend.writeOrder()))
+        .extracting(r -> r.get("to_url")).containsExactly(B, C, B);
+    assertThat(Db.rows(db, "SELECT page_url, rule, data FROM items")).singleElement()
+        .satisfies(row -> assertThat(new JsonObject(String.valueOf(row.get("data")))).isEqualTo(new JsonObject().put("title", "A").put("n", 1)));
+    assertThat(Db.rows(db, "SELECT url, path, sha256 FROM downloads")).containsExactly(Map.of("url", A, "path", "d/x.bin", "sha256", "cd"));
+    assertThat(Db.rows(db, "SELECT url, state, depth FROM frontier ORDER BY id")).extracting(r -> r.get("url") + " " + r.get("state") + " " + r.get("depth"))
+        .containsExactly(A + " done 0", B + " queued 1", C + " queued 1");
+  }
+
+  @Test
+  void countsADiscoveredUrlAsNewOnlyOnce() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      List<Long> ids = queuedIds(writer);
+
+      List<Integer> added = writer.write(List.of(), List.of(page(ids.get(0), A, null), page(ids.get(1), B, "http_404")),
+          List.of(List.of(B, C), List.of(C)), 0);
+
+      assertThat(added).containsExactly(1, 0);
+      assertThat(writer.addDiscovered(List.of(A, "http://127.0.0.1:1/d"), 3)).isEqualTo(1);
+    }
+    assertThat(Db.rows(db, "SELECT url, state FROM frontier ORDER BY id")).extracting(r -> r.get("url") + " " + r.get("state"))
+        .containsExactly(A + " done", B + " failed", C + " queued", "http://127.0.0.1:1/d queued");
+  }
+
+  @Test
+  void pagesInQueuedRowsByIdWithTheTotalsAndPutsRowsBack() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      QueuedBatch first = writer.queued(0, 2);
+      assertThat(first.rows()).extracting(FrontierRow::url).containsExactly(A, B);
+      assertThat(first.queuedTotal()).isEqualTo(3);
+      assertThat(first.finishedTotal()).isZero();
+      QueuedBatch rest = writer.queued(first.rows().get(1).id(), 10);
+      assertThat(rest.rows()).extracting(FrontierRow::url).containsExactly(C);
+      assertThat(rest.finishedTotal()).isEqualTo(-1);
+
+      long idA = first.rows().get(0).id();
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), 0);
+      assertThat(writer.queued(0, 10).rows()).extracting(FrontierRow::url).containsExactly(B, C);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(idA, A, 0, 2, 99)))),
+          List.of(), List.of(), 0);
+      assertThat(writer.queued(0, 10).rows()).first().isEqualTo(new FrontierRow(idA, A, 0, 2, 99));
+    }
+  }
+
+  @Test
+  void requeuesRowsLeftInFlightWhenOpenedForResume() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), queuedIds(writer), List.of())), List.of(), List.of(), 0);
+    }
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isEqualTo(1);
+    store.openWriter(false).close();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isEqualTo(1);
+
+    store.openWriter(true).close();
+
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")).isEqualTo(1);
+  }
+
+  @Test
+  void recordsCrawlsAndTellsTheHistoryThenWipesIt() {
+    assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      long first = writer.openCrawl("{\"n\":1}");
+      writer.closeCrawl(first, "interrupted", "{\"stored\":0}");
+      long second = writer.openCrawl("{\"n\":2}");
+      assertThat(second).isGreaterThan(first);
+    }
+
+    CrawlHistory history = store.history();
+
+    assertThat(history.hasCrawl()).isTrue();
+    assertThat(history.pending()).isEqualTo(2);
+    assertThat(new JsonObject(history.lastConfigJson())).isEqualTo(new JsonObject().put("n", 2));
+    assertThat(Db.rows(db, "SELECT outcome, stats FROM crawls ORDER BY id")).extracting(r -> r.get("outcome"))
+        .containsExactly("interrupted", null);
+
+    store.wipe();
+
+    assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
+    assertThatThrownBy(() -> store.openReader().close()).isInstanceOf(StoreException.class)
+        .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.NO_DATABASE);
+  }
+
+  @Test
+  void keepsTheLastRecordOfAUrlStoredTwiceInOneBatch() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
+      long id = queuedIds(writer).get(0);
+
+      writer.write(List.of(), List.of(page(id, A, "timeout"), page(id, A, null)), List.of(List.of(), List.of()), 0);
+    }
+    assertThat(Db.rows(db, "SELECT url, error FROM pages")).singleElement().satisfies(r -> assertThat(r.get("error")).isNull());
+    assertThat(Db.rows(db, "SELECT state FROM frontier")).singleElement().satisfies(r -> assertThat(r.get("state")).isEqualTo("done"));
+  }
+
+  private static List<Long> queuedIds(StoreWriter writer) {
+    return writer.queued(0, 100).rows().stream().map(FrontierRow::id).toList();
+  }
+
+  private static PageRecord page(long id, String url, String error) {
+    return new PageRecord(id, url, url, error == null ? 200 : 404, "text/html", 0, null, 1_700_000_000_000L, 1, 10, null, 1,
+        error, List.of(), List.of(), new JsonArray());
+  }
+}

@@ -1,0 +1,100 @@
+package io.trawl.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.trawl.store.StoreBackend;
+import io.trawl.store.StoreBackends;
+import io.trawl.store.StoreException;
+import io.trawl.store.StoreWriter;
+import io.trawl.testing.Db;
+import io.trawl.testing.EmbeddedPg;
+import io.vertx.core.json.JsonArray;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The PostgreSQL schema is created and migrated as SQLite's is (SqliteMigrationsTest): a version-1
+ * schema gains downloads keeping its rows; the version lives in {@code trawl_schema_version};
+ * {@code crawl.db_schema} keeps two crawls of one database apart; a newer schema is refused.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PostgresMigrationsTest {
+  private String db;
+
+  @BeforeEach
+  void freshDatabase() {
+    db = EmbeddedPg.freshDatabase();
+  }
+
+  @Test
+  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (String sql : PostgresSchema.STEPS.get(0)) {
+        stmt.execute(sql);
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (1)");
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
+    }
+
+    try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
+      PageRecord pdf = new PageRecord(1, "http://127.0.0.1/a.pdf", "http://127.0.0.1/a.pdf", 200, "application/pdf", 0,
+          null, 1_000, 3, 42, "ab12", 1, null, List.of(), List.of(), new JsonArray(),
+          new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
+    assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
+        .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");
+    assertThat(Db.rows(db, "SELECT url, path, sha256, content_type FROM downloads")).extracting(r -> r.values().toString())
+        .containsExactly("[http://127.0.0.1/a.pdf, downloads/ab12.pdf, ab12, application/pdf]");
+    assertThat(Db.count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'data' AND data_type = 'jsonb'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void keepsTwoCrawlsOfOneDatabaseApartInTheirSchemas() {
+    StoreBackend shop = StoreBackends.of(db, "shop");
+    StoreBackend news = StoreBackends.of(db, "news");
+    try (StoreWriter writer = shop.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/shop"))), List.of(), List.of(), 0);
+      writer.openCrawl("{}");
+    }
+    news.openWriter(false).close();
+
+    assertThat(Db.count(db, "SELECT count(*) FROM shop.frontier")).isEqualTo(1);
+    assertThat(Db.count(db, "SELECT count(*) FROM news.frontier")).isZero();
+    assertThat(shop.history().hasCrawl()).isTrue();
+    assertThat(news.history().hasCrawl()).isFalse();
+    assertThat(Db.hasTable(db, "frontier")).as("nothing in public").isFalse();
+
+    shop.wipe();
+
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(7);
+  }
+
+  @Test
+  void refusesASchemaOfANewerVersionAndLeavesItAlone() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (99)");
+    }
+
+    assertThatThrownBy(() -> StoreBackends.of(db, "public").openWriter(false)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("99");
+    assertThat(Db.hasTable(db, "pages")).isFalse();
+  }
+}
