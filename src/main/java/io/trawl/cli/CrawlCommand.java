@@ -5,12 +5,15 @@ import io.trawl.bus.Progress;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.Seed;
 import io.trawl.config.SeedException;
 import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -41,6 +44,9 @@ final class CrawlCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("config.yaml");
   private static final long STOP_GRACE_MS = 10_000;
+  /** Where {@code --ui} alone serves the dashboard when the config names no address: loopback only. */
+  static final String DEFAULT_UI = "127.0.0.1:8080";
+  private static final String UI_ALONE = "(alone)";
 
   @Spec CommandSpec spec;
 
@@ -74,6 +80,10 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.user_agent=mybot.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--ui", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = UI_ALONE,
+      description = "Serve the live dashboard during the crawl (crawl.ui; alone: crawl.ui if set, else " + DEFAULT_UI + ").")
+  String ui;
+
   @Option(names = "--resume", description = "Continue the unfinished crawl in the database.")
   boolean resume;
 
@@ -99,7 +109,7 @@ final class CrawlCommand implements Callable<Integer> {
     if (resume && fresh) {
       throw new BadInputException("--resume and --fresh exclude each other");
     }
-    TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
+    TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
     List<String> seedUrls = normalizedSeeds(cfg, err);
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
@@ -114,6 +124,16 @@ final class CrawlCommand implements Callable<Integer> {
       prepareDatabase(store, cfg, err);
       return run(cfg, store, inScope, scope, err);
     }
+  }
+
+  /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */
+  private TrawlConfig withUi(TrawlConfig cfg) {
+    if (ui == null || (ui.equals(UI_ALONE) && cfg.crawl().ui().isPresent())) {
+      return cfg;
+    }
+    Map<String, String> overrides = overrides();
+    overrides.put("crawl.ui", ui.equals(UI_ALONE) ? DEFAULT_UI : ui);
+    return ConfigLoader.load(configFile(), overrides);
   }
 
   private Path configFile() {
@@ -206,9 +226,30 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
+  /** Says where the metrics and the dashboard are, and warns when they are reachable from other machines. */
+  private static void announceServers(CrawlJob job, TrawlConfig cfg, PrintWriter err) {
+    cfg.crawl().metrics().ifPresent(address -> {
+      err.println("trawl: metrics at " + address.url(job.metricsPort()) + "/metrics");
+      warnIfOpen("crawl.metrics", address, err);
+    });
+    cfg.crawl().ui().ifPresent(address -> {
+      err.println("trawl: dashboard at " + address.url(job.uiPort()) + "/");
+      warnIfOpen("crawl.ui", address, err);
+    });
+    err.flush();
+  }
+
+  private static void warnIfOpen(String key, ListenAddress address, PrintWriter err) {
+    if (!address.isLoopback()) {
+      err.println("trawl: warning: " + key + " listens on " + address + ": other machines can read the crawl's "
+          + "URLs and errors there (no authentication); use 127.0.0.1 unless you mean it");
+    }
+  }
+
   private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
-    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
+    CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
+    Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
+    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume, metrics);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an
@@ -216,6 +257,7 @@ final class CrawlCommand implements Callable<Integer> {
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> job.fail(error));
     CompletableFuture<Progress> done = job.start()
+        .onSuccess(v -> announceServers(job, cfg, err))
         .compose(v -> job.finished())
         .toCompletionStage().toCompletableFuture();
     try {
@@ -224,6 +266,10 @@ final class CrawlCommand implements Callable<Integer> {
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException bad) {
+        err.println("trawl: " + bad.getMessage());
+        return Main.BAD_INPUT;
+      }
       log.debug("crawl failed", cause);
       err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage()));
       return Main.FAILED;

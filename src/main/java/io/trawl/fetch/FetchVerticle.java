@@ -13,6 +13,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
@@ -42,14 +43,18 @@ public final class FetchVerticle extends VerticleBase {
   private final HostBreakers breakers;
   private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
+  private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
 
   /**
    * @param breakers the per-host circuit breakers, shared by every fetcher instance
    * @param knownRobots the rules the robots verticle of this JVM has read; a host not in it is
    *     asked about over the event bus
+   * @param metrics told of robots.txt verdicts and of retries
    */
-  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
+      CrawlMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
@@ -108,6 +113,9 @@ public final class FetchVerticle extends VerticleBase {
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
     long now = System.currentTimeMillis();
+    if (config.fetch().respectRobots()) {
+      metrics.robotsVerdict(answer.verdict());
+    }
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
         return fetch(request).map(outcome -> outcome.crawlDelayMs() == answer.crawlDelayMs() ? outcome
@@ -137,7 +145,12 @@ public final class FetchVerticle extends VerticleBase {
     long startedMs = System.currentTimeMillis();
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
-      return VertxResilience.breaker(breaker, request.url(), () -> fetcher.fetch(request.url(), scope::allows));
+      return VertxResilience.breaker(breaker, request.url(), () -> {
+        if (request.attempts() + tries[0] > 1) {
+          metrics.retried();
+        }
+        return fetcher.fetch(request.url(), scope::allows);
+      });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
         .compose(result -> route(request, result, request.attempts() + tries[0]))

@@ -2,9 +2,13 @@ package io.trawl.frontier;
 
 import io.trawl.bus.FrontierRow;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.FrontierSnapshot;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
 
@@ -26,6 +30,9 @@ final class Frontier {
   private final Map<String, HostQueue> hosts = new HashMap<>();
   private final PriorityQueue<HostQueue> ready =
       new PriorityQueue<>(Comparator.comparingLong((HostQueue h) -> h.readyAtNanos));
+  /** Hosts a breaker or a Retry-After held when last looked at; {@link #snapshot} drops those whose hold ended. */
+  private final Set<HostQueue> paused = new HashSet<>();
+  private int activeHosts;
   private int inFlight;
   private int storing;
   private long inMemory;
@@ -67,7 +74,9 @@ final class Frontier {
     host.scheduled = false;
     FrontierRow row = host.rows.poll();
     inMemory--;
-    host.inFlight++;
+    if (host.inFlight++ == 0) {
+      activeHosts++;
+    }
     inFlight++;
     host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
     schedule(host);
@@ -94,6 +103,7 @@ final class Frontier {
       host = release(row);
     }
     stored++;
+    host.done++;
     if (withError) {
       failed++;
     }
@@ -105,6 +115,11 @@ final class Frontier {
    * until then, since a server that asks one URL to wait asks it of its host.
    */
   void reclaim(FrontierRow row, boolean wasFetched) {
+    reclaim(row, wasFetched, false);
+  }
+
+  /** As {@link #reclaim(FrontierRow, boolean)}; {@code byBreaker} says the host's circuit breaker is what holds it. */
+  void reclaim(FrontierRow row, boolean wasFetched, boolean byBreaker) {
     HostQueue host;
     if (wasFetched) {
       storing--;
@@ -114,6 +129,11 @@ final class Frontier {
     }
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
+    if (row.notBeforeMs() > 0) {
+      host.pausedUntilNanos = host.nextAllowedNanos;
+      host.pausedByBreaker = byBreaker;
+      paused.add(host);
+    }
     host.rows.add(row);
     inMemory++;
     reschedule(host);
@@ -186,9 +206,25 @@ final class Frontier {
     return hosts.size();
   }
 
+  /**
+   * Where the frontier stands, for the metrics and the dashboard.
+   *
+   * @param queued rows queued in all (the verticle's count, the table's included)
+   * @param topHosts how many hosts to list, most pages done first; 0 for none
+   */
+  FrontierSnapshot snapshot(long queued, int topHosts) {
+    long now = nanoTime.getAsLong();
+    paused.removeIf(host -> host.pausedUntilNanos <= now);
+    int byBreaker = (int) paused.stream().filter(host -> host.pausedByBreaker).count();
+    return new FrontierSnapshot(queued, inFlight, storing, hosts.size(), activeHosts, byBreaker,
+        paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now));
+  }
+
   private HostQueue release(FrontierRow row) {
     HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
-    host.inFlight--;
+    if (--host.inFlight == 0) {
+      activeHosts--;
+    }
     inFlight--;
     return host;
   }

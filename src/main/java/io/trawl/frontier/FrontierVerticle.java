@@ -14,6 +14,7 @@ import io.trawl.bus.SitemapRequest;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -41,9 +42,12 @@ public final class FrontierVerticle extends VerticleBase {
   /** Rows kept in memory at most; more are paged in from SQLite as these drain. */
   static final int WINDOW = 20_000;
   private static final int PAGE_IN = 5_000;
+  /** Hosts listed on the dashboard. */
+  private static final int TOP_HOSTS = 15;
 
   private final TrawlConfig config;
   private final List<String> seeds;
+  private final CrawlMetrics metrics;
   private final long startedAtMs = System.currentTimeMillis();
   private Frontier frontier;
   private EventBus bus;
@@ -68,10 +72,12 @@ public final class FrontierVerticle extends VerticleBase {
   /**
    * @param config the crawl's config
    * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
+   * @param metrics told where the frontier stands every second
    */
-  public FrontierVerticle(TrawlConfig config, List<String> seeds) {
+  public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
+    this.metrics = metrics;
   }
 
   @Override
@@ -81,7 +87,10 @@ public final class FrontierVerticle extends VerticleBase {
     frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
         config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
     fetchDelivery = new DeliveryOptions().setSendTimeout(fetchReplyTimeoutMs());
-    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress().toJson()));
+    vertx.setPeriodic(1000, id -> {
+      bus.publish(Addresses.PROGRESS, progress().toJson());
+      snapshot();
+    });
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stopDispatching("max_duration"));
     }
@@ -254,7 +263,7 @@ public final class FrontierVerticle extends VerticleBase {
       frontier.markDone(row, outcome.error() != null, wasFetched);
     } else {
       FrontierRow back = new FrontierRow(row.id(), row.url(), row.depth(), outcome.attempts(), outcome.retryAtMs());
-      frontier.reclaim(back, wasFetched);
+      frontier.reclaim(back, wasFetched, FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
       queuedTotal++;
       bus.request(Addresses.STORE_FRONTIER, new FrontierUpdate(List.of(), List.of(), List.of(back)).toJson(),
           storeDelivery).onFailure(this::crawlFailed);
@@ -309,6 +318,7 @@ public final class FrontierVerticle extends VerticleBase {
         .onSuccess(total -> queuedTotal = total)
         .onComplete(ar -> {
           Progress last = progress();
+          snapshot();
           log.info("crawl finished reason={} stored={} failed={} queued={}", stopReason, last.stored(), last.failed(),
               last.queued());
           stopWaiters.forEach(Promise::tryComplete);
@@ -326,6 +336,12 @@ public final class FrontierVerticle extends VerticleBase {
     frontier.stop();
     stopWaiters.forEach(Promise::tryComplete);
     bus.publish(Addresses.FINISHED, progress().toJson());
+  }
+
+  private void snapshot() {
+    if (metrics.isOn()) {
+      metrics.frontier(frontier.snapshot(Math.max(0, queuedTotal), metrics.hostsWanted() ? TOP_HOSTS : 0));
+    }
   }
 
   private Progress progress() {

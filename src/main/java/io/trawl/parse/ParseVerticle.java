@@ -8,6 +8,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -40,12 +41,17 @@ public final class ParseVerticle extends VerticleBase {
   private final ParseBudget budget = ParseBudget.ofHeap();
   private final Extractor extractor;
   private final DroppedLinks dropped;
+  private final CrawlMetrics metrics;
   private WorkerExecutor parsePool;
 
-  /** @param dropped where the links the parser leaves out are counted, for the whole crawl */
-  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped) {
+  /**
+   * @param dropped where the links the parser leaves out are counted, for the whole crawl
+   * @param metrics told how long each page took to parse
+   */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
+    this.metrics = metrics;
     this.parser = new HtmlParser(config);
     this.extractor = new Extractor(config.rules(), config.download().fromFields());
     this.dropped = dropped;
@@ -100,6 +106,7 @@ public final class ParseVerticle extends VerticleBase {
    */
   private PageRecord toRecord(FetchedPage page, long maxHeapBytes) {
     lowerPriority();
+    long startedNanos = System.nanoTime();
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
@@ -128,6 +135,7 @@ public final class ParseVerticle extends VerticleBase {
       dropped.add(droppedHere);
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
+    metrics.parsed(System.nanoTime() - startedNanos);
     return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
         page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
         page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), List.copyOf(discovered),

@@ -12,6 +12,7 @@ import io.trawl.bus.RecordCodec;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -95,7 +96,7 @@ class FetchVerticleTest {
   private static Future<String> deploy(Vertx vertx, TrawlConfig config, KnownRobots known) {
     Scope scope = new Scope(List.of("127.0.0.1"), List.of(), List.of());
     HostBreakers breakers = new HostBreakers(config.circuit(), config.retry());
-    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers, known));
+    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers, known, CrawlMetrics.OFF));
   }
 
   /** Sends {@code request} to the deployed fetcher; the frontier's view of the answer. */
