@@ -50,7 +50,9 @@ public final class DashboardVerticle extends VerticleBase {
     feed = new DashboardFeed(metrics);
     var progress = vertx.eventBus().<JsonObject>consumer(Addresses.PROGRESS,
         msg -> feed.progress(Progress.fromJson(msg.body())));
-    return progress.completion()
+    var finished = vertx.eventBus().<JsonObject>consumer(Addresses.FINISHED,
+        msg -> feed.progress(Progress.fromJson(msg.body())));
+    return Future.all(progress.completion(), finished.completion())
         .compose(v -> vertx.executeBlocking(DashboardVerticle::readFiles))
         .compose(read -> {
           files = read;
