@@ -58,7 +58,7 @@ class MetricsIT {
   }
 
   @Test
-  void isScrapedDuringACrawlAndItsCountersEqualTheDatabaseAtTheEnd() {
+  void isScrapedDuringACrawlAndItsCountersEqualTheDatabaseAtTheEnd() throws Exception {
     // 10 ms a response and 4 requests at a time: the crawl lasts about a second, long enough to
     // be scraped while it runs.
     GeneratedSite site = Await.result(new GeneratedSite(serverVertx, PAGES, 2000, 8, 10).start());
@@ -112,6 +112,8 @@ class MetricsIT {
     assertThat(end.has("vertx_eventbus_processed_total")).isTrue();
     assertThat(end.has("jvm_memory_used_bytes")).isTrue();
     assertThat(end.has("jvm_gc_pause_seconds_count") || end.has("jvm_gc_pause_seconds_max")).isTrue();
+    assertThat(DockerFilesTest.metricsOfDashboard()).as("the Grafana dashboard's metrics")
+        .allMatch(end::has, "scraped from the crawl");
   }
 
   @Test
