@@ -131,7 +131,11 @@
     var f = JSON.parse(e.data);
     if (loaded) { add(f); show(); } else { early.push(f); }
   });
-  events.onerror = function () { text('state', 'disconnected (the crawl may have ended)'); };
+  events.onerror = function () {
+    var last = frames[frames.length - 1];
+    if (!(last && last.stopReason)) { text('state', 'connection lost (the crawl may have ended); retrying'); }
+  };
+  events.onopen = function () { if (frames.length) { show(); } };
   fetch('/frames').then(function (r) { return r.json(); }).then(function (history) {
     history.forEach(add);
     early.forEach(add);

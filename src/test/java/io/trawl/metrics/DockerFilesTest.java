@@ -48,7 +48,7 @@ class DockerFilesTest {
       }
     }
     assertThat(metricsOfDashboard()).contains("trawl_pages_total", "trawl_stage_seconds_bucket", "jvm_memory_used_bytes",
-        "vertx_eventbus_processed_total");
+        "vertx_pool_completed_total");
   }
 
   /** The metric names the Grafana dashboard's queries read. */
