@@ -31,7 +31,7 @@
       width: width(el), height: 220,
       series: [{}].concat(series),
       scales: scales || { x: { time: true } },
-      axes: [{}, { size: 60 }].concat(scales && scales.right ? [{ scale: 'right', side: 1, size: 60, grid: { show: false } }] : []),
+      axes: [{}, { size: 70 }].concat(scales && scales.right ? [{ scale: 'right', side: 1, size: 60, grid: { show: false } }] : []),
       legend: { live: false }
     };
     var data = [[]].concat(series.map(function () { return []; }));

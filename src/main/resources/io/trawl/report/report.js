@@ -50,7 +50,7 @@
       width: width(id), height: 220,
       scales: { x: { time: false, range: [-0.6, Math.max(0.6, labels.length - 0.4)] } },
       axes: [{ values: function (u, splits) { return splits.map(function (v) { return labels[v] == null ? '' : labels[v]; }); },
-               splits: function () { return xs; }, grid: { show: false } }, { size: 60 }],
+               splits: function () { return xs; }, grid: { show: false } }, { size: 70 }],
       series: [{}, { label: 'pages', stroke: color, fill: color, paths: uPlot.paths.bars({ size: [0.7, 60] }),
                      points: { show: false } }],
       legend: { show: false }
@@ -83,7 +83,7 @@
   new uPlot({
     width: width('chart-throughput'), height: 240,
     scales: { x: { time: true } },
-    axes: [{}, { size: 60 }],
+    axes: [{}, { size: 70 }],
     series: [{}, { label: 'pages/s', stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 2 },
              { label: 'errors/s', stroke: '#c0392b', width: 1.5 }]
   }, [tp.t, tp.pages, tp.errors], document.getElementById('chart-throughput'));
