@@ -29,9 +29,13 @@ final class DashboardFeed {
   private long lastStored;
   private Map<String, Long> lastErrors = Map.of();
   private Map<String, Long> lastDoneByHost = Map.of();
+  private long lastSnapshotAtMs;
+  private JsonArray lastHosts = new JsonArray();
 
-  DashboardFeed(CrawlMetrics metrics) {
+  /** @param startedAtMs when the crawl started: the first frame's rates count from there */
+  DashboardFeed(CrawlMetrics metrics, long startedAtMs) {
     this.metrics = metrics;
+    this.lastAtMs = startedAtMs;
   }
 
   /** The frontier's latest progress. */
@@ -44,7 +48,7 @@ final class DashboardFeed {
     Map<String, Long> errors = metrics.pagesByError();
     long stored = errors.values().stream().mapToLong(Long::longValue).sum();
     long ok = errors.getOrDefault("none", 0L);
-    double seconds = lastAtMs == 0 ? 0 : (nowMs - lastAtMs) / 1000.0;
+    double seconds = (nowMs - lastAtMs) / 1000.0;
     FrontierSnapshot frontier = metrics.lastFrontier();
     JsonObject frame = new JsonObject()
         .put("t", nowMs)
@@ -63,7 +67,7 @@ final class DashboardFeed {
         .put("stopReason", progress == null ? null : progress.stopReason())
         .put("errors", errorRates(errors, seconds))
         .put("errorsTotal", errorTotals(errors))
-        .put("hosts", hosts(frontier.topHosts(), seconds))
+        .put("hosts", hosts(frontier))
         .put("failures", failures(metrics.recentFailures()));
     lastAtMs = nowMs;
     lastStored = stored;
@@ -102,7 +106,17 @@ final class DashboardFeed {
     return totals;
   }
 
-  private JsonArray hosts(List<HostStatus> hosts, double seconds) {
+  /**
+   * The top hosts, each with its pages per second between the frontier's last two snapshots
+   * (which come about once a second, not in step with the frames).
+   */
+  private JsonArray hosts(FrontierSnapshot frontier) {
+    if (frontier.takenAtMs() == lastSnapshotAtMs) {
+      return lastHosts;
+    }
+    List<HostStatus> hosts = frontier.topHosts();
+    double seconds = lastSnapshotAtMs == 0 ? 0 : (frontier.takenAtMs() - lastSnapshotAtMs) / 1000.0;
+    lastSnapshotAtMs = frontier.takenAtMs();
     JsonArray list = new JsonArray();
     Map<String, Long> doneByHost = new HashMap<>();
     for (HostStatus host : hosts) {
@@ -120,6 +134,7 @@ final class DashboardFeed {
           .put("pausedForMs", host.pausedForMs()));
     }
     lastDoneByHost = doneByHost;
+    lastHosts = list;
     return list;
   }
 

@@ -47,7 +47,7 @@ public final class DashboardVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     metrics.wantHosts();
-    feed = new DashboardFeed(metrics);
+    feed = new DashboardFeed(metrics, System.currentTimeMillis());
     var progress = vertx.eventBus().<JsonObject>consumer(Addresses.PROGRESS,
         msg -> feed.progress(Progress.fromJson(msg.body())));
     var finished = vertx.eventBus().<JsonObject>consumer(Addresses.FINISHED,

@@ -217,7 +217,8 @@ final class Frontier {
     paused.removeIf(host -> host.pausedUntilNanos <= now);
     int byBreaker = (int) paused.stream().filter(host -> host.pausedByBreaker).count();
     return new FrontierSnapshot(queued, inFlight, storing, hosts.size(), activeHosts, byBreaker,
-        paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now));
+        paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now),
+        currentMillis.getAsLong());
   }
 
   private HostQueue release(FrontierRow row) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param hostsPausedBreaker hosts waiting out their circuit breaker
  * @param hostsPausedRetryAfter hosts waiting out a Retry-After (or a robots.txt that could not be read)
  * @param topHosts the hosts with the most pages done, most first; empty unless the dashboard asked
+ * @param takenAtMs epoch millis when it was taken
  */
 public record FrontierSnapshot(
     long queued,
@@ -23,9 +24,10 @@ public record FrontierSnapshot(
     int hostsActive,
     int hostsPausedBreaker,
     int hostsPausedRetryAfter,
-    List<HostStatus> topHosts) {
+    List<HostStatus> topHosts,
+    long takenAtMs) {
 
-  static final FrontierSnapshot EMPTY = new FrontierSnapshot(0, 0, 0, 0, 0, 0, 0, List.of());
+  static final FrontierSnapshot EMPTY = new FrontierSnapshot(0, 0, 0, 0, 0, 0, 0, List.of(), 0);
 
   /**
    * One host as the frontier sees it.
