@@ -8,6 +8,7 @@ import io.trawl.metrics.RecentFailures.Failure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The dashboard's data: once a second, a frame of where the crawl stands (from the frontier's
  * {@link Progress} and the crawl's {@link CrawlMetrics}), with the rates since the frame before,
- * and the last {@value #HISTORY} frames for a page that opens late. The dashboard verticle's event
+ * and the last {@value #HISTORY} frames for a page that opens late (their chart figures: some
+ * 200 bytes a frame). The dashboard verticle's event
  * loop only.
  */
 final class DashboardFeed {
@@ -25,6 +27,7 @@ final class DashboardFeed {
   private final CrawlMetrics metrics;
   private final ArrayDeque<JsonObject> history = new ArrayDeque<>();
   private Progress progress;
+  private JsonObject latest;
   private long lastAtMs;
   private long lastStored;
   private Map<String, Long> lastErrors = Map.of();
@@ -72,16 +75,33 @@ final class DashboardFeed {
     lastAtMs = nowMs;
     lastStored = stored;
     lastErrors = errors;
-    history.addLast(frame);
+    latest = frame;
+    history.addLast(forCharts(frame));
     if (history.size() > HISTORY) {
       history.removeFirst();
     }
     return frame;
   }
 
-  /** The frames kept, oldest first. */
+  /**
+   * The frames kept, oldest first: each with what the charts draw, the last one whole (its hosts
+   * and failures too), so a page that opens late draws the same as one that was open all along.
+   */
   JsonArray history() {
-    return new JsonArray(List.copyOf(history));
+    JsonArray frames = new JsonArray(new ArrayList<>(history));
+    if (latest != null) {
+      frames.set(frames.size() - 1, latest);
+    }
+    return frames;
+  }
+
+  /** A frame without its tables: what an older point of the charts needs. */
+  private static JsonObject forCharts(JsonObject frame) {
+    JsonObject point = frame.copy();
+    point.remove("hosts");
+    point.remove("failures");
+    point.remove("errorsTotal");
+    return point;
   }
 
   /** Pages per second stored with each error since the last frame (every error seen so far, 0 included). */

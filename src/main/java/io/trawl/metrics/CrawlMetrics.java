@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trawl.config.TrawlConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -237,7 +238,7 @@ public final class CrawlMetrics {
   }
 
   /** The last failures stored, newest first. */
-  public java.util.List<RecentFailures.Failure> recentFailures() {
+  public List<RecentFailures.Failure> recentFailures() {
     return failures.newestFirst();
   }
 

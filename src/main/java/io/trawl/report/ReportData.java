@@ -3,6 +3,7 @@ package io.trawl.report;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.PriorityQueue;
 
 /**
@@ -218,7 +220,7 @@ public final class ReportData {
       while (rs.next()) {
         JsonObject row = new JsonObject();
         for (int i = 1; i <= columns; i++) {
-          row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), value(rs, i));
+          row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), value(rs, i));
         }
         rows.add(row);
       }
@@ -237,7 +239,7 @@ public final class ReportData {
     if (value instanceof Integer || value instanceof Long || value instanceof Short) {
       return ((Number) value).longValue();
     }
-    if (value instanceof java.math.BigDecimal d) {
+    if (value instanceof BigDecimal d) {
       return d.scale() <= 0 ? d.longValue() : d.doubleValue();
     }
     if (value instanceof Number n) {
@@ -253,6 +255,7 @@ public final class ReportData {
     try {
       return new JsonObject(text);
     } catch (DecodeException e) {
+      // crawls.stats is trawl's own JSON; a row some other tool wrote badly shows as a run without figures
       return new JsonObject();
     }
   }

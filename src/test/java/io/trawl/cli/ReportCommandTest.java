@@ -3,6 +3,7 @@ package io.trawl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.testing.Db;
+import io.trawl.testing.TestBackend;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +12,21 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code trawl report} after a real small crawl (three pages, a 404, a refused connection): the
- * figures embedded in the file are the database's, and the file needs nothing from elsewhere.
- * How it draws is ReportBrowserIT's.
+ * {@code trawl report} after a real small crawl (three pages, a 404, a refused connection), on
+ * both backends: the figures embedded in the file are the database's, and the file needs nothing
+ * from elsewhere. How it draws is ReportBrowserIT's.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReportCommandTest {
   /** Text a crawled page could hold, which must stay text inside the report's script elements. */
@@ -28,20 +34,22 @@ class ReportCommandTest {
 
   @TempDir static Path dir;
   private static SmallCrawl crawl;
-  private static Path db;
+  private static String db;
+  @Parameter TestBackend backend;
 
-  @BeforeAll
-  static void crawlTheSite() throws Exception {
-    crawl = SmallCrawl.run(dir);
-    db = crawl.copyWith(dir.resolve("with-item.db"),
-        "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, 'quotes', ?, '2026-01-01T00:00:00Z')",
+  @BeforeParameterizedClassInvocation
+  static void crawlTheSite(TestBackend backend) throws Exception {
+    crawl = SmallCrawl.run(backend, dir.resolve(backend.name()));
+    db = crawl.copyWith(dir.resolve(backend.name() + "-with-item.db"),
+        "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, 'quotes', "
+            + (backend == TestBackend.POSTGRES ? "?::jsonb" : "?") + ", '2026-01-01T00:00:00Z')",
         crawl.home, new JsonObject().put("text", HOSTILE).encode());
   }
 
   @Test
   void embedsTheDatabasesFigures() throws Exception {
-    Path out = dir.resolve("report.html");
-    SmallCrawl.Result result = SmallCrawl.execute("report", "--db", db.toString(), "-o", out.toString());
+    Path out = dir.resolve(backend.name() + "-report.html");
+    SmallCrawl.Result result = SmallCrawl.execute("report", "--db", db, "-o", out.toString());
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
     JsonObject data = embeddedData(Files.readString(out, StandardCharsets.UTF_8));
@@ -75,8 +83,8 @@ class ReportCommandTest {
 
   @Test
   void isOneFileThatFetchesNothingAndKeepsPageTextOutOfItsMarkup() throws Exception {
-    Path out = dir.resolve("offline.html");
-    SmallCrawl.Result result = SmallCrawl.execute("report", "--db", db.toString(), "-o", out.toString());
+    Path out = dir.resolve(backend.name() + "-offline.html");
+    SmallCrawl.Result result = SmallCrawl.execute("report", "--db", db, "-o", out.toString());
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
     String html = Files.readString(out, StandardCharsets.UTF_8);

@@ -36,6 +36,9 @@ class DashboardFeedTest {
     assertThat(second.getJsonArray("hosts").getJsonObject(0).getDouble("pagesPerSecond"))
         .as("10 pages between snapshots 2 s apart").isEqualTo(5.0);
     assertThat(feed.history()).hasSize(2);
+    assertThat(feed.history().getJsonObject(0).containsKey("failures")).as("older frames keep their chart figures").isFalse();
+    assertThat(feed.history().getJsonObject(0).getDouble("pagesPerSecond")).isEqualTo(2.5);
+    assertThat(feed.history().getJsonObject(1)).isEqualTo(second);
   }
 
   private static FrontierSnapshot snapshot(long done, long atMs) {

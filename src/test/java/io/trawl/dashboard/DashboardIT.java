@@ -108,7 +108,7 @@ class DashboardIT {
     assertThat(storedSeen).as("frames pushed during the crawl").hasSizeGreaterThanOrEqualTo(2);
     assertThat(storedSeen.get(storedSeen.size() - 1)).as("the count moved while the crawl ran")
         .isGreaterThan(storedSeen.get(0));
-    Path db = config.crawl().db();
+    Path db = Path.of(config.crawl().db());
     assertThat(last.getLong("stored")).isEqualTo(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(PAGES + MISSING);
     assertThat(last.getLong("failed")).isEqualTo(Db.count(db, "SELECT count(*) FROM pages WHERE error IS NOT NULL"))
         .isEqualTo(MISSING);

@@ -74,7 +74,11 @@ class MetricsIT {
         .until(() -> PrometheusText.scrape(url), scrape -> scrape.sum("trawl_pages_total") > 0);
     boolean finishedBefore = job.finished().isComplete();
     Await.result(job.finished());
-    PrometheusText end = PrometheusText.scrape(url);
+    // The GC meters appear with the first collection the registry hears of; a short test may have
+    // none, so one is asked for.
+    System.gc();
+    PrometheusText end = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> PrometheusText.scrape(url), scrape -> scrape.has("jvm_gc_pause_seconds_count"));
 
     assertThat(finishedBefore).as("the first scrape with pages came while the crawl ran").isFalse();
     assertThat(during.sum("trawl_pages_total")).isLessThan(PAGES + MISSING);
@@ -112,7 +116,6 @@ class MetricsIT {
     assertThat(end.has("vertx_pool_completed_total")).isTrue();
     assertThat(end.has("vertx_eventbus_processed_total")).as("event-bus meters are off: they cost too much").isFalse();
     assertThat(end.has("jvm_memory_used_bytes")).isTrue();
-    assertThat(end.has("jvm_gc_pause_seconds_count") || end.has("jvm_gc_pause_seconds_max")).isTrue();
     assertThat(DockerFilesTest.metricsOfDashboard()).as("the Grafana dashboard's metrics")
         .allMatch(end::has, "scraped from the crawl");
   }
