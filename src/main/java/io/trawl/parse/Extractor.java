@@ -19,12 +19,13 @@ import org.jsoup.select.Evaluator;
 /**
  * Applies the config's extraction rules to a parsed page: the items of every rule whose URL
  * pattern matches, the links their {@code follow} selectors pick, and the URLs found in the
- * {@code download.from_fields} fields. Built once per crawl; stateless and thread-safe, runs on the
- * parse pool.
+ * {@code download.from_fields} fields; counts what each rule made in its {@link RuleStats}. Built
+ * once per crawl; thread-safe, runs on the parse pool.
  */
 public final class Extractor {
   /**
-   * @param items each {@code {"rule": name, "data": {...}}}, in rule then document order
+   * @param items each {@code {"rule": name, "data": {...}}}, with {@code "key": "[...]"} when the
+   *     rule has a key, in rule then document order
    * @param follow the links to follow, absolute and normalized; empty when no matching rule
    *     restricts them (then every link is followed)
    * @param downloads URLs taken from {@code download.from_fields}, absolute and normalized
@@ -33,8 +34,15 @@ public final class Extractor {
 
   private final List<ExtractionRule> rules;
   private final Map<String, Set<String>> downloadFields = new HashMap<>();
+  private final RuleStats stats;
 
   public Extractor(List<TrawlConfig.Rule> rules, List<String> fromFields) {
+    this(rules, fromFields, new RuleStats());
+  }
+
+  /** @param stats where the items made, dropped and their empty fields are counted */
+  public Extractor(List<TrawlConfig.Rule> rules, List<String> fromFields, RuleStats stats) {
+    this.stats = stats;
     this.rules = rules.stream().map(ExtractionRule::new).toList();
     for (String ruleAndField : fromFields) {
       int dot = ruleAndField.indexOf('.');
@@ -52,13 +60,26 @@ public final class Extractor {
     JsonArray items = new JsonArray();
     Set<String> follow = null;
     Set<String> downloads = new LinkedHashSet<>();
+    ExtractionPage page = new ExtractionPage(document, baseUrl);
     for (ExtractionRule rule : rules) {
       if (!rule.appliesTo(url, finalUrl)) {
         continue;
       }
       Set<String> toDownload = downloadFields.getOrDefault(rule.name(), Set.of());
-      for (JsonObject data : rule.items(document)) {
-        items.add(new JsonObject().put("rule", rule.name()).put("data", data));
+      List<ExtractionRule.Outcome> outcomes = rule.outcomes(page);
+      if (rule.makesItems()) {
+        stats.record(rule.name(), outcomes);
+      }
+      for (ExtractionRule.Outcome outcome : outcomes) {
+        if (!outcome.kept()) {
+          continue;
+        }
+        JsonObject data = outcome.data();
+        JsonObject item = new JsonObject().put("rule", rule.name()).put("data", data);
+        if (outcome.key() != null) {
+          item.put("key", outcome.key());
+        }
+        items.add(item);
         for (String field : data.fieldNames()) {
           if (toDownload.contains(field)) {
             addUrls(data.getValue(field), baseUrl, downloads);
@@ -74,6 +95,7 @@ public final class Extractor {
         }
       }
     }
+    stats.invalidJsonLd(page.invalidJsonLd());
     if (follow != null) {
       UrlNormalizer.normalize(finalUrl).ifPresent(follow::remove);
       UrlNormalizer.normalize(url).ifPresent(follow::remove);
