@@ -15,6 +15,7 @@ import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
+import io.trawl.parse.RuleStats;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -64,6 +65,7 @@ public final class CrawlJob {
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
   private final DroppedLinks droppedLinks = new DroppedLinks();
+  private final RuleStats ruleStats = new RuleStats();
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -107,7 +109,7 @@ public final class CrawlJob {
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
         .onSuccess(reply -> crawlId = reply.body())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks), 1))
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots), fetchers))
@@ -187,7 +189,8 @@ public final class CrawlJob {
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
     JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))
-        .put("linksDropped", droppedLinks.count());
+        .put("linksDropped", droppedLinks.count())
+        .mergeIn(ruleStats.toJson());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats).toJson());

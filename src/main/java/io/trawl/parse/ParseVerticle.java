@@ -42,12 +42,15 @@ public final class ParseVerticle extends VerticleBase {
   private final DroppedLinks dropped;
   private WorkerExecutor parsePool;
 
-  /** @param dropped where the links the parser leaves out are counted, for the whole crawl */
-  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped) {
+  /**
+   * @param dropped where the links the parser leaves out are counted, for the whole crawl
+   * @param ruleStats where the extraction rules' items, drops and empty fields are counted
+   */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats) {
     this.config = config;
     this.scope = scope;
     this.parser = new HtmlParser(config);
-    this.extractor = new Extractor(config.rules(), config.download().fromFields());
+    this.extractor = new Extractor(config.rules(), config.download().fromFields(), ruleStats);
     this.dropped = dropped;
   }
 
