@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Evaluator;
@@ -57,20 +58,34 @@ public final class Extractor {
    * @param baseUrl what relative links on the page resolve against
    */
   public Extracted extract(String url, String finalUrl, Document document, String baseUrl) {
+    ExtractionPage page = new ExtractionPage(document, baseUrl);
+    List<ExtractionRule> applying = rules.stream().filter(rule -> rule.appliesTo(url, finalUrl)).toList();
+    Extracted extracted = extract(applying, page, url, finalUrl, stats::record);
+    stats.invalidJsonLd(page.invalidJsonLd());
+    return extracted;
+  }
+
+  /** The compiled rules, in config order; for {@link RuleTrial}. */
+  List<ExtractionRule> rules() {
+    return rules;
+  }
+
+  /**
+   * Runs {@code applying} on the page; {@code outcomes} sees what each rule that makes items made,
+   * dropped items included.
+   */
+  Extracted extract(List<ExtractionRule> applying, ExtractionPage page, String url, String finalUrl,
+      BiConsumer<String, List<ExtractionRule.Outcome>> outcomes) {
     JsonArray items = new JsonArray();
     Set<String> follow = null;
     Set<String> downloads = new LinkedHashSet<>();
-    ExtractionPage page = new ExtractionPage(document, baseUrl);
-    for (ExtractionRule rule : rules) {
-      if (!rule.appliesTo(url, finalUrl)) {
-        continue;
-      }
+    for (ExtractionRule rule : applying) {
       Set<String> toDownload = downloadFields.getOrDefault(rule.name(), Set.of());
-      List<ExtractionRule.Outcome> outcomes = rule.outcomes(page);
+      List<ExtractionRule.Outcome> made = rule.outcomes(page);
       if (rule.makesItems()) {
-        stats.record(rule.name(), outcomes);
+        outcomes.accept(rule.name(), made);
       }
-      for (ExtractionRule.Outcome outcome : outcomes) {
+      for (ExtractionRule.Outcome outcome : made) {
         if (!outcome.kept()) {
           continue;
         }
@@ -82,20 +97,19 @@ public final class Extractor {
         items.add(item);
         for (String field : data.fieldNames()) {
           if (toDownload.contains(field)) {
-            addUrls(data.getValue(field), baseUrl, downloads);
+            addUrls(data.getValue(field), page.baseUrl(), downloads);
           }
         }
       }
       if (rule.follow().isPresent()) {
         follow = follow == null ? new LinkedHashSet<>() : follow;
         for (Evaluator region : rule.follow().get()) {
-          for (Element match : document.select(region)) {
-            HtmlParser.addLinksIn(match, baseUrl, follow);
+          for (Element match : page.document().select(region)) {
+            HtmlParser.addLinksIn(match, page.baseUrl(), follow);
           }
         }
       }
     }
-    stats.invalidJsonLd(page.invalidJsonLd());
     if (follow != null) {
       UrlNormalizer.normalize(finalUrl).ifPresent(follow::remove);
       UrlNormalizer.normalize(url).ifPresent(follow::remove);
