@@ -105,25 +105,25 @@ final class RuleField {
     }
     if (all) {
       JsonArray values = new JsonArray();
-      for (Element match : matches(root)) {
+      for (Element match : matches(root, page)) {
         addIfPresent(valueOf(match, page), values);
       }
       return values;
     }
-    Element match = firstMatch(root);
+    Element match = firstMatch(root, page);
     return match == null ? null : valueOf(match, page);
   }
 
-  private List<Element> matches(Element root) {
+  private List<Element> matches(Element root, ExtractionPage page) {
     if (xpath != null) {
-      return root.selectXpath(xpath);
+      return page.selectXpath(root, xpath);
     }
     return css == null ? List.of(root) : root.select(css);
   }
 
-  private Element firstMatch(Element root) {
+  private Element firstMatch(Element root, ExtractionPage page) {
     if (xpath != null) {
-      List<Element> matches = root.selectXpath(xpath);
+      List<Element> matches = page.selectXpath(root, xpath);
       return matches.isEmpty() ? null : matches.get(0);
     }
     return css == null ? root : root.selectFirst(css);
@@ -215,7 +215,7 @@ final class RuleField {
       return explainJson(page);
     }
     String source = xpath != null ? "xpath \"" + xpath + "\"" : css != null ? "css \"" + cssText + "\"" : "the item's element";
-    List<Element> matches = matches(root);
+    List<Element> matches = matches(root, page);
     if (matches.isEmpty()) {
       return new Explanation(source, 0, "no element matched");
     }
