@@ -6,7 +6,9 @@ import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
+import io.trawl.testing.TestBackend;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +19,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A rule with {@code key:} keeps one items row per key: the same product seen on a page fetched
  * under two URLs, on two listing pages, and again in a {@code --resume}d run updates its row
- * instead of adding one; a rule without a key still adds a row per sighting.
+ * instead of adding one; a rule without a key still adds a row per sighting. On SQLite and on
+ * PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KeyedItemsIT {
   private static final String RULES = """
@@ -45,11 +53,12 @@ class KeyedItemsIT {
             sku: {css: '[itemprop=sku]', attr: content}
       """;
 
+  @Parameter TestBackend backend;
   @TempDir Path dir;
   private Vertx vertx;
   private ScriptedSite site;
   private Path config;
-  private Path db;
+  private String db;
 
   @BeforeEach
   void start() throws Exception {
@@ -59,7 +68,7 @@ class KeyedItemsIT {
     site = new ScriptedSite(vertx).start()
         .page("/list", first)
         .page("/page-2", listing(List.of("B", "C"), "12.50", ""));
-    db = dir.resolve("trawl.db");
+    db = backend.freshDatabase(dir);
     Files.writeString(dir.resolve("seeds.txt"), site.url("/list") + "\n");
     config = Files.writeString(dir.resolve("config.yaml"), RULES.formatted(dir.resolve("seeds.txt"), db));
   }
@@ -88,8 +97,11 @@ class KeyedItemsIT {
     assertThat(Main.run("crawl", "-c", config.toString(), "--resume", "--max-pages", "0")).isEqualTo(Main.OK);
 
     assertThat(Db.count(db, "SELECT count(*) FROM pages WHERE error IS NULL")).isEqualTo(3);
-    List<Map<String, Object>> rows = Db.rows(db, "SELECT item_key, json_extract(data, '$.price') AS price, page_url "
-        + "FROM items WHERE rule = 'products' ORDER BY id");
+    List<Map<String, Object>> rows = Db.rows(db, "SELECT item_key, data, page_url FROM items WHERE rule = 'products' ORDER BY id")
+        .stream()
+        .map(row -> Map.<String, Object>of("item_key", row.get("item_key"), "page_url", row.get("page_url"),
+            "price", new JsonObject(String.valueOf(row.get("data"))).getDouble("price")))
+        .toList();
     assertThat(rows).extracting(row -> row.get("item_key")).containsExactly("[\"A\"]", "[\"B\"]", "[\"C\"]");
     assertThat(rows.get(0)).isEqualTo(Map.of("item_key", "[\"A\"]", "price", 10.0, "page_url", site.url("/list?sort=price")));
     // B was stored from /list in run 1, then updated by whichever of its two sightings in run 2 came
