@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What became of a {@link FetchRequest}: stored (with or without an error), or to be tried
  * again not before a time the server asked for.
@@ -17,25 +15,5 @@ import io.vertx.core.json.JsonObject;
 public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls, long crawlDelayMs) {
   public boolean stored() {
     return retryAtMs == 0;
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id)
-        .put("error", error)
-        .put("retryAtMs", retryAtMs)
-        .put("attempts", attempts)
-        .put("newUrls", newUrls)
-        .put("crawlDelayMs", crawlDelayMs);
-  }
-
-  public static FetchOutcome fromJson(JsonObject json) {
-    return new FetchOutcome(
-        json.getLong("id"),
-        json.getString("error"),
-        json.getLong("retryAtMs", 0L),
-        json.getInteger("attempts"),
-        json.getInteger("newUrls", 0),
-        json.getLong("crawlDelayMs", 0L));
   }
 }

@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * A fetched HTML response on its way to the parser.
  *
@@ -22,29 +20,4 @@ public record FetchedPage(
     byte[] body,
     long fetchedAtMs,
     long elapsedMs,
-    int attempts) {
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("request", request.toJson())
-        .put("finalUrl", finalUrl)
-        .put("status", status)
-        .put("contentType", contentType)
-        .put("body", body)
-        .put("fetchedAtMs", fetchedAtMs)
-        .put("elapsedMs", elapsedMs)
-        .put("attempts", attempts);
-  }
-
-  public static FetchedPage fromJson(JsonObject json) {
-    return new FetchedPage(
-        FetchRequest.fromJson(json.getJsonObject("request")),
-        json.getString("finalUrl"),
-        json.getInteger("status"),
-        json.getString("contentType"),
-        json.getBinary("body"),
-        json.getLong("fetchedAtMs"),
-        json.getLong("elapsedMs"),
-        json.getInteger("attempts"));
-  }
-}
+    int attempts) {}

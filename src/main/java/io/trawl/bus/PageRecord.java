@@ -1,7 +1,6 @@
 package io.trawl.bus;
 
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -59,48 +58,5 @@ public record PageRecord(
     return new PageRecord(
         request.id(), request.url(), null, 0, null, request.depth(), null, fetchedAtMs, elapsedMs, 0,
         null, attempts, error, List.of(), List.of(), new JsonArray());
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("frontierId", frontierId)
-        .put("url", url)
-        .put("finalUrl", finalUrl)
-        .put("status", status)
-        .put("contentType", contentType)
-        .put("depth", depth)
-        .put("title", title)
-        .put("fetchedAtMs", fetchedAtMs)
-        .put("elapsedMs", elapsedMs)
-        .put("bytes", bytes)
-        .put("contentHash", contentHash)
-        .put("attempts", attempts)
-        .put("error", error)
-        .put("links", new JsonArray(links))
-        .put("discovered", new JsonArray(discovered))
-        .put("items", items)
-        .put("download", download == null ? null : download.toJson());
-  }
-
-  @SuppressWarnings("unchecked")
-  public static PageRecord fromJson(JsonObject json) {
-    return new PageRecord(
-        json.getLong("frontierId"),
-        json.getString("url"),
-        json.getString("finalUrl"),
-        json.getInteger("status"),
-        json.getString("contentType"),
-        json.getInteger("depth"),
-        json.getString("title"),
-        json.getLong("fetchedAtMs"),
-        json.getLong("elapsedMs"),
-        json.getLong("bytes"),
-        json.getString("contentHash"),
-        json.getInteger("attempts"),
-        json.getString("error"),
-        (List<String>) json.getJsonArray("links").getList(),
-        (List<String>) json.getJsonArray("discovered").getList(),
-        json.getJsonArray("items", new JsonArray()),
-        DownloadedFile.fromJson(json.getJsonObject("download")));
   }
 }

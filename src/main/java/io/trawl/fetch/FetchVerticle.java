@@ -21,7 +21,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -77,7 +76,7 @@ public final class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.FETCH, this::onFetchRequest).completion();
+    return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
   @Override
@@ -86,11 +85,11 @@ public final class FetchVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onFetchRequest(Message<JsonObject> msg) {
-    FetchRequest request = FetchRequest.fromJson(msg.body());
+  private void onFetchRequest(Message<FetchRequest> msg) {
+    FetchRequest request = msg.body();
     robots(request.url())
         .compose(answer -> obeying(request, answer))
-        .onSuccess(outcome -> msg.reply(outcome.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
@@ -102,8 +101,8 @@ public final class FetchVerticle extends VerticleBase {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson(), DOWNSTREAM)
-        .map(reply -> RobotsAnswer.fromJson(reply.body()));
+    return vertx.eventBus().<RobotsAnswer>request(Addresses.ROBOTS, new RobotsQuery(url), DOWNSTREAM)
+        .map(Message::body);
   }
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
@@ -164,9 +163,8 @@ public final class FetchVerticle extends VerticleBase {
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
       FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
           result.body(), now, result.elapsedMs(), attempts);
-      return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> PageStored.fromJson(reply.body()))
-          .map(stored -> outcome(request, stored.error(), attempts, stored));
+      return vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
     PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
@@ -198,8 +196,8 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   private Future<PageStored> store(PageRecord record) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
-        .map(reply -> PageStored.fromJson(reply.body()));
+    return vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
+        .map(Message::body);
   }
 
   private static FetchOutcome outcome(FetchRequest request, String error, int attempts, PageStored stored) {

@@ -20,7 +20,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +47,7 @@ public final class FrontierVerticle extends VerticleBase {
   private Frontier frontier;
   private EventBus bus;
   private DeliveryOptions fetchDelivery;
-  private final DeliveryOptions storeDelivery = new DeliveryOptions().setSendTimeout(120_000);
+  private final DeliveryOptions storeDelivery = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
   private long cursor;
   private boolean loading;
   private boolean exhausted;
@@ -81,11 +80,11 @@ public final class FrontierVerticle extends VerticleBase {
     frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
         config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
     fetchDelivery = new DeliveryOptions().setSendTimeout(fetchReplyTimeoutMs());
-    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress().toJson()));
+    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress()));
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stopDispatching("max_duration"));
     }
-    var stopConsumer = bus.<JsonObject>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop);
+    var stopConsumer = bus.<Void>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop);
     var fetchedConsumer = bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched);
     return Future.all(stopConsumer.completion(), fetchedConsumer.completion())
         .onSuccess(v -> seed());
@@ -95,13 +94,13 @@ public final class FrontierVerticle extends VerticleBase {
   private long fetchReplyTimeoutMs() {
     TrawlConfig.Retry retry = config.retry();
     long perAttempt = config.fetch().requestTimeout().toMillis() + retry.maxDelay().toMillis();
-    return perAttempt * retry.maxAttempts() + 120_000;
+    return perAttempt * retry.maxAttempts() + Replies.STORE_REPLY_MS;
   }
 
   private void seed() {
     Future<Void> added = seeds.isEmpty()
         ? Future.succeededFuture()
-        : bus.request(Addresses.STORE_FRONTIER, FrontierUpdate.ofSeeds(seeds).toJson(), storeDelivery).mapEmpty();
+        : bus.request(Addresses.STORE_FRONTIER, FrontierUpdate.ofSeeds(seeds), storeDelivery).mapEmpty();
     added.onSuccess(v -> {
       readSitemaps();
       load();
@@ -119,15 +118,15 @@ public final class FrontierVerticle extends VerticleBase {
     TrawlConfig.Fetch fetch = config.fetch();
     long perFileMs = fetch.requestTimeout().toMillis() + fetch.perHostRate().intervalNanos() / 1_000_000;
     DeliveryOptions sitemapDelivery = new DeliveryOptions()
-        .setSendTimeout(SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + 120_000);
+        .setSendTimeout(SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + Replies.STORE_REPLY_MS);
     Set<String> hosts = new HashSet<>();
     for (String seed : seeds) {
       if (!hosts.add(UrlNormalizer.host(seed))) {
         continue;
       }
       sitemapsPending++;
-      bus.<Integer>request(Addresses.SITEMAPS, new SitemapRequest(seed).toJson(), sitemapDelivery)
-          .map(reply -> reply.body())
+      bus.<Integer>request(Addresses.SITEMAPS, new SitemapRequest(seed), sitemapDelivery)
+          .map(Message::body)
           .recover(err -> {
             if (Replies.kindOf(err).equals(FailureKind.STORE)) {
               return Future.failedFuture(err);
@@ -159,10 +158,10 @@ public final class FrontierVerticle extends VerticleBase {
     }
   }
 
-  private void onFrontierStop(Message<JsonObject> msg) {
+  private void onFrontierStop(Message<Void> msg) {
     Promise<Void> drained = Promise.promise();
     stopWaiters.add(drained);
-    drained.future().onComplete(ar -> msg.reply(progress().toJson()));
+    drained.future().onComplete(ar -> msg.reply(progress()));
     stopDispatching("stopped");
   }
 
@@ -181,8 +180,8 @@ public final class FrontierVerticle extends VerticleBase {
     }
     loading = true;
     long generation = insertGeneration;
-    bus.<JsonObject>request(Addresses.STORE_QUEUED, new QueuedRequest(cursor, PAGE_IN).toJson(), storeDelivery)
-        .map(reply -> QueuedBatch.fromJson(reply.body()))
+    bus.<QueuedBatch>request(Addresses.STORE_QUEUED, new QueuedRequest(cursor, PAGE_IN), storeDelivery)
+        .map(Message::body)
         .onSuccess(batch -> loaded(batch, generation))
         .onFailure(this::crawlFailed);
   }
@@ -211,7 +210,7 @@ public final class FrontierVerticle extends VerticleBase {
     if (!claims.isEmpty()) {
       FrontierUpdate claimed = new FrontierUpdate(List.of(), List.copyOf(claims), List.of());
       claims.clear();
-      bus.request(Addresses.STORE_FRONTIER, claimed.toJson(), storeDelivery).onFailure(this::crawlFailed);
+      bus.request(Addresses.STORE_FRONTIER, claimed, storeDelivery).onFailure(this::crawlFailed);
     }
     if (frontier.maxPagesReached() && frontier.inFlight() == 0) {
       stopDispatching("max_pages"); // e.g. resumed at a limit the earlier runs already reached
@@ -224,8 +223,8 @@ public final class FrontierVerticle extends VerticleBase {
   private void dispatch(FrontierRow row) {
     FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
     dispatched.put(row.id(), row);
-    bus.<JsonObject>request(Addresses.FETCH, request.toJson(), fetchDelivery)
-        .map(reply -> FetchOutcome.fromJson(reply.body()))
+    bus.<FetchOutcome>request(Addresses.FETCH, request, fetchDelivery)
+        .map(Message::body)
         .recover(err -> recordLostFetch(request, err))
         .onSuccess(outcome -> completed(row, outcome))
         .onFailure(this::crawlFailed);
@@ -256,7 +255,7 @@ public final class FrontierVerticle extends VerticleBase {
       FrontierRow back = new FrontierRow(row.id(), row.url(), row.depth(), outcome.attempts(), outcome.retryAtMs());
       frontier.reclaim(back, wasFetched);
       queuedTotal++;
-      bus.request(Addresses.STORE_FRONTIER, new FrontierUpdate(List.of(), List.of(), List.of(back)).toJson(),
+      bus.request(Addresses.STORE_FRONTIER, new FrontierUpdate(List.of(), List.of(), List.of(back)),
           storeDelivery).onFailure(this::crawlFailed);
     }
     if (outcome.newUrls() > 0) {
@@ -304,15 +303,15 @@ public final class FrontierVerticle extends VerticleBase {
     }
     // The running count of queued rows is an estimate (a load's count and a page's new rows can
     // overlap); the summary and crawls.stats get the table's own count.
-    bus.<JsonObject>request(Addresses.STORE_QUEUED, new QueuedRequest(Long.MAX_VALUE, 0).toJson(), storeDelivery)
-        .map(reply -> QueuedBatch.fromJson(reply.body()).queuedTotal())
+    bus.<QueuedBatch>request(Addresses.STORE_QUEUED, new QueuedRequest(Long.MAX_VALUE, 0), storeDelivery)
+        .map(reply -> reply.body().queuedTotal())
         .onSuccess(total -> queuedTotal = total)
         .onComplete(ar -> {
           Progress last = progress();
           log.info("crawl finished reason={} stored={} failed={} queued={}", stopReason, last.stored(), last.failed(),
               last.queued());
           stopWaiters.forEach(Promise::tryComplete);
-          bus.publish(Addresses.FINISHED, last.toJson());
+          bus.publish(Addresses.FINISHED, last);
         });
   }
 
@@ -325,7 +324,7 @@ public final class FrontierVerticle extends VerticleBase {
     stopReason = "failed";
     frontier.stop();
     stopWaiters.forEach(Promise::tryComplete);
-    bus.publish(Addresses.FINISHED, progress().toJson());
+    bus.publish(Addresses.FINISHED, progress());
   }
 
   private Progress progress() {

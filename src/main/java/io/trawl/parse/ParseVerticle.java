@@ -3,6 +3,7 @@ package io.trawl.parse;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
+import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
@@ -15,7 +16,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -74,7 +74,7 @@ public final class ParseVerticle extends VerticleBase {
         .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
-        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
+        .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
