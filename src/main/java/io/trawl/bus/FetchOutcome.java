@@ -13,6 +13,22 @@ package io.trawl.bus;
  * @param crawlDelayMs the host's robots.txt Crawl-delay, or 0
  */
 public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls, long crawlDelayMs) {
+  /** The URL is finished: its page row is stored, with {@code error} or none. */
+  public static FetchOutcome done(long id, String error, int attempts, int newUrls) {
+    return new FetchOutcome(id, error, 0, attempts, newUrls, 0);
+  }
+
+  /** The URL goes back to the queue with {@code error} and is tried again not before {@code retryAtMs}. */
+  public static FetchOutcome retryAt(long id, String error, long retryAtMs, int attempts) {
+    return new FetchOutcome(id, error, retryAtMs, attempts, 0, 0);
+  }
+
+  /** This outcome with the host's robots.txt Crawl-delay. */
+  public FetchOutcome withCrawlDelayMs(long delayMs) {
+    return delayMs == crawlDelayMs ? this : new FetchOutcome(id, error, retryAtMs, attempts, newUrls, delayMs);
+  }
+
+  /** Whether the URL is finished (its page row stored) rather than put back for another try. */
   public boolean stored() {
     return retryAtMs == 0;
   }

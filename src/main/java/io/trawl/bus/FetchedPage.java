@@ -1,7 +1,8 @@
 package io.trawl.bus;
 
 /**
- * A fetched HTML response on its way to the parser.
+ * A fetched response: on its way to the parser when it is HTML, else what its {@link PageRecord}
+ * is made of.
  *
  * @param request what the frontier asked for
  * @param finalUrl the URL after redirects

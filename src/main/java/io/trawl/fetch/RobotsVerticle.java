@@ -89,10 +89,8 @@ public final class RobotsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
-        fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
-        5, MAX_ROBOTS_SIZE, true, fetchConfig.maxUrlLength(), fetchConfig.blockPrivateAddresses());
-    fetcher = HttpFetcher.keepingPrefix(vertx, robotsFetch);
+    // RFC 9309: follow at least five redirects; read the first 500 KiB.
+    fetcher = HttpFetcher.keepingPrefix(vertx, fetchConfig.withMaxRedirects(5).withMaxBodySize(MAX_ROBOTS_SIZE));
     return Future.all(
         vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
         vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());

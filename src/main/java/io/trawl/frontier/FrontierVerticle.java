@@ -240,7 +240,7 @@ public final class FrontierVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     PageRecord failure = PageRecord.failure(request, kind.code(), request.attempts() + 1, now, 0);
     return bus.request(Addresses.STORE_PAGE, failure, storeDelivery)
-        .map(stored -> new FetchOutcome(request.id(), kind.code(), 0, request.attempts() + 1, 0, 0));
+        .map(stored -> FetchOutcome.done(request.id(), kind.code(), request.attempts() + 1, 0));
   }
 
   private void completed(FrontierRow row, FetchOutcome outcome) {

@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -128,9 +127,7 @@ public final class ParseVerticle extends VerticleBase {
       dropped.add(droppedHere);
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
-    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
-        page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), List.copyOf(discovered),
+    return PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(), List.copyOf(discovered),
         extracted.items());
   }
 
@@ -153,8 +150,6 @@ public final class ParseVerticle extends VerticleBase {
     }
     FailureKind kind = err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
     log.debug("parse failed url={} kind={}", page.request().url(), kind.code(), err);
-    return Future.succeededFuture(new PageRecord(page.request().id(), page.request().url(), page.finalUrl(),
-        page.status(), page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, null, page.attempts(), kind.code(), List.of(), List.of(), new JsonArray()));
+    return Future.succeededFuture(PageRecord.unparsed(page, kind.code()));
   }
 }
