@@ -16,6 +16,14 @@ public record FrontierUpdate(List<String> seeds, List<Long> claimed, List<Fronti
     return new FrontierUpdate(seeds, List.of(), List.of());
   }
 
+  public static FrontierUpdate ofClaims(List<Long> ids) {
+    return new FrontierUpdate(List.of(), ids, List.of());
+  }
+
+  public static FrontierUpdate ofPutBack(FrontierRow row) {
+    return new FrontierUpdate(List.of(), List.of(), List.of(row));
+  }
+
   public boolean isEmpty() {
     return seeds.isEmpty() && claimed.isEmpty() && putBack.isEmpty();
   }

@@ -85,12 +85,12 @@ final class FrontierRequests {
 
   /** Marks the rows handed to fetchers {@code in_flight}. */
   Future<?> claim(List<FrontierRow> rows) {
-    return update(new FrontierUpdate(List.of(), rows.stream().map(FrontierRow::id).toList(), List.of()));
+    return update(FrontierUpdate.ofClaims(rows.stream().map(FrontierRow::id).toList()));
   }
 
   /** Puts a row back to {@code queued} with its attempts and not-before. */
   Future<?> putBack(FrontierRow row) {
-    return update(new FrontierUpdate(List.of(), List.of(), List.of(row)));
+    return update(FrontierUpdate.ofPutBack(row));
   }
 
   /** Reads queued rows; the store runs the read after every write sent before it. */
