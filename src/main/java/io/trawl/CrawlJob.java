@@ -4,6 +4,7 @@ import io.trawl.bus.Addresses;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
+import io.trawl.bus.RecordJson;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
@@ -111,12 +112,11 @@ public final class CrawlJob {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
-    MessageConsumer<JsonObject> end = vertx.eventBus().consumer(Addresses.FINISHED,
-        msg -> tearDown(Progress.fromJson(msg.body())));
+    MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
         .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
+            CrawlRecord.open(ConfigJson.toJson(config))))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink()), 1))
@@ -148,7 +148,7 @@ public final class CrawlJob {
   public Future<Progress> stop(long graceMs) {
     outcomeOverride = "interrupted";
     failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
-    vertx.eventBus().request(Addresses.FRONTIER_STOP, new JsonObject(), new DeliveryOptions().setSendTimeout(graceMs))
+    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, new DeliveryOptions().setSendTimeout(graceMs))
         .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
     return finished.future();
   }
@@ -199,12 +199,13 @@ public final class CrawlJob {
     }
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
-    JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))
+    JsonObject stats = (last == null ? new JsonObject()
+        : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
         .put("linksDropped", droppedLinks.count())
         .mergeIn(ruleStats.toJson());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats).toJson());
+        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));
     closed.transform(ar -> undeployAll())
         .onComplete(ar -> {
           Progress result = last == null ? new Progress(0, 0, 0, 0, 0, 0, 0, outcome) : last;

@@ -50,7 +50,20 @@ public record TrawlConfig(
       DataSize maxBodySize,
       boolean respectRobots,
       int maxUrlLength,
-      boolean blockPrivateAddresses) {}
+      boolean blockPrivateAddresses) {
+
+    /** These settings with another {@code fetch.max_redirects}. */
+    public Fetch withMaxRedirects(int redirects) {
+      return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
+          redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses);
+    }
+
+    /** These settings with another {@code fetch.max_body_size}. */
+    public Fetch withMaxBodySize(DataSize size) {
+      return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
+          maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses);
+    }
+  }
 
   /** {@code retry.*}: retries of a failed fetch, exponential backoff with jitter ({@link ConfigKeys#RETRY}). */
   public record Retry(

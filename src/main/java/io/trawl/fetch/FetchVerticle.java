@@ -20,9 +20,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.Locale;
@@ -37,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -90,7 +87,7 @@ public final class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.FETCH, this::onFetchRequest).completion();
+    return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
   @Override
@@ -99,11 +96,11 @@ public final class FetchVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onFetchRequest(Message<JsonObject> msg) {
-    FetchRequest request = FetchRequest.fromJson(msg.body());
+  private void onFetchRequest(Message<FetchRequest> msg) {
+    FetchRequest request = msg.body();
     robots(request.url())
         .compose(answer -> obeying(request, answer))
-        .onSuccess(outcome -> msg.reply(outcome.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
@@ -115,17 +112,15 @@ public final class FetchVerticle extends VerticleBase {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson(), DOWNSTREAM)
-        .map(reply -> RobotsAnswer.fromJson(reply.body()));
+    return vertx.eventBus().<RobotsAnswer>request(Addresses.ROBOTS, new RobotsQuery(url), DOWNSTREAM)
+        .map(Message::body);
   }
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
     long now = System.currentTimeMillis();
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return fetch(request).map(outcome -> outcome.crawlDelayMs() == answer.crawlDelayMs() ? outcome
-            : new FetchOutcome(outcome.id(), outcome.error(), outcome.retryAtMs(), outcome.attempts(),
-                outcome.newUrls(), answer.crawlDelayMs()));
+        return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -137,7 +132,7 @@ public final class FetchVerticle extends VerticleBase {
         int attempts = request.attempts() + 1;
         if (attempts < retryPolicy.maxAttempts() && (answer.failure() == null || kind.retryable())) {
           long retryAtMs = now + Math.max(retryPolicy.backoffMs(attempts), RobotsVerticle.holdMs(config.fetch()) + 1);
-          return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts, 0, 0));
+          return Future.succeededFuture(FetchOutcome.retryAt(request.id(), kind.code(), retryAtMs, attempts));
         }
         PageRecord failed = PageRecord.failure(request, kind.code(), attempts, now, 0);
         return store(failed).map(stored -> outcome(request, kind.code(), attempts, stored));
@@ -163,29 +158,23 @@ public final class FetchVerticle extends VerticleBase {
       long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
       if (retryAtMs > 0) {
         log.debug("fetch deferred url={} status={} retryAfter={}", request.url(), result.status(), result.retryAfter());
-        return Future.succeededFuture(new FetchOutcome(request.id(), FailureKind.http(result.status()).code(),
-            retryAtMs, attempts, 0, 0));
+        return Future.succeededFuture(
+            FetchOutcome.retryAt(request.id(), FailureKind.http(result.status()).code(), retryAtMs, attempts));
       }
     }
     requestOver(request);
+    FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
+        result.body(), now, result.elapsedMs(), attempts);
     if (result.download() != null) {
-      PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
-          result.contentType(), request.depth(), null, now, result.elapsedMs(), result.download().bytes(),
-          result.download().sha256(), attempts, null, List.of(), List.of(), new JsonArray(), result.download());
-      return store(record).map(stored -> outcome(request, null, attempts, stored));
+      return store(PageRecord.downloaded(page, result.download()))
+          .map(stored -> outcome(request, null, attempts, stored));
     }
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
-      FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
-          result.body(), now, result.elapsedMs(), attempts);
-      return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> PageStored.fromJson(reply.body()))
-          .map(stored -> outcome(request, stored.error(), attempts, stored));
+      return vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
-    PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
-        result.contentType(), request.depth(), null, now, result.elapsedMs(), result.body().length,
-        null, attempts, error, List.of(), List.of(), new JsonArray());
-    return store(record).map(stored -> outcome(request, error, attempts, stored));
+    return store(PageRecord.unparsed(page, error)).map(stored -> outcome(request, error, attempts, stored));
   }
 
   private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
@@ -196,7 +185,7 @@ public final class FetchVerticle extends VerticleBase {
     if (kind.equals(FailureKind.CIRCUIT_OPEN)) {
       // Not an attempt: the host is paused, and the URL waits with it rather than failing.
       long retryAtMs = System.currentTimeMillis() + config.circuit().openFor().toMillis();
-      return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts - 1, 0, 0));
+      return Future.succeededFuture(FetchOutcome.retryAt(request.id(), kind.code(), retryAtMs, attempts - 1));
     }
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     requestOver(request);
@@ -211,12 +200,12 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   private Future<PageStored> store(PageRecord record) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
-        .map(reply -> PageStored.fromJson(reply.body()));
+    return vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
+        .map(Message::body);
   }
 
   private static FetchOutcome outcome(FetchRequest request, String error, int attempts, PageStored stored) {
-    return new FetchOutcome(request.id(), error, 0, attempts, stored.newUrls(), 0);
+    return FetchOutcome.done(request.id(), error, attempts, stored.newUrls());
   }
 
   static boolean isHtml(String contentType) {

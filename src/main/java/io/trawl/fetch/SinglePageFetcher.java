@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.function.Predicate;
 
 /**
@@ -94,8 +93,8 @@ public final class SinglePageFetcher {
     if (!config.respectRobots()) {
       return Future.succeededFuture(new RobotsAnswer(RobotsAnswer.ALLOWED, 0, null));
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson(), ROBOTS_DELIVERY)
-        .map(reply -> RobotsAnswer.fromJson(reply.body()));
+    return vertx.eventBus().<RobotsAnswer>request(Addresses.ROBOTS, new RobotsQuery(url), ROBOTS_DELIVERY)
+        .map(reply -> reply.body());
   }
 
   /**

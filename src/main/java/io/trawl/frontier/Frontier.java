@@ -1,11 +1,14 @@
 package io.trawl.frontier;
 
+import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import io.trawl.core.UrlNormalizer;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,7 +17,9 @@ import java.util.function.LongSupplier;
  * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
  * host, and no faster than each host's interval. A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
- * the store, so at most twice the credits are ever out and the pipeline stays bounded. Not thread-safe: the frontier verticle's event loop owns it.
+ * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
+ * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
+ * event loop owns it.
  */
 final class Frontier {
   private final int concurrency;
@@ -26,6 +31,9 @@ final class Frontier {
   private final Map<String, HostQueue> hosts = new HashMap<>();
   private final PriorityQueue<HostQueue> ready =
       new PriorityQueue<>(Comparator.comparingLong((HostQueue h) -> h.readyAtNanos));
+  /** Rows handed out, by id; and of those, the ones whose request is over and that wait for the store. */
+  private final Map<Long, FrontierRow> handedOut = new HashMap<>();
+  private final Set<Long> awaitingStore = new HashSet<>();
   private int inFlight;
   private int storing;
   private long inMemory;
@@ -71,28 +79,29 @@ final class Frontier {
     inFlight++;
     host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
     schedule(host);
+    handedOut.put(row.id(), row);
     return row;
   }
 
   /**
-   * The request of a handed-out row is over (its response is in, or it failed for good): the row
-   * frees its request slot and waits for the store.
+   * The request of handed-out row {@code id} is over (its response is in, or it failed for good):
+   * the row frees its request slot and waits for the store. False, changing nothing, for an id
+   * not handed out or already reported.
    */
-  void fetched(FrontierRow row) {
+  boolean fetched(long id) {
+    FrontierRow row = handedOut.get(id);
+    if (row == null || !awaitingStore.add(id)) {
+      return false;
+    }
     HostQueue host = release(row);
     storing++;
     schedule(host);
+    return true;
   }
 
-  /** A handed-out row was stored, with or without an error. */
-  void markDone(FrontierRow row, boolean withError, boolean wasFetched) {
-    HostQueue host;
-    if (wasFetched) {
-      storing--;
-      host = hosts.get(UrlNormalizer.host(row.url()));
-    } else {
-      host = release(row);
-    }
+  /** Handed-out row {@code id} was stored, with or without an error. */
+  void markDone(long id, boolean withError) {
+    HostQueue host = finish(id);
     stored++;
     if (withError) {
       failed++;
@@ -101,27 +110,45 @@ final class Frontier {
   }
 
   /**
-   * A handed-out row must be tried again, not before {@code notBeforeMs}; the whole host waits
-   * until then, since a server that asks one URL to wait asks it of its host.
+   * Handed-out row {@code id} must be tried again, not before {@code notBeforeMs}; the whole host
+   * waits until then, since a server that asks one URL to wait asks it of its host.
+   *
+   * @param attempts the row's tries so far
+   * @return the row as it goes back to the queue
    */
-  void reclaim(FrontierRow row, boolean wasFetched) {
-    HostQueue host;
-    if (wasFetched) {
-      storing--;
-      host = hosts.get(UrlNormalizer.host(row.url()));
-    } else {
-      host = release(row);
-    }
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs) {
+    FrontierRow out = handedOut.get(id);
+    HostQueue host = finish(id);
+    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
     host.rows.add(row);
     inMemory++;
     reschedule(host);
+    return row;
   }
 
-  /** The host of {@code row} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
-  void crawlDelay(FrontierRow row, long delayNanos) {
-    HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
+  /**
+   * What the fetcher made of handed-out row {@code id}: the host's Crawl-delay applies, and the row
+   * is done, or reclaimed to be tried again not before the outcome's time.
+   *
+   * @return the row as it goes back to the queue, or null when it is done
+   */
+  FrontierRow complete(long id, FetchOutcome outcome) {
+    if (outcome.crawlDelayMs() > 0) {
+      crawlDelay(id, outcome.crawlDelayMs() * 1_000_000L);
+    }
+    if (outcome.stored()) {
+      markDone(id, outcome.error() != null);
+      return null;
+    }
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs());
+  }
+
+  /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
+  void crawlDelay(long id, long delayNanos) {
+    FrontierRow row = handedOut.get(id);
+    HostQueue host = row == null ? null : hosts.get(UrlNormalizer.host(row.url()));
     if (host != null && delayNanos > host.intervalNanos) {
       host.nextAllowedNanos += delayNanos - host.intervalNanos;
       host.intervalNanos = delayNanos;
@@ -158,7 +185,8 @@ final class Frontier {
   /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
   long nextWakeNanos() {
     HostQueue host = ready.peek();
-    return host == null || inFlight >= concurrency || storing >= concurrency ? -1 : host.readyAtNanos;
+    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached();
+    return host == null || blocked ? -1 : host.readyAtNanos;
   }
 
   /** Rows handed out and not yet finished: on the network or waiting for the store. */
@@ -184,6 +212,19 @@ final class Frontier {
 
   int hostCount() {
     return hosts.size();
+  }
+
+  /** Forgets handed-out row {@code id}, freeing its request slot or its place among the rows awaiting the store. */
+  private HostQueue finish(long id) {
+    FrontierRow row = handedOut.remove(id);
+    if (row == null) {
+      throw new IllegalStateException("frontier row " + id + " was not handed out");
+    }
+    if (awaitingStore.remove(id)) {
+      storing--;
+      return hosts.get(UrlNormalizer.host(row.url()));
+    }
+    return release(row);
   }
 
   private HostQueue release(FrontierRow row) {

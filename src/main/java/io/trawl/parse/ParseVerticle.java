@@ -6,6 +6,7 @@ import io.trawl.api.PageHandler;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
+import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -97,7 +98,7 @@ public final class ParseVerticle extends VerticleBase {
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
         .compose(this::delivered)
-        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
+        .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
@@ -188,9 +189,7 @@ public final class ParseVerticle extends VerticleBase {
       dropped.add(droppedHere);
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
-    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
-        page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), List.copyOf(discovered),
+    return PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(), List.copyOf(discovered),
         items);
   }
 
@@ -228,8 +227,6 @@ public final class ParseVerticle extends VerticleBase {
     }
     FailureKind kind = err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
     log.debug("parse failed url={} kind={}", page.request().url(), kind.code(), err);
-    return Future.succeededFuture(new PageRecord(page.request().id(), page.request().url(), page.finalUrl(),
-        page.status(), page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, null, page.attempts(), kind.code(), List.of(), List.of(), new JsonArray()));
+    return Future.succeededFuture(PageRecord.unparsed(page, kind.code()));
   }
 }

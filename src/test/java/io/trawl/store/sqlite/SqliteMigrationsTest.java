@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
-import io.vertx.core.json.JsonArray;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,9 +38,9 @@ class SqliteMigrationsTest {
     }
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
-      PageRecord pdf = new PageRecord(2, "http://127.0.0.1/a.pdf", "http://127.0.0.1/a.pdf", 200, "application/pdf", 0,
-          null, 1_000, 3, 42, "ab12", 1, null, List.of(), List.of(), new JsonArray(),
-          new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
+      FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
+          "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
+      PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
