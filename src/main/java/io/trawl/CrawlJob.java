@@ -16,6 +16,7 @@ import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
+import io.trawl.parse.RuleStats;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
 
 /**
  * One crawl on one Vert.x instance: deploys the pipeline (store first, frontier last, so nothing
@@ -65,6 +67,8 @@ public final class CrawlJob {
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
   private final DroppedLinks droppedLinks = new DroppedLinks();
+  private final RuleStats ruleStats = new RuleStats();
+  private final Extensions extensions;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -77,6 +81,13 @@ public final class CrawlJob {
    * @param resume put rows an earlier run left in flight back in the queue
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume) {
+    this(vertx, config, seeds, scope, resume, Extensions.NONE);
+  }
+
+  /** @param extensions the library user's page handlers, item sink and request hook */
+  public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
+      Extensions extensions) {
+    this.extensions = extensions;
     this.vertx = vertx;
     this.config = config;
     this.seeds = List.copyOf(seeds);
@@ -107,10 +118,12 @@ public final class CrawlJob {
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config))))
         .onSuccess(reply -> crawlId = reply.body())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks), 1))
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
+            extensions.pageHandlers(), extensions.itemSink()), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots), fetchers))
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers), fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
@@ -188,7 +201,8 @@ public final class CrawlJob {
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
     JsonObject stats = (last == null ? new JsonObject()
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
-        .put("linksDropped", droppedLinks.count());
+        .put("linksDropped", droppedLinks.count())
+        .mergeIn(ruleStats.toJson());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));

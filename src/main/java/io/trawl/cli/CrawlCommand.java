@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +32,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the database (a SQLite file or PostgreSQL). Main thread. */
+/**
+ * {@code trawl crawl}: runs a crawl from a config and its seeds (the seeds file, standard input for
+ * {@code --seeds -}, or URL arguments) into the database (a SQLite file or PostgreSQL). Main thread.
+ */
 @Command(name = "crawl", mixinStandardHelpOptions = true,
     description = "Crawl from the seeds into the database (a SQLite file or a PostgreSQL URL). Flags override config keys.")
 final class CrawlCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("config.yaml");
+  /** {@code --seeds -}: the seeds are read from standard input. */
+  private static final Path STDIN = Path.of("-");
   private static final long STOP_GRACE_MS = 10_000;
 
   @Spec CommandSpec spec;
 
+  @Parameters(paramLabel = "URL", arity = "0..*",
+      description = "Seed URLs; given, they replace the seeds file (crawl.seeds). The config's other keys apply.")
+  List<String> urls = new ArrayList<>();
+
   @Option(names = {"-c", "--config"}, description = "Config file (default: config.yaml if present, else built-in defaults).")
   Path config;
 
-  @Option(names = "--seeds", description = "Seeds file (crawl.seeds).")
+  @Option(names = "--seeds", description = "Seeds file (crawl.seeds); - reads them from standard input.")
   String seeds;
 
   @Option(names = "--db", description = "SQLite file or postgresql:// URL (crawl.db).")
@@ -99,8 +110,11 @@ final class CrawlCommand implements Callable<Integer> {
     if (resume && fresh) {
       throw new BadInputException("--resume and --fresh exclude each other");
     }
+    if (!urls.isEmpty() && seeds != null) {
+      throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
+    }
     TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
-    List<String> seedUrls = normalizedSeeds(cfg, err);
+    List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
     seedUrls.stream().filter(url -> !scope.allows(url))
@@ -152,14 +166,18 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
+  /** The seeds of {@code crawl.seeds}: the file, or standard input when it is {@code -}. Blocking. */
+  private static List<String> normalizedSeeds(TrawlConfig cfg) {
+    Path file = cfg.crawl().seeds();
+    boolean stdin = file.equals(STDIN);
+    String name = stdin ? "stdin" : file.toString();
     LinkedHashSet<String> urls = new LinkedHashSet<>();
     int maxLength = cfg.fetch().maxUrlLength();
-    for (Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
+    for (Seed seed : stdin ? SeedsFile.read(System.in, name) : SeedsFile.read(file)) {
       String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
-          cfg.crawl().seeds().toString(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+          name, seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
       if (url.length() > maxLength) {
-        throw new SeedException(cfg.crawl().seeds().toString(), seed.line(),
+        throw new SeedException(name, seed.line(),
             seed.url().length() > 60 ? seed.url().substring(0, 60) + "..." : seed.url(),
             "is " + url.length() + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")");
       }
@@ -178,6 +196,37 @@ final class CrawlCommand implements Callable<Integer> {
       }
       throw e;
     }
+  }
+
+  /**
+   * The URL arguments, checked as seed lines are (user info refused, {@code fetch.max_url_length});
+   * a bad one is refused naming its position and text, its user info masked.
+   */
+  static List<String> normalizedArguments(List<String> arguments, int maxLength) {
+    LinkedHashSet<String> urls = new LinkedHashSet<>();
+    for (int i = 0; i < arguments.size(); i++) {
+      String argument = arguments.get(i).strip();
+      Optional<String> normalized = UrlNormalizer.normalize(argument);
+      String problem = SeedsFile.problem(argument)
+          .or(() -> normalized.isEmpty() ? Optional.of("is not an http(s) URL trawl can fetch") : Optional.empty())
+          .or(() -> normalized.get().length() > maxLength ? Optional.of("is " + normalized.get().length()
+              + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")") : Optional.empty())
+          .orElse(null);
+      if (problem != null) {
+        String shown = SeedsFile.masked(argument);
+        throw new BadInputException("URL argument " + (i + 1) + ": \""
+            + escaped(shown.length() > 60 ? shown.substring(0, 60) + "..." : shown) + "\" " + problem);
+      }
+      urls.add(normalized.get());
+    }
+    return List.copyOf(urls);
+  }
+
+  /** Control characters as Unicode escapes, so an argument shown in an error cannot recolour the terminal. */
+  private static String escaped(String text) {
+    StringBuilder shown = new StringBuilder(text.length());
+    text.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return shown.toString();
   }
 
   /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */

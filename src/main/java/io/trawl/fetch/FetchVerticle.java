@@ -20,6 +20,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ public final class FetchVerticle extends VerticleBase {
   private final HostBreakers breakers;
   private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
+  private final Function<String, Map<String, String>> requestHeaders;
   private HttpFetcher fetcher;
 
   /**
@@ -47,10 +50,20 @@ public final class FetchVerticle extends VerticleBase {
    *     asked about over the event bus
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
+    this(config, scope, breakers, knownRobots, url -> Map.of());
+  }
+
+  /**
+   * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
+   *     library's request hook; called on this verticle's event loop
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
+      Function<String, Map<String, String>> requestHeaders) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
+    this.requestHeaders = requestHeaders;
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
@@ -73,7 +86,7 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()));
+    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
     return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 

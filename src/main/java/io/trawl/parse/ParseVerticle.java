@@ -1,5 +1,8 @@
 package io.trawl.parse;
 
+import io.trawl.api.Item;
+import io.trawl.api.ItemSink;
+import io.trawl.api.PageHandler;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
@@ -15,10 +18,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +46,32 @@ public final class ParseVerticle extends VerticleBase {
   private final ParseBudget budget = ParseBudget.ofHeap();
   private final Extractor extractor;
   private final DroppedLinks dropped;
+  private final List<PageHandler> pageHandlers;
+  private final ItemSink itemSink;
+  private final AtomicBoolean handlerFailureLogged = new AtomicBoolean();
   private WorkerExecutor parsePool;
 
-  /** @param dropped where the links the parser leaves out are counted, for the whole crawl */
-  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped) {
+  /**
+   * @param dropped where the links the parser leaves out are counted, for the whole crawl
+   * @param ruleStats where the extraction rules' items, drops and empty fields are counted
+   */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats) {
+    this(config, scope, dropped, ruleStats, List.of(), null);
+  }
+
+  /**
+   * @param pageHandlers the library's page handlers, run on every parsed page after the rules
+   * @param itemSink the library's item sink, given each page's items before the page is stored; null for none
+   */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats,
+      List<PageHandler> pageHandlers, ItemSink itemSink) {
     this.config = config;
     this.scope = scope;
     this.parser = new HtmlParser(config);
-    this.extractor = new Extractor(config.rules(), config.download().fromFields());
+    this.extractor = new Extractor(config.rules(), config.download().fromFields(), ruleStats);
     this.dropped = dropped;
+    this.pageHandlers = List.copyOf(pageHandlers);
+    this.itemSink = itemSink;
   }
 
   /** Parse threads: the configured count, or one per core. */
@@ -73,9 +97,33 @@ public final class ParseVerticle extends VerticleBase {
         .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
+        .compose(this::delivered)
         .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+  }
+
+  /**
+   * The page's items given to the item sink, on the parse pool, before the page is stored: a sink
+   * that throws fails the request as {@code store}, which ends the crawl as failed with the page
+   * not stored, so a resumed crawl delivers it again.
+   */
+  private Future<PageRecord> delivered(PageRecord record) {
+    if (itemSink == null || record.items().isEmpty()) {
+      return Future.succeededFuture(record);
+    }
+    return parsePool.executeBlocking(() -> {
+      List<Item> items = new ArrayList<>(record.items().size());
+      for (Object item : record.items()) {
+        items.add(HandledPage.item((JsonObject) item, record.url()));
+      }
+      try {
+        itemSink.accept(items);
+      } catch (Exception e) {
+        throw new CrawlException(FailureKind.STORE, record.url(), "the item sink failed: " + e, e);
+      }
+      return record;
+    }, false);
   }
 
   /**
@@ -97,11 +145,20 @@ public final class ParseVerticle extends VerticleBase {
    * that what is queued is in {@code links}), plus the in-scope URLs of {@code download.from_fields}
    * whatever the depth: the user named those files.
    */
-  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) {
+  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) throws Exception {
     lowerPriority();
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
+    JsonArray items = extracted.items();
+    Set<String> followed = Set.of();
+    if (!pageHandlers.isEmpty()) {
+      HandledPage handled = new HandledPage(page.request().url(), page.finalUrl(), page.request().depth(),
+          page.status(), parsed.document(), parsed.baseUrl(), parsed.links(), items);
+      runHandlers(handled);
+      items = items.copy().addAll(handled.emitted());
+      followed = handled.followed();
+    }
     int droppedHere = parsed.linksDropped();
     Set<String> discovered = new LinkedHashSet<>();
     if (page.request().depth() < config.crawl().maxDepth()) {
@@ -112,6 +169,11 @@ public final class ParseVerticle extends VerticleBase {
       }
       for (String link : candidates) {
         if (scope.allows(link)) {
+          discovered.add(link);
+        }
+      }
+      for (String link : followed) {
+        if (link.length() <= config.fetch().maxUrlLength() && scope.allows(link)) {
           discovered.add(link);
         }
       }
@@ -128,7 +190,22 @@ public final class ParseVerticle extends VerticleBase {
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
     return PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(), List.copyOf(discovered),
-        extracted.items());
+        items);
+  }
+
+  /** Parse thread. A handler that throws fails the page as {@code parse}; the first such failure is logged at WARN. */
+  private void runHandlers(HandledPage handled) throws Exception {
+    for (PageHandler handler : pageHandlers) {
+      try {
+        handler.handle(handled);
+      } catch (Exception e) {
+        if (handlerFailureLogged.compareAndSet(false, true)) {
+          log.warn("page handler failed url={} (further failures at DEBUG); the page is stored with error parse",
+              handled.url(), e);
+        }
+        throw e;
+      }
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(4);
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");

@@ -44,7 +44,7 @@ class SqliteMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(4);
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -75,5 +75,27 @@ class SqliteMigrationsTest {
     assertThatThrownBy(() -> new SqliteBackend(file).openWriter(false)).isInstanceOf(StoreException.class)
         .hasMessageContaining("99");
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master")).isZero();
+  }
+
+  @Test
+  void upgradesAVersion3FileKeepingItsItemsWithoutAKey() throws Exception {
+    Path file = dir.resolve("v3.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 3)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 3");
+      for (int i = 0; i < 2; i++) {
+        stmt.executeUpdate("INSERT INTO items (page_url, rule, data, extracted_at) "
+            + "VALUES ('http://127.0.0.1/old', 'r', '{\"a\":1}', '2026-01-01T00:00:00Z')");
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(4);
+    assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
   }
 }
