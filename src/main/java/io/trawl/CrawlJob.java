@@ -4,6 +4,7 @@ import io.trawl.bus.Addresses;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
+import io.trawl.bus.RecordJson;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ListenAddress;
@@ -20,6 +21,7 @@ import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
+import io.trawl.parse.RuleStats;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
 
 /**
  * One crawl on one Vert.x instance: deploys the pipeline (store first, frontier last, so nothing
@@ -69,6 +72,8 @@ public final class CrawlJob {
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
   private final DroppedLinks droppedLinks = new DroppedLinks();
+  private final RuleStats ruleStats = new RuleStats();
+  private final Extensions extensions;
   private final CrawlMetrics metrics;
   private MetricsVerticle metricsServer;
   private DashboardVerticle dashboard;
@@ -84,15 +89,17 @@ public final class CrawlJob {
    * @param resume put rows an earlier run left in flight back in the queue
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume) {
-    this(vertx, config, seeds, scope, resume, CrawlMetrics.forConfig(config));
+    this(vertx, config, seeds, scope, resume, Extensions.NONE, CrawlMetrics.forConfig(config));
   }
 
   /**
+   * @param extensions the library user's page handlers, item sink and request hook
    * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig} (whose registry {@code vertx}
    *     may also report into: {@link io.trawl.metrics.MetricsVertx})
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
-      CrawlMetrics metrics) {
+      Extensions extensions, CrawlMetrics metrics) {
+    this.extensions = extensions;
     this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
@@ -118,19 +125,21 @@ public final class CrawlJob {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
-    MessageConsumer<JsonObject> end = vertx.eventBus().consumer(Addresses.FINISHED,
-        msg -> tearDown(Progress.fromJson(msg.body())));
+    MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())
         .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume, metrics), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config)).toJson()))
+            CrawlRecord.open(ConfigJson.toJson(config))))
         .onSuccess(reply -> crawlId = reply.body())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, metrics), 1))
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
+            extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, metrics), fetchers))
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
+            fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds, metrics), 1))
@@ -198,7 +207,7 @@ public final class CrawlJob {
   public Future<Progress> stop(long graceMs) {
     outcomeOverride = "interrupted";
     failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
-    vertx.eventBus().request(Addresses.FRONTIER_STOP, new JsonObject(), new DeliveryOptions().setSendTimeout(graceMs))
+    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, new DeliveryOptions().setSendTimeout(graceMs))
         .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
     return finished.future();
   }
@@ -249,11 +258,13 @@ public final class CrawlJob {
     }
     String outcome = outcomeOverride != null ? outcomeOverride
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
-    JsonObject stats = (last == null ? new JsonObject() : last.toJson().put("pagesPerSecond", last.pagesPerSecond()))
-        .put("linksDropped", droppedLinks.count());
+    JsonObject stats = (last == null ? new JsonObject()
+        : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
+        .put("linksDropped", droppedLinks.count())
+        .mergeIn(ruleStats.toJson());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats).toJson());
+        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));
     closed.transform(ar -> undeployAll())
         .onComplete(ar -> {
           Progress result = last == null ? new Progress(0, 0, 0, 0, 0, 0, 0, outcome) : last;

@@ -1,6 +1,7 @@
 package io.trawl.bench;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
@@ -207,7 +208,8 @@ public final class Bench {
     Progress last;
     ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
     try {
-      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false, metrics);
+      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
+          Extensions.NONE, metrics);
       job.start().toCompletionStage().toCompletableFuture().get();
       if (withMetrics) {
         scrapeEvery(scraper, "http://127.0.0.1:" + job.metricsPort() + "/metrics");

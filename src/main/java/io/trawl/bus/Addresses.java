@@ -3,14 +3,15 @@ package io.trawl.bus;
 /**
  * Every event-bus address trawl uses: the only contract between verticles. Work travels by
  * request (the reply is the credit back); {@link #PROGRESS} and {@link #FINISHED} are published
- * notices nobody answers.
+ * notices nobody answers. Bodies are the records of this package ({@link RecordCodec#RECORDS}) or
+ * plain numbers.
  */
 public final class Addresses {
   /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
   public static final String FETCH = "trawl.fetch";
   /** Fetcher → robots: a {@link RobotsQuery}; reply {@link RobotsAnswer} from the per-host robots.txt cache. */
   public static final String ROBOTS = "trawl.robots";
-  /** Sitemap reader → robots: a {@link RobotsQuery}; reply a JsonArray of the {@code Sitemap:} URLs in the host's robots.txt. */
+  /** Sitemap reader → robots: a {@link RobotsQuery}; reply {@link RobotsSitemaps}, the {@code Sitemap:} URLs in the host's robots.txt. */
   public static final String ROBOTS_SITEMAPS = "trawl.robots.sitemaps";
   /** Frontier → sitemap reader: a {@link SitemapRequest}; reply the Integer count of frontier rows its sitemaps added. */
   public static final String SITEMAPS = "trawl.sitemaps";
@@ -26,7 +27,7 @@ public final class Addresses {
   public static final String STORE_QUEUED = "trawl.store.queued";
   /** Crawl runner → store: a {@link CrawlRecord} opening or closing a row of {@code crawls}; reply its id. */
   public static final String STORE_CRAWL = "trawl.store.crawl";
-  /** Crawl runner → frontier: stop handing out work; reply once nothing is in flight. */
+  /** Crawl runner → frontier, no body: stop handing out work; reply the last {@link Progress} once nothing is in flight. */
   public static final String FRONTIER_STOP = "trawl.frontier.stop";
   /**
    * Fetcher → frontier, a send (no reply) of the request id ({@code Long}): the network part of a

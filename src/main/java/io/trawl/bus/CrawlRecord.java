@@ -18,13 +18,4 @@ public record CrawlRecord(long id, JsonObject config, String outcome, JsonObject
   public static CrawlRecord close(long id, String outcome, JsonObject stats) {
     return new CrawlRecord(id, null, outcome, stats);
   }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("config", config).put("outcome", outcome).put("stats", stats);
-  }
-
-  public static CrawlRecord fromJson(JsonObject json) {
-    return new CrawlRecord(
-        json.getLong("id"), json.getJsonObject("config"), json.getString("outcome"), json.getJsonObject("stats"));
-  }
 }

@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What became of a {@link FetchRequest}: stored (with or without an error), or to be tried
  * again not before a time the server asked for.
@@ -15,27 +13,23 @@ import io.vertx.core.json.JsonObject;
  * @param crawlDelayMs the host's robots.txt Crawl-delay, or 0
  */
 public record FetchOutcome(long id, String error, long retryAtMs, int attempts, int newUrls, long crawlDelayMs) {
+  /** The URL is finished: its page row is stored, with {@code error} or none. */
+  public static FetchOutcome done(long id, String error, int attempts, int newUrls) {
+    return new FetchOutcome(id, error, 0, attempts, newUrls, 0);
+  }
+
+  /** The URL goes back to the queue with {@code error} and is tried again not before {@code retryAtMs}. */
+  public static FetchOutcome retryAt(long id, String error, long retryAtMs, int attempts) {
+    return new FetchOutcome(id, error, retryAtMs, attempts, 0, 0);
+  }
+
+  /** This outcome with the host's robots.txt Crawl-delay. */
+  public FetchOutcome withCrawlDelayMs(long delayMs) {
+    return delayMs == crawlDelayMs ? this : new FetchOutcome(id, error, retryAtMs, attempts, newUrls, delayMs);
+  }
+
+  /** Whether the URL is finished (its page row stored) rather than put back for another try. */
   public boolean stored() {
     return retryAtMs == 0;
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id)
-        .put("error", error)
-        .put("retryAtMs", retryAtMs)
-        .put("attempts", attempts)
-        .put("newUrls", newUrls)
-        .put("crawlDelayMs", crawlDelayMs);
-  }
-
-  public static FetchOutcome fromJson(JsonObject json) {
-    return new FetchOutcome(
-        json.getLong("id"),
-        json.getString("error"),
-        json.getLong("retryAtMs", 0L),
-        json.getInteger("attempts"),
-        json.getInteger("newUrls", 0),
-        json.getLong("crawlDelayMs", 0L));
   }
 }

@@ -1,9 +1,8 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
- * A fetched HTML response on its way to the parser.
+ * A fetched response: on its way to the parser when it is HTML, else what its {@link PageRecord}
+ * is made of.
  *
  * @param request what the frontier asked for
  * @param finalUrl the URL after redirects
@@ -22,29 +21,4 @@ public record FetchedPage(
     byte[] body,
     long fetchedAtMs,
     long elapsedMs,
-    int attempts) {
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("request", request.toJson())
-        .put("finalUrl", finalUrl)
-        .put("status", status)
-        .put("contentType", contentType)
-        .put("body", body)
-        .put("fetchedAtMs", fetchedAtMs)
-        .put("elapsedMs", elapsedMs)
-        .put("attempts", attempts);
-  }
-
-  public static FetchedPage fromJson(JsonObject json) {
-    return new FetchedPage(
-        FetchRequest.fromJson(json.getJsonObject("request")),
-        json.getString("finalUrl"),
-        json.getInteger("status"),
-        json.getString("contentType"),
-        json.getBinary("body"),
-        json.getLong("fetchedAtMs"),
-        json.getLong("elapsedMs"),
-        json.getInteger("attempts"));
-  }
-}
+    int attempts) {}

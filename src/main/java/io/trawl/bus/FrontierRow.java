@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonArray;
-
 /**
  * One queued row of the {@code frontier} table as the frontier keeps it in memory.
  *
@@ -11,12 +9,4 @@ import io.vertx.core.json.JsonArray;
  * @param attempts tries made so far
  * @param notBeforeMs epoch millis before which it must not be fetched (0 = any time)
  */
-public record FrontierRow(long id, String url, int depth, int attempts, long notBeforeMs) {
-  JsonArray toJson() {
-    return new JsonArray().add(id).add(url).add(depth).add(attempts).add(notBeforeMs);
-  }
-
-  static FrontierRow fromJson(JsonArray json) {
-    return new FrontierRow(json.getLong(0), json.getString(1), json.getInteger(2), json.getInteger(3), json.getLong(4));
-  }
-}
+public record FrontierRow(long id, String url, int depth, int attempts, long notBeforeMs) {}

@@ -1,8 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,32 +16,15 @@ public record FrontierUpdate(List<String> seeds, List<Long> claimed, List<Fronti
     return new FrontierUpdate(seeds, List.of(), List.of());
   }
 
+  public static FrontierUpdate ofClaims(List<Long> ids) {
+    return new FrontierUpdate(List.of(), ids, List.of());
+  }
+
+  public static FrontierUpdate ofPutBack(FrontierRow row) {
+    return new FrontierUpdate(List.of(), List.of(), List.of(row));
+  }
+
   public boolean isEmpty() {
     return seeds.isEmpty() && claimed.isEmpty() && putBack.isEmpty();
-  }
-
-  public JsonObject toJson() {
-    JsonArray back = new JsonArray();
-    putBack.forEach(row -> back.add(row.toJson()));
-    return new JsonObject()
-        .put("seeds", new JsonArray(seeds))
-        .put("claimed", new JsonArray(claimed))
-        .put("putBack", back);
-  }
-
-  public static FrontierUpdate fromJson(JsonObject json) {
-    List<String> seeds = new ArrayList<>();
-    json.getJsonArray("seeds").forEach(s -> seeds.add((String) s));
-    List<Long> claimed = new ArrayList<>();
-    JsonArray ids = json.getJsonArray("claimed");
-    for (int i = 0; i < ids.size(); i++) {
-      claimed.add(ids.getLong(i));
-    }
-    List<FrontierRow> back = new ArrayList<>();
-    JsonArray rows = json.getJsonArray("putBack");
-    for (int i = 0; i < rows.size(); i++) {
-      back.add(FrontierRow.fromJson(rows.getJsonArray(i)));
-    }
-    return new FrontierUpdate(seeds, claimed, back);
   }
 }

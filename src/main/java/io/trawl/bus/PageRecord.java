@@ -1,7 +1,6 @@
 package io.trawl.bus;
 
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -46,61 +45,47 @@ public record PageRecord(
     JsonArray items,
     DownloadedFile download) {
 
-  /** A page whose body was not saved as a file. */
-  public PageRecord(long frontierId, String url, String finalUrl, int status, String contentType, int depth,
-      String title, long fetchedAtMs, long elapsedMs, long bytes, String contentHash, int attempts, String error,
-      List<String> links, List<String> discovered, JsonArray items) {
-    this(frontierId, url, finalUrl, status, contentType, depth, title, fetchedAtMs, elapsedMs, bytes, contentHash,
-        attempts, error, links, discovered, items, null);
-  }
-
   /** A URL that ended without a usable response. */
   public static PageRecord failure(FetchRequest request, String error, int attempts, long fetchedAtMs, long elapsedMs) {
     return new PageRecord(
         request.id(), request.url(), null, 0, null, request.depth(), null, fetchedAtMs, elapsedMs, 0,
-        null, attempts, error, List.of(), List.of(), new JsonArray());
+        null, attempts, error, List.of(), List.of(), new JsonArray(), null);
   }
 
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("frontierId", frontierId)
-        .put("url", url)
-        .put("finalUrl", finalUrl)
-        .put("status", status)
-        .put("contentType", contentType)
-        .put("depth", depth)
-        .put("title", title)
-        .put("fetchedAtMs", fetchedAtMs)
-        .put("elapsedMs", elapsedMs)
-        .put("bytes", bytes)
-        .put("contentHash", contentHash)
-        .put("attempts", attempts)
-        .put("error", error)
-        .put("links", new JsonArray(links))
-        .put("discovered", new JsonArray(discovered))
-        .put("items", items)
-        .put("download", download == null ? null : download.toJson());
+  /**
+   * A response stored as it came, without links or items: not HTML, an HTTP error status, or a page
+   * the parser could not read.
+   *
+   * @param error the {@code pages.error} word, or null when the response is no error
+   */
+  public static PageRecord unparsed(FetchedPage page, String error) {
+    return fromResponse(page, null, page.body().length, null, error, List.of(), List.of(), new JsonArray(), null);
   }
 
-  @SuppressWarnings("unchecked")
-  public static PageRecord fromJson(JsonObject json) {
-    return new PageRecord(
-        json.getLong("frontierId"),
-        json.getString("url"),
-        json.getString("finalUrl"),
-        json.getInteger("status"),
-        json.getString("contentType"),
-        json.getInteger("depth"),
-        json.getString("title"),
-        json.getLong("fetchedAtMs"),
-        json.getLong("elapsedMs"),
-        json.getLong("bytes"),
-        json.getString("contentHash"),
-        json.getInteger("attempts"),
-        json.getString("error"),
-        (List<String>) json.getJsonArray("links").getList(),
-        (List<String>) json.getJsonArray("discovered").getList(),
-        json.getJsonArray("items", new JsonArray()),
-        DownloadedFile.fromJson(json.getJsonObject("download")));
+  /** A response whose body was streamed to {@code file} instead of being kept: its bytes and hash are the file's. */
+  public static PageRecord downloaded(FetchedPage page, DownloadedFile file) {
+    return fromResponse(page, null, file.bytes(), file.sha256(), null, List.of(), List.of(), new JsonArray(), file);
+  }
+
+  /**
+   * A parsed HTML page.
+   *
+   * @param title the page title, or null
+   * @param contentHash lowercase hex SHA-256 of the body
+   * @param links every outgoing http(s) link, normalized, once each
+   * @param discovered the links to queue
+   * @param items extracted records
+   */
+  public static PageRecord parsed(FetchedPage page, String title, String contentHash, List<String> links,
+      List<String> discovered, JsonArray items) {
+    return fromResponse(page, title, page.body().length, contentHash, null, links, discovered, items, null);
+  }
+
+  private static PageRecord fromResponse(FetchedPage page, String title, long bytes, String contentHash, String error,
+      List<String> links, List<String> discovered, JsonArray items, DownloadedFile download) {
+    FetchRequest request = page.request();
+    return new PageRecord(request.id(), request.url(), page.finalUrl(), page.status(), page.contentType(),
+        request.depth(), title, page.fetchedAtMs(), page.elapsedMs(), bytes, contentHash, page.attempts(), error,
+        links, discovered, items, download);
   }
 }

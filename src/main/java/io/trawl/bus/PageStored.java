@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * The store's answer once a page's transaction has committed.
  *
@@ -9,12 +7,4 @@ import io.vertx.core.json.JsonObject;
  * @param error the {@code pages.error} word of the row written, or null: the stage that sent the
  *     page (the parser, say) may have failed it on the way, so only the store's answer knows
  */
-public record PageStored(int newUrls, String error) {
-  public JsonObject toJson() {
-    return new JsonObject().put("newUrls", newUrls).put("error", error);
-  }
-
-  public static PageStored fromJson(JsonObject json) {
-    return new PageStored(json.getInteger("newUrls", 0), json.getString("error"));
-  }
-}
+public record PageStored(int newUrls, String error) {}

@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * Where the crawl stands, published by the frontier.
  *
@@ -20,29 +18,5 @@ public record Progress(
 
   public double pagesPerSecond() {
     return elapsedMs <= 0 ? 0 : stored * 1000.0 / elapsedMs;
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("stored", stored)
-        .put("failed", failed)
-        .put("inFlight", inFlight)
-        .put("queued", queued)
-        .put("retries", retries)
-        .put("elapsedMs", elapsedMs)
-        .put("hosts", hosts)
-        .put("stopReason", stopReason);
-  }
-
-  public static Progress fromJson(JsonObject json) {
-    return new Progress(
-        json.getLong("stored"),
-        json.getLong("failed"),
-        json.getInteger("inFlight"),
-        json.getLong("queued"),
-        json.getLong("retries"),
-        json.getLong("elapsedMs"),
-        json.getInteger("hosts"),
-        json.getString("stopReason"));
   }
 }

@@ -1,8 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,19 +11,4 @@ import java.util.List;
  *     of a run (a request after id 0), else -1: what earlier runs stored counts toward {@code
  *     crawl.max_pages}
  */
-public record QueuedBatch(List<FrontierRow> rows, long queuedTotal, long finishedTotal) {
-  public JsonObject toJson() {
-    JsonArray array = new JsonArray();
-    rows.forEach(row -> array.add(row.toJson()));
-    return new JsonObject().put("rows", array).put("queuedTotal", queuedTotal).put("finishedTotal", finishedTotal);
-  }
-
-  public static QueuedBatch fromJson(JsonObject json) {
-    JsonArray array = json.getJsonArray("rows");
-    List<FrontierRow> rows = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      rows.add(FrontierRow.fromJson(array.getJsonArray(i)));
-    }
-    return new QueuedBatch(rows, json.getLong("queuedTotal"), json.getLong("finishedTotal"));
-  }
-}
+public record QueuedBatch(List<FrontierRow> rows, long queuedTotal, long finishedTotal) {}

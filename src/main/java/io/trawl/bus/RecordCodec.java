@@ -4,37 +4,54 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
+import java.util.List;
 
 /**
- * Carries a bus record as itself within one JVM and as its JSON between cluster nodes. The JSON
- * codec deep-copies every message delivered locally, and the per-page messages hold the page body
- * and some hundred link strings: {@code trawl bench} showed the copies (JsonUtil.deepCopy) and the
- * to/from JSON conversions among the event loops' and the JIT's top items. Records are immutable,
- * so handing the same instance to the consumer is safe.
+ * The one codec of every bus record: the record itself within one JVM, its {@link RecordJson}
+ * form between cluster nodes. The JSON codec deep-copies every message delivered locally, and the
+ * per-page messages hold the page body and some hundred link strings: {@code trawl bench} showed
+ * the copies (JsonUtil.deepCopy) and the to/from JSON conversions among the event loops' and the
+ * JIT's top items. Records are immutable, so handing the same instance to the consumer is safe.
+ * Any thread.
  *
  * @param <T> the record type
  */
-public final class RecordCodec<T> implements MessageCodec<T, T> {
+public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
+  /** Every record that travels on the bus, as a message, a reply or inside one. */
+  public static final List<Class<? extends Record>> RECORDS = List.of(
+      CrawlRecord.class,
+      DiscoveredUrls.class,
+      DownloadedFile.class,
+      FetchOutcome.class,
+      FetchRequest.class,
+      FetchedPage.class,
+      FrontierRow.class,
+      FrontierUpdate.class,
+      PageRecord.class,
+      PageStored.class,
+      Progress.class,
+      QueuedBatch.class,
+      QueuedRequest.class,
+      RobotsAnswer.class,
+      RobotsQuery.class,
+      RobotsSitemaps.class,
+      SitemapRequest.class);
+
   private final Class<T> type;
-  private final Function<T, JsonObject> toJson;
-  private final Function<JsonObject, T> fromJson;
 
-  private RecordCodec(Class<T> type, Function<T, JsonObject> toJson, Function<JsonObject, T> fromJson) {
+  RecordCodec(Class<T> type) {
+    RecordJson.check(type);
     this.type = type;
-    this.toJson = toJson;
-    this.fromJson = fromJson;
   }
 
-  /** Registers the codecs of the per-page records on {@code vertx}'s event bus, once. */
+  /** Registers the codec of every record in {@link #RECORDS} on {@code vertx}'s event bus, once. */
   public static void registerAll(Vertx vertx) {
-    register(vertx, new RecordCodec<>(FetchedPage.class, FetchedPage::toJson, FetchedPage::fromJson));
-    register(vertx, new RecordCodec<>(PageRecord.class, PageRecord::toJson, PageRecord::fromJson));
+    RECORDS.forEach(type -> register(vertx, type));
   }
 
-  private static <T> void register(Vertx vertx, RecordCodec<T> codec) {
+  private static <T extends Record> void register(Vertx vertx, Class<T> type) {
     try {
-      vertx.eventBus().registerDefaultCodec(codec.type, codec);
+      vertx.eventBus().registerDefaultCodec(type, new RecordCodec<>(type));
     } catch (IllegalStateException alreadyRegistered) {
       // A second crawl on the same Vert.x instance: the first registration stands.
     }
@@ -42,7 +59,7 @@ public final class RecordCodec<T> implements MessageCodec<T, T> {
 
   @Override
   public void encodeToWire(Buffer buffer, T record) {
-    Buffer json = toJson.apply(record).toBuffer();
+    Buffer json = RecordJson.toJson(record).toBuffer();
     buffer.appendInt(json.length());
     buffer.appendBuffer(json);
   }
@@ -50,7 +67,7 @@ public final class RecordCodec<T> implements MessageCodec<T, T> {
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
     int length = buffer.getInt(pos);
-    return fromJson.apply(new JsonObject(buffer.slice(pos + 4, pos + 4 + length)));
+    return RecordJson.fromJson(new JsonObject(buffer.slice(pos + 4, pos + 4 + length)), type);
   }
 
   @Override

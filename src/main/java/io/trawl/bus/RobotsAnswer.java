@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What robots.txt says of one URL.
  *
@@ -15,12 +13,4 @@ public record RobotsAnswer(String verdict, long crawlDelayMs, String failure) {
   public static final String ALLOWED = "allowed";
   public static final String DISALLOWED = "disallowed";
   public static final String UNAVAILABLE = "unavailable";
-
-  public JsonObject toJson() {
-    return new JsonObject().put("verdict", verdict).put("crawlDelayMs", crawlDelayMs).put("failure", failure);
-  }
-
-  public static RobotsAnswer fromJson(JsonObject json) {
-    return new RobotsAnswer(json.getString("verdict"), json.getLong("crawlDelayMs", 0L), json.getString("failure"));
-  }
 }

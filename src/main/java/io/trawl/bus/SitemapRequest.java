@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * Read the sitemaps of a seed's host and queue their URLs; the reply (an Integer) counts the
  * frontier rows added. The reader fetches at most {@link #MAX_FILES} sitemap files per host, one
@@ -12,12 +10,4 @@ import io.vertx.core.json.JsonObject;
 public record SitemapRequest(String seedUrl) {
   /** Sitemap files (indexes included) fetched per host at most. */
   public static final int MAX_FILES = 50;
-
-  public JsonObject toJson() {
-    return new JsonObject().put("seedUrl", seedUrl);
-  }
-
-  public static SitemapRequest fromJson(JsonObject json) {
-    return new SitemapRequest(json.getString("seedUrl"));
-  }
 }

@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
@@ -27,22 +28,32 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the database (a SQLite file or PostgreSQL). Main thread. */
+/**
+ * {@code trawl crawl}: runs a crawl from a config and its seeds (the seeds file, standard input for
+ * {@code --seeds -}, or URL arguments) into the database (a SQLite file or PostgreSQL). Main thread.
+ */
 @Command(name = "crawl", mixinStandardHelpOptions = true,
     description = "Crawl from the seeds into the database (a SQLite file or a PostgreSQL URL). Flags override config keys.")
 final class CrawlCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("config.yaml");
+  /** {@code --seeds -}: the seeds are read from standard input. */
+  private static final Path STDIN = Path.of("-");
   private static final long STOP_GRACE_MS = 10_000;
   /** Where {@code --ui} alone serves the dashboard when the config names no address: loopback only. */
   static final String DEFAULT_UI = "127.0.0.1:8080";
@@ -50,10 +61,14 @@ final class CrawlCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Parameters(paramLabel = "URL", arity = "0..*",
+      description = "Seed URLs; given, they replace the seeds file (crawl.seeds). The config's other keys apply.")
+  List<String> urls = new ArrayList<>();
+
   @Option(names = {"-c", "--config"}, description = "Config file (default: config.yaml if present, else built-in defaults).")
   Path config;
 
-  @Option(names = "--seeds", description = "Seeds file (crawl.seeds).")
+  @Option(names = "--seeds", description = "Seeds file (crawl.seeds); - reads them from standard input.")
   String seeds;
 
   @Option(names = "--db", description = "SQLite file or postgresql:// URL (crawl.db).")
@@ -81,7 +96,7 @@ final class CrawlCommand implements Callable<Integer> {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--ui", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = UI_ALONE,
-      description = "Serve the live dashboard during the crawl (crawl.ui; alone: crawl.ui if set, else " + DEFAULT_UI + ").")
+      preprocessor = UiAlone.class, description = "Serve the live dashboard during the crawl (crawl.ui; alone: crawl.ui if set, else " + DEFAULT_UI + ").")
   String ui;
 
   @Option(names = "--resume", description = "Continue the unfinished crawl in the database.")
@@ -109,8 +124,11 @@ final class CrawlCommand implements Callable<Integer> {
     if (resume && fresh) {
       throw new BadInputException("--resume and --fresh exclude each other");
     }
+    if (!urls.isEmpty() && seeds != null) {
+      throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
+    }
     TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
-    List<String> seedUrls = normalizedSeeds(cfg, err);
+    List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
     seedUrls.stream().filter(url -> !scope.allows(url))
@@ -134,6 +152,22 @@ final class CrawlCommand implements Callable<Integer> {
     Map<String, String> overrides = overrides();
     overrides.put("crawl.ui", ui.equals(UI_ALONE) ? DEFAULT_UI : ui);
     return ConfigLoader.load(configFile(), overrides);
+  }
+
+  /**
+   * {@code --ui URL}: the URL is a seed, not the dashboard's address (no address has a scheme), so
+   * {@code --ui} stands alone there as it does before an option or at the end. An address is
+   * given after a space or an equals sign.
+   */
+  static final class UiAlone implements IParameterPreprocessor {
+    @Override
+    public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+      boolean attached = !" ".equals(info.get("separator"));
+      if (!attached && !args.isEmpty() && args.peek().contains("://")) {
+        args.push(UI_ALONE);
+      }
+      return false;
+    }
   }
 
   private Path configFile() {
@@ -172,14 +206,18 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
+  /** The seeds of {@code crawl.seeds}: the file, or standard input when it is {@code -}. Blocking. */
+  private static List<String> normalizedSeeds(TrawlConfig cfg) {
+    Path file = cfg.crawl().seeds();
+    boolean stdin = file.equals(STDIN);
+    String name = stdin ? "stdin" : file.toString();
     LinkedHashSet<String> urls = new LinkedHashSet<>();
     int maxLength = cfg.fetch().maxUrlLength();
-    for (Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
+    for (Seed seed : stdin ? SeedsFile.read(System.in, name) : SeedsFile.read(file)) {
       String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
-          cfg.crawl().seeds().toString(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+          name, seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
       if (url.length() > maxLength) {
-        throw new SeedException(cfg.crawl().seeds().toString(), seed.line(),
+        throw new SeedException(name, seed.line(),
             seed.url().length() > 60 ? seed.url().substring(0, 60) + "..." : seed.url(),
             "is " + url.length() + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")");
       }
@@ -198,6 +236,37 @@ final class CrawlCommand implements Callable<Integer> {
       }
       throw e;
     }
+  }
+
+  /**
+   * The URL arguments, checked as seed lines are (user info refused, {@code fetch.max_url_length});
+   * a bad one is refused naming its position and text, its user info masked.
+   */
+  static List<String> normalizedArguments(List<String> arguments, int maxLength) {
+    LinkedHashSet<String> urls = new LinkedHashSet<>();
+    for (int i = 0; i < arguments.size(); i++) {
+      String argument = arguments.get(i).strip();
+      Optional<String> normalized = UrlNormalizer.normalize(argument);
+      String problem = SeedsFile.problem(argument)
+          .or(() -> normalized.isEmpty() ? Optional.of("is not an http(s) URL trawl can fetch") : Optional.empty())
+          .or(() -> normalized.get().length() > maxLength ? Optional.of("is " + normalized.get().length()
+              + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")") : Optional.empty())
+          .orElse(null);
+      if (problem != null) {
+        String shown = SeedsFile.masked(argument);
+        throw new BadInputException("URL argument " + (i + 1) + ": \""
+            + escaped(shown.length() > 60 ? shown.substring(0, 60) + "..." : shown) + "\" " + problem);
+      }
+      urls.add(normalized.get());
+    }
+    return List.copyOf(urls);
+  }
+
+  /** Control characters as Unicode escapes, so an argument shown in an error cannot recolour the terminal. */
+  private static String escaped(String text) {
+    StringBuilder shown = new StringBuilder(text.length());
+    text.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return shown.toString();
   }
 
   /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
@@ -249,7 +318,7 @@ final class CrawlCommand implements Callable<Integer> {
   private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
     CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
     Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume, metrics);
+    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume, Extensions.NONE, metrics);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an

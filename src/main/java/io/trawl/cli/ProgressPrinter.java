@@ -4,7 +4,6 @@ import io.trawl.bus.Addresses;
 import io.trawl.bus.Progress;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,7 +20,7 @@ final class ProgressPrinter {
   private final PrintWriter out;
   private final boolean terminal = System.console() != null;
   private final long intervalMs;
-  private final MessageConsumer<JsonObject> consumer;
+  private final MessageConsumer<Progress> consumer;
   private long lastLogMs;
   private long lastStored;
   private long lastAtMs;
@@ -29,7 +28,7 @@ final class ProgressPrinter {
   ProgressPrinter(Vertx vertx, PrintWriter out, Duration interval) {
     this.out = out;
     this.intervalMs = interval.toMillis();
-    this.consumer = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> show(Progress.fromJson(msg.body())));
+    this.consumer = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> show(msg.body()));
   }
 
   private void show(Progress p) {

@@ -59,7 +59,30 @@ final class RowWriter {
       }
       rows.add(row);
     }
-    printRow(header, widths, out);
+    printTable(header, rows, widths, out);
+    return rows.size();
+  }
+
+  /** Writes rows computed in Java (cells already text) as an aligned table, like a result's. */
+  static void table(List<String> names, List<List<String>> cells, PrintWriter out) {
+    String[] header = names.toArray(String[]::new);
+    int[] widths = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      widths[i] = header[i].length();
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (List<String> row : cells) {
+      String[] r = row.stream().map(TerminalText::visible).toArray(String[]::new);
+      for (int i = 0; i < r.length; i++) {
+        widths[i] = Math.max(widths[i], r[i].length());
+      }
+      rows.add(r);
+    }
+    printTable(header, rows, widths, out);
+  }
+
+  private static void printTable(String[] names, List<String[]> rows, int[] widths, PrintWriter out) {
+    printRow(names, widths, out);
     StringBuilder rule = new StringBuilder();
     for (int i = 0; i < widths.length; i++) {
       rule.append(i == 0 ? "" : "  ").append("-".repeat(widths[i]));
@@ -68,7 +91,6 @@ final class RowWriter {
     for (String[] row : rows) {
       printRow(row, widths, out);
     }
-    return rows.size();
   }
 
   private static void printRow(String[] cells, int[] widths, PrintWriter out) {

@@ -52,7 +52,20 @@ public record TrawlConfig(
       DataSize maxBodySize,
       boolean respectRobots,
       int maxUrlLength,
-      boolean blockPrivateAddresses) {}
+      boolean blockPrivateAddresses) {
+
+    /** These settings with another {@code fetch.max_redirects}. */
+    public Fetch withMaxRedirects(int redirects) {
+      return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
+          redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses);
+    }
+
+    /** These settings with another {@code fetch.max_body_size}. */
+    public Fetch withMaxBodySize(DataSize size) {
+      return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
+          maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses);
+    }
+  }
 
   /** {@code retry.*}: retries of a failed fetch, exponential backoff with jitter ({@link ConfigKeys#RETRY}). */
   public record Retry(
@@ -88,15 +101,29 @@ public record TrawlConfig(
    * @param follow {@code rules[i].follow}: CSS selectors of the regions whose links are followed
    *     from a matching page (a link element itself, or any element holding links); absent =
    *     every link in scope, {@code []} = none. A page matched by several rules follows the union.
+   * @param structured {@code rules[i].structured}: the page's structured data to put in each item,
+   *     any of {@code json-ld}, {@code microdata}, {@code opengraph}, under the item keys {@code
+   *     jsonld}, {@code microdata}, {@code opengraph} (default none)
+   * @param key {@code rules[i].key}: the fields that identify an item; an item whose key was
+   *     stored before in the same database updates that row instead of adding one, and an item
+   *     missing a key field is dropped (default none: every item is a new row)
    */
-  public record Rule(String name, String url, String select, Map<String, Field> fields, Optional<List<String>> follow) {}
+  public record Rule(String name, String url, String select, Map<String, Field> fields, Optional<List<String>> follow,
+      List<String> structured, List<String> key) {}
 
   /**
    * One field of a rule, {@code rules[i].fields.<name>}: written either as a CSS selector alone
    * (the text of its first match) or as a map of these keys.
    *
-   * @param css {@code css}: a CSS selector, searched inside the item; empty = the item's element
-   *     itself (default empty)
+   * @param css {@code css}: a CSS selector, searched inside the item; empty (and no {@code xpath}
+   *     or {@code jsonld}) = the item's element itself (default empty)
+   * @param xpath {@code xpath}: instead of {@code css}, an XPath expression selecting elements,
+   *     evaluated from the item's element with Jsoup's {@code selectXpath} (default empty)
+   * @param jsonld {@code jsonld}: instead of a selector, a path ({@link io.trawl.core.JsonPath}'s
+   *     subset) into the page's JSON-LD objects; the first object where it finds a value gives it
+   *     (default empty)
+   * @param jsonldType {@code jsonld_type}: with {@code jsonld}, only the objects of this
+   *     {@code @type} (default empty: any)
    * @param take {@code take}: what to take of a match, one of {@code text} (its text, whitespace
    *     collapsed), {@code own_text} (its own text, not its children's), {@code html} (inner
    *     HTML), {@code outer_html}; or {@code attr} (default text)
@@ -106,8 +133,10 @@ public record TrawlConfig(
    * @param regex {@code regex}: applied to the taken text; the first capture group (or the whole
    *     match) becomes the value, no match gives null (default none)
    * @param trim {@code trim}: strip surrounding whitespace (default true)
-   * @param type {@code type}: {@code string}, {@code number} or {@code integer}; a value that is
-   *     not a number becomes null (default string)
+   * @param type {@code type}: {@code string}, {@code number}, {@code integer}, {@code date} (an
+   *     ISO-8601 date or date-time, an HTTP date or an English date like {@code March 14, 1879},
+   *     written back in ISO-8601) or {@code url} (resolved against the page, absolute and
+   *     normalized, http(s) only); a value that is not one becomes null (default string)
    * @param required {@code required}: an item without this field (null or empty) is dropped
    *     (default false)
    * @param fields {@code fields}: a nested record per match instead of a value: its fields,
@@ -115,6 +144,9 @@ public record TrawlConfig(
    */
   public record Field(
       String css,
+      String xpath,
+      String jsonld,
+      String jsonldType,
       String take,
       String attr,
       boolean all,

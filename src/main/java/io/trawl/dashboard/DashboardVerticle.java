@@ -7,6 +7,7 @@ import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +49,8 @@ public final class DashboardVerticle extends VerticleBase {
   public Future<?> start() {
     metrics.wantHosts();
     feed = new DashboardFeed(metrics, System.currentTimeMillis());
-    var progress = vertx.eventBus().<JsonObject>consumer(Addresses.PROGRESS,
-        msg -> feed.progress(Progress.fromJson(msg.body())));
-    var finished = vertx.eventBus().<JsonObject>consumer(Addresses.FINISHED,
-        msg -> feed.progress(Progress.fromJson(msg.body())));
+    MessageConsumer<Progress> progress = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> feed.progress(msg.body()));
+    MessageConsumer<Progress> finished = vertx.eventBus().consumer(Addresses.FINISHED, msg -> feed.progress(msg.body()));
     return Future.all(progress.completion(), finished.completion())
         .compose(v -> vertx.executeBlocking(DashboardVerticle::readFiles))
         .compose(read -> {

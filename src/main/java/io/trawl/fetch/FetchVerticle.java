@@ -21,9 +21,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
   private final HostBreakers breakers;
   private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
+  private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
 
@@ -50,15 +50,24 @@ public final class FetchVerticle extends VerticleBase {
    * @param breakers the per-host circuit breakers, shared by every fetcher instance
    * @param knownRobots the rules the robots verticle of this JVM has read; a host not in it is
    *     asked about over the event bus
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
+    this(config, scope, breakers, knownRobots, url -> Map.of(), CrawlMetrics.OFF);
+  }
+
+  /**
+   * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
+   *     library's request hook; called on this verticle's event loop
    * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      CrawlMetrics metrics) {
-    this.metrics = metrics;
+      Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
+    this.requestHeaders = requestHeaders;
+    this.metrics = metrics;
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
@@ -81,8 +90,8 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.FETCH, this::onFetchRequest).completion();
+    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
+    return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
   @Override
@@ -91,11 +100,11 @@ public final class FetchVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onFetchRequest(Message<JsonObject> msg) {
-    FetchRequest request = FetchRequest.fromJson(msg.body());
+  private void onFetchRequest(Message<FetchRequest> msg) {
+    FetchRequest request = msg.body();
     robots(request.url())
         .compose(answer -> obeying(request, answer))
-        .onSuccess(outcome -> msg.reply(outcome.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
@@ -107,8 +116,8 @@ public final class FetchVerticle extends VerticleBase {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson(), DOWNSTREAM)
-        .map(reply -> RobotsAnswer.fromJson(reply.body()));
+    return vertx.eventBus().<RobotsAnswer>request(Addresses.ROBOTS, new RobotsQuery(url), DOWNSTREAM)
+        .map(Message::body);
   }
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
@@ -118,9 +127,7 @@ public final class FetchVerticle extends VerticleBase {
     }
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return fetch(request).map(outcome -> outcome.crawlDelayMs() == answer.crawlDelayMs() ? outcome
-            : new FetchOutcome(outcome.id(), outcome.error(), outcome.retryAtMs(), outcome.attempts(),
-                outcome.newUrls(), answer.crawlDelayMs()));
+        return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -132,7 +139,7 @@ public final class FetchVerticle extends VerticleBase {
         int attempts = request.attempts() + 1;
         if (attempts < retryPolicy.maxAttempts() && (answer.failure() == null || kind.retryable())) {
           long retryAtMs = now + Math.max(retryPolicy.backoffMs(attempts), RobotsVerticle.holdMs(config.fetch()) + 1);
-          return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts, 0, 0));
+          return Future.succeededFuture(FetchOutcome.retryAt(request.id(), kind.code(), retryAtMs, attempts));
         }
         PageRecord failed = PageRecord.failure(request, kind.code(), attempts, now, 0);
         return store(failed).map(stored -> outcome(request, kind.code(), attempts, stored));
@@ -163,29 +170,23 @@ public final class FetchVerticle extends VerticleBase {
       long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
       if (retryAtMs > 0) {
         log.debug("fetch deferred url={} status={} retryAfter={}", request.url(), result.status(), result.retryAfter());
-        return Future.succeededFuture(new FetchOutcome(request.id(), FailureKind.http(result.status()).code(),
-            retryAtMs, attempts, 0, 0));
+        return Future.succeededFuture(
+            FetchOutcome.retryAt(request.id(), FailureKind.http(result.status()).code(), retryAtMs, attempts));
       }
     }
     requestOver(request);
+    FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
+        result.body(), now, result.elapsedMs(), attempts);
     if (result.download() != null) {
-      PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
-          result.contentType(), request.depth(), null, now, result.elapsedMs(), result.download().bytes(),
-          result.download().sha256(), attempts, null, List.of(), List.of(), new JsonArray(), result.download());
-      return store(record).map(stored -> outcome(request, null, attempts, stored));
+      return store(PageRecord.downloaded(page, result.download()))
+          .map(stored -> outcome(request, null, attempts, stored));
     }
     if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
-      FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
-          result.body(), now, result.elapsedMs(), attempts);
-      return vertx.eventBus().<JsonObject>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> PageStored.fromJson(reply.body()))
-          .map(stored -> outcome(request, stored.error(), attempts, stored));
+      return vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
-    PageRecord record = new PageRecord(request.id(), request.url(), result.finalUrl(), result.status(),
-        result.contentType(), request.depth(), null, now, result.elapsedMs(), result.body().length,
-        null, attempts, error, List.of(), List.of(), new JsonArray());
-    return store(record).map(stored -> outcome(request, error, attempts, stored));
+    return store(PageRecord.unparsed(page, error)).map(stored -> outcome(request, error, attempts, stored));
   }
 
   private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
@@ -196,7 +197,7 @@ public final class FetchVerticle extends VerticleBase {
     if (kind.equals(FailureKind.CIRCUIT_OPEN)) {
       // Not an attempt: the host is paused, and the URL waits with it rather than failing.
       long retryAtMs = System.currentTimeMillis() + config.circuit().openFor().toMillis();
-      return Future.succeededFuture(new FetchOutcome(request.id(), kind.code(), retryAtMs, attempts - 1, 0, 0));
+      return Future.succeededFuture(FetchOutcome.retryAt(request.id(), kind.code(), retryAtMs, attempts - 1));
     }
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     requestOver(request);
@@ -211,12 +212,12 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   private Future<PageStored> store(PageRecord record) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
-        .map(reply -> PageStored.fromJson(reply.body()));
+    return vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
+        .map(Message::body);
   }
 
   private static FetchOutcome outcome(FetchRequest request, String error, int attempts, PageStored stored) {
-    return new FetchOutcome(request.id(), error, 0, attempts, stored.newUrls(), 0);
+    return FetchOutcome.done(request.id(), error, attempts, stored.newUrls());
   }
 
   static boolean isHtml(String contentType) {

@@ -19,8 +19,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.InetAddress;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class HttpFetcher {
   private final Downloads downloads;
   private final boolean keepPrefix;
   private final AddressGuard guard;
+  private final Function<String, Map<String, String>> extraHeaders;
 
   /** A fetcher that keeps every body in memory (robots.txt, sitemaps). */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
@@ -59,11 +62,20 @@ public final class HttpFetcher {
   }
 
   /**
+   * The page fetcher of a crawl whose requests get the headers {@code extraHeaders} gives for each
+   * hop's URL (the library's request hook), replacing trawl's own of the same name.
+   */
+  HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads,
+      Function<String, Map<String, String>> extraHeaders) {
+    this(vertx, config, downloads, false, AddressGuard::isPrivate, config.blockPrivateAddresses(), extraHeaders);
+  }
+
+  /**
    * A fetcher that refuses to connect to the addresses {@code blocked} picks, whatever {@code
    * fetch.block_private_addresses} says: tests, whose servers are all on loopback, block some.
    */
   static HttpFetcher blocking(Vertx vertx, TrawlConfig.Fetch config, Predicate<InetAddress> blocked) {
-    return new HttpFetcher(vertx, config, Downloads.NONE, false, blocked, true);
+    return new HttpFetcher(vertx, config, Downloads.NONE, false, blocked, true, url -> Map.of());
   }
 
   /**
@@ -77,12 +89,13 @@ public final class HttpFetcher {
 
   private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
       Predicate<InetAddress> blocked) {
-    this(vertx, config, downloads, keepPrefix, blocked, config.blockPrivateAddresses());
+    this(vertx, config, downloads, keepPrefix, blocked, config.blockPrivateAddresses(), url -> Map.of());
   }
 
   private HttpFetcher(Vertx vertx, TrawlConfig.Fetch config, Downloads downloads, boolean keepPrefix,
-      Predicate<InetAddress> blocked, boolean guarded) {
+      Predicate<InetAddress> blocked, boolean guarded, Function<String, Map<String, String>> extraHeaders) {
     this.vertx = vertx;
+    this.extraHeaders = extraHeaders;
     this.config = config;
     this.downloads = downloads;
     this.keepPrefix = keepPrefix;
@@ -169,6 +182,12 @@ public final class HttpFetcher {
           .setFollowRedirects(false)
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+      try {
+        extraHeaders.apply(target).forEach(options::putHeader);
+      } catch (RuntimeException e) {
+        fail(new CrawlException(FailureKind.BAD_URL, url, "the request hook failed: " + e, e));
+        return;
+      }
       if (guard == null) {
         request(options, target, redirects);
         return;

@@ -6,6 +6,7 @@ import crawlercommons.robots.SimpleRobotRulesParser;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
+import io.trawl.bus.RobotsSitemaps;
 import io.trawl.bus.Replies;
 import io.trawl.config.DataSize;
 import io.trawl.config.TrawlConfig;
@@ -13,8 +14,6 @@ import io.trawl.core.FailureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -90,13 +89,11 @@ public final class RobotsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    TrawlConfig.Fetch robotsFetch = new TrawlConfig.Fetch(fetchConfig.concurrency(), fetchConfig.perHostConcurrency(),
-        fetchConfig.perHostRate(), fetchConfig.userAgent(), fetchConfig.connectTimeout(), fetchConfig.requestTimeout(),
-        5, MAX_ROBOTS_SIZE, true, fetchConfig.maxUrlLength(), fetchConfig.blockPrivateAddresses());
-    fetcher = HttpFetcher.keepingPrefix(vertx, robotsFetch);
+    // RFC 9309: follow at least five redirects; read the first 500 KiB.
+    fetcher = HttpFetcher.keepingPrefix(vertx, fetchConfig.withMaxRedirects(5).withMaxBodySize(MAX_ROBOTS_SIZE));
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
+        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
+        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
   }
 
   @Override
@@ -105,8 +102,8 @@ public final class RobotsVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onRobotsQuery(Message<JsonObject> msg) {
-    String url = RobotsQuery.fromJson(msg.body()).url();
+  private void onRobotsQuery(Message<RobotsQuery> msg) {
+    String url = msg.body().url();
     String origin = KnownRobots.origin(url);
     if (origin == null) {
       Replies.fail(msg, FailureKind.BAD_URL, url);
@@ -114,20 +111,20 @@ public final class RobotsVerticle extends VerticleBase {
     }
     rulesFor(origin)
         .map(rules -> rules.answer(url))
-        .onSuccess(answer -> msg.reply(answer.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
   }
 
   /** The {@code Sitemap:} lines of the URL's host's robots.txt; none when it could not be had. */
-  private void onRobotsSitemaps(Message<JsonObject> msg) {
-    String url = RobotsQuery.fromJson(msg.body()).url();
+  private void onRobotsSitemaps(Message<RobotsQuery> msg) {
+    String url = msg.body().url();
     String origin = KnownRobots.origin(url);
     if (origin == null) {
       Replies.fail(msg, FailureKind.BAD_URL, url);
       return;
     }
     rulesFor(origin)
-        .onSuccess(rules -> msg.reply(new JsonArray(rules.sitemaps())))
+        .onSuccess(rules -> msg.reply(new RobotsSitemaps(rules.sitemaps())))
         .onFailure(err -> Replies.fail(msg, FailureKind.INTERNAL, String.valueOf(err.getMessage())));
   }
 

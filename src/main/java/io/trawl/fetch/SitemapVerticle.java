@@ -4,6 +4,7 @@ import io.trawl.bus.Addresses;
 import io.trawl.bus.DiscoveredUrls;
 import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsQuery;
+import io.trawl.bus.RobotsSitemaps;
 import io.trawl.bus.SitemapRequest;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
@@ -15,8 +16,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class SitemapVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SitemapVerticle.class);
   static final int MAX_INDEX_LEVELS = 2;
-  private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -50,7 +49,7 @@ public final class SitemapVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.SITEMAPS, this::onSitemapRequest).completion();
+    return vertx.eventBus().<SitemapRequest>consumer(Addresses.SITEMAPS, this::onSitemapRequest).completion();
   }
 
   @Override
@@ -58,8 +57,8 @@ public final class SitemapVerticle extends VerticleBase {
     return fetcher.close();
   }
 
-  private void onSitemapRequest(Message<JsonObject> msg) {
-    SitemapRequest request = SitemapRequest.fromJson(msg.body());
+  private void onSitemapRequest(Message<SitemapRequest> msg) {
+    SitemapRequest request = msg.body();
     new HostSitemaps(request.seedUrl()).read()
         .onSuccess(msg::reply)
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
@@ -83,9 +82,9 @@ public final class SitemapVerticle extends VerticleBase {
 
     Future<Integer> read() {
       long robotsTimeoutMs = config.fetch().requestTimeout().toMillis() + 30_000;
-      return vertx.eventBus().<JsonArray>request(Addresses.ROBOTS_SITEMAPS, new RobotsQuery(origin + "/").toJson(),
+      return vertx.eventBus().<RobotsSitemaps>request(Addresses.ROBOTS_SITEMAPS, new RobotsQuery(origin + "/"),
               new DeliveryOptions().setSendTimeout(robotsTimeoutMs))
-          .map(reply -> reply.body().stream().map(String::valueOf).toList())
+          .map(reply -> reply.body().urls())
           .recover(err -> {
             log.debug("sitemaps: robots.txt not read origin={}", origin, err);
             return Future.succeededFuture(List.of());
@@ -137,7 +136,7 @@ public final class SitemapVerticle extends VerticleBase {
       if (urls.isEmpty()) {
         return Future.succeededFuture();
       }
-      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, new DiscoveredUrls(urls, 1).toJson(), STORE)
+      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, new DiscoveredUrls(urls, 1), STORE)
           .onSuccess(reply -> added += reply.body())
           .mapEmpty();
     }

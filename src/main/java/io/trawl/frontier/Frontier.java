@@ -1,6 +1,8 @@
 package io.trawl.frontier;
 
+import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.core.FailureKind;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.metrics.FrontierSnapshot;
 import java.util.Comparator;
@@ -8,8 +10,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,7 +20,9 @@ import java.util.function.LongSupplier;
  * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
  * host, and no faster than each host's interval. A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
- * the store, so at most twice the credits are ever out and the pipeline stays bounded. Not thread-safe: the frontier verticle's event loop owns it.
+ * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
+ * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
+ * event loop owns it.
  */
 final class Frontier {
   private final int concurrency;
@@ -30,6 +34,9 @@ final class Frontier {
   private final Map<String, HostQueue> hosts = new HashMap<>();
   private final PriorityQueue<HostQueue> ready =
       new PriorityQueue<>(Comparator.comparingLong((HostQueue h) -> h.readyAtNanos));
+  /** Rows handed out, by id; and of those, the ones whose request is over and that wait for the store. */
+  private final Map<Long, FrontierRow> handedOut = new HashMap<>();
+  private final Set<Long> awaitingStore = new HashSet<>();
   /** Hosts a breaker or a Retry-After held when last looked at; {@link #snapshot} drops those whose hold ended. */
   private final Set<HostQueue> paused = new HashSet<>();
   private int activeHosts;
@@ -80,28 +87,29 @@ final class Frontier {
     inFlight++;
     host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
     schedule(host);
+    handedOut.put(row.id(), row);
     return row;
   }
 
   /**
-   * The request of a handed-out row is over (its response is in, or it failed for good): the row
-   * frees its request slot and waits for the store.
+   * The request of handed-out row {@code id} is over (its response is in, or it failed for good):
+   * the row frees its request slot and waits for the store. False, changing nothing, for an id
+   * not handed out or already reported.
    */
-  void fetched(FrontierRow row) {
+  boolean fetched(long id) {
+    FrontierRow row = handedOut.get(id);
+    if (row == null || !awaitingStore.add(id)) {
+      return false;
+    }
     HostQueue host = release(row);
     storing++;
     schedule(host);
+    return true;
   }
 
-  /** A handed-out row was stored, with or without an error. */
-  void markDone(FrontierRow row, boolean withError, boolean wasFetched) {
-    HostQueue host;
-    if (wasFetched) {
-      storing--;
-      host = hosts.get(UrlNormalizer.host(row.url()));
-    } else {
-      host = release(row);
-    }
+  /** Handed-out row {@code id} was stored, with or without an error. */
+  void markDone(long id, boolean withError) {
+    HostQueue host = finish(id);
     stored++;
     host.done++;
     if (withError) {
@@ -111,22 +119,18 @@ final class Frontier {
   }
 
   /**
-   * A handed-out row must be tried again, not before {@code notBeforeMs}; the whole host waits
-   * until then, since a server that asks one URL to wait asks it of its host.
+   * Handed-out row {@code id} must be tried again, not before {@code notBeforeMs}; the whole host
+   * waits until then, since a server that asks one URL to wait asks it of its host.
+   *
+   * @param attempts the row's tries so far
+   * @param byBreaker whether the host's circuit breaker is what holds it (else a Retry-After or a
+   *     robots.txt that could not be read), for {@link #snapshot}
+   * @return the row as it goes back to the queue
    */
-  void reclaim(FrontierRow row, boolean wasFetched) {
-    reclaim(row, wasFetched, false);
-  }
-
-  /** As {@link #reclaim(FrontierRow, boolean)}; {@code byBreaker} says the host's circuit breaker is what holds it. */
-  void reclaim(FrontierRow row, boolean wasFetched, boolean byBreaker) {
-    HostQueue host;
-    if (wasFetched) {
-      storing--;
-      host = hosts.get(UrlNormalizer.host(row.url()));
-    } else {
-      host = release(row);
-    }
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker) {
+    FrontierRow out = handedOut.get(id);
+    HostQueue host = finish(id);
+    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
     if (row.notBeforeMs() > 0) {
@@ -137,11 +141,30 @@ final class Frontier {
     host.rows.add(row);
     inMemory++;
     reschedule(host);
+    return row;
   }
 
-  /** The host of {@code row} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
-  void crawlDelay(FrontierRow row, long delayNanos) {
-    HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
+  /**
+   * What the fetcher made of handed-out row {@code id}: the host's Crawl-delay applies, and the row
+   * is done, or reclaimed to be tried again not before the outcome's time.
+   *
+   * @return the row as it goes back to the queue, or null when it is done
+   */
+  FrontierRow complete(long id, FetchOutcome outcome) {
+    if (outcome.crawlDelayMs() > 0) {
+      crawlDelay(id, outcome.crawlDelayMs() * 1_000_000L);
+    }
+    if (outcome.stored()) {
+      markDone(id, outcome.error() != null);
+      return null;
+    }
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
+  }
+
+  /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
+  void crawlDelay(long id, long delayNanos) {
+    FrontierRow row = handedOut.get(id);
+    HostQueue host = row == null ? null : hosts.get(UrlNormalizer.host(row.url()));
     if (host != null && delayNanos > host.intervalNanos) {
       host.nextAllowedNanos += delayNanos - host.intervalNanos;
       host.intervalNanos = delayNanos;
@@ -178,7 +201,8 @@ final class Frontier {
   /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
   long nextWakeNanos() {
     HostQueue host = ready.peek();
-    return host == null || inFlight >= concurrency || storing >= concurrency ? -1 : host.readyAtNanos;
+    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached();
+    return host == null || blocked ? -1 : host.readyAtNanos;
   }
 
   /** Rows handed out and not yet finished: on the network or waiting for the store. */
@@ -209,7 +233,7 @@ final class Frontier {
   /**
    * Where the frontier stands, for the metrics and the dashboard.
    *
-   * @param queued rows queued in all (the verticle's count, the table's included)
+   * @param queued rows queued in all (the window's count, the table's included)
    * @param topHosts how many hosts to list, most pages done first; 0 for none
    */
   FrontierSnapshot snapshot(long queued, int topHosts) {
@@ -219,6 +243,19 @@ final class Frontier {
     return new FrontierSnapshot(queued, inFlight, storing, hosts.size(), activeHosts, byBreaker,
         paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now),
         currentMillis.getAsLong());
+  }
+
+  /** Forgets handed-out row {@code id}, freeing its request slot or its place among the rows awaiting the store. */
+  private HostQueue finish(long id) {
+    FrontierRow row = handedOut.remove(id);
+    if (row == null) {
+      throw new IllegalStateException("frontier row " + id + " was not handed out");
+    }
+    if (awaitingStore.remove(id)) {
+      storing--;
+      return hosts.get(UrlNormalizer.host(row.url()));
+    }
+    return release(row);
   }
 
   private HostQueue release(FrontierRow row) {

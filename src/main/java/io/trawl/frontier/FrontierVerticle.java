@@ -2,75 +2,43 @@ package io.trawl.frontier;
 
 import io.trawl.bus.Addresses;
 import io.trawl.bus.FetchOutcome;
-import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FrontierRow;
-import io.trawl.bus.FrontierUpdate;
-import io.trawl.bus.PageRecord;
 import io.trawl.bus.Progress;
-import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.QueuedRequest;
-import io.trawl.bus.Replies;
-import io.trawl.bus.SitemapRequest;
 import io.trawl.config.TrawlConfig;
-import io.trawl.core.FailureKind;
-import io.trawl.core.UrlNormalizer;
 import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer: pages the {@code frontier} table into a bounded in-memory window, hands rows to
- * fetchers against free credits and per-host politeness, and learns of new rows from the store's
- * answers. Publishes {@link Progress}; ends the crawl when nothing is queued or in flight, or at a
- * limit. Event loop; the logic lives in {@link Frontier}.
+ * The producer, wired to the bus and the clock: the {@link FrontierWindow} pages the
+ * {@code frontier} table into the {@link Frontier}, which hands rows to fetchers against free
+ * credits and per-host politeness; the fetchers' outcomes go back to both, and
+ * {@link CrawlEnding} says when the crawl is over. Its requests to other stages are
+ * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end, and tells the
+ * metrics where it stands as often ({@link FrontierStatus}). Event loop.
  */
 public final class FrontierVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
-  /** Rows kept in memory at most; more are paged in from SQLite as these drain. */
-  static final int WINDOW = 20_000;
-  private static final int PAGE_IN = 5_000;
-  /** Hosts listed on the dashboard. */
-  private static final int TOP_HOSTS = 15;
 
   private final TrawlConfig config;
   private final List<String> seeds;
   private final CrawlMetrics metrics;
   private final long startedAtMs = System.currentTimeMillis();
-  private Frontier frontier;
   private EventBus bus;
-  private DeliveryOptions fetchDelivery;
-  private final DeliveryOptions storeDelivery = new DeliveryOptions().setSendTimeout(120_000);
-  private long cursor;
-  private boolean loading;
-  private boolean exhausted;
-  private long insertGeneration;
-  private long queuedTotal;
-  private long wakeTimer = -1;
-  private long wakeAtNanos = Long.MAX_VALUE;
-  private String stopReason;
-  private boolean finished;
-  private int sitemapsPending;
-  private final List<Long> claims = new ArrayList<>();
-  /** Rows handed out, by id, and which of them have reported their request over. */
-  private final Map<Long, FrontierRow> dispatched = new HashMap<>();
-  private final Set<Long> fetched = new HashSet<>();
-  private final List<Promise<Void>> stopWaiters = new ArrayList<>();
+  private FrontierRequests requests;
+  private Frontier frontier;
+  private FrontierWindow window;
+  private CrawlEnding ending;
+  private WakeTimer wakeTimer;
+  private FrontierStatus status;
 
   /**
-   * @param config the crawl's config
    * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
    * @param metrics told where the frontier stands every second
    */
@@ -83,270 +51,117 @@ public final class FrontierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
     frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
         config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
-    fetchDelivery = new DeliveryOptions().setSendTimeout(fetchReplyTimeoutMs());
+    window = new FrontierWindow(frontier);
+    ending = new CrawlEnding(frontier, window);
+    wakeTimer = new WakeTimer(vertx, this::pump);
+    status = new FrontierStatus(frontier, window, ending, metrics, startedAtMs);
     vertx.setPeriodic(1000, id -> {
-      bus.publish(Addresses.PROGRESS, progress().toJson());
-      snapshot();
+      bus.publish(Addresses.PROGRESS, status.progress());
+      status.toMetrics();
     });
     if (!config.crawl().maxDuration().isZero()) {
-      vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stopDispatching("max_duration"));
+      vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
-    var stopConsumer = bus.<JsonObject>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop);
-    var fetchedConsumer = bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched);
-    return Future.all(stopConsumer.completion(), fetchedConsumer.completion())
+    return Future.all(bus.<Void>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
+            bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion())
         .onSuccess(v -> seed());
   }
 
-  /** Long enough for every retry of a fetch, its parse and its store, so the reply is the real outcome. */
-  private long fetchReplyTimeoutMs() {
-    TrawlConfig.Retry retry = config.retry();
-    long perAttempt = config.fetch().requestTimeout().toMillis() + retry.maxDelay().toMillis();
-    return perAttempt * retry.maxAttempts() + 120_000;
-  }
-
   private void seed() {
-    Future<Void> added = seeds.isEmpty()
-        ? Future.succeededFuture()
-        : bus.request(Addresses.STORE_FRONTIER, FrontierUpdate.ofSeeds(seeds).toJson(), storeDelivery).mapEmpty();
-    added.onSuccess(v -> {
-      readSitemaps();
-      load();
-    }).onFailure(this::crawlFailed);
+    requests.addSeeds(seeds)
+        .onSuccess(v -> {
+          readSitemaps();
+          pump();
+        })
+        .onFailure(this::crawlFailed);
   }
 
-  /**
-   * With {@code crawl.sitemaps}, asks for each seed host's sitemaps to be read; the crawl goes on
-   * meanwhile and does not end before every host has answered with the rows it added.
-   */
+  /** With {@code crawl.sitemaps}, has each seed host's sitemaps read; the crawl goes on meanwhile. */
   private void readSitemaps() {
     if (!config.crawl().sitemaps() || config.crawl().maxDepth() < 1) {
       return;
     }
-    TrawlConfig.Fetch fetch = config.fetch();
-    long perFileMs = fetch.requestTimeout().toMillis() + fetch.perHostRate().intervalNanos() / 1_000_000;
-    DeliveryOptions sitemapDelivery = new DeliveryOptions()
-        .setSendTimeout(SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + 120_000);
-    Set<String> hosts = new HashSet<>();
-    for (String seed : seeds) {
-      if (!hosts.add(UrlNormalizer.host(seed))) {
-        continue;
-      }
-      sitemapsPending++;
-      bus.<Integer>request(Addresses.SITEMAPS, new SitemapRequest(seed).toJson(), sitemapDelivery)
-          .map(reply -> reply.body())
-          .recover(err -> {
-            if (Replies.kindOf(err).equals(FailureKind.STORE)) {
-              return Future.failedFuture(err);
-            }
-            log.warn("sitemaps not read seed={} kind={}", seed, Replies.kindOf(err).code(), err);
-            return Future.succeededFuture(0);
+    for (String seed : ending.awaitSitemaps(seeds)) {
+      requests.readSitemaps(seed)
+          .onSuccess(newUrls -> {
+            ending.sitemapsRead();
+            window.added(newUrls);
+            pump();
           })
-          .onSuccess(this::sitemapsRead)
           .onFailure(this::crawlFailed);
     }
   }
 
-  private void sitemapsRead(int newUrls) {
-    sitemapsPending--;
-    if (newUrls > 0) {
-      insertGeneration++;
-      exhausted = false;
-      queuedTotal += newUrls;
-    }
-    pump();
-  }
-
   /** The request of a dispatched row is over: its slot goes to the next row while it is stored. */
   private void onFrontierFetched(Message<Long> msg) {
-    FrontierRow row = dispatched.get(msg.body());
-    if (row != null && fetched.add(row.id())) {
-      frontier.fetched(row);
+    if (frontier.fetched(msg.body())) {
       pump();
     }
   }
 
-  private void onFrontierStop(Message<JsonObject> msg) {
-    Promise<Void> drained = Promise.promise();
-    stopWaiters.add(drained);
-    drained.future().onComplete(ar -> msg.reply(progress().toJson()));
-    stopDispatching("stopped");
+  private void onFrontierStop(Message<Void> msg) {
+    ending.whenAnnounced(() -> msg.reply(status.progress()));
+    stop(CrawlEnding.STOPPED);
   }
 
-  private void stopDispatching(String reason) {
-    if (stopReason == null) {
-      stopReason = reason;
-      log.info("crawl stopping reason={} inFlight={}", reason, frontier.inFlight());
-    }
-    frontier.stop();
-    checkFinished();
-  }
-
-  private void load() {
-    if (loading || exhausted || frontier.inMemory() > WINDOW - PAGE_IN || frontier.isStopped()) {
-      return;
-    }
-    loading = true;
-    long generation = insertGeneration;
-    bus.<JsonObject>request(Addresses.STORE_QUEUED, new QueuedRequest(cursor, PAGE_IN).toJson(), storeDelivery)
-        .map(reply -> QueuedBatch.fromJson(reply.body()))
-        .onSuccess(batch -> loaded(batch, generation))
-        .onFailure(this::crawlFailed);
-  }
-
-  private void loaded(QueuedBatch batch, long generation) {
-    loading = false;
-    for (FrontierRow row : batch.rows()) {
-      frontier.add(row);
-      cursor = row.id();
-    }
-    queuedTotal = batch.queuedTotal();
-    if (batch.finishedTotal() >= 0) {
-      frontier.storedBefore(batch.finishedTotal());
-    }
-    exhausted = batch.rows().size() < PAGE_IN && generation == insertGeneration;
+  private void stop(String reason) {
+    ending.stop(reason);
     pump();
   }
 
+  /** Hands out every row that may go now; then ends the crawl, or waits for the next row's time and reads more rows. */
   private void pump() {
-    FrontierRow row;
-    while ((row = frontier.next()) != null) {
-      claims.add(row.id());
-      queuedTotal--;
-      dispatch(row);
+    List<FrontierRow> claimed = window.claim();
+    if (!claimed.isEmpty()) {
+      claimed.forEach(row -> requests.fetch(row)
+          .onSuccess(outcome -> completed(row.id(), outcome))
+          .onFailure(this::crawlFailed));
+      requests.claim(claimed).onFailure(this::crawlFailed);
     }
-    if (!claims.isEmpty()) {
-      FrontierUpdate claimed = new FrontierUpdate(List.of(), List.copyOf(claims), List.of());
-      claims.clear();
-      bus.request(Addresses.STORE_FRONTIER, claimed.toJson(), storeDelivery).onFailure(this::crawlFailed);
+    if (ending.justEnded()) {
+      ended();
+    } else if (ending.reason() == null) {
+      wakeTimer.setFor(frontier.nextWakeNanos());
+      QueuedRequest load = window.nextLoad();
+      if (load != null) {
+        requests.read(load).onSuccess(window::loaded).onSuccess(batch -> pump()).onFailure(this::crawlFailed);
+      }
     }
-    if (frontier.maxPagesReached() && frontier.inFlight() == 0) {
-      stopDispatching("max_pages"); // e.g. resumed at a limit the earlier runs already reached
-    }
-    armWakeTimer();
-    load();
-    checkFinished();
   }
 
-  private void dispatch(FrontierRow row) {
-    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
-    dispatched.put(row.id(), row);
-    bus.<JsonObject>request(Addresses.FETCH, request.toJson(), fetchDelivery)
-        .map(reply -> FetchOutcome.fromJson(reply.body()))
-        .recover(err -> recordLostFetch(request, err))
-        .onSuccess(outcome -> completed(row, outcome))
-        .onFailure(this::crawlFailed);
-  }
-
-  /** A fetch that never answered still ends as a pages row, so no tried URL disappears. */
-  private Future<FetchOutcome> recordLostFetch(FetchRequest request, Throwable err) {
-    FailureKind kind = Replies.kindOf(err);
-    if (kind.equals(FailureKind.STORE)) {
-      return Future.failedFuture(err);
-    }
-    log.warn("fetch lost url={} kind={}", request.url(), kind.code(), err);
-    long now = System.currentTimeMillis();
-    PageRecord failure = PageRecord.failure(request, kind.code(), request.attempts() + 1, now, 0);
-    return bus.request(Addresses.STORE_PAGE, failure, storeDelivery)
-        .map(stored -> new FetchOutcome(request.id(), kind.code(), 0, request.attempts() + 1, 0, 0));
-  }
-
-  private void completed(FrontierRow row, FetchOutcome outcome) {
-    dispatched.remove(row.id());
-    boolean wasFetched = fetched.remove(row.id());
-    if (outcome.crawlDelayMs() > 0) {
-      frontier.crawlDelay(row, outcome.crawlDelayMs() * 1_000_000L);
-    }
-    if (outcome.stored()) {
-      frontier.markDone(row, outcome.error() != null, wasFetched);
-    } else {
-      FrontierRow back = new FrontierRow(row.id(), row.url(), row.depth(), outcome.attempts(), outcome.retryAtMs());
-      frontier.reclaim(back, wasFetched, FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
-      queuedTotal++;
-      bus.request(Addresses.STORE_FRONTIER, new FrontierUpdate(List.of(), List.of(), List.of(back)).toJson(),
-          storeDelivery).onFailure(this::crawlFailed);
-    }
-    if (outcome.newUrls() > 0) {
-      insertGeneration++;
-      exhausted = false;
-      queuedTotal += outcome.newUrls();
-    }
-    if (frontier.maxPagesReached() && frontier.inFlight() == 0) {
-      stopDispatching("max_pages");
+  private void completed(long id, FetchOutcome outcome) {
+    FrontierRow back = window.completed(id, outcome);
+    if (back != null) {
+      requests.putBack(back).onFailure(this::crawlFailed);
     }
     pump();
   }
 
-  private void armWakeTimer() {
-    long wake = frontier.nextWakeNanos();
-    if (wake < 0 || wake >= wakeAtNanos) {
-      return;
-    }
-    if (wakeTimer >= 0) {
-      vertx.cancelTimer(wakeTimer);
-    }
-    wakeAtNanos = wake;
-    long delayMs = Math.max(1, (wake - System.nanoTime() + 999_999) / 1_000_000);
-    wakeTimer = vertx.setTimer(delayMs, id -> {
-      wakeTimer = -1;
-      wakeAtNanos = Long.MAX_VALUE;
-      pump();
-    });
-  }
-
-  private void checkFinished() {
-    if (finished || frontier.inFlight() > 0) {
-      return;
-    }
-    boolean drained = frontier.isIdle() && exhausted && !loading && sitemapsPending == 0;
-    if (stopReason == null && !drained) {
-      return;
-    }
-    finished = true;
-    if (stopReason == null) {
-      stopReason = "done";
-    }
-    if (wakeTimer >= 0) {
-      vertx.cancelTimer(wakeTimer);
-    }
-    // The running count of queued rows is an estimate (a load's count and a page's new rows can
-    // overlap); the summary and crawls.stats get the table's own count.
-    bus.<JsonObject>request(Addresses.STORE_QUEUED, new QueuedRequest(Long.MAX_VALUE, 0).toJson(), storeDelivery)
-        .map(reply -> QueuedBatch.fromJson(reply.body()).queuedTotal())
-        .onSuccess(total -> queuedTotal = total)
+  /** Logs and publishes the end, with the table's own count of queued rows. */
+  private void ended() {
+    wakeTimer.cancel();
+    requests.read(FrontierWindow.countOnly())
+        .onSuccess(batch -> window.counted(batch.queuedTotal()))
         .onComplete(ar -> {
-          Progress last = progress();
-          snapshot();
-          log.info("crawl finished reason={} stored={} failed={} queued={}", stopReason, last.stored(), last.failed(),
-              last.queued());
-          stopWaiters.forEach(Promise::tryComplete);
-          bus.publish(Addresses.FINISHED, last.toJson());
+          Progress last = status.progress();
+          status.toMetrics();
+          log.info("crawl finished reason={} stored={} failed={} queued={}", last.stopReason(), last.stored(),
+              last.failed(), last.queued());
+          ending.announce();
+          bus.publish(Addresses.FINISHED, last);
         });
   }
 
   private void crawlFailed(Throwable err) {
-    if (finished) {
-      return;
+    if (ending.fail()) {
+      log.error("crawl failed: the store could not be reached or written", err);
+      wakeTimer.cancel();
+      ending.announce();
+      bus.publish(Addresses.FINISHED, status.progress());
     }
-    log.error("crawl failed: the store could not be reached or written", err);
-    finished = true;
-    stopReason = "failed";
-    frontier.stop();
-    stopWaiters.forEach(Promise::tryComplete);
-    bus.publish(Addresses.FINISHED, progress().toJson());
-  }
-
-  private void snapshot() {
-    if (metrics.isOn()) {
-      metrics.frontier(frontier.snapshot(Math.max(0, queuedTotal), metrics.hostsWanted() ? TOP_HOSTS : 0));
-    }
-  }
-
-  private Progress progress() {
-    return new Progress(frontier.stored(), frontier.failed(), frontier.inFlight(), Math.max(0, queuedTotal),
-        frontier.retries(), System.currentTimeMillis() - startedAtMs, frontier.hostCount(),
-        finished ? stopReason : null);
   }
 }

@@ -165,7 +165,7 @@ public final class CrawlMetrics {
     batchPages.record(pageCount);
   }
 
-  /** A page was parsed and its items extracted in {@code nanos} (a parse thread). */
+  /** A page was parsed, its items extracted and handed on in {@code nanos} of parse-pool time (the parse verticle's event loop). */
   public void parsed(long nanos) {
     if (registry != null) {
       parseTime.record(nanos, TimeUnit.NANOSECONDS);
@@ -244,7 +244,7 @@ public final class CrawlMetrics {
 
   private Timer stage(String stage) {
     return Timer.builder("trawl.stage")
-        .description("Time per page in each stage: fetch (the last attempt), parse (Jsoup and extraction), "
+        .description("Time per page in each stage: fetch (the last attempt), parse (Jsoup, extraction, page handlers, item sink), "
             + "store_commit (one transaction of a batch of pages)")
         .tag("stage", stage)
         .serviceLevelObjectives(STAGE_BUCKETS)

@@ -1,8 +1,12 @@
 package io.trawl.parse;
 
+import io.trawl.api.Item;
+import io.trawl.api.ItemSink;
+import io.trawl.api.PageHandler;
 import io.trawl.bus.Addresses;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
+import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
@@ -17,10 +21,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -41,20 +47,35 @@ public final class ParseVerticle extends VerticleBase {
   private final ParseBudget budget = ParseBudget.ofHeap();
   private final Extractor extractor;
   private final DroppedLinks dropped;
+  private final List<PageHandler> pageHandlers;
+  private final ItemSink itemSink;
+  private final AtomicBoolean handlerFailureLogged = new AtomicBoolean();
   private final CrawlMetrics metrics;
   private WorkerExecutor parsePool;
 
   /**
    * @param dropped where the links the parser leaves out are counted, for the whole crawl
-   * @param metrics told how long each page took to parse
+   * @param ruleStats where the extraction rules' items, drops and empty fields are counted
    */
-  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, CrawlMetrics metrics) {
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats) {
+    this(config, scope, dropped, ruleStats, List.of(), null, CrawlMetrics.OFF);
+  }
+
+  /**
+   * @param pageHandlers the library's page handlers, run on every parsed page after the rules
+   * @param itemSink the library's item sink, given each page's items before the page is stored; null for none
+   * @param metrics told how long each page took on the parse pool (parse, extraction, handlers, item sink)
+   */
+  public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats,
+      List<PageHandler> pageHandlers, ItemSink itemSink, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
     this.metrics = metrics;
     this.parser = new HtmlParser(config);
-    this.extractor = new Extractor(config.rules(), config.download().fromFields());
+    this.extractor = new Extractor(config.rules(), config.download().fromFields(), ruleStats);
     this.dropped = dropped;
+    this.pageHandlers = List.copyOf(pageHandlers);
+    this.itemSink = itemSink;
   }
 
   /** Parse threads: the configured count, or one per core. */
@@ -76,13 +97,46 @@ public final class ParseVerticle extends VerticleBase {
   private void onParse(Message<FetchedPage> msg) {
     FetchedPage page = msg.body();
     long share = budget.reservationFor(page.body().length);
+    PageClock clock = new PageClock();
     budget.acquire(share)
-        .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
+        .compose(v -> parsePool.executeBlocking(() -> clock.time(() -> toRecord(page, share)), false)
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
-        .compose(record -> vertx.eventBus().<JsonObject>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
+        .compose(record -> delivered(record, clock))
+        .onSuccess(record -> parsed(record, clock))
+        .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+  }
+
+  /**
+   * The page's items given to the item sink, on the parse pool, before the page is stored: a sink
+   * that throws fails the request as {@code store}, which ends the crawl as failed with the page
+   * not stored, so a resumed crawl delivers it again.
+   */
+  private Future<PageRecord> delivered(PageRecord record, PageClock clock) {
+    if (itemSink == null || record.items().isEmpty()) {
+      return Future.succeededFuture(record);
+    }
+    return parsePool.executeBlocking(() -> clock.time(() -> {
+      List<Item> items = new ArrayList<>(record.items().size());
+      for (Object item : record.items()) {
+        items.add(HandledPage.item((JsonObject) item, record.url()));
+      }
+      try {
+        itemSink.accept(items);
+      } catch (Exception e) {
+        throw new CrawlException(FailureKind.STORE, record.url(), "the item sink failed: " + e, e);
+      }
+      return record;
+    }), false);
+  }
+
+  /** A page that parsed counts its time on the parse pool toward the parse stage's histogram. */
+  private void parsed(PageRecord record, PageClock clock) {
+    if (record.error() == null) {
+      metrics.parsed(clock.nanos());
+    }
   }
 
   /**
@@ -104,12 +158,20 @@ public final class ParseVerticle extends VerticleBase {
    * that what is queued is in {@code links}), plus the in-scope URLs of {@code download.from_fields}
    * whatever the depth: the user named those files.
    */
-  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) {
+  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) throws Exception {
     lowerPriority();
-    long startedNanos = System.nanoTime();
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
+    JsonArray items = extracted.items();
+    Set<String> followed = Set.of();
+    if (!pageHandlers.isEmpty()) {
+      HandledPage handled = new HandledPage(page.request().url(), page.finalUrl(), page.request().depth(),
+          page.status(), parsed.document(), parsed.baseUrl(), parsed.links(), items);
+      runHandlers(handled);
+      items = items.copy().addAll(handled.emitted());
+      followed = handled.followed();
+    }
     int droppedHere = parsed.linksDropped();
     Set<String> discovered = new LinkedHashSet<>();
     if (page.request().depth() < config.crawl().maxDepth()) {
@@ -120,6 +182,11 @@ public final class ParseVerticle extends VerticleBase {
       }
       for (String link : candidates) {
         if (scope.allows(link)) {
+          discovered.add(link);
+        }
+      }
+      for (String link : followed) {
+        if (link.length() <= config.fetch().maxUrlLength() && scope.allows(link)) {
           discovered.add(link);
         }
       }
@@ -135,11 +202,23 @@ public final class ParseVerticle extends VerticleBase {
       dropped.add(droppedHere);
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
-    metrics.parsed(System.nanoTime() - startedNanos);
-    return new PageRecord(page.request().id(), page.request().url(), page.finalUrl(), page.status(),
-        page.contentType(), page.request().depth(), parsed.title(), page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, parsed.contentHash(), page.attempts(), null, parsed.links(), List.copyOf(discovered),
-        extracted.items());
+    return PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(), List.copyOf(discovered),
+        items);
+  }
+
+  /** Parse thread. A handler that throws fails the page as {@code parse}; the first such failure is logged at WARN. */
+  private void runHandlers(HandledPage handled) throws Exception {
+    for (PageHandler handler : pageHandlers) {
+      try {
+        handler.handle(handled);
+      } catch (Exception e) {
+        if (handlerFailureLogged.compareAndSet(false, true)) {
+          log.warn("page handler failed url={} (further failures at DEBUG); the page is stored with error parse",
+              handled.url(), e);
+        }
+        throw e;
+      }
+    }
   }
 
   /**
@@ -161,8 +240,6 @@ public final class ParseVerticle extends VerticleBase {
     }
     FailureKind kind = err instanceof CrawlException crawl ? crawl.kind() : FailureKind.PARSE;
     log.debug("parse failed url={} kind={}", page.request().url(), kind.code(), err);
-    return Future.succeededFuture(new PageRecord(page.request().id(), page.request().url(), page.finalUrl(),
-        page.status(), page.contentType(), page.request().depth(), null, page.fetchedAtMs(), page.elapsedMs(),
-        page.body().length, null, page.attempts(), kind.code(), List.of(), List.of(), new JsonArray()));
+    return Future.succeededFuture(PageRecord.unparsed(page, kind.code()));
   }
 }

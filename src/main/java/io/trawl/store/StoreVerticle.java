@@ -15,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +59,10 @@ public final class StoreVerticle extends VerticleBase {
           writer = new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay(), metrics);
           List<MessageConsumer<?>> consumers = List.of(
               vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
-              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
-              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
-              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().<JsonObject>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+              vertx.eventBus().<FrontierUpdate>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
+              vertx.eventBus().<QueuedRequest>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().<DiscoveredUrls>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
+              vertx.eventBus().<CrawlRecord>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -83,18 +82,18 @@ public final class StoreVerticle extends VerticleBase {
 
   private void onStorePage(Message<PageRecord> msg) {
     writer.savePage(msg.body())
-        .onSuccess(stored -> msg.reply(stored.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> failed(msg, err));
   }
 
-  private void onStoreFrontier(Message<JsonObject> msg) {
-    writer.saveFrontier(FrontierUpdate.fromJson(msg.body()))
+  private void onStoreFrontier(Message<FrontierUpdate> msg) {
+    writer.saveFrontier(msg.body())
         .onSuccess(v -> msg.reply(null))
         .onFailure(err -> failed(msg, err));
   }
 
-  private void onStoreDiscovered(Message<JsonObject> msg) {
-    DiscoveredUrls discovered = DiscoveredUrls.fromJson(msg.body());
+  private void onStoreDiscovered(Message<DiscoveredUrls> msg) {
+    DiscoveredUrls discovered = msg.body();
     // After pending batches, on the same writer thread: one more transaction in submission order.
     writer.flush()
         .compose(v -> writerThread.executeBlocking(() -> store.addDiscovered(discovered.urls(), discovered.depth()), true))
@@ -102,17 +101,17 @@ public final class StoreVerticle extends VerticleBase {
         .onFailure(err -> failed(msg, err));
   }
 
-  private void onStoreQueued(Message<JsonObject> msg) {
-    QueuedRequest request = QueuedRequest.fromJson(msg.body());
+  private void onStoreQueued(Message<QueuedRequest> msg) {
+    QueuedRequest request = msg.body();
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
         .compose(v -> writerThread.executeBlocking(() -> store.queued(request.afterId(), request.limit()), true))
-        .onSuccess(batch -> msg.reply(batch.toJson()))
+        .onSuccess(msg::reply)
         .onFailure(err -> failed(msg, err));
   }
 
-  private void onStoreCrawl(Message<JsonObject> msg) {
-    CrawlRecord record = CrawlRecord.fromJson(msg.body());
+  private void onStoreCrawl(Message<CrawlRecord> msg) {
+    CrawlRecord record = msg.body();
     Future<Long> id;
     if (record.id() == 0) {
       id = writer.flush()

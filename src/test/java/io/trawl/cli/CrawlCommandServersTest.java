@@ -60,6 +60,16 @@ class CrawlCommandServersTest {
   }
 
   @Test
+  void aUrlAfterABareUiIsASeedNotTheDashboardsAddress() {
+    SmallCrawl.Result result = SmallCrawl.execute("crawl", "--db", dir.resolve("trawl.db").toString(),
+        "--set", "crawl.ui=127.0.0.1:0", "--ui", site.url("/"));
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    assertThat(result.err()).containsPattern("dashboard at http://127\\.0\\.0\\.1:[1-9][0-9]*/");
+    assertThat(site.count("/")).isEqualTo(1);
+  }
+
+  @Test
   void servesBothOnFreePortsAndSaysWhere() {
     SmallCrawl.Result result = SmallCrawl.execute("crawl", "--seeds", dir.resolve("seeds.txt").toString(),
         "--db", dir.resolve("trawl.db").toString(), "--set", "crawl.metrics=127.0.0.1:0", "--ui", "127.0.0.1:0");

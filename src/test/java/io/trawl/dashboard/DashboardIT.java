@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bench.GeneratedSite;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
@@ -74,7 +75,7 @@ class DashboardIT {
         "fetch.per_host_concurrency", "4",
         "fetch.per_host_rate", "100000/s"));
     CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
-        CrawlMetrics.forConfig(config));
+        Extensions.NONE, CrawlMetrics.forConfig(config));
     Await.result(job.start());
     String base = "http://127.0.0.1:" + job.uiPort();
 

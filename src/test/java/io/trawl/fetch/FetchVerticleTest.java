@@ -12,12 +12,11 @@ import io.trawl.bus.RecordCodec;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
-import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -62,11 +61,11 @@ class FetchVerticleTest {
     RecordCodec.registerAll(vertx);
     vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, msg -> {
       stored.add(msg.body());
-      msg.reply(new PageStored(0, msg.body().error()).toJson());
+      msg.reply(new PageStored(0, msg.body().error()));
     });
     vertx.eventBus().<FetchedPage>consumer(Addresses.PARSE, msg -> {
       parsed.add(msg.body());
-      msg.reply(new PageStored(0, null).toJson());
+      msg.reply(new PageStored(0, null));
     });
     vertx.eventBus().<Long>consumer(Addresses.FRONTIER_FETCHED, msg -> { });
   }
@@ -96,13 +95,13 @@ class FetchVerticleTest {
   private static Future<String> deploy(Vertx vertx, TrawlConfig config, KnownRobots known) {
     Scope scope = new Scope(List.of("127.0.0.1"), List.of(), List.of());
     HostBreakers breakers = new HostBreakers(config.circuit(), config.retry());
-    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers, known, CrawlMetrics.OFF));
+    return vertx.deployVerticle(new FetchVerticle(config, scope, breakers, known));
   }
 
   /** Sends {@code request} to the deployed fetcher; the frontier's view of the answer. */
   private static Future<FetchOutcome> ask(Vertx vertx, FetchRequest request) {
-    return vertx.eventBus().<JsonObject>request(Addresses.FETCH, request.toJson(), FETCH)
-        .map(reply -> FetchOutcome.fromJson(reply.body()));
+    return vertx.eventBus().<FetchOutcome>request(Addresses.FETCH, request, FETCH)
+        .map(Message::body);
   }
 
   /** Deploys a fetcher with {@code config} and sends it {@code request}. */

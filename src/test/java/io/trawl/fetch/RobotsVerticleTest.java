@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.RecordCodec;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
 import io.trawl.config.ConfigLoader;
@@ -13,7 +14,7 @@ import io.trawl.testing.NxDomainDns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.VertxExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -58,6 +59,7 @@ class RobotsVerticleTest {
   private final KnownRobots known = new KnownRobots();
 
   private void deploy(Vertx vertx, TrawlConfig.Fetch config, int maxHosts, long maxWeightBytes, long unavailableTtlMs) {
+    RecordCodec.registerAll(vertx);
     Await.result(vertx.deployVerticle(new RobotsVerticle(config, known, maxHosts, maxWeightBytes, unavailableTtlMs)));
   }
 
@@ -74,8 +76,8 @@ class RobotsVerticleTest {
   }
 
   private static Future<RobotsAnswer> query(Vertx vertx, String url) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ROBOTS, new RobotsQuery(url).toJson())
-        .map(reply -> RobotsAnswer.fromJson(reply.body()));
+    return vertx.eventBus().<RobotsAnswer>request(Addresses.ROBOTS, new RobotsQuery(url))
+        .map(Message::body);
   }
 
   private static RobotsAnswer ask(Vertx vertx, String url) {

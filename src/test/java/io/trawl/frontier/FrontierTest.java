@@ -2,6 +2,7 @@ package io.trawl.frontier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     FrontierRow first = frontier.next();
     assertThat(frontier.next()).isNull();
-    frontier.markDone(first, false, false);
+    frontier.markDone(first.id(), false);
     assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
   }
 
@@ -79,7 +80,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(new FrontierRow(first.id(), first.url(), 0, 1, millis + 5000), false);
+    frontier.reclaim(first.id(), 1, millis + 5000, false);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -103,7 +104,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/0"));
     frontier.add(row("http://a.test/1"));
     FrontierRow first = frontier.next();
-    frontier.crawlDelay(first, 2_000_000_000L);
+    frontier.crawlDelay(first.id(), 2_000_000_000L);
     advanceMs(1999);
     assertThat(frontier.next()).isNull();
     advanceMs(1);
@@ -118,8 +119,8 @@ class FrontierTest {
     }
     List<FrontierRow> out = drain(frontier);
     assertThat(out).hasSize(2);
-    frontier.markDone(out.get(0), false, false);
-    frontier.markDone(out.get(1), true, false);
+    frontier.markDone(out.get(0).id(), false);
+    frontier.markDone(out.get(1).id(), true);
     assertThat(frontier.next()).isNull();
     assertThat(frontier.maxPagesReached()).isTrue();
     assertThat(frontier.stored()).isEqualTo(2);
@@ -151,7 +152,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.stop();
     assertThat(frontier.next()).isNull();
-    frontier.markDone(row, false, false);
+    frontier.markDone(row.id(), false);
     assertThat(frontier.inFlight()).isZero();
     assertThat(frontier.inMemory()).isEqualTo(1);
   }
@@ -164,12 +165,12 @@ class FrontierTest {
     }
     FrontierRow first = frontier.next();
     assertThat(frontier.next()).as("one request at a time to a.test").isNull();
-    frontier.fetched(first);
+    frontier.fetched(first.id());
     FrontierRow second = frontier.next();
     assertThat(second.url()).isEqualTo("http://a.test/1");
     assertThat(frontier.inFlight()).as("on the network or waiting for the store").isEqualTo(2);
     assertThat(frontier.isIdle()).isFalse();
-    frontier.markDone(first, false, true);
+    frontier.markDone(first.id(), false);
     assertThat(frontier.inFlight()).isEqualTo(1);
     assertThat(frontier.stored()).isEqualTo(1);
   }
@@ -182,10 +183,10 @@ class FrontierTest {
     }
     List<FrontierRow> out = drain(frontier);
     assertThat(out).hasSize(2);
-    out.forEach(frontier::fetched);
+    out.forEach(row -> frontier.fetched(row.id()));
     assertThat(frontier.next()).as("two rows already wait for the store").isNull();
     assertThat(frontier.nextWakeNanos()).isEqualTo(-1);
-    frontier.markDone(out.get(0), false, true);
+    frontier.markDone(out.get(0).id(), false);
     assertThat(drain(frontier)).as("network credits are free again").hasSize(2);
     assertThat(frontier.inFlight()).as("never more than twice the credits handed out").isEqualTo(3);
   }
@@ -198,9 +199,76 @@ class FrontierTest {
     }
     List<FrontierRow> out = drain(frontier);
     assertThat(out).hasSize(3);
-    out.forEach(frontier::fetched);
+    out.forEach(row -> frontier.fetched(row.id()));
     assertThat(frontier.next()).isNull();
     assertThat(frontier.maxPagesReached()).isTrue();
+  }
+
+  @Test
+  void aRequestOverReportedTwiceOrForARowNeverHandedOutChangesNothing() {
+    Frontier frontier = frontier(3, 1, 0, 0);
+    for (int i = 0; i < 5; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    FrontierRow first = frontier.next();
+    frontier.next();
+    frontier.next();
+
+    assertThat(frontier.fetched(first.id())).isTrue();
+    assertThat(frontier.next()).as("the freed slot").isNotNull();
+    assertThat(frontier.fetched(first.id())).isFalse();
+    assertThat(frontier.fetched(999)).isFalse();
+    assertThat(frontier.next()).as("no slot freed twice").isNull();
+    assertThat(frontier.inFlight()).isEqualTo(4);
+  }
+
+  @Test
+  void anOutcomeToTryAgainPutsTheRowBackWithItsNewAttemptsAndItsDepth() {
+    Frontier frontier = frontier(10, 10, 0, 0);
+    frontier.add(new FrontierRow(1, "http://a.test/0", 3, 0, 0));
+    FrontierRow row = frontier.next();
+
+    FrontierRow back = frontier.complete(row.id(), FetchOutcome.retryAt(row.id(), "http_503", millis + 1000, 1));
+
+    assertThat(back).isEqualTo(new FrontierRow(1, "http://a.test/0", 3, 1, millis + 1000));
+    assertThat(frontier.inMemory()).isEqualTo(1);
+    assertThat(frontier.stored()).isZero();
+    assertThat(frontier.next()).isNull();
+    advanceMs(1000);
+    assertThat(frontier.next()).isEqualTo(back);
+  }
+
+  @Test
+  void aStoredOutcomeIsDoneAndItsCrawlDelaySpacesTheHost() {
+    Frontier frontier = frontier(10, 10, 100, 0);
+    frontier.add(row("http://a.test/0"));
+    frontier.add(row("http://a.test/1"));
+    FrontierRow first = frontier.next();
+
+    assertThat(frontier.complete(first.id(), FetchOutcome.done(first.id(), null, 1, 0).withCrawlDelayMs(2000))).isNull();
+
+    assertThat(frontier.stored()).isEqualTo(1);
+    advanceMs(1999);
+    assertThat(frontier.next()).isNull();
+    advanceMs(1);
+    assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
+  }
+
+  @Test
+  void aStoppedFrontierOrOneAtMaxPagesHasNoTimeToWakeUpFor() {
+    Frontier stopped = frontier(10, 1, 1000, 0);
+    stopped.add(row("http://a.test/0"));
+    stopped.add(row("http://b.test/0"));
+    stopped.next();
+    assertThat(stopped.nextWakeNanos()).isPositive();
+    stopped.stop();
+    assertThat(stopped.nextWakeNanos()).isEqualTo(-1);
+
+    Frontier atLimit = frontier(10, 10, 0, 1);
+    atLimit.add(row("http://a.test/0"));
+    atLimit.add(row("http://b.test/0"));
+    atLimit.next();
+    assertThat(atLimit.nextWakeNanos()).isEqualTo(-1);
   }
 
   @Test
@@ -217,9 +285,9 @@ class FrontierTest {
     FrontierRow a = first.stream().filter(r -> r.url().startsWith("http://a.")).findFirst().orElseThrow();
     FrontierRow b = first.stream().filter(r -> r.url().startsWith("http://b.")).findFirst().orElseThrow();
     FrontierRow c = first.stream().filter(r -> r.url().startsWith("http://c.")).findFirst().orElseThrow();
-    frontier.markDone(a, false, false);
-    frontier.reclaim(new FrontierRow(b.id(), b.url(), 0, 1, millis + 5000), false, true);
-    frontier.reclaim(new FrontierRow(c.id(), c.url(), 0, 1, millis + 2000), false, false);
+    frontier.markDone(a.id(), false);
+    frontier.complete(b.id(), FetchOutcome.retryAt(b.id(), "circuit_open", millis + 5000, 0));
+    frontier.complete(c.id(), FetchOutcome.retryAt(c.id(), "http_429", millis + 2000, 1));
 
     var snapshot = frontier.snapshot(9, 2);
     assertThat(snapshot.hostsActive()).isZero();

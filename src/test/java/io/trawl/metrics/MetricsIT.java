@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bench.GeneratedSite;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
@@ -176,7 +177,8 @@ class MetricsIT {
   private CrawlJob startCrawl(TrawlConfig config, List<String> seeds, VertxOptions options) {
     CrawlMetrics metrics = CrawlMetrics.forConfig(config);
     crawlVertx = MetricsVertx.create(options, metrics, true);
-    CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false, metrics);
+    CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
+        Extensions.NONE, metrics);
     Await.result(job.start());
     return job;
   }

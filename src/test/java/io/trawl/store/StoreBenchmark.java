@@ -1,5 +1,7 @@
 package io.trawl.store;
 
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.store.sqlite.SqliteBackend;
@@ -37,6 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoreBenchmark {
   private static final int PAGES_PER_BATCH = 64;
   private static final int LINKS_PER_PAGE = 50;
+  private static final byte[] BODY = new byte[20_480];
   private Path dir;
   private StoreWriter writer;
   private SeenUrls seen;
@@ -75,9 +78,9 @@ public class StoreBenchmark {
       for (int l = 0; l < LINKS_PER_PAGE; l++) {
         links.add("http://127.0.0.1:8080/page/" + (n * 7919 + l * 104_729) % 10_000_000);
       }
-      pages.add(new PageRecord(n, "http://127.0.0.1:8080/page/" + n, null, 200, "text/html", 1, "Page " + n,
-          System.currentTimeMillis(), 3, 20_480, "ab".repeat(32), 1, null, links, links.subList(0, 10),
-          new JsonArray()));
+      FetchedPage page = new FetchedPage(new FetchRequest(n, "http://127.0.0.1:8080/page/" + n, 1, 0), null, 200,
+          "text/html", BODY, System.currentTimeMillis(), 3, 1);
+      pages.add(PageRecord.parsed(page, "Page " + n, "ab".repeat(32), links, links.subList(0, 10), new JsonArray()));
       discovered.add(links.subList(0, 10));
     }
     return writer.write(List.<FrontierUpdate>of(), pages, discovered, 0);

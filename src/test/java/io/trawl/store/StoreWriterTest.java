@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
@@ -176,7 +178,8 @@ class StoreWriterTest {
   }
 
   private static PageRecord page(long id, String url, String error) {
-    return new PageRecord(id, url, url, error == null ? 200 : 404, "text/html", 0, null, 1_700_000_000_000L, 1, 10, null, 1,
-        error, List.of(), List.of(), new JsonArray());
+    FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, error == null ? 200 : 404,
+        "text/html", new byte[10], 1_700_000_000_000L, 1, 1);
+    return PageRecord.unparsed(response, error);
   }
 }

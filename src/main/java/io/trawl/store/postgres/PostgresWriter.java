@@ -65,11 +65,19 @@ final class PostgresWriter implements StoreWriter {
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
   private static final String INSERT_LINKS =
       "INSERT INTO links (from_url, to_url) SELECT * FROM unnest(?::text[], ?::text[])";
-  private static final String INSERT_ITEMS =
+  /**
+   * Items; one whose rule and key are stored already updates that row (its id stays), as SQLite's
+   * upsert does. A statement may not update one row twice, so a batch holds each key once: its
+   * last sighting ({@link #lastOfEachKey}).
+   */
+  private static final String UPSERT_ITEMS =
       """
-      INSERT INTO items (page_url, rule, data, extracted_at)
-      SELECT p, r, d::jsonb, e FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(p, r, d, e, n)
-      ORDER BY n""";
+      INSERT INTO items (page_url, rule, data, extracted_at, item_key)
+      SELECT p, r, d::jsonb, e, k FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+        WITH ORDINALITY AS v(p, r, d, e, k, n)
+      ORDER BY n
+      ON CONFLICT (rule, item_key) DO UPDATE SET
+        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at""";
   private static final String UPSERT_DOWNLOADS =
       """
       INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at)
@@ -270,19 +278,19 @@ final class PostgresWriter implements StoreWriter {
     List<String> itemRule = new ArrayList<>();
     List<String> itemData = new ArrayList<>();
     List<String> itemAt = new ArrayList<>();
+    List<String> itemKey = new ArrayList<>();
     for (PageRecord page : pages) {
       for (String link : page.links()) {
         from.add(page.url());
         to.add(link);
       }
-      String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
-      for (int j = 0; j < page.items().size(); j++) {
-        JsonObject item = page.items().getJsonObject(j);
-        itemPage.add(page.url());
-        itemRule.add(item.getString("rule"));
-        itemData.add(item.getJsonObject("data").encode());
-        itemAt.add(fetchedAt);
-      }
+    }
+    for (ItemRow row : lastOfEachKey(pages)) {
+      itemPage.add(row.pageUrl());
+      itemRule.add(row.item().getString("rule"));
+      itemData.add(row.item().getJsonObject("data").encode());
+      itemAt.add(row.extractedAt());
+      itemKey.add(row.item().getString("key"));
     }
     if (!from.isEmpty()) {
       parts.add(new Part(INSERT_LINKS, b -> {
@@ -291,11 +299,12 @@ final class PostgresWriter implements StoreWriter {
       }));
     }
     if (!itemPage.isEmpty()) {
-      parts.add(new Part(INSERT_ITEMS, b -> {
+      parts.add(new Part(UPSERT_ITEMS, b -> {
         b.texts(itemPage);
         b.texts(itemRule);
         b.texts(itemData);
         b.texts(itemAt);
+        b.texts(itemKey);
       }));
     }
     if (!downloads.isEmpty()) {
@@ -515,5 +524,36 @@ final class PostgresWriter implements StoreWriter {
       }
       return values;
     }
+  }
+
+  /** One items row of a batch: the item, its page, when it was extracted. */
+  record ItemRow(JsonObject item, String pageUrl, String extractedAt) {}
+
+  /**
+   * The batch's items in order, a keyed item seen again in the batch kept at its last sighting
+   * only (where SQLite's row-by-row upsert ends too); items without a key all kept.
+   */
+  static List<ItemRow> lastOfEachKey(List<PageRecord> pages) {
+    List<ItemRow> rows = new ArrayList<>();
+    Map<String, Integer> lastByKey = new HashMap<>();
+    for (PageRecord page : pages) {
+      String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
+      for (int j = 0; j < page.items().size(); j++) {
+        JsonObject item = page.items().getJsonObject(j);
+        String key = item.getString("key");
+        if (key != null) {
+          lastByKey.put(item.getString("rule") + "\u0000" + key, rows.size());
+        }
+        rows.add(new ItemRow(item, page.url(), fetchedAt));
+      }
+    }
+    List<ItemRow> kept = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      String key = rows.get(i).item().getString("key");
+      if (key == null || lastByKey.get(rows.get(i).item().getString("rule") + "\u0000" + key) == i) {
+        kept.add(rows.get(i));
+      }
+    }
+    return kept;
   }
 }

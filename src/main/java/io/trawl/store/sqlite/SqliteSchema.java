@@ -73,7 +73,13 @@ final class SqliteSchema {
           )""",
           "CREATE INDEX downloads_sha256 ON downloads (sha256)"),
       // 3: runs that stopped abnormally with the URL in flight, so --resume can give up on it.
-      List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"));
+      List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"),
+      // 4: rules' key fields. One row per (rule, item_key): an item seen again updates its row
+      // (SqliteSql.UPSERT_ITEM). NULL keys (rules without key) never conflict, so those items
+      // are added as before. Existing rows get NULL.
+      List.of(
+          "ALTER TABLE items ADD COLUMN item_key TEXT",
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

@@ -27,8 +27,15 @@ final class SqliteSql {
   static final int LINKS_PER_INSERT = 50;
   static final String INSERT_LINKS = "INSERT INTO links (from_url, to_url) VALUES "
       + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?, ?)"));
-  static final String INSERT_ITEM =
-      "INSERT INTO items (page_url, rule, data, extracted_at) VALUES (?, ?, ?, ?)";
+  /**
+   * An item; one whose rule and key are already stored updates that row (its id stays). Items
+   * without a key have a NULL item_key, which never conflicts: they are always added.
+   */
+  static final String UPSERT_ITEM =
+      """
+      INSERT INTO items (page_url, rule, data, extracted_at, item_key) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (rule, item_key) DO UPDATE SET
+        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at""";
   static final String UPSERT_DOWNLOAD =
       """
       INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at) VALUES (?, ?, ?, ?, ?, ?)

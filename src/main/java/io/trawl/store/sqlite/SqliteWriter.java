@@ -39,7 +39,7 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement insertLink;
   private final PreparedStatement insertLinks;
   private final List<String> pendingLinks = new ArrayList<>(2 * SqliteSql.LINKS_PER_INSERT);
-  private final PreparedStatement insertItem;
+  private final PreparedStatement upsertItem;
   private final PreparedStatement upsertDownload;
   private final PreparedStatement selectQueued;
   private final PreparedStatement countQueued;
@@ -55,7 +55,7 @@ final class SqliteWriter implements StoreWriter {
     this.upsertPage = conn.prepareStatement(SqliteSql.UPSERT_PAGE);
     this.insertLink = conn.prepareStatement(SqliteSql.INSERT_LINK);
     this.insertLinks = conn.prepareStatement(SqliteSql.INSERT_LINKS);
-    this.insertItem = conn.prepareStatement(SqliteSql.INSERT_ITEM);
+    this.upsertItem = conn.prepareStatement(SqliteSql.UPSERT_ITEM);
     this.upsertDownload = conn.prepareStatement(SqliteSql.UPSERT_DOWNLOAD);
     this.selectQueued = conn.prepareStatement(SqliteSql.SELECT_QUEUED);
     this.countQueued = conn.prepareStatement(SqliteSql.COUNT_QUEUED);
@@ -195,7 +195,7 @@ final class SqliteWriter implements StoreWriter {
       flushLinks();
       insertLinks.executeBatch();
       insertLink.executeBatch();
-      insertItem.executeBatch();
+      upsertItem.executeBatch();
       upsertDownload.executeBatch();
       finish.executeBatch();
       conn.commit();
@@ -236,11 +236,12 @@ final class SqliteWriter implements StoreWriter {
     }
     for (int j = 0; j < page.items().size(); j++) {
       JsonObject item = page.items().getJsonObject(j);
-      insertItem.setString(1, page.url());
-      insertItem.setString(2, item.getString("rule"));
-      insertItem.setString(3, item.getJsonObject("data").encode());
-      insertItem.setString(4, fetchedAt);
-      insertItem.addBatch();
+      upsertItem.setString(1, page.url());
+      upsertItem.setString(2, item.getString("rule"));
+      upsertItem.setString(3, item.getJsonObject("data").encode());
+      upsertItem.setString(4, fetchedAt);
+      upsertItem.setString(5, item.getString("key"));
+      upsertItem.addBatch();
     }
     if (page.download() != null) {
       upsertDownload.setString(1, page.url());
@@ -401,7 +402,7 @@ final class SqliteWriter implements StoreWriter {
 
   private void clearBatches() throws SQLException {
     pendingLinks.clear();
-    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertLinks, insertItem,
+    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertLinks, upsertItem,
         upsertDownload)) {
       stmt.clearBatch();
     }

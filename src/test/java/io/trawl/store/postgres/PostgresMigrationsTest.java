@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreBackend;
@@ -12,7 +14,6 @@ import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
-import io.vertx.core.json.JsonArray;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -48,13 +49,13 @@ class PostgresMigrationsTest {
     }
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
-      PageRecord pdf = new PageRecord(1, "http://127.0.0.1/a.pdf", "http://127.0.0.1/a.pdf", 200, "application/pdf", 0,
-          null, 1_000, 3, 42, "ab12", 1, null, List.of(), List.of(), new JsonArray(),
-          new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
+      FetchedPage response = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/a.pdf", 0, 0),
+          "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
+      PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(4);
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");

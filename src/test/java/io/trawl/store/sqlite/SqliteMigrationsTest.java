@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trawl.bus.DownloadedFile;
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
-import io.vertx.core.json.JsonArray;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,13 +38,13 @@ class SqliteMigrationsTest {
     }
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
-      PageRecord pdf = new PageRecord(2, "http://127.0.0.1/a.pdf", "http://127.0.0.1/a.pdf", 200, "application/pdf", 0,
-          null, 1_000, 3, 42, "ab12", 1, null, List.of(), List.of(), new JsonArray(),
-          new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
+      FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
+          "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
+      PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(4);
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -74,5 +75,27 @@ class SqliteMigrationsTest {
     assertThatThrownBy(() -> new SqliteBackend(file).openWriter(false)).isInstanceOf(StoreException.class)
         .hasMessageContaining("99");
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master")).isZero();
+  }
+
+  @Test
+  void upgradesAVersion3FileKeepingItsItemsWithoutAKey() throws Exception {
+    Path file = dir.resolve("v3.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 3)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 3");
+      for (int i = 0; i < 2; i++) {
+        stmt.executeUpdate("INSERT INTO items (page_url, rule, data, extracted_at) "
+            + "VALUES ('http://127.0.0.1/old', 'r', '{\"a\":1}', '2026-01-01T00:00:00Z')");
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(4);
+    assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
   }
 }

@@ -1,0 +1,114 @@
+package io.trawl.frontier;
+
+import io.trawl.bus.Addresses;
+import io.trawl.bus.FetchOutcome;
+import io.trawl.bus.FetchRequest;
+import io.trawl.bus.FrontierRow;
+import io.trawl.bus.FrontierUpdate;
+import io.trawl.bus.PageRecord;
+import io.trawl.bus.QueuedBatch;
+import io.trawl.bus.QueuedRequest;
+import io.trawl.bus.Replies;
+import io.trawl.bus.SitemapRequest;
+import io.trawl.config.TrawlConfig;
+import io.trawl.core.FailureKind;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the frontier asks of the other stages over the bus: fetches, sitemaps, and changes and
+ * reads of the {@code frontier} table. A future here fails only when the store failed, which ends
+ * the crawl; any other failure is logged and becomes a result: a fetch that never answered is
+ * stored as a failed page, sitemaps that could not be read add nothing. Event loop.
+ */
+final class FrontierRequests {
+  private static final Logger log = LoggerFactory.getLogger(FrontierRequests.class);
+
+  private final EventBus bus;
+  private final DeliveryOptions fetchDelivery;
+  private final DeliveryOptions sitemapDelivery;
+  private final DeliveryOptions storeDelivery = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+
+  FrontierRequests(EventBus bus, TrawlConfig config) {
+    this.bus = bus;
+    this.fetchDelivery = new DeliveryOptions().setSendTimeout(fetchReplyMs(config));
+    this.sitemapDelivery = new DeliveryOptions().setSendTimeout(sitemapsReplyMs(config));
+  }
+
+  /** Long enough for every try of a fetch with its longest backoff, then its parse and store: the reply is the real outcome. */
+  static long fetchReplyMs(TrawlConfig config) {
+    TrawlConfig.Retry retry = config.retry();
+    long perAttemptMs = config.fetch().requestTimeout().toMillis() + retry.maxDelay().toMillis();
+    return perAttemptMs * retry.maxAttempts() + Replies.STORE_REPLY_MS;
+  }
+
+  /** Robots.txt, then up to {@link SitemapRequest#MAX_FILES} files one at a time at the host's rate, then the store. */
+  static long sitemapsReplyMs(TrawlConfig config) {
+    TrawlConfig.Fetch fetch = config.fetch();
+    long perFileMs = fetch.requestTimeout().toMillis() + fetch.perHostRate().intervalNanos() / 1_000_000;
+    return SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + Replies.STORE_REPLY_MS;
+  }
+
+  /** Hands {@code row} to a fetcher; its outcome once the page is stored or the URL put back. */
+  Future<FetchOutcome> fetch(FrontierRow row) {
+    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
+    return bus.<FetchOutcome>request(Addresses.FETCH, request, fetchDelivery)
+        .map(Message::body)
+        .recover(err -> unlessStore(err, "fetch lost url={} kind={}", row.url())
+            .compose(kind -> recordLost(request, kind)));
+  }
+
+  /** A fetch that never answered still ends as a pages row, so no tried URL disappears. */
+  private Future<FetchOutcome> recordLost(FetchRequest request, FailureKind kind) {
+    int attempts = request.attempts() + 1;
+    PageRecord failure = PageRecord.failure(request, kind.code(), attempts, System.currentTimeMillis(), 0);
+    return bus.request(Addresses.STORE_PAGE, failure, storeDelivery)
+        .map(stored -> FetchOutcome.done(request.id(), kind.code(), attempts, 0));
+  }
+
+  /** Has the sitemaps of {@code seed}'s host read; the count of frontier rows they added. */
+  Future<Integer> readSitemaps(String seed) {
+    return bus.<Integer>request(Addresses.SITEMAPS, new SitemapRequest(seed), sitemapDelivery)
+        .map(Message::body)
+        .recover(err -> unlessStore(err, "sitemaps not read seed={} kind={}", seed).map(0));
+  }
+
+  /** Adds the seeds at depth 0; those already in the table stay as they are. */
+  Future<?> addSeeds(List<String> seeds) {
+    return seeds.isEmpty() ? Future.succeededFuture() : update(FrontierUpdate.ofSeeds(seeds));
+  }
+
+  /** Marks the rows handed to fetchers {@code in_flight}. */
+  Future<?> claim(List<FrontierRow> rows) {
+    return update(FrontierUpdate.ofClaims(rows.stream().map(FrontierRow::id).toList()));
+  }
+
+  /** Puts a row back to {@code queued} with its attempts and not-before. */
+  Future<?> putBack(FrontierRow row) {
+    return update(FrontierUpdate.ofPutBack(row));
+  }
+
+  /** Reads queued rows; the store runs the read after every write sent before it. */
+  Future<QueuedBatch> read(QueuedRequest request) {
+    return bus.<QueuedBatch>request(Addresses.STORE_QUEUED, request, storeDelivery).map(Message::body);
+  }
+
+  private Future<?> update(FrontierUpdate update) {
+    return bus.request(Addresses.STORE_FRONTIER, update, storeDelivery);
+  }
+
+  /** A store failure stays a failure; any other is logged and gotten over, as its kind. */
+  private static Future<FailureKind> unlessStore(Throwable err, String warning, String url) {
+    FailureKind kind = Replies.kindOf(err);
+    if (kind.equals(FailureKind.STORE)) {
+      return Future.failedFuture(err);
+    }
+    log.warn(warning, url, kind.code(), err);
+    return Future.succeededFuture(kind);
+  }
+}

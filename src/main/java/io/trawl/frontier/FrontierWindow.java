@@ -1,0 +1,122 @@
+package io.trawl.frontier;
+
+import io.trawl.bus.FetchOutcome;
+import io.trawl.bus.FrontierRow;
+import io.trawl.bus.QueuedBatch;
+import io.trawl.bus.QueuedRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The paging window over the {@code frontier} table: which queued rows to read into the
+ * {@link Frontier} next, whether the table has been read to its end, and a running count of the
+ * rows still queued, in memory and in the table, as rows are claimed, put back and added. Rows are read in id order after a cursor (the table gives new rows higher
+ * ids), a page at a time, while the frontier holds fewer than {@link #WINDOW} rows. A short page
+ * means the end of the table only if no rows were added while it was being read: rows a stored
+ * page or a sitemap adds meanwhile may not have been in it. Not thread-safe: the frontier
+ * verticle's event loop owns it.
+ */
+final class FrontierWindow {
+  /** Rows kept in memory at most; more are paged in from the table as these drain. */
+  static final int WINDOW = 20_000;
+  /** Rows read from the table at a time. */
+  static final int PAGE_IN = 5_000;
+
+  private final Frontier frontier;
+  private long cursor;
+  private boolean loading;
+  private boolean exhausted;
+  /** Counts the times rows were added to the table, so a read knows whether some came in meanwhile. */
+  private long insertGeneration;
+  private long loadGeneration;
+  private long queuedTotal;
+
+  FrontierWindow(Frontier frontier) {
+    this.frontier = frontier;
+  }
+
+  /**
+   * The read to ask the store for now, or null when none is due: one is already out, the table is
+   * read to its end, the frontier holds enough rows, or it has stopped. A read returned here is out
+   * until {@link #loaded} gets its answer.
+   */
+  QueuedRequest nextLoad() {
+    if (loading || exhausted || frontier.inMemory() > WINDOW - PAGE_IN || frontier.isStopped()) {
+      return null;
+    }
+    loading = true;
+    loadGeneration = insertGeneration;
+    return new QueuedRequest(cursor, PAGE_IN);
+  }
+
+  /** The store's answer to the read that was out: its rows join the frontier and move the cursor. */
+  void loaded(QueuedBatch batch) {
+    loading = false;
+    for (FrontierRow row : batch.rows()) {
+      frontier.add(row);
+      cursor = row.id();
+    }
+    queuedTotal = batch.queuedTotal();
+    if (batch.finishedTotal() >= 0) {
+      frontier.storedBefore(batch.finishedTotal());
+    }
+    exhausted = batch.rows().size() < PAGE_IN && loadGeneration == insertGeneration;
+  }
+
+  /** Hands out every row that may go now ({@link Frontier#next}): they are no longer queued. */
+  List<FrontierRow> claim() {
+    List<FrontierRow> rows = new ArrayList<>();
+    for (FrontierRow row = frontier.next(); row != null; row = frontier.next()) {
+      rows.add(row);
+    }
+    queuedTotal -= rows.size();
+    return rows;
+  }
+
+  /**
+   * A handed-out row's outcome: the row is done or back in the queue ({@link Frontier#complete}),
+   * and the rows its page added are in the table.
+   *
+   * @return the row as it goes back to the queue, or null when it is done
+   */
+  FrontierRow completed(long id, FetchOutcome outcome) {
+    FrontierRow back = frontier.complete(id, outcome);
+    if (back != null) {
+      queuedTotal++;
+    }
+    added(outcome.newUrls());
+    return back;
+  }
+
+  /** {@code rows} new rows were added to the table (by a stored page or a sitemap): it is worth reading again. */
+  void added(int rows) {
+    if (rows > 0) {
+      insertGeneration++;
+      exhausted = false;
+      queuedTotal += rows;
+    }
+  }
+
+  /** The read that asks the store only for its count of queued rows. */
+  static QueuedRequest countOnly() {
+    return new QueuedRequest(Long.MAX_VALUE, 0);
+  }
+
+  /**
+   * The table's own count of queued rows, read when the crawl ends: the running count is an
+   * estimate (a read's count and a page's new rows can overlap).
+   */
+  void counted(long queued) {
+    queuedTotal = queued;
+  }
+
+  /** Nothing more to read: the table was read to its end and no read is out. */
+  boolean isDrained() {
+    return exhausted && !loading;
+  }
+
+  /** Rows still queued, in memory and in the table. */
+  long queued() {
+    return Math.max(0, queuedTotal);
+  }
+}
