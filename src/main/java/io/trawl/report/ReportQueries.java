@@ -1,5 +1,7 @@
 package io.trawl.report;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -14,14 +16,29 @@ public interface ReportQueries {
   ResultSet query(String sql) throws SQLException;
 
   /**
-   * Whether the database has {@code table} (a file of an older schema lacks {@code downloads}).
-   * Asked of the connection's metadata, so a missing table never fails a statement, which would
-   * end PostgreSQL's read-only transaction.
+   * Whether the database has {@code table} (a file or schema of an older version lacks
+   * {@code downloads}). Looked for where the queries' unqualified names resolve: the connection's
+   * current schema ({@code crawl.db_schema} on PostgreSQL, whose other schemas may hold trawl's
+   * tables of another version), none on SQLite. Asked of the connection's metadata, so a missing
+   * table never fails a statement, which would end PostgreSQL's read-only transaction.
    */
   default boolean hasTable(String table) throws SQLException {
-    try (ResultSet probe = query("SELECT 1 AS one FROM crawls WHERE 1 = 0");
-        ResultSet tables = probe.getStatement().getConnection().getMetaData().getTables(null, null, table, null)) {
-      return tables.next();
+    try (ResultSet probe = query("SELECT 1 AS one FROM crawls WHERE 1 = 0")) {
+      Connection conn = probe.getStatement().getConnection();
+      DatabaseMetaData meta = conn.getMetaData();
+      try (ResultSet tables = meta.getTables(null, literal(conn.getSchema(), meta), literal(table, meta), null)) {
+        return tables.next();
+      }
     }
+  }
+
+  /** {@code name} as a metadata pattern that matches only itself ({@code _} is a wildcard there). */
+  private static String literal(String name, DatabaseMetaData meta) throws SQLException {
+    if (name == null) {
+      return null;
+    }
+    String escape = meta.getSearchStringEscape();
+    return escape == null || escape.isEmpty() ? name
+        : name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
   }
 }

@@ -2,6 +2,7 @@ package io.trawl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trawl.store.StoreBackends;
 import io.trawl.testing.Db;
 import io.trawl.testing.TestBackend;
 import io.vertx.core.json.JsonArray;
@@ -94,6 +95,32 @@ class ReportCommandTest {
         .doesNotContain(HOSTILE)
         .contains("\\u003c/script>\\u003cscript>");
     assertThat(html.split("</script>", -1)).as("script elements end where the page means them to").hasSize(4);
+  }
+
+  /**
+   * A database of an older version has no {@code downloads} table. On PostgreSQL the report's
+   * schema ({@code --db-schema}) lacks it while {@code public}, of the current version, has one:
+   * the report must look in its own schema.
+   */
+  @Test
+  void reportsADatabaseWithoutADownloadsTableInItsOwnSchema() throws Exception {
+    Path where = Files.createDirectories(dir.resolve(backend.name() + "-older"));
+    String location = backend.freshDatabase(where);
+    String schema = backend == TestBackend.POSTGRES ? "older" : "public";
+    StoreBackends.of(location, schema).openWriter(false).close();
+    if (backend == TestBackend.POSTGRES) {
+      StoreBackends.of(location, "public").openWriter(false).close();
+    }
+    Db.update(location, backend == TestBackend.POSTGRES ? "DROP TABLE older.downloads" : "DROP TABLE downloads");
+    Path out = where.resolve("report.html");
+
+    SmallCrawl.Result result = SmallCrawl.execute("report", "--db", location, "--db-schema", schema, "-o", out.toString());
+
+    assertThat(result.code()).as(result.err()).isEqualTo(Main.OK);
+    JsonObject data = embeddedData(Files.readString(out, StandardCharsets.UTF_8));
+    assertThat(data.containsKey("downloads")).isTrue();
+    assertThat(data.getValue("downloads")).isNull();
+    assertThat(data.getJsonObject("totals").getLong("pages")).isZero();
   }
 
   @Test
