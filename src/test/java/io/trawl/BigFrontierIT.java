@@ -10,6 +10,7 @@ import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,13 +47,14 @@ class BigFrontierIT {
           """.formatted(dir.resolve("seeds.txt"), db));
       Path log = dir.resolve("crawl.log");
 
-      Process crawl = TrawlProcess.start("512m", log, "crawl", "-c", config.toString());
+      String output;
+      try (TrawlProcess crawl = TrawlProcess.start("512m", log, "crawl", "-c", config.toString())) {
+        assertThat(crawl.exitCode(Duration.ofSeconds(240))).as(crawl.output()).isEqualTo(Main.OK);
+        output = crawl.output();
+      }
 
-      assertThat(crawl.waitFor(240, TimeUnit.SECONDS)).isTrue();
-      assertThat(crawl.exitValue()).as(Files.readString(log)).isEqualTo(Main.OK);
       assertThat(Db.count(db, "SELECT count(*) FROM frontier")).isGreaterThan(1_000_000);
       assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(5000);
-      String output = Files.readString(log);
       assertThat(output).doesNotContain("OutOfMemoryError").contains("peak heap");
       LoggerFactory.getLogger(BigFrontierIT.class).warn("1M frontier: {}", output.lines()
           .filter(line -> line.contains("peak heap")).findFirst().orElse(""));

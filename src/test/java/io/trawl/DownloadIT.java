@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -200,11 +201,11 @@ class DownloadIT {
     Path config = config("content_types: [application/pdf]\nmax_size: 1GB", "/huge.pdf");
     Path log = dir.resolve("crawl.log");
 
-    Process crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString());
-
-    assertThat(crawl.waitFor(180, TimeUnit.SECONDS)).as("crawl ended").isTrue();
-    String output = Files.readString(log);
-    assertThat(crawl.exitValue()).as(output).isEqualTo(Main.OK);
+    String output;
+    try (TrawlProcess crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString())) {
+      assertThat(crawl.exitCode(Duration.ofSeconds(180))).as(crawl.output()).isEqualTo(Main.OK);
+      output = crawl.output();
+    }
     assertThat(output).doesNotContain("OutOfMemoryError");
     String sha = GeneratedBytes.sha256(size);
     Path file = dir.resolve("files").resolve(sha + ".pdf");

@@ -1,6 +1,8 @@
 package io.trawl.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +20,23 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
 
   @Override
   protected void append(ILoggingEvent event) {
-    WARNINGS.add(event.getFormattedMessage());
+    StringBuilder warning = new StringBuilder(event.getFormattedMessage());
+    // Where the thread was (the checker attaches its stack once a block passes the warning time).
+    IThrowableProxy stack = event.getThrowableProxy();
+    if (stack != null) {
+      StackTraceElementProxy[] frames = stack.getStackTraceElementProxyArray();
+      for (int i = 0; i < Math.min(frames.length, 25); i++) {
+        warning.append("\n\t").append(frames[i].getSTEAsString());
+      }
+    }
+    WARNINGS.add(warning.toString());
+  }
+
+  /** The warnings logged since the current test started, removed: for a test that blocks a thread on purpose. */
+  public static List<String> take() {
+    List<String> taken = List.copyOf(WARNINGS);
+    WARNINGS.removeAll(taken);
+    return taken;
   }
 
   /** Clears the warnings before each test and fails the test if any were logged during it. */

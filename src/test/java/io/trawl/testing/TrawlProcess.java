@@ -1,19 +1,66 @@
 package io.trawl.testing;
 
-import java.io.File;
+import io.trawl.CrawlJob;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real {@code trawl} child JVM (or another main), started from the test classpath, for kill, resume and heap tests. */
-public final class TrawlProcess {
-  private TrawlProcess() {}
+/**
+ * A real {@code trawl} child JVM (or another main of the test classpath), for kill, signal, resume
+ * and heap tests. Every child runs with this JVM's lowered blocked-thread limit, and every way of
+ * reading its end ({@link #exitCode}, {@link #output}, {@link #kill}) fails the test when the child
+ * logged a Vert.x blocked-thread warning: what {@link BlockedThreadWatch} is for this JVM.
+ */
+public final class TrawlProcess implements AutoCloseable {
+  /** What Vert.x's blocked-thread checker writes ("Thread ... has been blocked for 312 ms, time limit is 200 ms"). */
+  public static final String BLOCKED_WARNING = "has been blocked for";
+
+  private final Process process;
+  private final Path log;
+
+  private TrawlProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output (stdout and stderr) to {@code log}. */
+  public static TrawlProcess start(String heap, Path log, String... args) throws IOException {
+    return startMain(heap, log, "io.trawl.cli.Main", args);
+  }
+
+  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
+  public static TrawlProcess startMain(String heap, Path log, String mainClass, String... args) throws IOException {
+    return startWith(List.of("-Xmx" + heap), log, mainClass, args);
+  }
+
+  private static TrawlProcess startWith(List<String> jvmFlags, Path log, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    String limit = System.getProperty(CrawlJob.EVENT_LOOP_LIMIT_PROPERTY);
+    if (limit != null) {
+      command.add("-D" + CrawlJob.EVENT_LOOP_LIMIT_PROPERTY + "=" + limit);
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    return new TrawlProcess(process, log);
+  }
 
   private static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
   /** The heap flags of the launcher: {@code ${TRAWL_JAVA_OPTS:--Xms128m -Xmx512m}}. */
@@ -24,29 +71,21 @@ public final class TrawlProcess {
    * of {@code src/main/jvm.options} and the launcher's default heap flags, read from those files, so
    * a test of "the default heap" follows them. Output to {@code log}.
    */
-  public static Process startLikeLauncher(Path log, String mainClass, String... args) throws IOException {
+  public static TrawlProcess startLikeLauncher(Path log, String mainClass, String... args) throws IOException {
     return startLikeLauncher(log, List.of(), mainClass, args);
   }
 
   /** As {@link #startLikeLauncher(Path, String, String...)}, with more JVM flags (a GC log...) after the launcher's. */
-  public static Process startLikeLauncher(Path log, List<String> jvmFlags, String mainClass, String... args)
+  public static TrawlProcess startLikeLauncher(Path log, List<String> jvmFlags, String mainClass, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("@" + BASEDIR.resolve("src/main/jvm.options"));
+    List<String> flags = new ArrayList<>();
+    flags.add("@" + BASEDIR.resolve("src/main/jvm.options"));
     if (!"root".equals(System.getProperty("user.name"))) {
-      command.add("-XX:-PrintWarnings"); // as the launcher does, see there
+      flags.add("-XX:-PrintWarnings"); // as the launcher does, see there
     }
-    command.addAll(launcherHeapFlags());
-    command.addAll(jvmFlags);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    flags.addAll(launcherHeapFlags());
+    flags.addAll(jvmFlags);
+    return startWith(flags, log, mainClass, args);
   }
 
   /** The heap flags the launcher passes when TRAWL_JAVA_OPTS is not set. */
@@ -62,35 +101,81 @@ public final class TrawlProcess {
     }
   }
 
-  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output to {@code log}. */
-  public static Process start(String heap, Path log, String... args) throws IOException {
-    return startMain(heap, log, "io.trawl.cli.Main", args);
+  /** The child's standard input. */
+  public OutputStream stdin() {
+    return process.getOutputStream();
   }
 
-  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
-  public static Process startMain(String heap, Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + heap);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+  public long pid() {
+    return process.pid();
   }
 
-  /** Sends SIGINT (Ctrl-C) to {@code process}. */
-  public static void interrupt(Process process) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
-    if (kill.waitFor() != 0) {
-      throw new IOException("kill -INT " + process.pid() + " failed");
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Waits for the process to end and returns its exit code; fails if it is still running after
+   * {@code timeout} (and kills it) or if its output holds a blocked-thread warning.
+   */
+  public int exitCode(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("the process did not end within " + timeout + ":\n" + rawOutput());
+    }
+    output();
+    return process.exitValue();
+  }
+
+  /** What the process has written so far; fails if it holds a blocked-thread warning. */
+  public String output() {
+    String output = rawOutput();
+    if (output.contains(BLOCKED_WARNING)) {
+      String line = output.lines().filter(l -> l.contains(BLOCKED_WARNING)).findFirst().orElseThrow();
+      throw new AssertionError("a Vert.x thread was blocked in the child process: " + line + "\n" + output);
+    }
+    return output;
+  }
+
+  /** Sends SIGINT, as Ctrl-C does. */
+  public void interrupt() throws IOException, InterruptedException {
+    signal("INT");
+  }
+
+  /** Sends SIGTERM. */
+  public void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
+  /** SIGKILL, then waits for the end; fails if the output so far holds a blocked-thread warning. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the process survived SIGKILL for 30 s");
+    }
+    output();
+  }
+
+  /** Kills the process if it is still running, so a failed test leaves none behind. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
     }
   }
 
-  public static String classpathSeparator() {
-    return File.pathSeparator;
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  private String rawOutput() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
