@@ -116,7 +116,8 @@ class ResumeIT {
     resumeToTheEnd();
 
     assertEveryPageOnce(storedBeforeKill);
-    long refetched = site.requests() - PAGES - robotsRequests(2);
+    assertThat(site.robotsRequests()).as("robots.txt, once per run").isEqualTo(2);
+    long refetched = site.requests() - PAGES - site.robotsRequests();
     log.warn("SIGKILL after {} pages stored: {} pages fetched again on --resume (bound {})",
         storedBeforeKill.size(), refetched, 2 * CONCURRENCY);
     // In flight at a kill: CONCURRENCY requests on the network plus at most CONCURRENCY responses
@@ -141,11 +142,7 @@ class ResumeIT {
     resumeToTheEnd();
 
     assertEveryPageOnce(storedAtStop);
-    assertThat(site.requests() - PAGES - robotsRequests(2)).as("a graceful stop stores what was in flight").isZero();
-  }
-
-  /** robots.txt is fetched once per run. */
-  private static long robotsRequests(int runs) {
-    return runs;
+    assertThat(site.robotsRequests()).as("robots.txt, once per run").isEqualTo(2);
+    assertThat(site.requests() - PAGES - site.robotsRequests()).as("a graceful stop stores what was in flight").isZero();
   }
 }
