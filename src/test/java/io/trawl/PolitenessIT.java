@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
+import io.trawl.testing.Cli;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
@@ -93,6 +94,32 @@ class PolitenessIT {
     Map<String, Map<String, Object>> pages = pages();
     assertThat(pages.get(site.url("/private/secret")).get("error")).isEqualTo("robots");
     assertThat(pages.get(site.url("/open")).get("error")).isNull();
+  }
+
+  @Test
+  void respectRobotsFalseFetchesWhatRobotsTxtDisallowsAndSaysSo() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: *\nDisallow: /\n");
+    site.page("/", links("/private/secret"));
+    site.page("/private/secret", "<title>secret</title>");
+    Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        crawl:
+          seeds: %s
+          db: %s
+        fetch:
+          respect_robots: false
+          per_host_rate: 100/s
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db")));
+
+    Cli.Result run = Cli.run("crawl", "-c", config.toString());
+
+    assertThat(run.code()).as(run.err()).isEqualTo(Main.OK);
+    assertThat(run.err().lines().filter(line -> line.startsWith("trawl: warning:")))
+        .singleElement().asString().contains("fetch.respect_robots");
+    assertThat(site.count("/robots.txt")).isZero();
+    assertThat(site.count("/private/secret")).isEqualTo(1);
+    assertThat(pages().get(site.url("/private/secret"))).containsEntry("error", null).containsEntry("title", "secret");
   }
 
   @Test
