@@ -39,11 +39,20 @@ public final class TrawlProcess implements AutoCloseable {
 
   /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
   public static TrawlProcess startMain(String heap, Path log, String mainClass, String... args) throws IOException {
-    return startWith(List.of("-Xmx" + heap), log, mainClass, args);
+    return startWith(List.of("-Xmx" + heap), null, log, mainClass, args);
   }
 
-  private static TrawlProcess startWith(List<String> jvmFlags, Path log, String mainClass, String... args)
-      throws IOException {
+  /**
+   * Starts {@code trawl args...} with {@code -Xmx256m} in the working directory {@code dir}, where
+   * the default {@code config.yaml}, {@code seeds.txt} and {@code trawl.db} are looked for, as a
+   * user runs it.
+   */
+  public static TrawlProcess startIn(Path dir, Path log, String... args) throws IOException {
+    return startWith(List.of("-Xmx256m"), dir, log, "io.trawl.cli.Main", args);
+  }
+
+  private static TrawlProcess startWith(List<String> jvmFlags, Path workDir, Path log, String mainClass,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
@@ -56,6 +65,7 @@ public final class TrawlProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command)
+        .directory(workDir == null ? null : workDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -85,7 +95,7 @@ public final class TrawlProcess implements AutoCloseable {
     }
     flags.addAll(launcherHeapFlags());
     flags.addAll(jvmFlags);
-    return startWith(flags, log, mainClass, args);
+    return startWith(flags, null, log, mainClass, args);
   }
 
   /** The heap flags the launcher passes when TRAWL_JAVA_OPTS is not set. */
