@@ -175,6 +175,25 @@ class DownloadIT {
   }
 
   @Test
+  void failsADownloadThatCannotBeWrittenAsFileAndGoesOn() throws Exception {
+    // download.dir is fine when the crawl starts; by the time the file arrives a regular file has
+    // taken its place, so no directory can hold it.
+    Path files = dir.resolve("files");
+    site.route("/gone.pdf", req -> vertx.fileSystem().writeFile(files.toString(), Buffer.buffer("in the way"))
+        .onComplete(ar -> req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(PDF))));
+    Path config = config("content_types: [application/pdf]", "/gone.pdf", "/index.html");
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+
+    Path db = dir.resolve("trawl.db");
+    assertThat(Db.rows(db, "SELECT url, coalesce(error, 'none') error FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", site.url("/gone.pdf"), "error", "file"),
+        Map.of("url", site.url("/index.html"), "error", "none"));
+    assertThat(Db.count(db, "SELECT count(*) FROM downloads")).isZero();
+    assertThat(files).isRegularFile().hasContent("in the way");
+  }
+
+  @Test
   void deletesPartialFilesAKilledRunLeftAndExportsTheDownloads() throws Exception {
     Path leftover = dir.resolve("files").resolve(".trawl-" + UUID.randomUUID() + ".part");
     Files.createDirectories(leftover.getParent());
