@@ -8,6 +8,7 @@ import io.trawl.testing.Db;
 import io.trawl.testing.GeneratedBytes;
 import io.trawl.testing.ScriptedSite;
 import io.trawl.testing.TrawlProcess;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
@@ -179,8 +180,11 @@ class DownloadIT {
     // download.dir is fine when the crawl starts; by the time the file arrives a regular file has
     // taken its place, so no directory can hold it.
     Path files = dir.resolve("files");
-    site.route("/gone.pdf", req -> vertx.fileSystem().writeFile(files.toString(), Buffer.buffer("in the way"))
-        .onComplete(ar -> req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(PDF))));
+    site.route("/gone.pdf", req -> vertx.fileSystem().exists(files.toString())
+        .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(files.toString()) : Future.succeededFuture())
+        .compose(v -> vertx.fileSystem().writeFile(files.toString(), Buffer.buffer("in the way")))
+        .onFailure(err -> req.response().setStatusCode(500).end())
+        .onSuccess(v -> req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(PDF))));
     Path config = config("content_types: [application/pdf]", "/gone.pdf", "/index.html");
 
     assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
