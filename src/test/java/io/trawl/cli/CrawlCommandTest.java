@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How {@code trawl crawl} ends on bad input (exit 2, the message the README shows, nothing
- * written) and on a database it cannot write (exit 1). The README's messages are a promise, so
+ * written) and on a database it cannot open (exit 1; StoreFailureIT has one that stops taking
+ * writes mid-crawl). The README's messages are a promise, so
  * these are the tests that check message text; the seeds and rules cases run {@code trawl} as a
  * user does, in a directory holding {@code config.yaml} and {@code seeds.txt}.
  */
@@ -98,17 +99,17 @@ class CrawlCommandTest {
   }
 
   @Test
-  void failsWithExit1WhenTheDatabaseCannotBeCreated() throws Exception {
+  void refusesADatabaseWhoseDirectoryIsAFileBeforeAnythingRuns() throws Exception {
     // Not a permission (the tests may run as root, whom no mode bit stops): the database's
-    // directory is a regular file, so no one can create a file in it.
+    // directory is a regular file, so no one can create a file in it, the crawl's lock file first.
     Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "a file");
     Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
 
     Cli.Result run = Cli.run("crawl", "--seeds", dir.resolve("seeds.txt").toString(),
         "--db", notADirectory.resolve("trawl.db").toString());
 
-    assertThat(run.code()).as(run.err()).isEqualTo(Main.FAILED);
-    assertThat(run.err()).contains("crawl failed");
+    assertThat(run.code()).as(run.err()).isEqualTo(Main.BAD_INPUT);
+    assertThat(run.err()).contains(notADirectory.resolve("trawl.db").toString());
     assertThat(site.hits()).as("nothing is fetched for a crawl that cannot be stored").isEmpty();
     assertThat(Files.readString(notADirectory)).isEqualTo("a file");
   }
