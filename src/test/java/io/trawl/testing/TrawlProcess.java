@@ -2,10 +2,12 @@ package io.trawl.testing;
 
 import io.trawl.CrawlJob;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sqlite.util.OSInfo;
 
 /**
  * A real {@code trawl} child JVM (or another main of the test classpath), for kill, signal, resume
@@ -51,9 +54,37 @@ public final class TrawlProcess implements AutoCloseable {
     return startWith(List.of("-Xmx256m"), dir, log, "io.trawl.cli.Main", args);
   }
 
+  /**
+   * Starts {@code trawl args...} with {@code -Xmx256m} under a file size limit of {@code kilobytes}
+   * ({@code ulimit -f}): a write that would grow any file past it fails with "File too large". Unlike
+   * a file's permissions, the limit binds root too, so a test can make the database unwritable
+   * mid-crawl whoever runs it.
+   */
+  public static TrawlProcess startLimitingFileSize(long kilobytes, Path log, String... args) throws IOException {
+    List<String> shell = List.of("bash", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "bash");
+    // sqlite-jdbc would write its 1 MB native library to a temp file first: hand it one ready made.
+    String name = System.mapLibraryName("sqlitejdbc");
+    Path libDir = Files.createDirectories(log.resolveSibling("sqlite-native"));
+    String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+    try (InputStream lib = TrawlProcess.class.getResourceAsStream(resource)) {
+      if (lib == null) {
+        throw new IOException("sqlite-jdbc bundles no " + resource);
+      }
+      Files.copy(lib, libDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return startWith(shell, List.of("-Xmx256m", "-Dorg.sqlite.lib.path=" + libDir, "-Dorg.sqlite.lib.name=" + name),
+        null, log, "io.trawl.cli.Main", args);
+  }
+
   private static TrawlProcess startWith(List<String> jvmFlags, Path workDir, Path log, String mainClass,
       String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return startWith(List.of(), jvmFlags, workDir, log, mainClass, args);
+  }
+
+  /** @param launcher what runs the {@code java} command ({@code bash -c ...}), or nothing */
+  private static TrawlProcess startWith(List<String> launcher, List<String> jvmFlags, Path workDir, Path log,
+      String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     String limit = System.getProperty(CrawlJob.EVENT_LOOP_LIMIT_PROPERTY);
