@@ -37,12 +37,13 @@ public final class TrawlProcess implements AutoCloseable {
 
   /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output (stdout and stderr) to {@code log}. */
   public static TrawlProcess start(String heap, Path log, String... args) throws IOException {
-    return startMain(heap, log, "io.trawl.cli.Main", args);
+    return startWith(List.of("-Xmx" + heap), null, log, "io.trawl.cli.Main", args);
   }
 
   /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
   public static TrawlProcess startMain(String heap, Path log, String mainClass, String... args) throws IOException {
-    return startWith(List.of("-Xmx" + heap), null, log, mainClass, args);
+    // trawl's Main turns Netty's JFR events off itself; another main gets them off as this JVM has (pom.xml).
+    return startWith(List.of("-Xmx" + heap, "-Dio.netty.jfr.enabled=false"), null, log, mainClass, args);
   }
 
   /**
