@@ -109,9 +109,14 @@ class StopIT {
 
   private TrawlProcess startCrawlUntilItHoldsFullConcurrency() throws Exception {
     TrawlProcess crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString());
-    await().atMost(Duration.ofSeconds(60)).until(() -> held.size() == CONCURRENCY || !crawl.isAlive());
-    assertThat(held).as(crawl.output()).hasSize(CONCURRENCY);
-    return crawl;
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> held.size() == CONCURRENCY || !crawl.isAlive());
+      assertThat(held).as(crawl.output()).hasSize(CONCURRENCY);
+      return crawl;
+    } catch (RuntimeException | Error e) {
+      crawl.close();
+      throw e;
+    }
   }
 
   private static void awaitLine(TrawlProcess crawl, String text) {

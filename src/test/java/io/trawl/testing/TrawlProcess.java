@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,13 @@ import org.sqlite.util.OSInfo;
 public final class TrawlProcess implements AutoCloseable {
   /** What Vert.x's blocked-thread checker writes ("Thread ... has been blocked for 312 ms, time limit is 200 ms"). */
   public static final String BLOCKED_WARNING = "has been blocked for";
+
+  /** Every child started, killed when this JVM exits if a test that failed early left one running. */
+  private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+  }
 
   private final Process process;
   private final Path log;
@@ -101,6 +109,7 @@ public final class TrawlProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+    STARTED.add(process);
     return new TrawlProcess(process, log);
   }
 
