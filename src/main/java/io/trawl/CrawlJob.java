@@ -53,8 +53,8 @@ public final class CrawlJob {
    * System property (milliseconds) that lowers Vert.x's limit on one event-loop task, 2 s by
    * default, below which a task is not reported as blocking. Unset in production; the test run sets
    * it (pom.xml) in its own JVM and passes it to every crawl it starts in a child JVM, so a block of
-   * a few hundred milliseconds shows as a blocked-thread warning, with the thread's stack, and fails
-   * the test.
+   * a few hundred milliseconds shows as a blocked-thread warning, with the thread's stack, which the
+   * tests judge and fail on.
    */
   public static final String EVENT_LOOP_LIMIT_PROPERTY = "trawl.eventLoopLimitMs";
 

@@ -28,13 +28,14 @@ import org.sqlite.util.OSInfo;
 
 /**
  * A real {@code trawl} child JVM (or another main of the test classpath), for kill, signal, resume
- * and heap tests. Every child runs with this JVM's lowered blocked-thread limit, and every way of
- * reading its end ({@link #exitCode}, {@link #output}, {@link #kill}) fails the test when the child
- * logged a Vert.x blocked-thread warning: what {@link BlockedThreadWatch} is for this JVM.
+ * and heap tests. Every child runs with this JVM's lowered blocked-thread limit and its
+ * {@link BlockedThreadWatch}, and every way of reading its end ({@link #exitCode}, {@link #output},
+ * {@link #kill}) fails the test when the child's watch judged a block real (past its
+ * {@link #WARM_UP}).
  */
 public final class TrawlProcess implements AutoCloseable {
   /** What Vert.x's blocked-thread checker writes ("Thread ... has been blocked for 312 ms, time limit is 200 ms"). */
-  public static final String BLOCKED_WARNING = "has been blocked for";
+  static final String BLOCKED_WARNING = "has been blocked for";
   /**
    * A fresh JVM's event loops load and link most of Vert.x and Netty on its first requests: the
    * first request of a child crawl held its loop 0.1-0.4 s on this shared 2-core VM at a load of
@@ -202,11 +203,14 @@ public final class TrawlProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** What the process has written so far; fails if it holds a blocked-thread warning past its warm-up. */
+  /**
+   * What the process has written so far; fails if it holds a blocked-thread warning that
+   * {@link BlockedThreadWatch} judged blocking, past the child's warm-up.
+   */
   public String output() {
     String output = rawOutput();
     List<String> failing = new ArrayList<>();
-    for (String line : output.lines().filter(l -> l.contains(BLOCKED_WARNING)).toList()) {
+    for (String line : output.lines().filter(l -> l.contains(BlockedThreadWatch.VERDICT + "BLOCKING")).toList()) {
       if (!isWarmUp(line, startedAt)) {
         failing.add(line);
       } else if (toleratedSeen.add(line)) {

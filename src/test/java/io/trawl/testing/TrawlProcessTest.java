@@ -65,7 +65,7 @@ class TrawlProcessTest {
       Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
       Promise<Void> held = Promise.promise();
       vertx.runOnContext(v -> {
-        BlockedThreadWatchTest.holdTheThread(TrawlProcess.WARM_UP_LIMIT_MS + 200);
+        BlockedThreadWatchTest.busyFor(TrawlProcess.WARM_UP_LIMIT_MS + 200);
         held.complete();
       });
       Await.result(held.future());
