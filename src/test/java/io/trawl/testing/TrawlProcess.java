@@ -48,6 +48,9 @@ public final class TrawlProcess implements AutoCloseable {
   private static final Pattern WARNING_LINE =
       Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*" + BLOCKED_WARNING + " (\\d+) ms");
   private static final Logger log = LoggerFactory.getLogger(TrawlProcess.class);
+  private static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+  /** The heap flags of the launcher: {@code ${TRAWL_JAVA_OPTS:--Xms128m -Xmx512m}}. */
+  private static final Pattern LAUNCHER_HEAP = Pattern.compile("\\$\\{TRAWL_JAVA_OPTS:-([^}]*)}");
 
   /** Every child started, killed when this JVM exits if a test that failed early left one running. */
   private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
@@ -67,15 +70,16 @@ public final class TrawlProcess implements AutoCloseable {
     this.startedAt = startedAt;
   }
 
-  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output (stdout and stderr) to {@code log}. */
-  public static TrawlProcess start(String heap, Path log, String... args) throws IOException {
-    return startWith(List.of("-Xmx" + heap), null, log, "io.trawl.cli.Main", args);
+  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output (stdout and stderr) to {@code logFile}. */
+  public static TrawlProcess start(String heap, Path logFile, String... args) throws IOException {
+    return startWith(List.of("-Xmx" + heap), null, logFile, "io.trawl.cli.Main", args);
   }
 
-  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
-  public static TrawlProcess startMain(String heap, Path log, String mainClass, String... args) throws IOException {
+  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code logFile}. */
+  public static TrawlProcess startMain(String heap, Path logFile, String mainClass, String... args)
+      throws IOException {
     // trawl's Main turns Netty's JFR events off itself; another main gets them off as this JVM has (pom.xml).
-    return startWith(List.of("-Xmx" + heap, "-Dio.netty.jfr.enabled=false"), null, log, mainClass, args);
+    return startWith(List.of("-Xmx" + heap, "-Dio.netty.jfr.enabled=false"), null, logFile, mainClass, args);
   }
 
   /**
@@ -83,8 +87,8 @@ public final class TrawlProcess implements AutoCloseable {
    * the default {@code config.yaml}, {@code seeds.txt} and {@code trawl.db} are looked for, as a
    * user runs it.
    */
-  public static TrawlProcess startIn(Path dir, Path log, String... args) throws IOException {
-    return startWith(List.of("-Xmx256m"), dir, log, "io.trawl.cli.Main", args);
+  public static TrawlProcess startIn(Path dir, Path logFile, String... args) throws IOException {
+    return startWith(List.of("-Xmx256m"), dir, logFile, "io.trawl.cli.Main", args);
   }
 
   /**
@@ -93,11 +97,11 @@ public final class TrawlProcess implements AutoCloseable {
    * a file's permissions, the limit binds root too, so a test can make the database unwritable
    * mid-crawl whoever runs it.
    */
-  public static TrawlProcess startLimitingFileSize(long kilobytes, Path log, String... args) throws IOException {
+  public static TrawlProcess startLimitingFileSize(long kilobytes, Path logFile, String... args) throws IOException {
     List<String> shell = List.of("bash", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "bash");
     // sqlite-jdbc would write its 1 MB native library to a temp file first: hand it one ready made.
     String name = System.mapLibraryName("sqlitejdbc");
-    Path libDir = Files.createDirectories(log.resolveSibling("sqlite-native"));
+    Path libDir = Files.createDirectories(logFile.resolveSibling("sqlite-native"));
     String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
     try (InputStream lib = TrawlProcess.class.getResourceAsStream(resource)) {
       if (lib == null) {
@@ -106,16 +110,51 @@ public final class TrawlProcess implements AutoCloseable {
       Files.copy(lib, libDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
     return startWith(shell, List.of("-Xmx256m", "-Dorg.sqlite.lib.path=" + libDir, "-Dorg.sqlite.lib.name=" + name),
-        null, log, "io.trawl.cli.Main", args);
+        null, logFile, "io.trawl.cli.Main", args);
   }
 
-  private static TrawlProcess startWith(List<String> jvmFlags, Path workDir, Path log, String mainClass,
+  /**
+   * Starts {@code mainClass args...} as the {@code ./trawl} launcher starts a crawl: with the JVM flags
+   * of {@code src/main/jvm.options} and the launcher's default heap flags, read from those files, so
+   * a test of "the default heap" follows them. Output to {@code logFile}.
+   */
+  public static TrawlProcess startLikeLauncher(Path logFile, String mainClass, String... args) throws IOException {
+    return startLikeLauncher(logFile, List.of(), mainClass, args);
+  }
+
+  /** As {@link #startLikeLauncher(Path, String, String...)}, with more JVM flags (a GC log...) after the launcher's. */
+  public static TrawlProcess startLikeLauncher(Path logFile, List<String> jvmFlags, String mainClass, String... args)
+      throws IOException {
+    List<String> flags = new ArrayList<>();
+    flags.add("@" + BASEDIR.resolve("src/main/jvm.options"));
+    if (!"root".equals(System.getProperty("user.name"))) {
+      flags.add("-XX:-PrintWarnings"); // as the launcher does, see there
+    }
+    flags.addAll(launcherHeapFlags());
+    flags.addAll(jvmFlags);
+    return startWith(flags, null, logFile, mainClass, args);
+  }
+
+  /** The heap flags the launcher passes when TRAWL_JAVA_OPTS is not set. */
+  public static List<String> launcherHeapFlags() {
+    try {
+      Matcher m = LAUNCHER_HEAP.matcher(Files.readString(BASEDIR.resolve("trawl")));
+      if (!m.find()) {
+        throw new IllegalStateException("no ${TRAWL_JAVA_OPTS:-...} in the launcher " + BASEDIR.resolve("trawl"));
+      }
+      return Arrays.asList(m.group(1).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TrawlProcess startWith(List<String> jvmFlags, Path workDir, Path logFile, String mainClass,
       String... args) throws IOException {
-    return startWith(List.of(), jvmFlags, workDir, log, mainClass, args);
+    return startWith(List.of(), jvmFlags, workDir, logFile, mainClass, args);
   }
 
   /** @param launcher what runs the {@code java} command ({@code bash -c ...}), or nothing */
-  private static TrawlProcess startWith(List<String> launcher, List<String> jvmFlags, Path workDir, Path log,
+  private static TrawlProcess startWith(List<String> launcher, List<String> jvmFlags, Path workDir, Path logFile,
       String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -132,49 +171,10 @@ public final class TrawlProcess implements AutoCloseable {
     Process process = new ProcessBuilder(command)
         .directory(workDir == null ? null : workDir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
+        .redirectOutput(logFile.toFile())
         .start();
     STARTED.add(process);
-    return new TrawlProcess(process, log, startedAt);
-  }
-
-  private static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-  /** The heap flags of the launcher: {@code ${TRAWL_JAVA_OPTS:--Xms128m -Xmx512m}}. */
-  private static final Pattern LAUNCHER_HEAP = Pattern.compile("\\$\\{TRAWL_JAVA_OPTS:-([^}]*)}");
-
-  /**
-   * Starts {@code mainClass args...} as the {@code ./trawl} launcher starts a crawl: with the JVM flags
-   * of {@code src/main/jvm.options} and the launcher's default heap flags, read from those files, so
-   * a test of "the default heap" follows them. Output to {@code log}.
-   */
-  public static TrawlProcess startLikeLauncher(Path log, String mainClass, String... args) throws IOException {
-    return startLikeLauncher(log, List.of(), mainClass, args);
-  }
-
-  /** As {@link #startLikeLauncher(Path, String, String...)}, with more JVM flags (a GC log...) after the launcher's. */
-  public static TrawlProcess startLikeLauncher(Path log, List<String> jvmFlags, String mainClass, String... args)
-      throws IOException {
-    List<String> flags = new ArrayList<>();
-    flags.add("@" + BASEDIR.resolve("src/main/jvm.options"));
-    if (!"root".equals(System.getProperty("user.name"))) {
-      flags.add("-XX:-PrintWarnings"); // as the launcher does, see there
-    }
-    flags.addAll(launcherHeapFlags());
-    flags.addAll(jvmFlags);
-    return startWith(flags, null, log, mainClass, args);
-  }
-
-  /** The heap flags the launcher passes when TRAWL_JAVA_OPTS is not set. */
-  public static List<String> launcherHeapFlags() {
-    try {
-      Matcher m = LAUNCHER_HEAP.matcher(Files.readString(BASEDIR.resolve("trawl")));
-      if (!m.find()) {
-        throw new IllegalStateException("no ${TRAWL_JAVA_OPTS:-...} in the launcher " + BASEDIR.resolve("trawl"));
-      }
-      return Arrays.asList(m.group(1).trim().split("\\s+"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new TrawlProcess(process, logFile, startedAt);
   }
 
   /** The child's standard input. */
