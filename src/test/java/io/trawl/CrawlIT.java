@@ -137,7 +137,6 @@ class CrawlIT {
     int code = Main.run("crawl", "-c", config("").toString(), "--max-depth", "2");
 
     assertThat(code).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
     int[] shortest = bfsDepths();
     Map<String, Integer> withinTwo = new HashMap<>();
     for (int n = 0; n < PAGES; n++) {
@@ -147,7 +146,8 @@ class CrawlIT {
     }
     assertThat(withinTwo.size()).as("the limit binds: most of the site is deeper").isLessThan(PAGES / 2);
     Map<String, Integer> stored = new HashMap<>();
-    Db.rows(db, "SELECT url, depth FROM pages").forEach(r -> stored.put((String) r.get("url"), (Integer) r.get("depth")));
+    Db.rows(db, "SELECT url, depth FROM pages")
+        .forEach(r -> stored.put((String) r.get("url"), ((Number) r.get("depth")).intValue()));
     // Every page within two links of the seed, each at its shortest distance (the seed's links are
     // all queued at depth 1 before any of them is fetched), and nothing further.
     assertThat(stored).isEqualTo(withinTwo);
@@ -162,9 +162,8 @@ class CrawlIT {
 
     assertThat(Main.run("crawl", "-c", config.toString(), "--max-depth", "0")).isEqualTo(Main.OK);
 
-    Path db = dir.resolve("trawl.db");
-    assertThat(Db.rows(db, "SELECT url, depth FROM pages ORDER BY url")).containsExactly(
-        Map.of("url", site.url(0), "depth", 0), Map.of("url", site.url(7), "depth", 0));
+    assertThat(Db.rows(db, "SELECT url, depth FROM pages ORDER BY url"))
+        .extracting(r -> r.get("url") + " " + r.get("depth")).containsExactly(site.url(0) + " 0", site.url(7) + " 0");
     assertThat(Db.count(db, "SELECT count(*) FROM frontier")).isEqualTo(2);
     assertThat(Db.count(db, "SELECT count(*) FROM links")).as("their links are still recorded").isPositive();
     assertThat(site.requests()).isBetween(2L, 3L);
@@ -176,13 +175,13 @@ class CrawlIT {
     int code = Main.run("crawl", "-c", config("").toString(), "--max-duration", "1s", "--rate", "20/s");
 
     assertThat(code).isEqualTo(Main.OK);
-    Path db = dir.resolve("trawl.db");
     long stored = Db.count(db, "SELECT count(*) FROM pages");
     assertThat(stored).isPositive().isLessThan(PAGES / 4);
     assertThat(site.requests()).as("what was in flight at the stop was finished and stored, nothing more sent")
         .isBetween(stored, stored + 1);
-    assertThat(Db.rows(db, "SELECT outcome, json_extract(stats, '$.stopReason') reason FROM crawls"))
-        .containsExactly(Map.of("outcome", "finished", "reason", "max_duration"));
+    Map<String, Object> crawl = Db.rows(db, "SELECT outcome, stats FROM crawls").get(0);
+    assertThat(crawl.get("outcome")).isEqualTo("finished");
+    assertThat(new JsonObject(String.valueOf(crawl.get("stats"))).getString("stopReason")).isEqualTo("max_duration");
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")).isPositive();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isZero();
   }
