@@ -103,7 +103,7 @@ class CrawlFailureIT {
     }
 
     assertThat(exitCode(crawl)).as(Files.readString(log)).isEqualTo(Main.FAILED);
-    assertThat(Files.readString(log)).contains("crawl failed").contains(ErrorOnCue.MESSAGE).doesNotContain("has been blocked");
+    assertThat(Files.readString(log)).contains("crawl failed").contains(ErrorOnCue.MESSAGE);
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).containsExactly(Map.of("outcome", "failed"));
     assertThat(Db.rows(db, "SELECT state FROM frontier WHERE url = '" + site.url("/hold") + "'"))
         .containsExactly(Map.of("state", "in_flight"));
