@@ -224,8 +224,9 @@ class StoreWriterTest {
   /** A fetched page with two links, one discovered URL ({@code url/a}) and an item of {@code rule}. */
   static PageRecord fetched(long id, String url, String rule) {
     JsonArray items = new JsonArray().add(new JsonObject().put("rule", rule).put("data", new JsonObject().put("n", id)));
-    return new PageRecord(id, url, url, 200, "text/html", 0, "title", 1_700_000_000_000L, 5, 100, "hash" + id, 1, null,
-        List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
+    FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
+        1_700_000_000_000L, 5, 1);
+    return PageRecord.parsed(response, "title", "hash" + id, List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
   }
 
   private static PageRecord page(long id, String url, String error) {
