@@ -40,6 +40,9 @@ final class EventLoopCpu {
       "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream", "java.io.FileOutputStream",
       "java.io.RandomAccessFile", "sun.nio.fs.UnixNativeDispatcher", "org.sqlite.core.NativeDB", "java.net.Inet");
 
+  /** A frame of handing a task to a thread pool's queue. */
+  private static final String POOL_HAND_OFF = "java.util.concurrent.LinkedBlockingQueue.offer";
+
   private static final EventLoopCpu INSTANCE = new EventLoopCpu();
 
   private record Sample(long wallNanos, long cpuNanos) {}
@@ -159,7 +162,19 @@ final class EventLoopCpu {
   }
 
   private static boolean waits(List<String> frames) {
+    if (handsOffToAPool(frames)) {
+      return false;
+    }
     // The topmost frames: where the thread is now, not what called it.
     return frames.stream().limit(3).anyMatch(frame -> WAITING_FRAMES.stream().anyMatch(frame::startsWith));
+  }
+
+  /**
+   * Whether the thread is parked on a worker pool's queue lock while handing it a task (what
+   * {@code executeBlocking} does by design): that lock is held for a few instructions at a time,
+   * so waiting on it means the holder was descheduled, which the CPU check judges like any other.
+   */
+  private static boolean handsOffToAPool(List<String> frames) {
+    return frames.stream().limit(12).anyMatch(frame -> frame.startsWith(POOL_HAND_OFF));
   }
 }
