@@ -34,7 +34,21 @@ public final class Main {
   public static final int TERMINATED = 143;
 
   public static void main(String[] args) {
+    withoutNettyJfrEvents();
     System.exit(run(args));
+  }
+
+  /**
+   * Netty registers its buffer allocator's JFR event types when it allocates its first buffer,
+   * which builds JFR's whole type library on the event loop of the first request: 0.3-0.8 s seen
+   * by the blocked-thread check. trawl's profiling (BENCHMARKS.md) uses JFR's execution samples,
+   * not these events; {@code -Dio.netty.jfr.enabled=true} brings them back. Must run before Netty
+   * is first used.
+   */
+  static void withoutNettyJfrEvents() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */

@@ -10,6 +10,7 @@ import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
@@ -45,6 +46,8 @@ public final class FetchVerticle extends VerticleBase {
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
+  /** Set once the crawl is being torn down; see {@link #store}. */
+  private boolean stopping;
 
   /**
    * @param breakers the per-host circuit breakers, shared by every fetcher instance
@@ -96,6 +99,7 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     fetcher.close();
     return Future.succeededFuture();
   }
@@ -211,7 +215,16 @@ public final class FetchVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id());
   }
 
+  /**
+   * Stores a page's row. While the fetcher stops, a URL that got no response is not stored: its
+   * request was cut short by the stop (a Ctrl-C whose grace ran out closes the connections still
+   * waiting), which says nothing about the page, so its row stays in flight for --resume to put back.
+   */
   private Future<PageStored> store(PageRecord record) {
+    if (stopping && record.status() == 0) {
+      log.debug("fetch abandoned at stop url={} kind={}", record.url(), record.error());
+      return Future.failedFuture(new CrawlException(FailureKind.INTERNAL, record.url(), "the crawl stopped"));
+    }
     return vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
         .map(Message::body);
   }

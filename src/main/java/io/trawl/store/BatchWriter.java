@@ -32,6 +32,11 @@ final class BatchWriter {
   private long timerId = -1;
   private long crawlId;
 
+  /** A writer that tells no metrics. */
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay) {
+    this(vertx, writerThread, store, batchSize, batchDelay, CrawlMetrics.OFF);
+  }
+
   BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay,
       CrawlMetrics metrics) {
     this.vertx = vertx;
