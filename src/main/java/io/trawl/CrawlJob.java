@@ -5,15 +5,20 @@ import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
 import io.trawl.bus.RecordJson;
+import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.dashboard.DashboardVerticle;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
@@ -78,6 +83,9 @@ public final class CrawlJob {
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
   private final Extensions extensions;
+  private final CrawlMetrics metrics;
+  private MetricsVerticle metricsServer;
+  private DashboardVerticle dashboard;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -90,13 +98,18 @@ public final class CrawlJob {
    * @param resume put rows an earlier run left in flight back in the queue
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume) {
-    this(vertx, config, seeds, scope, resume, Extensions.NONE);
+    this(vertx, config, seeds, scope, resume, Extensions.NONE, CrawlMetrics.forConfig(config));
   }
 
-  /** @param extensions the library user's page handlers, item sink and request hook */
+  /**
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig} (whose registry {@code vertx}
+   *     may also report into: {@link io.trawl.metrics.MetricsVertx})
+   */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
-      Extensions extensions) {
+      Extensions extensions, CrawlMetrics metrics) {
     this.extensions = extensions;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.seeds = List.copyOf(seeds);
@@ -134,19 +147,22 @@ public final class CrawlJob {
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
-        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
+        .compose(v -> serveMetrics())
+        .compose(v -> serveDashboard())
+        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume, metrics), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config))))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
-            extensions.pageHandlers(), extensions.itemSink()), 1))
+            extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
-            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers), fetchers))
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
+            fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())
-        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
+        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds, metrics), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
   }
@@ -154,6 +170,49 @@ public final class CrawlJob {
   /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
   public long linksDropped() {
     return droppedLinks.count();
+  }
+
+  /**
+   * With {@code crawl.metrics}, the Prometheus endpoint. It is not undeployed with the pipeline: it
+   * answers until the Vert.x instance closes, so the crawl's last figures can still be read. An
+   * address it cannot listen on is refused as bad config.
+   */
+  private Future<Void> serveMetrics() {
+    if (config.crawl().metrics().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().metrics().get();
+    metricsServer = new MetricsVerticle(metrics, address);
+    return vertx.deployVerticle(metricsServer)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.metrics",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /**
+   * With {@code crawl.ui}, the live dashboard, deployed before the pipeline so it sees the whole
+   * crawl, and, like the metrics, left up until the Vert.x instance closes.
+   */
+  private Future<Void> serveDashboard() {
+    if (config.crawl().ui().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().ui().get();
+    dashboard = new DashboardVerticle(metrics, address);
+    return vertx.deployVerticle(dashboard)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.ui",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /** The port the dashboard listens on, once started; 0 when {@code crawl.ui} is off. */
+  public int uiPort() {
+    return dashboard == null ? 0 : dashboard.port();
+  }
+
+  /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.port();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */

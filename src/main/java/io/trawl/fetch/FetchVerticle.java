@@ -14,6 +14,7 @@ import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
@@ -43,6 +44,7 @@ public final class FetchVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
   private final Function<String, Map<String, String>> requestHeaders;
+  private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
   /** Set once the crawl is being torn down; see {@link #store}. */
   private boolean stopping;
@@ -53,20 +55,22 @@ public final class FetchVerticle extends VerticleBase {
    *     asked about over the event bus
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
-    this(config, scope, breakers, knownRobots, url -> Map.of());
+    this(config, scope, breakers, knownRobots, url -> Map.of(), CrawlMetrics.OFF);
   }
 
   /**
    * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
    *     library's request hook; called on this verticle's event loop
+   * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      Function<String, Map<String, String>> requestHeaders) {
+      Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
     this.requestHeaders = requestHeaders;
+    this.metrics = metrics;
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
@@ -122,6 +126,9 @@ public final class FetchVerticle extends VerticleBase {
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
     long now = System.currentTimeMillis();
+    if (config.fetch().respectRobots()) {
+      metrics.robotsVerdict(answer.verdict());
+    }
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
         return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
@@ -149,7 +156,12 @@ public final class FetchVerticle extends VerticleBase {
     long startedMs = System.currentTimeMillis();
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
-      return VertxResilience.breaker(breaker, request.url(), () -> fetcher.fetch(request.url(), scope::allows));
+      return VertxResilience.breaker(breaker, request.url(), () -> {
+        if (request.attempts() + tries[0] > 1) {
+          metrics.retried();
+        }
+        return fetcher.fetch(request.url(), scope::allows);
+      });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
         .compose(result -> route(request, result, request.attempts() + tries[0]))

@@ -9,6 +9,7 @@ import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -31,6 +32,7 @@ public final class StoreVerticle extends VerticleBase {
   private final StoreBackend backend;
   private final TrawlConfig.Store settings;
   private final boolean resume;
+  private final CrawlMetrics metrics;
   private WorkerExecutor writerThread;
   private StoreWriter store;
   private BatchWriter writer;
@@ -39,8 +41,10 @@ public final class StoreVerticle extends VerticleBase {
    * @param backend the database
    * @param settings batching
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
+   * @param metrics told of every page committed and every transaction
    */
-  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume) {
+  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, CrawlMetrics metrics) {
+    this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
     this.resume = resume;
@@ -52,7 +56,7 @@ public final class StoreVerticle extends VerticleBase {
     return writerThread.executeBlocking(() -> {
           store = backend.openWriter(resume);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
-          return new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay());
+          return new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay(), metrics);
         })
         .compose(created -> {
           writer = created;
