@@ -31,6 +31,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private final StoreBackend backend;
   private final TrawlConfig.Store settings;
+  private final RecrawlSchedule schedule;
   private final boolean resume;
   private final CrawlMetrics metrics;
   private WorkerExecutor writerThread;
@@ -40,13 +41,16 @@ public final class StoreVerticle extends VerticleBase {
   /**
    * @param backend the database
    * @param settings batching
+   * @param schedule when each page stored is next due
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
    * @param metrics told of every page committed and every transaction
    */
-  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, CrawlMetrics metrics) {
+  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
+      CrawlMetrics metrics) {
     this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
+    this.schedule = schedule;
     this.resume = resume;
   }
 
@@ -56,7 +60,8 @@ public final class StoreVerticle extends VerticleBase {
     return writerThread.executeBlocking(() -> {
           store = backend.openWriter(resume);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
-          return new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay(), metrics);
+          return new BatchWriter(vertx, writerThread, store, schedule, settings.batchSize(), settings.batchDelay(),
+              metrics);
         })
         .compose(created -> {
           writer = created;
@@ -118,7 +123,8 @@ public final class StoreVerticle extends VerticleBase {
     Future<Long> id;
     if (record.id() == 0) {
       id = writer.flush()
-          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode()), true))
+          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode(),
+              RunKind.fromColumn(record.kind()), record.dueBeforeMs()), true))
           .onSuccess(writer::crawlId);
     } else {
       id = writer.flush()

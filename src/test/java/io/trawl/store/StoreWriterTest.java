@@ -1,5 +1,7 @@
 package io.trawl.store;
 
+import io.trawl.store.RunKind;
+import io.trawl.testing.PageVersions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,15 +55,16 @@ class StoreWriterTest {
   @Test
   void writesAPageWithItsLinksItemsDownloadAndDiscoveredUrlsInOneBatch() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
-      long crawl = writer.openCrawl("{\"crawl\":{}}");
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      long crawl = writer.openCrawl("{\"crawl\":{}}", RunKind.CRAWL, 0);
       long idA = queuedIds(writer).get(0);
-      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), crawl);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), List.of(), crawl);
 
       JsonArray items = new JsonArray().add(new JsonObject().put("rule", "r").put("data", new JsonObject().put("title", "A").put("n", 1)));
       PageRecord page = new PageRecord(idA, A, A + "?final", 200, "text/html", 0, "Title A", 1_700_000_000_000L, 12, 345,
-          "ab".repeat(32), 1, null, List.of(B, C, B), List.of(B, C), items, new DownloadedFile("d/x.bin", 345, "cd"));
-      List<Integer> added = writer.write(List.of(), List.of(page), List.of(List.of(B, C)), crawl);
+          "ab".repeat(32), 1, null, List.of(B, C, B), List.of(B, C), items, new DownloadedFile("d/x.bin", 345, "cd"), null,
+          null, null);
+      List<Integer> added = writer.write(List.of(), List.of(page), PageVersions.of(List.of(page)), List.of(List.of(B, C)), crawl);
 
       assertThat(added).containsExactly(2);
     }
@@ -86,11 +89,11 @@ class StoreWriterTest {
   @Test
   void countsADiscoveredUrlAsNewOnlyOnce() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
 
-      List<Integer> added = writer.write(List.of(), List.of(page(ids.get(0), A, null), page(ids.get(1), B, "http_404")),
-          List.of(List.of(B, C), List.of(C)), 0);
+      List<PageRecord> pages = List.of(page(ids.get(0), A, null), page(ids.get(1), B, "http_404"));
+      List<Integer> added = writer.write(List.of(), pages, PageVersions.of(pages), List.of(List.of(B, C), List.of(C)), 0);
 
       assertThat(added).containsExactly(1, 0);
       assertThat(writer.addDiscovered(List.of(A, "http://127.0.0.1:1/d"), 3)).isEqualTo(1);
@@ -102,7 +105,7 @@ class StoreWriterTest {
   @Test
   void pagesInQueuedRowsByIdWithTheTotalsAndPutsRowsBack() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
       QueuedBatch first = writer.queued(0, 2);
       assertThat(first.rows()).extracting(FrontierRow::url).containsExactly(A, B);
       assertThat(first.queuedTotal()).isEqualTo(3);
@@ -112,10 +115,10 @@ class StoreWriterTest {
       assertThat(rest.finishedTotal()).isEqualTo(-1);
 
       long idA = first.rows().get(0).id();
-      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), List.of(), 0);
       assertThat(writer.queued(0, 10).rows()).extracting(FrontierRow::url).containsExactly(B, C);
       writer.write(List.of(new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(idA, A, 0, 2, 99)))),
-          List.of(), List.of(), 0);
+          List.of(), List.of(), List.of(), 0);
       assertThat(writer.queued(0, 10).rows()).first().isEqualTo(new FrontierRow(idA, A, 0, 2, 99));
     }
   }
@@ -123,8 +126,8 @@ class StoreWriterTest {
   @Test
   void requeuesRowsLeftInFlightWhenOpenedForResume() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
-      writer.write(List.of(new FrontierUpdate(List.of(), queuedIds(writer), List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), queuedIds(writer), List.of())), List.of(), List.of(), List.of(), 0);
     }
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isEqualTo(1);
     store.openWriter(false).close();
@@ -139,10 +142,10 @@ class StoreWriterTest {
   void recordsCrawlsAndTellsTheHistoryThenWipesIt() {
     assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
-      long first = writer.openCrawl("{\"n\":1}");
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
+      long first = writer.openCrawl("{\"n\":1}", RunKind.CRAWL, 0);
       writer.closeCrawl(first, "interrupted", "{\"stored\":0}");
-      long second = writer.openCrawl("{\"n\":2}");
+      long second = writer.openCrawl("{\"n\":2}", RunKind.RESUME, 0);
       assertThat(second).isGreaterThan(first);
     }
 
@@ -164,10 +167,11 @@ class StoreWriterTest {
   @Test
   void keepsTheLastRecordOfAUrlStoredTwiceInOneBatch() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
       long id = queuedIds(writer).get(0);
 
-      writer.write(List.of(), List.of(page(id, A, "timeout"), page(id, A, null)), List.of(List.of(), List.of()), 0);
+      List<PageRecord> pages = List.of(page(id, A, "timeout"), page(id, A, null));
+      writer.write(List.of(), pages, PageVersions.of(pages), List.of(List.of(), List.of()), 0);
     }
     assertThat(Db.rows(db, "SELECT url, error FROM pages")).singleElement().satisfies(r -> assertThat(r.get("error")).isNull());
     assertThat(Db.rows(db, "SELECT state FROM frontier")).singleElement().satisfies(r -> assertThat(r.get("state")).isEqualTo("done"));
@@ -176,21 +180,22 @@ class StoreWriterTest {
   @Test
   void rollsBackEveryRowOfABatchThatFailsMidWay() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
-      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), List.of(), 0);
       // B's item has no rule: items.rule is NOT NULL, so the batch fails on its items, after the
       // pages, links and discovered URLs of all three were written in the transaction.
       List<PageRecord> batch = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null), fetched(ids.get(2), C, "r"));
       FrontierUpdate seed = FrontierUpdate.ofSeeds(List.of("http://127.0.0.1:1/d"));
       FrontierUpdate putBack = new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(ids.get(0), A, 0, 1, 99)));
 
-      assertThatThrownBy(() -> writer.write(List.of(seed, putBack), batch, batch.stream().map(PageRecord::discovered).toList(), 0))
+      assertThatThrownBy(() -> writer.write(List.of(seed, putBack), batch, PageVersions.of(batch), batch.stream().map(PageRecord::discovered).toList(), 0))
           .isInstanceOf(StoreException.class);
     }
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM links")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM items")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM page_versions")).isZero();
     assertThat(Db.rows(db, "SELECT url, state, attempts, not_before FROM frontier ORDER BY id"))
         .as("no seed added, no row put back or finished, nothing discovered")
         .extracting(r -> r.get("url") + " " + r.get("state") + " " + r.get("attempts") + " " + r.get("not_before"))
@@ -200,15 +205,15 @@ class StoreWriterTest {
   @Test
   void commitsOnlyItsOwnRowsInTheBatchAfterOneThatFailed() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
-      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), List.of(), 0);
       List<PageRecord> failing = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null));
-      assertThatThrownBy(() -> writer.write(List.of(), failing, failing.stream().map(PageRecord::discovered).toList(), 0))
+      assertThatThrownBy(() -> writer.write(List.of(), failing, PageVersions.of(failing), failing.stream().map(PageRecord::discovered).toList(), 0))
           .isInstanceOf(StoreException.class);
 
       PageRecord b = fetched(ids.get(1), B, "r");
-      writer.write(List.of(), List.of(b), List.of(b.discovered()), 0);
+      writer.write(List.of(), List.of(b), PageVersions.of(List.of(b)), List.of(b.discovered()), 0);
     }
     assertThat(Db.rows(db, "SELECT url FROM pages")).extracting(r -> r.get("url")).containsExactly(B);
     assertThat(Db.count(db, "SELECT count(*) FROM links")).as("none of the failed batch's rows linger").isEqualTo(2);
