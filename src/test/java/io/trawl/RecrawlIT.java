@@ -251,6 +251,41 @@ class RecrawlIT {
     assertThat(Db.rows(db, "SELECT kind FROM crawls")).extracting(r -> r.get("kind")).containsExactly("crawl");
   }
 
+  @Test
+  void aSitemapsChangefreqSetsIntervalsAndALaterLastmodMakesAPageDue() throws Exception {
+    site.put("/sitemap.xml", "application/xml", sitemap(
+        "<url><loc>" + site.url("/b") + "</loc><changefreq>hourly</changefreq></url>",
+        "<url><loc>" + site.url("/c") + "</loc><changefreq>weekly</changefreq></url>",
+        "<url><loc>" + site.url("/f") + "</loc><changefreq>yearly</changefreq></url>"));
+    Files.writeString(config, Files.readString(config).replace("max_depth: 3", "max_depth: 3\n  sitemaps: true"));
+    assertThat(run("crawl", "-c", config.toString()).code()).isEqualTo(Main.OK);
+    Map<String, Long> intervals = Db.rows(db, "SELECT url, interval_ms FROM frontier").stream()
+        .collect(Collectors.toMap(r -> path(r.get("url")), r -> ((Number) r.get("interval_ms")).longValue()));
+    assertThat(intervals).as("changefreq within recrawl.min_interval and recrawl.max_interval")
+        .containsEntry("/b", DAY_MS / 24).containsEntry("/c", 7 * DAY_MS).containsEntry("/f", 30 * DAY_MS)
+        .containsEntry("/a", DAY_MS);
+
+    String lastmod = java.time.Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    site.put("/sitemap.xml", "application/xml", sitemap(
+        "<url><loc>" + site.url("/c") + "</loc><lastmod>" + lastmod + "</lastmod></url>"));
+    site.clearLog();
+    Run reads = run("crawl", "-c", config.toString(), "--recrawl", "--due");
+    assertThat(reads.code()).as(reads.err()).isEqualTo(Main.OK);
+    assertThat(site.pageHits()).as("nothing was due when the run started").isEmpty();
+    assertThat(Db.count(db, "SELECT due_at FROM frontier WHERE url = '" + site.url("/c") + "'")).isZero();
+
+    Run due = run("crawl", "-c", config.toString(), "--recrawl", "--due");
+
+    assertThat(due.code()).as(due.err()).isEqualTo(Main.OK);
+    assertThat(site.pageHits()).extracting(ChangingSite.Hit::path, ChangingSite.Hit::status)
+        .containsExactly(tuple("/c", 304));
+  }
+
+  private static String sitemap(String... entries) {
+    return "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        + String.join("", entries) + "</urlset>";
+  }
+
   /** The path and "change status" of each page_versions row of run {@code run}, by path. */
   private Map<String, String> versions(long run) {
     return Db.rows(db, "SELECT url, change, status FROM page_versions WHERE crawl_id = " + run).stream()

@@ -21,6 +21,20 @@ public record PageVersion(PageChange change, long intervalMs, long dueAtMs) {
     };
   }
 
+  /**
+   * Whether the fetch leaves the URL's interval as it was (a first fetch, a failure): then one set
+   * on its frontier row since it was read (a sitemap's {@code <changefreq>}) stands, and the URL is
+   * due that long after the fetch.
+   */
+  public boolean keepsInterval() {
+    return change == PageChange.NEW || change == PageChange.FAILED;
+  }
+
+  /** Epoch millis the schedule was taken at: the due time less the interval. */
+  public long scheduledAtMs() {
+    return dueAtMs - intervalMs;
+  }
+
   /** Whether the page's earlier items and links go (to {@code item_history} for the items). */
   public boolean dropsOldItemsAndLinks() {
     return change == PageChange.CHANGED || change == PageChange.GONE;

@@ -15,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,9 +105,21 @@ public final class StoreVerticle extends VerticleBase {
     DiscoveredUrls discovered = msg.body();
     // After pending batches, on the same writer thread: one more transaction in submission order.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> store.addDiscovered(discovered.urls(), discovered.depth()), true))
+        .compose(v -> writerThread.executeBlocking(() -> addDiscovered(discovered), true))
         .onSuccess(added -> msg.reply(added))
         .onFailure(err -> failed(msg, err));
+  }
+
+  /** Writer thread: the URLs, then their sitemap hints (the interval held within the schedule's bounds). */
+  private int addDiscovered(DiscoveredUrls discovered) {
+    int added = store.addDiscovered(discovered.urls(), discovered.depth());
+    if (!discovered.lastModifiedMs().isEmpty()) {
+      List<Long> intervals = discovered.changeIntervalMs().stream()
+          .map(ms -> ms < 0 ? 0L : schedule.fromChangeFrequency(Duration.ofMillis(ms)))
+          .toList();
+      store.scheduleFromSitemap(discovered.urls(), discovered.lastModifiedMs(), intervals, System.currentTimeMillis());
+    }
+    return added;
   }
 
   private void onStoreQueued(Message<QueuedRequest> msg) {

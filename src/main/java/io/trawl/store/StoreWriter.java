@@ -59,6 +59,17 @@ public interface StoreWriter extends AutoCloseable {
   /** Adds {@code urls} to the frontier at {@code depth} in one transaction; returns how many were new. */
   int addDiscovered(List<String> urls, int depth);
 
+  /**
+   * A sitemap's schedule hints for URLs of the frontier, in one transaction: a {@code <lastmod>}
+   * later than a finished URL's last fetch (its {@code due_at} less its {@code interval_ms}) makes
+   * it due now; a {@code <changefreq>} becomes its interval, due no later than that from {@code
+   * nowMs}. URLs not in the frontier are ignored.
+   *
+   * @param lastModifiedMs per URL, epoch millis; 0 = none
+   * @param intervalMs per URL, its interval within the schedule's bounds; 0 = none
+   */
+  void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs);
+
   /** Closes the connection (SQLite also folds its WAL back into the file). */
   @Override
   void close();

@@ -55,7 +55,8 @@ class RecordCodecTest {
     Map<Class<? extends Record>, Record> samples = new LinkedHashMap<>();
     Stream.of(
         CrawlRecord.open(config, "recrawl", Long.MAX_VALUE),
-        new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1),
+        new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1, List.of(1_700_000_000_000L, 0L),
+            List.of(-1L, 604_800_000L)),
         new DownloadedFile("pdfs/ab.pdf", 3_000_000_000L, "ab12"),
         new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000),
         REQUEST,

@@ -29,8 +29,8 @@ public final class ChangingSite {
    */
   public record Hit(String path, String ifNoneMatch, String ifModifiedSince, int status, int bodyBytes) {}
 
-  /** A page as served now: its HTML, and its validators (null for none). */
-  private record Page(String html, String etag, String lastModified) {}
+  /** A page as served now: its body and type, and its validators (null for none). */
+  private record Page(String contentType, String html, String etag, String lastModified) {}
 
   private final Vertx vertx;
   private final Map<String, Page> pages = new ConcurrentHashMap<>();
@@ -54,7 +54,16 @@ public final class ChangingSite {
 
   /** Serves {@code html} at {@code path} from now on, with these validators (null for none). */
   public ChangingSite put(String path, String html, String etag, String lastModified) {
-    pages.put(path, new Page(html, etag, lastModified));
+    return put(path, "text/html; charset=utf-8", html, etag, lastModified);
+  }
+
+  /** Serves {@code body} of {@code contentType} at {@code path} from now on, without validators. */
+  public ChangingSite put(String path, String contentType, String body) {
+    return put(path, contentType, body, null, null);
+  }
+
+  private ChangingSite put(String path, String contentType, String body, String etag, String lastModified) {
+    pages.put(path, new Page(contentType, body, etag, lastModified));
     return this;
   }
 
@@ -69,9 +78,9 @@ public final class ChangingSite {
     return List.copyOf(hits);
   }
 
-  /** The requests so far for pages (robots.txt aside). */
+  /** The requests so far for pages (robots.txt and sitemaps aside). */
   public List<Hit> pageHits() {
-    return hits.stream().filter(h -> !h.path().equals("/robots.txt")).toList();
+    return hits.stream().filter(h -> !h.path().equals("/robots.txt") && !h.path().endsWith(".xml")).toList();
   }
 
   public void clearLog() {
@@ -104,6 +113,6 @@ public final class ChangingSite {
     }
     byte[] body = page.html().getBytes(StandardCharsets.UTF_8);
     hits.add(new Hit(request.path(), ifNoneMatch, ifModifiedSince, 200, body.length));
-    request.response().putHeader("content-type", "text/html; charset=utf-8").end(Buffer.buffer(body));
+    request.response().putHeader("content-type", page.contentType()).end(Buffer.buffer(body));
   }
 }

@@ -53,8 +53,11 @@ final class PostgresWriter implements StoreWriter {
       FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS v(id, attempts, not_before) WHERE f.id = v.id""";
   private static final String FINISH =
       """
-      UPDATE frontier f SET state = v.state, attempts = v.attempts, interval_ms = v.interval_ms, due_at = v.due_at
-      FROM unnest(?::bigint[], ?::text[], ?::int[], ?::bigint[], ?::bigint[]) AS v(id, state, attempts, interval_ms, due_at)
+      UPDATE frontier f SET state = v.state, attempts = v.attempts,
+        interval_ms = CASE WHEN v.keep AND f.interval_ms > 0 THEN f.interval_ms ELSE v.interval_ms END,
+        due_at = CASE WHEN v.keep AND f.interval_ms > 0 THEN v.scheduled_at + f.interval_ms ELSE v.due_at END
+      FROM unnest(?::bigint[], ?::text[], ?::int[], ?::bool[], ?::bigint[], ?::bigint[], ?::bigint[])
+        AS v(id, state, attempts, keep, interval_ms, scheduled_at, due_at)
       WHERE f.id = v.id""";
   private static final String UPSERT_PAGES =
       """
@@ -169,6 +172,16 @@ final class PostgresWriter implements StoreWriter {
       FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
   private static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
   private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  /** A sitemap's {@code <lastmod>} after the URL's last fetch: due now, as SQLite's. */
+  private static final String DUE_IF_MODIFIED =
+      """
+      UPDATE frontier f SET due_at = 0 FROM unnest(?::text[], ?::bigint[]) AS v(url, modified)
+      WHERE f.url = v.url AND f.state IN ('done', 'failed') AND f.due_at - f.interval_ms < v.modified""";
+  /** A sitemap's {@code <changefreq>}: the URL's interval, due no later than that from now, as SQLite's. */
+  private static final String SET_INTERVAL =
+      """
+      UPDATE frontier f SET interval_ms = v.interval_ms, due_at = LEAST(f.due_at, v.due_at)
+      FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS v(url, interval_ms, due_at) WHERE f.url = v.url""";
   private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   private static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 
@@ -460,7 +473,9 @@ final class PostgresWriter implements StoreWriter {
       b.texts(done.stream().map(i -> (pages.get(i).error() == null ? FrontierState.DONE : FrontierState.FAILED).column())
           .toList());
       b.ints(done.stream().map(i -> pages.get(i).attempts()).toList());
+      b.bools(done.stream().map(i -> versions.get(i).keepsInterval()).toList());
       b.longs(done.stream().map(i -> versions.get(i).intervalMs()).toList());
+      b.longs(done.stream().map(i -> versions.get(i).scheduledAtMs()).toList());
       b.longs(done.stream().map(i -> versions.get(i).dueAtMs()).toList());
     }));
   }
@@ -560,6 +575,45 @@ final class PostgresWriter implements StoreWriter {
   }
 
   @Override
+  public void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs) {
+    List<String> modifiedUrls = new ArrayList<>();
+    List<Long> modified = new ArrayList<>();
+    List<String> intervalUrls = new ArrayList<>();
+    List<Long> intervals = new ArrayList<>();
+    List<Long> dueAt = new ArrayList<>();
+    for (int i = 0; i < urls.size(); i++) {
+      if (lastModifiedMs.get(i) > 0) {
+        modifiedUrls.add(urls.get(i));
+        modified.add(lastModifiedMs.get(i));
+      }
+      if (intervalMs.get(i) > 0) {
+        intervalUrls.add(urls.get(i));
+        intervals.add(intervalMs.get(i));
+        dueAt.add(nowMs + intervalMs.get(i));
+      }
+    }
+    try (PreparedStatement due = conn.prepareStatement(DUE_IF_MODIFIED);
+        PreparedStatement interval = conn.prepareStatement(SET_INTERVAL)) {
+      if (!modifiedUrls.isEmpty()) {
+        Binder b = new Binder(due);
+        b.texts(modifiedUrls);
+        b.longs(modified);
+        due.executeUpdate();
+      }
+      if (!intervalUrls.isEmpty()) {
+        Binder b = new Binder(interval);
+        b.texts(intervalUrls);
+        b.longs(intervals);
+        b.longs(dueAt);
+        interval.executeUpdate();
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("schedule the URLs of a sitemap", e);
+    }
+  }
+
+  @Override
   public void closeCrawl(long id, String outcome, String statsJson) {
     try (PreparedStatement stmt = conn.prepareStatement(CLOSE_CRAWL)) {
       stmt.setString(1, Instant.now().toString());
@@ -643,6 +697,10 @@ final class PostgresWriter implements StoreWriter {
 
     void ints(List<Integer> values) throws SQLException {
       stmt.setArray(next++, stmt.getConnection().createArrayOf("int4", values.toArray(new Integer[0])));
+    }
+
+    void bools(List<Boolean> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("bool", values.toArray(new Boolean[0])));
     }
 
     void longValue(long value) throws SQLException {

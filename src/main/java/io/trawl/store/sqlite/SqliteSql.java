@@ -11,8 +11,17 @@ final class SqliteSql {
   static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ? AND state = 'queued'";
   static final String PUT_BACK =
       "UPDATE frontier SET state = 'queued', attempts = ?, not_before = ? WHERE id = ?";
+  /**
+   * A stored URL's final state and schedule. When its fetch keeps its interval (PageVersion#keepsInterval),
+   * an interval set on the row meanwhile (a sitemap's changefreq) stands: the right-hand sides read
+   * the row's old values.
+   */
   static final String FINISH =
-      "UPDATE frontier SET state = ?, attempts = ?, interval_ms = ?, due_at = ? WHERE id = ?";
+      """
+      UPDATE frontier SET state = ?, attempts = ?,
+        interval_ms = CASE WHEN ? AND interval_ms > 0 THEN interval_ms ELSE ? END,
+        due_at = CASE WHEN ? AND interval_ms > 0 THEN ? + interval_ms ELSE ? END
+      WHERE id = ?""";
   static final String UPSERT_PAGE =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
@@ -125,6 +134,11 @@ final class SqliteSql {
       FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
   static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
   static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  /** A sitemap's {@code <lastmod>} after the URL's last fetch ({@code due_at - interval_ms}): due now. */
+  static final String DUE_IF_MODIFIED =
+      "UPDATE frontier SET due_at = 0 WHERE url = ? AND state IN ('done', 'failed') AND due_at - interval_ms < ?";
+  /** A sitemap's {@code <changefreq>}: the URL's interval, due no later than that from now. */
+  static final String SET_INTERVAL = "UPDATE frontier SET interval_ms = ?, due_at = min(due_at, ?) WHERE url = ?";
   static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 

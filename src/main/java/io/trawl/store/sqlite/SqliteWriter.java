@@ -303,9 +303,12 @@ final class SqliteWriter implements StoreWriter {
     FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
     finish.setString(1, state.column());
     finish.setInt(2, page.attempts());
-    finish.setLong(3, version.intervalMs());
-    finish.setLong(4, version.dueAtMs());
-    finish.setLong(5, page.frontierId());
+    finish.setBoolean(3, version.keepsInterval());
+    finish.setLong(4, version.intervalMs());
+    finish.setBoolean(5, version.keepsInterval());
+    finish.setLong(6, version.scheduledAtMs());
+    finish.setLong(7, version.dueAtMs());
+    finish.setLong(8, page.frontierId());
     finish.addBatch();
     return added;
   }
@@ -470,6 +473,31 @@ final class SqliteWriter implements StoreWriter {
       return added;
     } catch (SQLException e) {
       throw rolledBack("add discovered URLs", e);
+    }
+  }
+
+  @Override
+  public void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs) {
+    try (PreparedStatement modified = conn.prepareStatement(SqliteSql.DUE_IF_MODIFIED);
+        PreparedStatement interval = conn.prepareStatement(SqliteSql.SET_INTERVAL)) {
+      for (int i = 0; i < urls.size(); i++) {
+        if (lastModifiedMs.get(i) > 0) {
+          modified.setString(1, urls.get(i));
+          modified.setLong(2, lastModifiedMs.get(i));
+          modified.addBatch();
+        }
+        if (intervalMs.get(i) > 0) {
+          interval.setLong(1, intervalMs.get(i));
+          interval.setLong(2, nowMs + intervalMs.get(i));
+          interval.setString(3, urls.get(i));
+          interval.addBatch();
+        }
+      }
+      modified.executeBatch();
+      interval.executeBatch();
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("schedule the URLs of a sitemap", e);
     }
   }
 
