@@ -192,6 +192,30 @@ class RecrawlIT {
   }
 
   @Test
+  void diffMatchesKeyedItemsByTheirKeyWhereverTheyAreNow() throws Exception {
+    Files.writeString(config, Files.readString(config).replace("select: .product", "select: .product\n    key: sku"));
+    assertThat(run("crawl", "-c", config.toString()).code()).isEqualTo(Main.OK);
+    changeTheSite();
+    // /a lists its products in another order and no longer A3, which moved, unchanged, to /e.
+    site.put("/a", products(product("A2", "20.00"), product("A1", "12.00")), "\"a2\"", null)
+        .put("/e", products(product("E1", "7.00"), product("A3", "30.00")), null, null);
+    assertThat(run("crawl", "-c", config.toString(), "--recrawl").code()).isEqualTo(Main.OK);
+
+    Run diff = run("diff", "--db", db, "--jsonl");
+
+    assertThat(diff.code()).as(diff.err()).isEqualTo(Main.OK);
+    assertThat(diff.out().lines().map(JsonObject::new).filter(l -> l.getString("type").equals("item")))
+        .extracting(l -> l.getString("key") + " " + path(l.getString("url")) + " " + l.getValue("position") + " "
+            + l.getString("change") + " " + sku(l.getJsonObject("before")) + " -> " + sku(l.getJsonObject("after")))
+        .containsExactlyInAnyOrder(
+            "[\"A1\"] /a null changed A1 10 -> A1 12",
+            "[\"D1\"] /d null removed D1 4 -> null",
+            "[\"E1\"] /e null added null -> E1 7");
+    assertThat(Db.count(db, "SELECT count(*) FROM items")).as("one row per key").isEqualTo(8);
+    assertThat(skusOf("/e")).containsExactlyInAnyOrder("E1 7", "A3 30");
+  }
+
+  @Test
   void refusesABadSinceAndARunThatDoesNotExist() throws Exception {
     assertThat(run("crawl", "-c", config.toString()).code()).isEqualTo(Main.OK);
 

@@ -233,7 +233,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public void item(RunDiff.ItemDiff item) {
       out.println(Csv.line(java.util.Arrays.asList("item", word(item.change()), item.pageUrl(), item.rule(), item.key(),
-          String.valueOf(item.position()), null, null, item.before(), item.after())));
+          item.position() == null ? null : String.valueOf(item.position()), null, null, item.before(), item.after())));
     }
 
     @Override

@@ -43,13 +43,14 @@ public final class RunDiff {
   /**
    * One item that differs between the two states.
    *
-   * @param key the rule's key of the item, or null when matched by page and position
-   * @param position the item's place among its rule's items on its page (0-based), as matched when
-   *     it has no key
+   * @param key the rule's key of the item ({@code items.item_key}), by which it is matched across
+   *     pages and runs; null for an item without one, matched by page and position
+   * @param position for an item without a key, its place among its rule's items without a key on
+   *     its page (0-based); null for a keyed item
    * @param before its data (JSON text) in the baseline, or null when added
    * @param after its data (JSON text) in the target, or null when removed
    */
-  public record ItemDiff(ItemChange change, String rule, String key, String pageUrl, int position, String before,
+  public record ItemDiff(ItemChange change, String rule, String key, String pageUrl, Integer position, String before,
       String after) {}
 
   private final StoreReader reader;
@@ -119,20 +120,21 @@ public final class RunDiff {
   }
 
   /**
-   * The items that differ between the two states, matched by page, rule and position on the
-   * page. TODO(#18): by the rule's key once items carry one.
+   * The items that differ between the two states: a keyed item matched by its rule and key,
+   * wherever it was seen (an item that moved to another page unchanged is no difference); an item
+   * without a key by its page, rule and position among that rule's unkeyed items on the page.
    */
   public void items(Span span, Consumer<ItemDiff> out) {
     long b = span.baseline();
     long t = span.target();
     Map<String, Item> before = matched(read("""
-        SELECT item_id, page_url, rule, data FROM item_history
+        SELECT item_id, page_url, rule, data, item_key FROM item_history
         WHERE coalesce(crawl_id, 0) <= %1$d AND removed_in > %1$d AND removed_in <= %2$d
         ORDER BY page_url, rule, item_id""".formatted(b, t)));
     Map<String, Item> after = matched(read("""
-        SELECT id, page_url, rule, data FROM items WHERE crawl_id > %1$d AND crawl_id <= %2$d
+        SELECT id, page_url, rule, data, item_key FROM items WHERE crawl_id > %1$d AND crawl_id <= %2$d
         UNION ALL
-        SELECT item_id, page_url, rule, data FROM item_history
+        SELECT item_id, page_url, rule, data, item_key FROM item_history
         WHERE crawl_id > %1$d AND crawl_id <= %2$d AND removed_in > %2$d
         ORDER BY 2, 3, 1""".formatted(b, t)));
     for (Map.Entry<String, Item> entry : after.entrySet()) {
@@ -199,7 +201,10 @@ public final class RunDiff {
     }
   }
 
-  /** Items of one side by how they are matched: page, rule and position among the rule's items on the page. */
+  /**
+   * Items of one side by how they are matched: rule and key for a keyed item; page, rule and
+   * position among the rule's unkeyed items on the page for the others.
+   */
   private Map<String, Item> matched(ResultSet rs) {
     Map<String, Item> items = new LinkedHashMap<>();
     Map<String, Integer> positions = new HashMap<>();
@@ -207,9 +212,14 @@ public final class RunDiff {
       while (rs.next()) {
         String pageUrl = rs.getString(2);
         String rule = rs.getString(3);
+        String key = rs.getString(5);
+        if (key != null) {
+          items.put("key\n" + rule + "\n" + key, new Item(rule, key, pageUrl, null, rs.getString(4)));
+          continue;
+        }
         String group = pageUrl + "\n" + rule;
         int position = positions.merge(group, 1, Integer::sum) - 1;
-        items.put(group + "\n" + position, new Item(rule, null, pageUrl, position, rs.getString(4)));
+        items.put("page\n" + group + "\n" + position, new Item(rule, null, pageUrl, position, rs.getString(4)));
       }
     } catch (SQLException e) {
       throw reader.failure(e);
@@ -217,7 +227,7 @@ public final class RunDiff {
     return items;
   }
 
-  private record Item(String rule, String key, String pageUrl, int position, String data) {}
+  private record Item(String rule, String key, String pageUrl, Integer position, String data) {}
 
   /** One URL's fetches up to the target, folded into its state at the baseline and at the target. */
   private static final class PageHistory {

@@ -1,7 +1,5 @@
 package io.trawl.store;
 
-import io.trawl.store.RunKind;
-import io.trawl.testing.PageVersions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,7 @@ import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import io.trawl.testing.TestBackend;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -222,6 +221,34 @@ class StoreWriterTest {
         .containsExactly(A + " in_flight", B + " done", B + "/a queued");
   }
 
+  @Test
+  void archivesAKeyedItemsVersionOnceWhenALaterRunSightsItOnAnotherPage() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
+      long first = writer.openCrawl("{}", RunKind.CRAWL, 0);
+      List<Long> ids = queuedIds(writer);
+      PageRecord onA = keyedPage(ids.get(0), A, "K", 1);
+      writer.write(List.of(), List.of(onA), PageVersions.of(List.of(onA)), List.of(List.of()), first);
+      long second = writer.openCrawl("{}", RunKind.RECRAWL, Long.MAX_VALUE);
+
+      PageRecord onB = keyedPage(ids.get(1), B, "K", 2);
+      writer.write(List.of(), List.of(onB), PageVersions.of(List.of(onB)), List.of(List.of()), second);
+      PageRecord onC = keyedPage(ids.get(2), C, "K", 3);
+      writer.write(List.of(), List.of(onC), PageVersions.of(List.of(onC)), List.of(List.of()), second);
+    }
+
+    assertThat(Db.rows(db, "SELECT page_url, item_key, CAST(crawl_id AS INTEGER) AS crawl_id, "
+        + "CAST(removed_in AS INTEGER) AS removed_in FROM item_history"))
+        .as("the version the first run left, once: a second sighting in the same run is no version")
+        .containsExactly(Map.of("page_url", A, "item_key", "K", "crawl_id", 1, "removed_in", 2));
+    assertThat(Db.rows(db, "SELECT page_url, coalesce(item_key, '-') AS item_key, CAST(crawl_id AS INTEGER) AS crawl_id "
+        + "FROM items ORDER BY page_url, item_key")).as("A keeps its unkeyed item; K is C's now").containsExactly(
+        Map.of("page_url", A, "item_key", "-", "crawl_id", 1),
+        Map.of("page_url", B, "item_key", "-", "crawl_id", 2),
+        Map.of("page_url", C, "item_key", "-", "crawl_id", 2),
+        Map.of("page_url", C, "item_key", "K", "crawl_id", 2));
+  }
+
   private static List<Long> queuedIds(StoreWriter writer) {
     return writer.queued(0, 100).rows().stream().map(FrontierRow::id).toList();
   }
@@ -232,6 +259,15 @@ class StoreWriterTest {
     FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
         1_700_000_000_000L, 5, 1);
     return PageRecord.parsed(response, "title", "hash" + id, List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
+  }
+
+  /** A new page holding the item of rule {@code r} keyed {@code key} and an item without a key. */
+  private static PageRecord keyedPage(long id, String url, String key, int n) {
+    JsonArray items = new JsonArray()
+        .add(new JsonObject().put("rule", "r").put("key", key).put("data", new JsonObject().put("n", n)))
+        .add(new JsonObject().put("rule", "r").put("data", new JsonObject().put("n", n)));
+    return new PageRecord(id, url, url, 200, "text/html", 0, null, 1_700_000_000_000L, 1, 10, "hash" + n, 1, null,
+        List.of(), List.of(), items, null, null, null, null);
   }
 
   private static PageRecord page(long id, String url, String error) {
