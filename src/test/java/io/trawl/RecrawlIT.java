@@ -164,9 +164,9 @@ class RecrawlIT {
     assertThat(diff.code()).as(diff.err()).isEqualTo(Main.OK);
     List<JsonObject> lines = diff.out().lines().map(JsonObject::new).toList();
     assertThat(lines.stream().filter(l -> l.getString("type").equals("page")))
-        .extracting(l -> path(l.getString("url")) + " " + l.getString("change"))
-        .containsExactlyInAnyOrder("/ changed", "/a changed", "/b unchanged", "/c unchanged", "/d gone", "/e new",
-            "/f unchanged");
+        .extracting(l -> path(l.getString("url")) + " " + l.getString("change") + " " + l.getInteger("status"))
+        .containsExactlyInAnyOrder("/ changed 200", "/a changed 200", "/b unchanged 304", "/c unchanged 304",
+            "/d gone 404", "/e new 200", "/f unchanged 200");
     assertThat(lines.stream().filter(l -> l.getString("type").equals("item")))
         .extracting(l -> path(l.getString("url")) + "#" + l.getInteger("position") + " " + l.getString("change") + " "
             + sku(l.getJsonObject("before")) + " -> " + sku(l.getJsonObject("after")))

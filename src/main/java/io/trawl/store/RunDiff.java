@@ -110,8 +110,9 @@ public final class RunDiff {
           history = new PageHistory(url, span.baseline());
         }
         int status = rs.getInt(5);
-        history.add(rs.getLong(2), PageChange.fromColumn(rs.getString(3)), rs.getString(4),
-            rs.wasNull() ? null : status, rs.getString(6));
+        Integer fetchedStatus = rs.wasNull() ? null : status; // before any other column is read
+        history.add(rs.getLong(2), PageChange.fromColumn(rs.getString(3)), rs.getString(4), fetchedStatus,
+            rs.getString(6));
       }
       emit(history, out);
     } catch (SQLException e) {
