@@ -1,6 +1,5 @@
 package io.trawl.store;
 
-import io.trawl.store.RunKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.bus.FrontierUpdate;
