@@ -141,6 +141,10 @@ class RecrawlIT {
     assertThat(Db.rows(db, "SELECT page_url, removed_in FROM item_history ORDER BY page_url, item_id"))
         .extracting(r -> path(r.get("page_url")) + " " + ((Number) r.get("removed_in")).longValue())
         .containsExactly("/a 2", "/a 2", "/a 2", "/d 2");
+    Run history = run("export", "--db", db, "-t", "item_history");
+    assertThat(history.out().lines().map(JsonObject::new))
+        .extracting(l -> path(l.getString("page_url")) + " " + sku(l.getJsonObject("data")) + " " + l.getLong("removed_in"))
+        .containsExactlyInAnyOrder("/a A1 10 2", "/a A2 20 2", "/a A3 30 2", "/d D1 4 2");
 
     assertThat(linksFrom("/")).containsExactlyInAnyOrder("/a", "/b", "/c", "/d", "/f", "/e");
     assertThat(linksFrom("/b")).as("unchanged: kept once").containsExactly("/");
