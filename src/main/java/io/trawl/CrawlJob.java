@@ -22,6 +22,8 @@ import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
+import io.trawl.store.RecrawlSchedule;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -33,6 +35,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,7 +79,8 @@ public final class CrawlJob {
   private final TrawlConfig config;
   private final List<String> seeds;
   private final Scope scope;
-  private final boolean resume;
+  private final RunKind kind;
+  private final long dueBeforeMs;
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
@@ -108,13 +112,27 @@ public final class CrawlJob {
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
       Extensions extensions, CrawlMetrics metrics) {
+    this(vertx, config, seeds, scope, resume ? RunKind.RESUME : RunKind.CRAWL, Long.MAX_VALUE, extensions, metrics);
+  }
+
+  /**
+   * @param seeds normalized seed URLs (added to the frontier unless already there)
+   * @param kind a first crawl; a resume (rows an earlier run left in flight go back in the queue);
+   *     or a recrawl (the same, then the finished rows due by {@code dueBeforeMs} are queued again)
+   * @param dueBeforeMs for a recrawl, which rows are due ({@code Long.MAX_VALUE}: all)
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig}
+   */
+  public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
+      Extensions extensions, CrawlMetrics metrics) {
     this.extensions = extensions;
     this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.seeds = List.copyOf(seeds);
     this.scope = scope;
-    this.resume = resume;
+    this.kind = kind;
+    this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
   }
@@ -149,9 +167,10 @@ public final class CrawlJob {
     return end.completion()
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())
-        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume, metrics), 1))
+        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(),
+            new RecrawlSchedule(config.recrawl(), Clock.systemUTC()), kind != RunKind.CRAWL, metrics), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config))))
+            CrawlRecord.open(ConfigJson.toJson(config), kind.column(), dueBeforeMs)))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))

@@ -7,19 +7,26 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A deterministic site served on 127.0.0.1 by a Vert.x HTTP server, for the benchmark and the
  * integration tests: pages {@code /page/0} … {@code /page/N-1}, each of about {@code pageBytes}
  * bytes with {@code linksPerPage} links, every page reachable from {@code /page/0}. Each page also
- * links off-site and to non-http schemes, which a crawl must never request. Counts requests and
- * the most ever in flight at once. Event loop.
+ * links off-site and to non-http schemes, which a crawl must never request. Counts requests, the
+ * most ever in flight at once, 304 answers and body bytes sent. {@link #withValidators()} has it
+ * send an ETag and a Last-Modified with each page and answer a conditional request for an
+ * unchanged page with {@code 304 Not Modified}; {@link #edit} changes pages between crawls. Event
+ * loop.
  */
 public final class GeneratedSite {
   private final Vertx vertx;
@@ -32,6 +39,10 @@ public final class GeneratedSite {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong strayRequests = new AtomicLong();
   private final AtomicLong robotsRequests = new AtomicLong();
+  private final AtomicLong notModified = new AtomicLong();
+  private final AtomicLong bodyBytes = new AtomicLong();
+  private final AtomicIntegerArray editions;
+  private volatile boolean validators;
   private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
   private final Filler filler;
   private HttpServer server;
@@ -46,6 +57,44 @@ public final class GeneratedSite {
     this.linksPerPage = linksPerPage;
     this.latencyMs = latencyMs;
     this.filler = Filler.atLeast(pageBytes);
+    this.editions = new AtomicIntegerArray(pages);
+  }
+
+  /** Sends validators with every page and answers conditional requests (call before {@link #start}). */
+  public GeneratedSite withValidators() {
+    validators = true;
+    return this;
+  }
+
+  /**
+   * Changes every page whose number is {@code 1 (mod every)} (a tenth of them for 10, page 0
+   * aside so the crawl's start stays), as a site edits pages between two crawls: its body gains
+   * an edition line and its validators change. Returns how many pages changed.
+   */
+  public int edit(int every) {
+    int changed = 0;
+    for (int i = 1; i < pages; i++) {
+      if (i % every == 1 % every) {
+        editions.incrementAndGet(i);
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** How many times page {@code i} has been edited. */
+  public int edition(int i) {
+    return editions.get(i);
+  }
+
+  /** Requests answered {@code 304 Not Modified}. */
+  public long notModified() {
+    return notModified.get();
+  }
+
+  /** Body bytes sent for pages (304s send none). */
+  public long bodyBytes() {
+    return bodyBytes.get();
   }
 
   /** Starts listening on an ephemeral port of 127.0.0.1. */
@@ -144,9 +193,32 @@ public final class GeneratedSite {
       request.response().setStatusCode(404).putHeader("content-type", "text/html").end("<title>not found</title>");
       return;
     }
+    if (validators) {
+      String etag = etag(page);
+      String lastModified = lastModified(page);
+      if (etag.equals(request.getHeader("If-None-Match"))) {
+        notModified.incrementAndGet();
+        request.response().setStatusCode(304).putHeader("etag", etag).end();
+        return;
+      }
+      request.response().putHeader("etag", etag).putHeader("last-modified", lastModified);
+    }
+    byte[] body = render(page);
+    bodyBytes.addAndGet(body.length);
     request.response()
         .putHeader("content-type", "text/html; charset=utf-8")
-        .end(Buffer.buffer(render(page)));
+        .end(Buffer.buffer(body));
+  }
+
+  /** The ETag of page {@code i} as it is now. */
+  public String etag(int i) {
+    return "\"" + i + "-" + editions.get(i) + "\"";
+  }
+
+  /** The Last-Modified of page {@code i} as it is now: a day per edition after a fixed date. */
+  public String lastModified(int i) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).plusDays(editions.get(i)));
   }
 
   private int pageNumber(String path) {
@@ -176,6 +248,10 @@ public final class GeneratedSite {
     html.ascii("</ul><p><a href=\"http://offsite.invalid/x/").number(i).ascii("\">elsewhere</a> ")
         .ascii("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")
         .ascii("<a href=\"#top\">top</a></p>");
+    int edition = editions.get(i);
+    if (edition > 0) {
+      html.ascii("<p>Edition ").number(edition).ascii("</p>");
+    }
     html.bytes(filler.text(), 0, filler.cut(pageBytes - html.length()));
     return html.ascii("</body></html>").toArray();
   }

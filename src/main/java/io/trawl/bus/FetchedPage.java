@@ -12,6 +12,8 @@ package io.trawl.bus;
  * @param fetchedAtMs epoch millis when the response ended
  * @param elapsedMs time from the first request byte to the last body byte
  * @param attempts tries it took, this one included
+ * @param etag the response's ETag header, or null
+ * @param lastModified the response's Last-Modified header, or null
  */
 public record FetchedPage(
     FetchRequest request,
@@ -21,4 +23,13 @@ public record FetchedPage(
     byte[] body,
     long fetchedAtMs,
     long elapsedMs,
-    int attempts) {}
+    int attempts,
+    String etag,
+    String lastModified) {
+
+  /** A response without validators. */
+  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+      long fetchedAtMs, long elapsedMs, int attempts) {
+    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null);
+  }
+}

@@ -25,6 +25,9 @@ import java.util.List;
  * @param discovered the links to queue: in scope and within the depth limit
  * @param items extracted records, each {@code {"rule": name, "data": {...}}}
  * @param download the file the body was saved to, or null when it was not downloaded
+ * @param revisit what the crawl knew of the URL before this fetch (its request's), or null
+ * @param etag the response's ETag header, or null
+ * @param lastModified the response's Last-Modified header, or null
  */
 public record PageRecord(
     long frontierId,
@@ -43,13 +46,27 @@ public record PageRecord(
     List<String> links,
     List<String> discovered,
     JsonArray items,
-    DownloadedFile download) {
+    DownloadedFile download,
+    Revisit revisit,
+    String etag,
+    String lastModified) {
 
   /** A URL that ended without a usable response. */
   public static PageRecord failure(FetchRequest request, String error, int attempts, long fetchedAtMs, long elapsedMs) {
     return new PageRecord(
         request.id(), request.url(), null, 0, null, request.depth(), null, fetchedAtMs, elapsedMs, 0,
-        null, attempts, error, List.of(), List.of(), new JsonArray(), null);
+        null, attempts, error, List.of(), List.of(), new JsonArray(), null, request.revisit(), null, null);
+  }
+
+  /**
+   * A response whose content is the one the crawl already holds: a {@code 304 Not Modified}, or a
+   * body of the same hash, not parsed again. Stored without links or items: the URL keeps its own.
+   *
+   * @param bytes body bytes downloaded (0 for a 304)
+   */
+  public static PageRecord unchanged(FetchedPage page, long bytes) {
+    return fromResponse(page, null, bytes, page.request().revisit().contentHash(), null, List.of(), List.of(),
+        new JsonArray(), null);
   }
 
   /**
@@ -59,7 +76,15 @@ public record PageRecord(
    * @param error the {@code pages.error} word, or null when the response is no error
    */
   public static PageRecord unparsed(FetchedPage page, String error) {
-    return fromResponse(page, null, page.body().length, null, error, List.of(), List.of(), new JsonArray(), null);
+    return unparsed(page, error, null);
+  }
+
+  /**
+   * The same, with the hash of its body (a 2xx body that is not HTML, hashed so that a recrawl can
+   * tell whether it changed).
+   */
+  public static PageRecord unparsed(FetchedPage page, String error, String contentHash) {
+    return fromResponse(page, null, page.body().length, contentHash, error, List.of(), List.of(), new JsonArray(), null);
   }
 
   /** A response whose body was streamed to {@code file} instead of being kept: its bytes and hash are the file's. */
@@ -86,6 +111,11 @@ public record PageRecord(
     FetchRequest request = page.request();
     return new PageRecord(request.id(), request.url(), page.finalUrl(), page.status(), page.contentType(),
         request.depth(), title, page.fetchedAtMs(), page.elapsedMs(), bytes, contentHash, page.attempts(), error,
-        links, discovered, items, download);
+        links, discovered, items, download, request.revisit(), page.etag(), page.lastModified());
+  }
+
+  /** The content hash the crawl held for the URL before this fetch, or null. */
+  public String previousHash() {
+    return Revisit.contentHashOf(revisit);
   }
 }

@@ -32,6 +32,7 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       Progress.class,
       QueuedBatch.class,
       QueuedRequest.class,
+      Revisit.class,
       RobotsAnswer.class,
       RobotsQuery.class,
       RobotsSitemaps.class,

@@ -15,6 +15,7 @@ import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVertx;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -105,6 +106,13 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the database's previous crawl and start over.")
   boolean fresh;
 
+  @Option(names = "--recrawl", description = "Fetch the crawl's pages again as a new run, with conditional requests; "
+      + "new pages found are crawled too. On a database without a crawl, crawl it for the first time.")
+  boolean recrawl;
+
+  @Option(names = "--due", description = "With --recrawl: only the pages due by their schedule (recrawl.*).")
+  boolean due;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -127,6 +135,13 @@ final class CrawlCommand implements Callable<Integer> {
     if (!urls.isEmpty() && seeds != null) {
       throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
     }
+    if (recrawl && (resume || fresh)) {
+      throw new BadInputException("--recrawl and --" + (resume ? "resume" : "fresh") + " exclude each other"
+          + (resume ? " (--resume alone finishes an interrupted recrawl)" : ""));
+    }
+    if (due && !recrawl) {
+      throw new BadInputException("--due needs --recrawl (it picks which pages a recrawl fetches again)");
+    }
     TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
     List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
@@ -139,8 +154,8 @@ final class CrawlCommand implements Callable<Integer> {
     DownloadDir.requireUsable(cfg.download());
     StoreBackend store = store(cfg);
     try (StoreClaim claim = store.claim()) {
-      prepareDatabase(store, cfg, err);
-      return run(cfg, store, inScope, scope, err);
+      RunKind kind = prepareDatabase(store, cfg, err);
+      return run(cfg, store, inScope, scope, kind, err);
     }
   }
 
@@ -269,10 +284,16 @@ final class CrawlCommand implements Callable<Integer> {
     return shown.toString();
   }
 
-  /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
-  private void prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+  /**
+   * Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed
+   * config; says what kind of run this is.
+   */
+  private RunKind prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     String file = store.display();
     CrawlLedger.State state = CrawlLedger.inspect(store);
+    if (recrawl) {
+      return prepareRecrawl(state, cfg, err);
+    }
     if (resume) {
       if (!state.hasCrawl()) {
         throw new BadInputException(file + ": no crawl to resume (drop --resume to start one)");
@@ -283,7 +304,7 @@ final class CrawlCommand implements Callable<Integer> {
         err.println("trawl: warning: the config changed since the crawl started; resuming with the new values:");
         changes.forEach(line -> err.println("  " + line));
       }
-      return;
+      return RunKind.RESUME;
     }
     if (state.hasCrawl() && !fresh) {
       throw new BadInputException(file + ": already holds a crawl"
@@ -293,6 +314,7 @@ final class CrawlCommand implements Callable<Integer> {
     if (fresh) {
       CrawlLedger.delete(store);
     }
+    return RunKind.CRAWL;
   }
 
   /** Says where the metrics and the dashboard are, and warns when they are reachable from other machines. */
@@ -315,10 +337,36 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
+  /**
+   * A recrawl of the crawl in the database, or its first crawl when it holds none (so one cron line
+   * does both). An unfinished last run is not refused: its pending URLs are fetched in this run,
+   * which neither skips nor repeats them. Pages keep the items their rules extracted when their
+   * content came; changed rules only reach pages whose content changes.
+   */
+  private RunKind prepareRecrawl(CrawlLedger.State state, TrawlConfig cfg, PrintWriter err) {
+    if (!state.hasCrawl()) {
+      err.println("trawl: no crawl in the database yet: crawling it for the first time");
+      return RunKind.CRAWL;
+    }
+    if (state.unfinished()) {
+      err.println("trawl: warning: the last run did not finish; its " + state.pending()
+          + " pending URLs are fetched in this recrawl");
+    }
+    List<String> changes = state.lastConfig() == null ? List.of()
+        : ConfigJson.diff(state.lastConfig(), ConfigJson.toJson(cfg));
+    if (changes.stream().anyMatch(line -> line.startsWith("rules"))) {
+      err.println("trawl: warning: the rules changed since the last run: pages whose content did not change keep "
+          + "the items the old rules extracted (--fresh extracts everything again)");
+    }
+    return RunKind.RECRAWL;
+  }
+
+  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, RunKind kind,
+      PrintWriter err) {
     CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
     Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume, Extensions.NONE, metrics);
+    long dueBeforeMs = due ? System.currentTimeMillis() : Long.MAX_VALUE;
+    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, kind, dueBeforeMs, Extensions.NONE, metrics);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an

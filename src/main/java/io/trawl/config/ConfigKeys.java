@@ -168,6 +168,21 @@ final class ConfigKeys {
           "extraction fields written `rule.field` (e.g. `[books.image]`) whose URLs are queued for download, "
               + "in scope, whatever their depth; needs `download.content_types`"));
 
+  static final KeyTable<TrawlConfig.Recrawl> RECRAWL = KeyTable.of(TrawlConfig.Recrawl.class,
+      key("interval", Duration.ofDays(1), ConfigValue::asPositiveDuration,
+          "how long a page waits after a fetch before it is due again (`crawl --recrawl --due`), until the adaptive "
+              + "schedule moves it ([Recrawling](#recrawling)); a sitemap's `<changefreq>` replaces it for its URLs"),
+      key("min_interval", Duration.ofHours(1), ConfigValue::asPositiveDuration,
+          "the shortest a page's interval becomes, however often it changes"),
+      key("max_interval", Duration.ofDays(30), ConfigValue::asPositiveDuration,
+          "the longest a page's interval becomes, however rarely it changes"),
+      key("changed_factor", 0.8, v -> v.asDouble(0.01, 1.0),
+          "a page found changed waits its interval times this next time (Nutch's adaptive schedule; `1` = fixed)"),
+      key("unchanged_factor", 1.4, v -> v.asDouble(1.0, 100.0),
+          "a page found unchanged (`304`, or the same body) or gone waits its interval times this next time "
+              + "(`1` = fixed)"))
+      .checking(ConfigKeys::intervalsInOrder);
+
   /** The document: its sections, and the extraction rules (read by {@link RuleReader}). */
   static final KeyTable<TrawlConfig> ROOT = KeyTable.of(TrawlConfig.class,
       section("crawl", CRAWL),
@@ -177,6 +192,7 @@ final class ConfigKeys {
       section("parse", PARSE),
       section("store", STORE),
       section("download", DOWNLOAD),
+      section("recrawl", RECRAWL),
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
@@ -228,6 +244,20 @@ final class ConfigKeys {
           section.keyPath("max_delay"),
           "a duration >= retry.initial_delay (" + Durations.format(retry.initialDelay()) + ")",
           Durations.format(retry.maxDelay()));
+    }
+  }
+
+  /** {@code recrawl.min_interval <= recrawl.interval <= recrawl.max_interval}. */
+  private static void intervalsInOrder(TrawlConfig.Recrawl recrawl, ConfigSection section) {
+    if (recrawl.minInterval().compareTo(recrawl.interval()) > 0) {
+      throw new ConfigException(section.keyPath("min_interval"),
+          "a duration <= recrawl.interval (" + Durations.format(recrawl.interval()) + ")",
+          Durations.format(recrawl.minInterval()));
+    }
+    if (recrawl.maxInterval().compareTo(recrawl.interval()) < 0) {
+      throw new ConfigException(section.keyPath("max_interval"),
+          "a duration >= recrawl.interval (" + Durations.format(recrawl.interval()) + ")",
+          Durations.format(recrawl.maxInterval()));
     }
   }
 

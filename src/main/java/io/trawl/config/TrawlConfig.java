@@ -21,6 +21,7 @@ public record TrawlConfig(
     Parse parse,
     Store store,
     Download download,
+    Recrawl recrawl,
     List<Rule> rules) {
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
@@ -86,6 +87,17 @@ public record TrawlConfig(
 
   /** {@code download.*}: responses saved as files instead of being parsed or dropped ({@link ConfigKeys#DOWNLOAD}). */
   public record Download(List<String> contentTypes, Path dir, DataSize maxSize, List<String> fromFields) {}
+
+  /**
+   * {@code recrawl.*}: when a page is due to be fetched again, an adaptive schedule as Nutch's
+   * ({@link ConfigKeys#RECRAWL}).
+   */
+  public record Recrawl(
+      Duration interval,
+      Duration minInterval,
+      Duration maxInterval,
+      double changedFactor,
+      double unchangedFactor) {}
 
   /**
    * One entry of {@code rules}: what to extract from which pages, and which of their links to

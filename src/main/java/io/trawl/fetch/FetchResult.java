@@ -14,7 +14,16 @@ import io.trawl.bus.DownloadedFile;
  * @param redirects redirects followed
  * @param retryAfter the raw Retry-After header, or null
  * @param download the file the body was streamed to instead ({@code body} is then empty), or null
+ * @param etag the ETag header, or null
+ * @param lastModified the Last-Modified header, or null
  */
 public record FetchResult(
     String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs, int redirects,
-    String retryAfter, DownloadedFile download) {}
+    String retryAfter, DownloadedFile download, String etag, String lastModified) {
+
+  /** A response without validators. */
+  public FetchResult(String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs,
+      int redirects, String retryAfter, DownloadedFile download) {
+    this(url, finalUrl, status, contentType, body, elapsedMs, redirects, retryAfter, download, null, null);
+  }
+}

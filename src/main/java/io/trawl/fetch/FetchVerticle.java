@@ -10,6 +10,7 @@ import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
@@ -160,7 +161,7 @@ public final class FetchVerticle extends VerticleBase {
         if (request.attempts() + tries[0] > 1) {
           metrics.retried();
         }
-        return fetcher.fetch(request.url(), scope::allows);
+        return fetcher.fetch(request.url(), scope::allows, Revalidation.headers(request.revisit()));
       });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
@@ -180,7 +181,10 @@ public final class FetchVerticle extends VerticleBase {
     }
     requestOver(request);
     FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
-        result.body(), now, result.elapsedMs(), attempts);
+        result.body(), now, result.elapsedMs(), attempts, result.etag(), result.lastModified());
+    if (Revalidation.notModified(request.revisit(), result.status())) {
+      return store(PageRecord.unchanged(page, 0)).map(stored -> outcome(request, null, attempts, stored));
+    }
     if (result.download() != null) {
       return store(PageRecord.downloaded(page, result.download()))
           .map(stored -> outcome(request, null, attempts, stored));
@@ -190,7 +194,20 @@ public final class FetchVerticle extends VerticleBase {
           .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
-    return store(PageRecord.unparsed(page, error)).map(stored -> outcome(request, error, attempts, stored));
+    return contentHash(result)
+        .compose(hash -> store(PageRecord.unparsed(page, error, hash)))
+        .map(stored -> outcome(request, error, attempts, stored));
+  }
+
+  /**
+   * The hash of a 2xx body that is neither parsed nor downloaded (an image, a feed...), so that a
+   * recrawl can tell whether it changed; on a worker, as it may be megabytes. None for an error.
+   */
+  private Future<String> contentHash(FetchResult result) {
+    if (result.status() < 200 || result.status() >= 300) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(() -> ContentHash.of(result.body()), false);
   }
 
   private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {

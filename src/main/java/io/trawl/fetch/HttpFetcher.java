@@ -5,6 +5,7 @@ import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.UrlNormalizer;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -129,7 +130,17 @@ public final class HttpFetcher {
    * @param inScope whether a redirect may be followed to a URL, given in its normalized form
    */
   public Future<FetchResult> fetch(String url, Predicate<String> inScope) {
-    return new Exchange(url, inScope).start();
+    return fetch(url, inScope, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /**
+   * Fetches {@code url} as {@link #fetch(String, Predicate)} does, sending {@code headers} as well
+   * on every hop (a recrawl's {@code If-None-Match} / {@code If-Modified-Since}), before the request
+   * hook's, which may replace them. A {@code 304 Not Modified} comes back as a result like any
+   * status, without a body.
+   */
+  public Future<FetchResult> fetch(String url, Predicate<String> inScope, MultiMap headers) {
+    return new Exchange(url, inScope, headers).start();
   }
 
   public Future<Void> close() {
@@ -140,6 +151,7 @@ public final class HttpFetcher {
   private final class Exchange {
     private final String url;
     private final Predicate<String> inScope;
+    private final MultiMap headers;
     private final Promise<FetchResult> promise = Promise.promise();
     private final Set<String> visited = new HashSet<>();
     private final long startedNanos = System.nanoTime();
@@ -148,9 +160,10 @@ public final class HttpFetcher {
     private boolean settled;
     private long timer;
 
-    Exchange(String url, Predicate<String> inScope) {
+    Exchange(String url, Predicate<String> inScope, MultiMap headers) {
       this.url = url;
       this.inScope = inScope;
+      this.headers = headers;
     }
 
     Future<FetchResult> start() {
@@ -182,6 +195,7 @@ public final class HttpFetcher {
           .setFollowRedirects(false)
           .putHeader(HttpHeaders.USER_AGENT, config.userAgent())
           .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+      headers.forEach(options::putHeader);
       try {
         extraHeaders.apply(target).forEach(options::putHeader);
       } catch (RuntimeException e) {
@@ -268,7 +282,8 @@ public final class HttpFetcher {
     private FetchResult page(String target, int redirects, HttpClientResponse response, MemoryBody body) {
       long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
       return new FetchResult(url, target, response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE),
-          body.bytesRead(), elapsedMs, redirects, response.getHeader("Retry-After"), null);
+          body.bytesRead(), elapsedMs, redirects, response.getHeader("Retry-After"), null,
+          response.getHeader(HttpHeaders.ETAG), response.getHeader(HttpHeaders.LAST_MODIFIED));
     }
 
     /** Streams the body to a file, pausing the response while the file's write queue is full. */
@@ -283,7 +298,8 @@ public final class HttpFetcher {
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
         file.finish(contentType)
             .onSuccess(saved -> succeed(new FetchResult(url, target, response.statusCode(), contentType, new byte[0],
-                elapsedMs, redirects, null, saved)))
+                elapsedMs, redirects, null, saved, response.getHeader(HttpHeaders.ETAG),
+                response.getHeader(HttpHeaders.LAST_MODIFIED))))
             .onFailure(err -> fail(new CrawlException(FailureKind.FILE, url, "saving the download: " + err.getMessage(), err)));
       });
       if (settled) {

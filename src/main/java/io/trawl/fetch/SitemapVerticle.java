@@ -128,15 +128,16 @@ public final class SitemapVerticle extends VerticleBase {
             contents.sitemaps().forEach(child -> enqueue(child, entry.level() + 1));
             log.debug("sitemap read url={} urls={} sitemaps={}", entry.url(), contents.urls().size(),
                 contents.sitemaps().size());
-            return store(contents.urls());
+            return store(contents);
           });
     }
 
-    private Future<Void> store(List<String> urls) {
-      if (urls.isEmpty()) {
+    private Future<Void> store(SitemapReader.Contents contents) {
+      if (contents.urls().isEmpty()) {
         return Future.succeededFuture();
       }
-      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, new DiscoveredUrls(urls, 1), STORE)
+      DiscoveredUrls urls = new DiscoveredUrls(contents.urls(), 1, contents.lastModifiedMs(), contents.changeIntervalMs());
+      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, urls, STORE)
           .onSuccess(reply -> added += reply.body())
           .mapEmpty();
     }

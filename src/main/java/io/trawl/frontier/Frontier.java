@@ -130,7 +130,7 @@ final class Frontier {
   FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker) {
     FrontierRow out = handedOut.get(id);
     HostQueue host = finish(id);
-    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
+    FrontierRow row = out.putBack(attempts, notBeforeMs);
     retries++;
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
     if (row.notBeforeMs() > 0) {

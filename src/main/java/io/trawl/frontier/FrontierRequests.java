@@ -56,7 +56,7 @@ final class FrontierRequests {
 
   /** Hands {@code row} to a fetcher; its outcome once the page is stored or the URL put back. */
   Future<FetchOutcome> fetch(FrontierRow row) {
-    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
+    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts(), row.revisit());
     return bus.<FetchOutcome>request(Addresses.FETCH, request, fetchDelivery)
         .map(Message::body)
         .recover(err -> unlessStore(err, "fetch lost url={} kind={}", row.url())

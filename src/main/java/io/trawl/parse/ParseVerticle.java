@@ -8,7 +8,9 @@ import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
+import io.trawl.bus.Revisit;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
@@ -160,6 +162,11 @@ public final class ParseVerticle extends VerticleBase {
    */
   private PageRecord toRecord(FetchedPage page, long maxHeapBytes) throws Exception {
     lowerPriority();
+    String previousHash = Revisit.contentHashOf(page.request().revisit());
+    if (previousHash != null && previousHash.equals(ContentHash.of(page.body()))) {
+      // The content the crawl holds: its links and items are those stored; nothing to parse.
+      return PageRecord.unchanged(page, page.body().length);
+    }
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());

@@ -4,6 +4,8 @@ import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
 import io.trawl.metrics.CrawlMetrics;
+import io.trawl.bus.Revisit;
+import io.trawl.core.PageChange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,6 +24,7 @@ final class BatchWriter {
   private final Vertx vertx;
   private final WorkerExecutor writerThread;
   private final StoreWriter store;
+  private final RecrawlSchedule schedule;
   private final int batchSize;
   private final long batchDelayMs;
   private final CrawlMetrics metrics;
@@ -33,16 +36,18 @@ final class BatchWriter {
   private long crawlId;
 
   /** A writer that tells no metrics. */
-  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay) {
-    this(vertx, writerThread, store, batchSize, batchDelay, CrawlMetrics.OFF);
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, RecrawlSchedule schedule, int batchSize,
+      Duration batchDelay) {
+    this(vertx, writerThread, store, schedule, batchSize, batchDelay, CrawlMetrics.OFF);
   }
 
-  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay,
-      CrawlMetrics metrics) {
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, RecrawlSchedule schedule, int batchSize,
+      Duration batchDelay, CrawlMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.writerThread = writerThread;
     this.store = store;
+    this.schedule = schedule;
     this.batchSize = batchSize;
     this.batchDelayMs = Math.max(0, batchDelay.toMillis());
   }
@@ -109,16 +114,18 @@ final class BatchWriter {
       updates.add(pending.update);
     }
     List<PageRecord> records = new ArrayList<>(pageBatch.size());
+    List<PageVersion> versions = new ArrayList<>(pageBatch.size());
     List<List<String>> unseen = new ArrayList<>(pageBatch.size());
     for (PendingPage pending : pageBatch) {
       records.add(pending.page);
+      versions.add(version(pending.page));
       unseen.add(unseen(pending.page.discovered()));
     }
     long id = crawlId;
     writing = true;
     writerThread.executeBlocking(() -> {
           long startedNanos = System.nanoTime();
-          List<Integer> newUrls = store.write(updates, records, unseen, id);
+          List<Integer> newUrls = store.write(updates, records, versions, unseen, id);
           if (!records.isEmpty()) {
             metrics.batchCommitted(records.size(), System.nanoTime() - startedNanos);
           }
@@ -145,6 +152,13 @@ final class BatchWriter {
             schedule();
           }
         });
+  }
+
+  /** What the page's fetch found against the content held before, and when the URL is next due. */
+  private PageVersion version(PageRecord page) {
+    PageChange change = PageChange.of(page.error(), page.status(), page.contentHash(), page.previousHash());
+    RecrawlSchedule.Next next = schedule.after(change, Revisit.intervalOf(page.revisit()));
+    return new PageVersion(change, next.intervalMs(), next.dueAtMs());
   }
 
   /** The URLs the fingerprint set has not seen; they are remembered from now on. */

@@ -15,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private final StoreBackend backend;
   private final TrawlConfig.Store settings;
+  private final RecrawlSchedule schedule;
   private final boolean resume;
   private final CrawlMetrics metrics;
   private WorkerExecutor writerThread;
@@ -40,13 +42,16 @@ public final class StoreVerticle extends VerticleBase {
   /**
    * @param backend the database
    * @param settings batching
+   * @param schedule when each page stored is next due
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
    * @param metrics told of every page committed and every transaction
    */
-  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, CrawlMetrics metrics) {
+  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
+      CrawlMetrics metrics) {
     this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
+    this.schedule = schedule;
     this.resume = resume;
   }
 
@@ -56,7 +61,8 @@ public final class StoreVerticle extends VerticleBase {
     return writerThread.executeBlocking(() -> {
           store = backend.openWriter(resume);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
-          return new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay(), metrics);
+          return new BatchWriter(vertx, writerThread, store, schedule, settings.batchSize(), settings.batchDelay(),
+              metrics);
         })
         .compose(created -> {
           writer = created;
@@ -99,9 +105,21 @@ public final class StoreVerticle extends VerticleBase {
     DiscoveredUrls discovered = msg.body();
     // After pending batches, on the same writer thread: one more transaction in submission order.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> store.addDiscovered(discovered.urls(), discovered.depth()), true))
+        .compose(v -> writerThread.executeBlocking(() -> addDiscovered(discovered), true))
         .onSuccess(added -> msg.reply(added))
         .onFailure(err -> failed(msg, err));
+  }
+
+  /** Writer thread: the URLs, then their sitemap hints (the interval held within the schedule's bounds). */
+  private int addDiscovered(DiscoveredUrls discovered) {
+    int added = store.addDiscovered(discovered.urls(), discovered.depth());
+    if (!discovered.lastModifiedMs().isEmpty()) {
+      List<Long> intervals = discovered.changeIntervalMs().stream()
+          .map(ms -> ms < 0 ? 0L : schedule.fromChangeFrequency(Duration.ofMillis(ms)))
+          .toList();
+      store.scheduleFromSitemap(discovered.urls(), discovered.lastModifiedMs(), intervals, System.currentTimeMillis());
+    }
+    return added;
   }
 
   private void onStoreQueued(Message<QueuedRequest> msg) {
@@ -118,7 +136,8 @@ public final class StoreVerticle extends VerticleBase {
     Future<Long> id;
     if (record.id() == 0) {
       id = writer.flush()
-          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode()), true))
+          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode(),
+              RunKind.fromColumn(record.kind()), record.dueBeforeMs()), true))
           .onSuccess(writer::crawlId);
     } else {
       id = writer.flush()

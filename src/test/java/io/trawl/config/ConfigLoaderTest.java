@@ -285,6 +285,13 @@ class ConfigLoaderTest {
           download.dir               | ''
           download.max_size          | 0
           download.content_types     | application/pdf
+          recrawl.interval           | 0
+          recrawl.interval           | 2
+          recrawl.min_interval       | 2d
+          recrawl.max_interval       | 1h
+          recrawl.changed_factor     | 1.5
+          recrawl.changed_factor     | 0
+          recrawl.unchanged_factor   | 0.5
           """)
   void refusesABadValueNamingItsKeyPath(String keyPath, String yamlValue) {
     String[] sectionAndKey = keyPath.split("\\.");

@@ -42,7 +42,12 @@ final class PostgresReader implements StoreReader {
       "SELECT page_url, rule, data::text AS data, extracted_at FROM items WHERE (?::text IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
       ExportTable.CRAWLS, "SELECT * FROM crawls ORDER BY id",
-      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY ctid");
+      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY ctid",
+      ExportTable.PAGE_VERSIONS, "SELECT * FROM page_versions ORDER BY id",
+      ExportTable.ITEM_HISTORY,
+      """
+      SELECT item_id, page_url, rule, item_key, data::text AS data, extracted_at, crawl_id, removed_in
+      FROM item_history ORDER BY ctid""");
   /** Each key of the items' data with the first item that has it. */
   private static final String ITEM_KEYS =
       """

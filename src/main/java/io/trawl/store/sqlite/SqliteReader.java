@@ -42,7 +42,9 @@ final class SqliteReader implements StoreReader {
       ExportTable.ITEMS, "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
       ExportTable.CRAWLS, "SELECT * FROM crawls ORDER BY id",
-      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY rowid");
+      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY rowid",
+      ExportTable.PAGE_VERSIONS, "SELECT * FROM page_versions ORDER BY id",
+      ExportTable.ITEM_HISTORY, "SELECT * FROM item_history ORDER BY rowid");
   private static final String ITEM_KEYS =
       """
       SELECT j.key FROM items, json_each(items.data) j

@@ -11,6 +11,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,10 +42,10 @@ class SqliteMigrationsTest {
       FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(4);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(5);
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -95,7 +96,47 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(4);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
     assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
   }
+
+  @Test
+  void upgradesAVersion4FileGivingEachPageAVersionAndEachRunAKind() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 4)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      for (String sql : V4_ROWS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(5);
+    assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
+        .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
+    assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/a", "crawl_id", 1, "content_hash", "h1", "change", "new"),
+        Map.of("url", "http://127.0.0.1/gone", "crawl_id", 2, "content_hash", "-", "change", "gone"));
+    assertThat(Db.rows(file, "SELECT item_key, crawl_id FROM items"))
+        .containsExactly(Map.of("item_key", "[\"A\"]", "crawl_id", 1));
+    assertThat(Db.rows(file, "SELECT interval_ms, due_at FROM frontier")).containsExactly(Map.of("interval_ms", 0, "due_at", 0));
+  }
+
+  /** A version-4 crawl of two runs: a page with an item, a page that answered 404, their frontier row. */
+  private static final List<String> V4_ROWS = List.of(
+      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
+      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
+      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
+          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
+          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
+      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
+          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
 }
