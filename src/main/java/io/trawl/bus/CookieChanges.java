@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -13,23 +11,5 @@ public record CookieChanges(List<CookieRecord> saved, List<CookieRecord> removed
 
   public boolean isEmpty() {
     return saved.isEmpty() && removed.isEmpty();
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("saved", array(saved)).put("removed", array(removed));
-  }
-
-  public static CookieChanges fromJson(JsonObject json) {
-    return new CookieChanges(list(json.getJsonArray("saved")), list(json.getJsonArray("removed")));
-  }
-
-  private static JsonArray array(List<CookieRecord> cookies) {
-    JsonArray array = new JsonArray();
-    cookies.forEach(c -> array.add(c.toJson()));
-    return array;
-  }
-
-  private static List<CookieRecord> list(JsonArray array) {
-    return array.stream().map(o -> CookieRecord.fromJson((JsonObject) o)).toList();
   }
 }

@@ -1,7 +1,5 @@
 package io.trawl.bus;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * One cookie of a crawl's cookie jar, as the {@code cookies} table holds it (RFC 6265's storage
  * model). Its {@link #toString} hides the value, which is often a session's credential.
@@ -30,18 +28,6 @@ public record CookieRecord(
   /** This cookie, last used at {@code nowMs}. */
   public CookieRecord accessed(long nowMs) {
     return new CookieRecord(domain, path, name, value, hostOnly, secure, httpOnly, expiresAtMs, createdAtMs, nowMs);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("domain", domain).put("path", path).put("name", name).put("value", value)
-        .put("hostOnly", hostOnly).put("secure", secure).put("httpOnly", httpOnly).put("expiresAtMs", expiresAtMs)
-        .put("createdAtMs", createdAtMs).put("lastAccessMs", lastAccessMs);
-  }
-
-  public static CookieRecord fromJson(JsonObject json) {
-    return new CookieRecord(json.getString("domain"), json.getString("path"), json.getString("name"),
-        json.getString("value"), json.getBoolean("hostOnly"), json.getBoolean("secure"), json.getBoolean("httpOnly"),
-        json.getLong("expiresAtMs"), json.getLong("createdAtMs"), json.getLong("lastAccessMs"));
   }
 
   @Override

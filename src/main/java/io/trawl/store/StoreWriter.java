@@ -1,5 +1,7 @@
 package io.trawl.store;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
@@ -44,6 +46,12 @@ public interface StoreWriter extends AutoCloseable {
 
   /** Adds {@code urls} to the frontier at {@code depth} in one transaction; returns how many were new. */
   int addDiscovered(List<String> urls, int depth);
+
+  /** Applies the cookie jar's changes to the {@code cookies} table in one transaction. */
+  void saveCookies(CookieChanges changes);
+
+  /** The cookies the {@code cookies} table holds (an earlier run's, for {@code --resume}). */
+  List<CookieRecord> cookies();
 
   /** Closes the connection (SQLite also folds its WAL back into the file). */
   @Override

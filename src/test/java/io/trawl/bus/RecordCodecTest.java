@@ -51,7 +51,11 @@ class RecordCodecTest {
     JsonObject config = new JsonObject().put("crawl", new JsonObject().put("max_pages", 5_000_000_000L))
         .put("fetch", new JsonObject().put("user_agent", "trawl/0.1 \"quoted\"\n"));
     Map<Class<? extends Record>, Record> samples = new LinkedHashMap<>();
+    CookieRecord cookie = new CookieRecord("example.com", "/", "sid", "a=b; ✓", true, true, false, 0,
+        1_700_000_000_000L, 1_700_000_000_001L);
     Stream.of(
+        new CookieChanges(List.of(cookie), List.of()),
+        cookie,
         CrawlRecord.open(config),
         new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1),
         new DownloadedFile("pdfs/ab.pdf", 3_000_000_000L, "ab12"),
@@ -71,7 +75,8 @@ class RecordCodecTest {
         new RobotsAnswer(RobotsAnswer.UNAVAILABLE, 0, "dns"),
         new RobotsQuery("http://127.0.0.1/"),
         new RobotsSitemaps(List.of()),
-        new SitemapRequest("https://127.0.0.1:8443/"))
+        new SitemapRequest("https://127.0.0.1:8443/"),
+        new StoredCookies(List.of(cookie)))
         .forEach(sample -> samples.put(sample.getClass(), sample));
     return samples;
   }

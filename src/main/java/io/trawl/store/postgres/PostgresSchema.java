@@ -88,13 +88,30 @@ final class PostgresSchema {
       // rules without key) distinct, so those are always added (PostgresWriter.UPSERT_ITEMS).
       List.of(
           "ALTER TABLE items ADD COLUMN item_key text",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      text NOT NULL,
+            path        text NOT NULL,
+            name        text NOT NULL,
+            value       text NOT NULL,
+            host_only   boolean NOT NULL,
+            secure      boolean NOT NULL,
+            http_only   boolean NOT NULL,
+            expires_at  bigint,
+            created_at  bigint NOT NULL,
+            last_access bigint NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""));
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();
 
   /** Every table trawl makes, for {@code --fresh}. */
-  static final List<String> TABLES = List.of("pages", "links", "items", "frontier", "crawls", "downloads", VERSION_TABLE);
+  static final List<String> TABLES = List.of("pages", "links", "items", "frontier", "crawls", "downloads", "cookies",
+      VERSION_TABLE);
 
   private PostgresSchema() {}
 }

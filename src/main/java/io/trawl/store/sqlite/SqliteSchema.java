@@ -79,7 +79,23 @@ final class SqliteSchema {
       // are added as before. Existing rows get NULL.
       List.of(
           "ALTER TABLE items ADD COLUMN item_key TEXT",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            host_only   INTEGER NOT NULL,
+            secure      INTEGER NOT NULL,
+            http_only   INTEGER NOT NULL,
+            expires_at  INTEGER,
+            created_at  INTEGER NOT NULL,
+            last_access INTEGER NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();
