@@ -24,6 +24,11 @@ public record TrawlConfig(
     Map<String, Host> hosts,
     List<Rule> rules) {
 
+  /** This config with {@code fetch.*} replaced. */
+  public TrawlConfig withFetch(Fetch fetch) {
+    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, hosts, rules);
+  }
+
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
   public record Crawl(
       Path seeds,
@@ -61,9 +66,7 @@ public record TrawlConfig(
       List<Proxy> proxies,
       String proxyRotation,
       Duration proxyBench,
-      int proxyBanRate,
-      boolean autothrottle,
-      Duration autothrottleMaxDelay) {
+      int proxyBanRate) {
 
     /** {@code fetch.proxy_rotation}: a proxy of {@code fetch.proxies} chosen for each request in turn. */
     public static final String PER_REQUEST = "per_request";
@@ -74,14 +77,14 @@ public record TrawlConfig(
     public Fetch withMaxRedirects(int redirects) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
     }
 
     /** These settings with another {@code fetch.max_body_size}. */
     public Fetch withMaxBodySize(DataSize size) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
     }
   }
 
@@ -138,7 +141,6 @@ public record TrawlConfig(
       Optional<String> userAgent,
       List<Header> headers,
       Auth auth,
-      Login login,
       Optional<Proxy> proxy,
       Optional<Duration> connectTimeout,
       Optional<Duration> requestTimeout,
@@ -161,21 +163,6 @@ public record TrawlConfig(
     @Override
     public String toString() {
       return user + ":***";
-    }
-  }
-
-  /**
-   * {@code hosts.<pattern>.login}: a form posted before the matching hosts are crawled, and again
-   * when their session is lost ({@link ConfigKeys#LOGIN}); none when {@code url} is empty.
-   */
-  public record Login(String url, String method, Map<String, String> form, String success) {
-    public boolean isNone() {
-      return url.isEmpty();
-    }
-
-    @Override
-    public String toString() {
-      return isNone() ? "none" : method + " " + url + " " + form.keySet() + " success=" + success;
     }
   }
 

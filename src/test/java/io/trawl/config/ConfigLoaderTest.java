@@ -47,14 +47,12 @@ class ConfigLoaderTest {
         max_url_length: 1024
         block_private_addresses: true
         headers: {Accept-Language: "de, en;q=0.5", X-Api-Key: inline-key}
-        cookies: false
+        cookies: true
         cookies_file: cookies.txt
         proxies: ["http://user:p%40ss@proxy-a.example:3128", "socks5://proxy-b.example:1080"]
         proxy_rotation: per_host
         proxy_bench: 30s
         proxy_ban_rate: 20
-        autothrottle: true
-        autothrottle_max_delay: 10s
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -119,9 +117,7 @@ class ConfigLoaderTest {
                 List.of(),
                 "per_request",
                 Duration.ofMinutes(2),
-                50,
-                false,
-                Duration.ofMinutes(1)));
+                50));
     assertThat(config.hosts()).isEmpty();
     assertThat(config.retry())
         .isEqualTo(
@@ -175,16 +171,14 @@ class ConfigLoaderTest {
                 true,
                 List.of(new TrawlConfig.Header("Accept-Language", "de, en;q=0.5", "de, en;q=0.5"),
                     new TrawlConfig.Header("X-Api-Key", "inline-key", "***")),
-                false,
+                true,
                 Optional.of(Path.of("cookies.txt")),
                 Optional.empty(),
                 List.of(new TrawlConfig.Proxy("http", "proxy-a.example", 3128, "user", "p@ss"),
                     new TrawlConfig.Proxy("socks5", "proxy-b.example", 1080, "", "")),
                 "per_host",
                 Duration.ofSeconds(30),
-                20,
-                true,
-                Duration.ofSeconds(10)));
+                20));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));
