@@ -4,7 +4,6 @@ import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.trawl.bus.CookieChanges;
 import io.trawl.bus.CookieRecord;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,29 +80,25 @@ public final class CookieJar {
     if (setCookieHeaders.isEmpty()) {
       return;
     }
-    URI uri = URI.create(url);
-    String host = host(uri);
-    if (host == null) {
+    Target target = Target.of(url);
+    if (target == null) {
       return;
     }
     for (String header : setCookieHeaders) {
       Cookie parsed = ClientCookieDecoder.LAX.decode(header);
       if (parsed != null) {
-        storeOne(uri, host, parsed, attributeOf(header, "domain"));
+        storeOne(target, parsed, attributeOf(header, "domain"));
       }
     }
   }
 
   /** The {@code Cookie} header value for a request to {@code url}, or null when no cookie applies. */
   public String header(String url) {
-    URI uri = URI.create(url);
-    String host = host(uri);
-    if (host == null) {
+    Target target = Target.of(url);
+    if (target == null) {
       return null;
     }
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    List<CookieRecord> matching = matching(host, path, https);
+    List<CookieRecord> matching = matching(target.host(), target.path(), target.https());
     if (matching.isEmpty()) {
       return null;
     }
@@ -159,7 +154,8 @@ public final class CookieJar {
     return out;
   }
 
-  private synchronized void storeOne(URI uri, String host, Cookie parsed, String domainAttribute) {
+  private synchronized void storeOne(Target target, Cookie parsed, String domainAttribute) {
+    String host = target.host();
     long now = clock.getAsLong();
     String name = parsed.name();
     String value = parsed.value() == null ? "" : parsed.value();
@@ -184,7 +180,7 @@ public final class CookieJar {
     } else {
       hostOnly = false;
     }
-    String path = parsed.path() == null || !parsed.path().startsWith("/") ? defaultPath(uri) : parsed.path();
+    String path = parsed.path() == null || !parsed.path().startsWith("/") ? defaultPath(target.path()) : parsed.path();
     long maxAge = parsed.maxAge();
     long expiresAtMs = maxAge == Long.MIN_VALUE ? 0 : maxAge <= 0 ? now - 1 : saturatedAdd(now, maxAge * 1000);
     Key key = new Key(domain, path, name);
@@ -297,18 +293,47 @@ public final class CookieJar {
   }
 
   /** RFC 6265 5.1.4: the request path up to, not including, its last {@code /}; {@code /} when that leaves nothing. */
-  static String defaultPath(URI uri) {
-    String path = uri.getRawPath();
-    if (path == null || !path.startsWith("/")) {
-      return "/";
-    }
+  static String defaultPath(String path) {
     int last = path.lastIndexOf('/');
     return last <= 0 ? "/" : path.substring(0, last);
   }
 
-  private static String host(URI uri) {
-    String host = uri.getHost();
-    return host == null ? null : host.toLowerCase(Locale.ROOT);
+  /**
+   * What of a request URL the cookie rules read: scheme, host (lowercase, no port; IPv6 in
+   * brackets) and path (raw, {@code /} when empty). Read by hand, as a URL trawl requests may hold
+   * characters {@link java.net.URI} refuses ({@code [}, {@code |}).
+   */
+  private record Target(boolean https, String host, String path) {
+    static Target of(String url) {
+      int scheme = url.indexOf("://");
+      if (scheme <= 0) {
+        return null;
+      }
+      int start = scheme + 3;
+      int end = start;
+      while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+        end++;
+      }
+      String authority = url.substring(start, end);
+      authority = authority.substring(authority.lastIndexOf('@') + 1);
+      String host;
+      if (authority.startsWith("[")) {
+        int close = authority.indexOf(']');
+        host = close < 0 ? authority : authority.substring(0, close + 1);
+      } else {
+        int colon = authority.indexOf(':');
+        host = colon < 0 ? authority : authority.substring(0, colon);
+      }
+      if (host.isEmpty()) {
+        return null;
+      }
+      int pathEnd = end;
+      while (pathEnd < url.length() && "?#".indexOf(url.charAt(pathEnd)) < 0) {
+        pathEnd++;
+      }
+      String path = end < url.length() && url.charAt(end) == '/' ? url.substring(end, pathEnd) : "/";
+      return new Target(url.regionMatches(true, 0, "https", 0, scheme) && scheme == 5, host.toLowerCase(Locale.ROOT), path);
+    }
   }
 
   private static boolean isIpAddress(String host) {
