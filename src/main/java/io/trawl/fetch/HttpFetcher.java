@@ -51,7 +51,9 @@ public final class HttpFetcher {
   /**
    * A fetcher on its own, outside a crawl (tests, tools, {@code trawl try}): the settings of {@code
    * config} for every host, its own cookie jar (when {@code fetch.cookies}) and proxies. Nothing
-   * spaces its requests: the caller does.
+   * spaces its requests: the caller does. Its jar reads the Public Suffix List on the event loop:
+   * load it on a worker first ({@code PublicSuffixes.load}), as {@link CookieVerticle} does for a
+   * crawl.
    */
   public HttpFetcher(Vertx vertx, TrawlConfig.Fetch config) {
     this(vertx, config, standalone(config));

@@ -38,14 +38,21 @@ public final class SinglePageFetcher {
     this.context = FetchContext.of(config);
   }
 
-  /** Deploys the robots verticle (when robots.txt is obeyed) and opens the HTTP client. */
+  /**
+   * Loads the Public Suffix List on a worker (the cookie jar reads it on the event loop), deploys
+   * the robots verticle (when robots.txt is obeyed) and opens the HTTP client.
+   */
   public Future<Void> start() {
     RecordCodec.registerAll(vertx);
     fetcher = new HttpFetcher(vertx, config, context);
+    Future<Void> suffixes = vertx.executeBlocking(() -> {
+      PublicSuffixes.load();
+      return null;
+    }, false);
     if (!config.respectRobots()) {
-      return Future.succeededFuture();
+      return suffixes;
     }
-    return vertx.deployVerticle(new RobotsVerticle(config, known, context))
+    return suffixes.compose(v -> vertx.deployVerticle(new RobotsVerticle(config, known, context)))
         .onSuccess(id -> robotsDeployment = id)
         .mapEmpty();
   }

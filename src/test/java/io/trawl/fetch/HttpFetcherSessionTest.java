@@ -21,6 +21,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,6 +36,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HttpFetcherSessionTest {
   @StartStop public final MockWebServer server = new MockWebServer();
   @StartStop public final MockWebServer other = new MockWebServer();
+
+  @BeforeAll
+  static void loadThePublicSuffixListOffTheEventLoop() {
+    PublicSuffixes.load();
+  }
 
   private String url(String path) {
     return "http://127.0.0.1:" + server.getPort() + path;
