@@ -95,11 +95,11 @@ final class Exchange {
       fail(e);
       return;
     }
-    prepare(target, redirects, tried, new Hop(host, settings, proxy));
+    prepare(target, redirects, tried, new Hop(settings, proxy));
   }
 
   /** What one hop goes out with. */
-  private record Hop(String host, HostSettings settings, TrawlConfig.Proxy proxy) {}
+  private record Hop(HostSettings settings, TrawlConfig.Proxy proxy) {}
 
   private void prepare(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop) {
     RequestOptions options = new RequestOptions()
@@ -398,7 +398,7 @@ final class Exchange {
     });
   }
 
-  /** Stops the deadline (waiting for the host's turn, or writing a download's file), keeping what is left of it. */
+  /** Stops the deadline (while a download's file is written), keeping what is left of it. */
   private void pauseDeadline() {
     if (timer >= 0) {
       fetcher.vertx.cancelTimer(timer);
