@@ -11,6 +11,8 @@ import io.trawl.config.ListenAddress;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.dashboard.DashboardVerticle;
+import io.trawl.fetch.CookieVerticle;
+import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
@@ -84,6 +86,7 @@ public final class CrawlJob {
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
+  private final FetchContext fetchContext;
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
   private final Extensions extensions;
@@ -135,6 +138,7 @@ public final class CrawlJob {
     this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
+    this.fetchContext = FetchContext.of(config);
   }
 
   /**
@@ -174,12 +178,14 @@ public final class CrawlJob {
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
-        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
+        .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
+            : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
+        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
             extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
             fetchers))
-        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
+        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FrontierVerticle(config, seeds, metrics), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))

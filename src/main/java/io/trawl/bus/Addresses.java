@@ -25,6 +25,13 @@ public final class Addresses {
   public static final String STORE_DISCOVERED = "trawl.store.discovered";
   /** Frontier → store: a {@link QueuedRequest}; reply {@link QueuedBatch} of queued frontier rows. */
   public static final String STORE_QUEUED = "trawl.store.queued";
+  /**
+   * Fetch stage → store: {@link CookieChanges} of the crawl's cookie jar; reply once committed,
+   * which is before any page sent to the store afterwards.
+   */
+  public static final String STORE_COOKIES = "trawl.store.cookies";
+  /** Fetch stage → store, at start (no body): reply {@link StoredCookies}, what the {@code cookies} table holds. */
+  public static final String STORE_COOKIES_READ = "trawl.store.cookies.read";
   /** Crawl runner → store: a {@link CrawlRecord} opening or closing a row of {@code crawls}; reply its id. */
   public static final String STORE_CRAWL = "trawl.store.crawl";
   /** Crawl runner → frontier, no body: stop handing out work; reply the last {@link Progress} once nothing is in flight. */

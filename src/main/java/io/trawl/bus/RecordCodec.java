@@ -19,6 +19,8 @@ import java.util.List;
 public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
   /** Every record that travels on the bus, as a message, a reply or inside one. */
   public static final List<Class<? extends Record>> RECORDS = List.of(
+      CookieChanges.class,
+      CookieRecord.class,
       CrawlRecord.class,
       DiscoveredUrls.class,
       DownloadedFile.class,
@@ -36,7 +38,8 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       RobotsAnswer.class,
       RobotsQuery.class,
       RobotsSitemaps.class,
-      SitemapRequest.class);
+      SitemapRequest.class,
+      StoredCookies.class);
 
   private final Class<T> type;
 

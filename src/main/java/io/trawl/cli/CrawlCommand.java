@@ -13,6 +13,7 @@ import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.fetch.CookieFile;
 import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVertx;
 import io.trawl.store.RunKind;
@@ -152,6 +153,8 @@ final class CrawlCommand implements Callable<Integer> {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
     DownloadDir.requireUsable(cfg.download());
+    // Read once here so a bad cookie file is bad input (exit 2) before anything starts.
+    cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
     try (StoreClaim claim = store.claim()) {
       RunKind kind = prepareDatabase(store, cfg, err);

@@ -3,12 +3,24 @@ package io.trawl.config;
 import static io.trawl.config.ConfigKey.key;
 import static io.trawl.config.ConfigKey.section;
 
+import io.vertx.core.json.JsonObject;
 import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +129,37 @@ final class ConfigKeys {
       key("block_private_addresses", false, ConfigValue::asBoolean,
           "refuse to connect to loopback, link-local, private, unspecified and multicast addresses, checked after "
               + "DNS resolution on every request (each redirect hop, robots.txt and sitemaps included); such a URL "
-              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls))"));
+              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls); through a proxy, see [Proxies](#proxies))"),
+      key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, true),
+          "headers sent with every request, e.g. `{Accept-Language: \"en\"}`; a value may name environment variables "
+              + "as `${NAME}`. Not `Host`, `Cookie`, `User-Agent` nor credentials (`Authorization`: see `hosts`)")
+          .printedWith(ConfigKeys::headersJson),
+      key("cookies", true, ConfigValue::asBoolean,
+          "keep the cookies servers set and send them back, per crawl, as a browser does; kept in the `cookies` "
+              + "table so `--resume` continues the same sessions ([Cookies](#cookies))"),
+      key("cookies_file", Optional.<Path>empty(), optional(ConfigValue::asPath),
+          "a Netscape/curl cookie file (`curl -c`, a browser export) whose cookies the crawl starts with"),
+      key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, false)),
+          "send every request through this proxy: `http://host:port` (https pages through CONNECT) or "
+              + "`socks5://host:port`, with `user:password@` if it wants them (`${NAME}` variables allowed; the "
+              + "password is never printed) ([Proxies](#proxies))")
+          .printedWith(p -> p.map(Object::toString).orElse(null)),
+      key("proxies", List.<TrawlConfig.Proxy>of(), v -> v.asList(p -> proxy(p, false)),
+          "several proxies, used in turn (see `proxy_rotation`); one that fails is benched and the request "
+              + "goes through another")
+          .printedWith(ConfigKeys::proxiesJson),
+      key("proxy_rotation", TrawlConfig.Fetch.PER_REQUEST,
+          v -> oneOf(v, List.of(TrawlConfig.Fetch.PER_REQUEST, TrawlConfig.Fetch.PER_HOST)),
+          "`per_request`: the next proxy of `proxies` for each request; `per_host`: a host keeps its proxy until "
+              + "that proxy is benched (its cookies and session stay on one IP)"),
+      key("proxy_bench", Duration.ofMinutes(2), ConfigValue::asPositiveDuration,
+          "how long a failing proxy sits out: one that cannot be connected to, answers 407, or whose answers are "
+              + "mostly bans (see `proxy_ban_rate`)"),
+      key("proxy_ban_rate", 50, v -> v.asInt(1, 100),
+          "percent of a proxy's last 10 answers that may be `403` or `429` before it is benched; `100` = never "
+              + "for bans"))
+      .checking(ConfigKeys::oneProxyKey)
+      .checking(ConfigKeys::cookiesFileNeedsCookies);
 
   static final KeyTable<TrawlConfig.Retry> RETRY = KeyTable.of(TrawlConfig.Retry.class,
       key("max_attempts", 3, v -> v.asInt(1, MAX),
@@ -182,6 +224,50 @@ final class ConfigKeys {
           "a page found unchanged (`304`, or the same body) or gone waits its interval times this next time "
               + "(`1` = fixed)"))
       .checking(ConfigKeys::intervalsInOrder);
+  static final KeyTable<TrawlConfig.Basic> BASIC = KeyTable.of(TrawlConfig.Basic.class,
+      key("user", "", emptyOr(ConfigValue::asTextWithVariables),
+          "the Basic auth user (`${NAME}` variables allowed)"),
+      key("password", "", emptyOr(ConfigValue::asTextWithVariables),
+          "its password; write it `${NAME}` to keep it out of the file. Never printed").secret());
+
+  static final KeyTable<TrawlConfig.Auth> AUTH = KeyTable.of(TrawlConfig.Auth.class,
+      section("basic", BASIC),
+      key("bearer", "", emptyOr(ConfigValue::asTextWithVariables),
+          "a token sent as `Authorization: Bearer <token>` (`${NAME}` variables allowed). Never printed").secret())
+      .checking(ConfigKeys::oneAuth);
+
+  static final KeyTable<TrawlConfig.HostRetry> HOST_RETRY = KeyTable.of(TrawlConfig.HostRetry.class,
+      key("max_attempts", Optional.<Integer>empty(), optional(v -> v.asInt(1, MAX)),
+          "`retry.max_attempts` for these hosts"),
+      key("initial_delay", Optional.<Duration>empty(), optional(v -> v.asDuration()),
+          "`retry.initial_delay` for these hosts"),
+      key("multiplier", Optional.<Double>empty(), optional(v -> v.asDouble(1.0, Double.MAX_VALUE)),
+          "`retry.multiplier` for these hosts"),
+      key("max_delay", Optional.<Duration>empty(), optional(v -> v.asDuration()),
+          "`retry.max_delay` for these hosts"),
+      key("statuses", Optional.<List<Integer>>empty(), optional(v -> v.asList(status -> status.asInt(100, 599))),
+          "`retry.statuses` for these hosts"));
+
+  static final KeyTable<TrawlConfig.Host> HOST = KeyTable.of(TrawlConfig.Host.class,
+      key("per_host_rate", Optional.<Rate>empty(), optional(v -> v.asRate()),
+          "`fetch.per_host_rate` for these hosts (faster or slower)"),
+      key("per_host_concurrency", Optional.<Integer>empty(), optional(v -> v.asInt(1, MAX)),
+          "`fetch.per_host_concurrency` for these hosts"),
+      key("user_agent", Optional.<String>empty(), optional(v -> v.asText()),
+          "`fetch.user_agent` for these hosts (their robots.txt is read for it)"),
+      key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, false),
+          "headers sent to these hosts only, over `fetch.headers` (a header of both: this value); `Authorization` "
+              + "and API keys belong here, values best written `${NAME}`")
+          .printedWith(ConfigKeys::headersJson),
+      section("auth", AUTH),
+      key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, true)),
+          "the proxy for these hosts, over `fetch.proxy`/`fetch.proxies`; `direct` for none")
+          .printedWith(p -> p.map(Object::toString).orElse(null)),
+      key("connect_timeout", Optional.<Duration>empty(), optional(v -> v.asPositiveDuration()),
+          "`fetch.connect_timeout` for these hosts"),
+      key("request_timeout", Optional.<Duration>empty(), optional(v -> v.asPositiveDuration()),
+          "`fetch.request_timeout` for these hosts"),
+      section("retry", HOST_RETRY));
 
   /** The document: its sections, and the extraction rules (read by {@link RuleReader}). */
   static final KeyTable<TrawlConfig> ROOT = KeyTable.of(TrawlConfig.class,
@@ -193,14 +279,31 @@ final class ConfigKeys {
       section("store", STORE),
       section("download", DOWNLOAD),
       section("recrawl", RECRAWL),
+      ConfigKey.keyed("hosts", "pattern", HostPattern::read, HOST,
+          "settings for some hosts: a map from a host pattern (`shop.example.com`, `*.example.org` for its "
+              + "subdomains, an IP address) to the keys below; a host takes the entry of its exact name, else of "
+              + "the longest `*.` suffix it matches ([Per-host settings](#per-host-settings))"),
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
-      .checking(ConfigKeys::downloadFieldsNameRuleFields);
+      .checking(ConfigKeys::downloadFieldsNameRuleFields)
+      .checking(ConfigKeys::hostRetriesConsistent);
+
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** Headers trawl writes itself, or that would break the exchange. */
+  private static final Map<String, String> HEADERS_NOT_SET = Map.of(
+      "host", "the URL's host",
+      "content-length", "the body's length",
+      "transfer-encoding", "the body's framing",
+      "connection", "the connection's keep-alive",
+      "cookie", "the cookie jar (fetch.cookies_file to start from a file)",
+      "user-agent", "user_agent");
+  /** Headers that carry credentials: per host only, never printed. */
+  private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization");
+  private static final Pattern SECRET_LOOKING = Pattern.compile("(?i).*(auth|token|key|secret|session|password|signature).*");
 
   private ConfigKeys() {}
 
-  /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
   /** A PostgreSQL schema name trawl creates and queries without quoting trouble. */
   private static String schemaName(ConfigValue v) {
     String name = v.asText();
@@ -210,7 +313,8 @@ final class ConfigKeys {
     return name;
   }
 
-  private static String hostName(ConfigValue v) {
+  /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
+  static String hostName(ConfigValue v) {
     String host = v.asText().trim().toLowerCase(Locale.ROOT);
     if (host.startsWith("*.")) {
       host = host.substring(2);
@@ -281,4 +385,163 @@ final class ConfigKeys {
           "the content types to save, e.g. [\"image/*\"], since download.from_fields is set", "[]");
     }
   }
+
+  /** A key whose value may be absent or null ({@code crawls.config} prints an unset one so): empty then. */
+  private static <T> Function<ConfigValue, Optional<T>> optional(Function<ConfigValue, T> read) {
+    return v -> v.isNull() ? Optional.empty() : Optional.of(read.apply(v));
+  }
+
+  /** A key whose empty string means unset ({@code crawls.config} prints an unset one so). */
+  private static Function<ConfigValue, String> emptyOr(Function<ConfigValue, String> read) {
+    return v -> v.isString() && v.asString().isEmpty() ? "" : read.apply(v);
+  }
+
+  private static String oneOf(ConfigValue v, List<String> choices) {
+    String value = v.asText().trim();
+    if (!choices.contains(value)) {
+      throw v.refuse("one of " + String.join(", ", choices));
+    }
+    return value;
+  }
+
+  /**
+   * A map of header names to values: names as HTTP allows them, each once (case aside), none that
+   * trawl sets itself; credentials only per host ({@code global} false). Each value is printed as
+   * written when it names a variable, as {@code ***} when its header looks like a credential.
+   */
+  private static List<TrawlConfig.Header> headers(ConfigValue v, boolean global) {
+    ConfigSection section = v.asSection();
+    List<TrawlConfig.Header> headers = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String name : section.keys()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      String path = section.keyPath(name);
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw new ConfigException(path, "a header name (letters, digits and -)", name);
+      }
+      if (HEADERS_NOT_SET.containsKey(lower)) {
+        throw new ConfigException(path, "a header trawl does not set itself (" + name + " comes from "
+            + HEADERS_NOT_SET.get(lower) + ")", name);
+      }
+      if (global && CREDENTIAL_HEADERS.contains(lower)) {
+        throw new ConfigException(path, "a header for every host; credentials go to one host: "
+            + "hosts.<pattern>.auth or hosts.<pattern>.headers", name);
+      }
+      if (!seen.add(lower)) {
+        throw new ConfigException(path, "each header once", name);
+      }
+      boolean secret = CREDENTIAL_HEADERS.contains(lower) || SECRET_LOOKING.matcher(name).matches();
+      ConfigValue value = new ConfigValue(path, section.raw(name), secret);
+      String sent = value.asTextWithVariables();
+      String shown = value.namesVariables() ? value.asString() : secret ? ConfigKey.SECRET_SHOWN_AS : sent;
+      headers.add(new TrawlConfig.Header(name, sent, shown));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static Object proxiesJson(List<TrawlConfig.Proxy> proxies) {
+    return new io.vertx.core.json.JsonArray(proxies.stream().map(Object::toString).map(Object.class::cast).toList());
+  }
+
+  private static Object headersJson(List<TrawlConfig.Header> headers) {
+    JsonObject json = new JsonObject();
+    headers.forEach(h -> json.put(h.name(), h.shown()));
+    return json;
+  }
+
+  /**
+   * A proxy URL: {@code http://} or {@code socks5://}, a host and a port, optional credentials
+   * (percent-encoded as in any URL, {@code ${NAME}} variables allowed); {@code direct} where
+   * {@code allowDirect}. A refusal shows the URL without its password.
+   */
+  private static TrawlConfig.Proxy proxy(ConfigValue v, boolean allowDirect) {
+    String expected = "a proxy URL like http://proxy.example:3128 or socks5://user:password@proxy.example:1080"
+        + (allowDirect ? ", or direct" : "");
+    String written = v.asString().trim();
+    if (allowDirect && written.equals("direct")) {
+      return TrawlConfig.Proxy.DIRECT;
+    }
+    String url;
+    try {
+      url = v.asTextWithVariables().trim();
+    } catch (ConfigException e) {
+      throw new ConfigException(e.keyPath(), e.expected(), ConfigJson.maskPassword(written));
+    }
+    ConfigException refused = new ConfigException(v.path(), expected, ConfigJson.maskPassword(written));
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw refused;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("https")) {
+      throw new ConfigException(v.path(), "an http:// or socks5:// proxy (an https:// page goes through an http:// "
+          + "proxy with CONNECT; a proxy reached over TLS is not supported)", ConfigJson.maskPassword(written));
+    }
+    if (!scheme.equals("http") && !scheme.equals("socks5")) {
+      throw refused;
+    }
+    if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw refused;
+    }
+    String user = "";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String info = uri.getRawUserInfo();
+      int colon = info.indexOf(':');
+      user = decode(colon < 0 ? info : info.substring(0, colon));
+      password = colon < 0 ? "" : decode(info.substring(colon + 1));
+      if (user.isEmpty()) {
+        throw refused;
+      }
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new TrawlConfig.Proxy(scheme, host, uri.getPort(), user, password);
+  }
+
+  private static String decode(String percentEncoded) {
+    return URLDecoder.decode(percentEncoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static void oneProxyKey(TrawlConfig.Fetch fetch, ConfigSection section) {
+    if (fetch.proxy().isPresent() && !fetch.proxies().isEmpty()) {
+      throw new ConfigException(section.keyPath("proxies"), "either fetch.proxy or fetch.proxies, not both",
+          fetch.proxies().toString());
+    }
+  }
+
+  private static void cookiesFileNeedsCookies(TrawlConfig.Fetch fetch, ConfigSection section) {
+    if (fetch.cookiesFile().isPresent() && !fetch.cookies()) {
+      throw new ConfigException(section.keyPath("cookies_file"), "no cookie file while fetch.cookies is false",
+          fetch.cookiesFile().get().toString());
+    }
+  }
+
+  private static void oneAuth(TrawlConfig.Auth auth, ConfigSection section) {
+    if (!auth.basic().user().isEmpty() && !auth.bearer().isEmpty()) {
+      throw new ConfigException(section.keyPath("bearer"), "either basic or bearer, not both", ConfigKey.SECRET_SHOWN_AS);
+    }
+    if (auth.basic().user().isEmpty() && !auth.basic().password().isEmpty()) {
+      throw new ConfigException(section.keyPath("basic") + ".user", "a user with the password", null);
+    }
+  }
+
+  /** Each host's retry keys, over {@code retry.*}, keep {@code max_delay >= initial_delay}. */
+  private static void hostRetriesConsistent(TrawlConfig config, ConfigSection document) {
+    config.hosts().forEach((pattern, host) -> {
+      TrawlConfig.Retry retry = host.retry().over(config.retry());
+      if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+        throw new ConfigException("hosts.\"" + pattern + "\".retry.max_delay",
+            "a duration >= its initial_delay (" + Durations.format(retry.initialDelay()) + ")",
+            Durations.format(retry.maxDelay()));
+      }
+    });
+  }
 }
+

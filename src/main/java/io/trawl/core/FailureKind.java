@@ -42,6 +42,12 @@ public final class FailureKind {
    * unspecified or multicast address, which was not connected to.
    */
   public static final FailureKind BLOCKED_ADDRESS = define("blocked_address", false);
+  /**
+   * Every proxy the request could go through failed or sits benched (could not be connected to,
+   * answered 407, or was answered with too many bans); the error names the last proxy tried,
+   * without its password.
+   */
+  public static final FailureKind PROXY = define("proxy", true);
   /** robots.txt disallows the URL for our user agent. */
   public static final FailureKind ROBOTS = define("robots", false);
   /** The host's circuit breaker is open. */

@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
@@ -9,6 +10,7 @@ import io.trawl.bus.PageStored;
 import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
+import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
@@ -23,17 +25,19 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML on to the parser and
- * anything else (downloads, other content types, HTTP errors, failures) straight to the store, and answers
- * the frontier with the {@link FetchOutcome} once the page is stored. Event loop; the HTTP work is
- * {@link HttpFetcher}'s.
+ * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML (by its Content-Type, or
+ * sniffed when it has none: {@link ContentSniffer}) on to the parser and anything else
+ * (downloads, other content types, HTTP errors, failures) straight to the store, and answers the
+ * frontier with the {@link FetchOutcome} once the page is stored. Retries go by the settings of
+ * the URL's host ({@code hosts:}); the cookie jar's changes are sent to the store before the page.
+ * Event loop; the HTTP work is {@link HttpFetcher}'s.
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
@@ -42,8 +46,10 @@ public final class FetchVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final Scope scope;
   private final HostBreakers breakers;
-  private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
+  private final FetchContext context;
+  /** One policy per {@code hosts:} entry (and the crawl-wide one), built once. */
+  private final Map<String, RetryPolicy> retryPolicies = new HashMap<>();
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
@@ -56,23 +62,24 @@ public final class FetchVerticle extends VerticleBase {
    *     asked about over the event bus
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
-    this(config, scope, breakers, knownRobots, url -> Map.of(), CrawlMetrics.OFF);
+    this(config, scope, breakers, knownRobots, FetchContext.of(config), url -> Map.of(), CrawlMetrics.OFF);
   }
 
   /**
+   * @param context what every fetcher of the crawl shares: host settings, cookie jar, proxies
    * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
    *     library's request hook; called on this verticle's event loop
    * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
+      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
+    this.context = context;
     this.requestHeaders = requestHeaders;
     this.metrics = metrics;
-    this.retryPolicy = new RetryPolicy(config.retry());
   }
 
   /**
@@ -94,7 +101,7 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
+    fetcher = new HttpFetcher(vertx, config.fetch(), context, new Downloads(config.download()), requestHeaders);
     return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
@@ -130,9 +137,10 @@ public final class FetchVerticle extends VerticleBase {
     if (config.fetch().respectRobots()) {
       metrics.robotsVerdict(answer.verdict());
     }
+    RetryPolicy retryPolicy = retryPolicy(context.settings(request.url()));
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
+        return fetch(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -151,7 +159,7 @@ public final class FetchVerticle extends VerticleBase {
     }
   }
 
-  private Future<FetchOutcome> fetch(FetchRequest request) {
+  private Future<FetchOutcome> fetch(FetchRequest request, RetryPolicy retryPolicy) {
     CircuitBreaker breaker = breakers.of(UrlNormalizer.host(request.url()));
     int[] tries = {0};
     long startedMs = System.currentTimeMillis();
@@ -165,11 +173,11 @@ public final class FetchVerticle extends VerticleBase {
       });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
-        .compose(result -> route(request, result, request.attempts() + tries[0]))
+        .compose(result -> route(request, result, request.attempts() + tries[0], retryPolicy))
         .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs));
   }
 
-  private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts) {
+  private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts, RetryPolicy retryPolicy) {
     long now = System.currentTimeMillis();
     if (retryPolicy.retryableStatus(result.status()) && attempts < retryPolicy.maxAttempts()) {
       long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
@@ -180,22 +188,23 @@ public final class FetchVerticle extends VerticleBase {
       }
     }
     requestOver(request);
+    Future<Void> cookiesSaved = saveCookies();
     FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
         result.body(), now, result.elapsedMs(), attempts, result.etag(), result.lastModified());
     if (Revalidation.notModified(request.revisit(), result.status())) {
-      return store(PageRecord.unchanged(page, 0)).map(stored -> outcome(request, null, attempts, stored));
+      return withCookies(cookiesSaved, store(PageRecord.unchanged(page, 0))).map(stored -> outcome(request, null, attempts, stored));
     }
     if (result.download() != null) {
-      return store(PageRecord.downloaded(page, result.download()))
+      return withCookies(cookiesSaved, store(PageRecord.downloaded(page, result.download())))
           .map(stored -> outcome(request, null, attempts, stored));
     }
-    if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
-      return vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
+    if (result.status() >= 200 && result.status() < 300 && ContentSniffer.isHtml(result.contentType(), result.body())) {
+      Future<PageStored> parsed = vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(Message::body);
+      return withCookies(cookiesSaved, parsed).map(stored -> outcome(request, stored.error(), attempts, stored));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
-    return contentHash(result)
-        .compose(hash -> store(PageRecord.unparsed(page, error, hash)))
+    return withCookies(cookiesSaved, contentHash(result).compose(hash -> store(PageRecord.unparsed(page, error, hash))))
         .map(stored -> outcome(request, error, attempts, stored));
   }
 
@@ -208,6 +217,22 @@ public final class FetchVerticle extends VerticleBase {
       return Future.succeededFuture(null);
     }
     return vertx.executeBlocking(() -> ContentHash.of(result.body()), false);
+  }
+
+  /**
+   * Sends the jar's changes to the store now, before the page: the store commits them first, so a
+   * page stored after its session cookie was set is never in the database without it.
+   */
+  private Future<Void> saveCookies() {
+    CookieChanges changes = context.jar() == null ? CookieChanges.NONE : context.jar().drainChanges();
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(Addresses.STORE_COOKIES, changes, DOWNSTREAM).mapEmpty();
+  }
+
+  private static Future<PageStored> withCookies(Future<Void> cookiesSaved, Future<PageStored> stored) {
+    return Future.all(cookiesSaved, stored).map(all -> stored.result());
   }
 
   private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
@@ -224,7 +249,7 @@ public final class FetchVerticle extends VerticleBase {
     requestOver(request);
     long now = System.currentTimeMillis();
     PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs);
-    return store(record).map(stored -> outcome(request, kind.code(), attempts, stored));
+    return withCookies(saveCookies(), store(record)).map(stored -> outcome(request, kind.code(), attempts, stored));
   }
 
   /** Tells the frontier that this request's slot is free: only the parse and the store remain. */
@@ -250,11 +275,7 @@ public final class FetchVerticle extends VerticleBase {
     return FetchOutcome.done(request.id(), error, attempts, stored.newUrls());
   }
 
-  static boolean isHtml(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String type = contentType.toLowerCase(Locale.ROOT);
-    return type.startsWith("text/html") || type.startsWith("application/xhtml+xml");
+  private RetryPolicy retryPolicy(HostSettings settings) {
+    return retryPolicies.computeIfAbsent(settings.pattern(), p -> new RetryPolicy(settings.retry()));
   }
 }

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * The in-memory window of the frontier: one queue per host, each with its politeness clock, and a
  * ready queue of hosts ordered by when each may next be asked. Hands out work only against free
- * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
- * host, and no faster than each host's interval. A row whose response is in but not yet stored no
+ * credits ({@code concurrency} requests on the network), at most the host's {@code
+ * per_host_concurrency}, and no faster than the host's interval ({@code per_host_rate}; both may
+ * be the host's own, from {@code hosts:}). A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
  * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
  * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
@@ -26,8 +28,7 @@ import java.util.function.LongSupplier;
  */
 final class Frontier {
   private final int concurrency;
-  private final int perHostConcurrency;
-  private final long intervalNanos;
+  private final Function<String, HostLimits> limitsOf;
   private final long maxPages;
   private final LongSupplier nanoTime;
   private final LongSupplier currentMillis;
@@ -49,11 +50,20 @@ final class Frontier {
   private long retries;
   private boolean stopped;
 
+  /** The pace of one host: the spacing of its request starts, and how many may be out at once. */
+  record HostLimits(long intervalNanos, int concurrency) {}
+
+  /** A frontier whose hosts all have {@code perHostConcurrency} and {@code intervalNanos}. */
   Frontier(int concurrency, int perHostConcurrency, long intervalNanos, long maxPages,
       LongSupplier nanoTime, LongSupplier currentMillis) {
+    this(concurrency, host -> new HostLimits(intervalNanos, perHostConcurrency), maxPages, nanoTime, currentMillis);
+  }
+
+  /** @param limitsOf the limits of a host (its queue's key), asked once when its queue is made */
+  Frontier(int concurrency, Function<String, HostLimits> limitsOf, long maxPages,
+      LongSupplier nanoTime, LongSupplier currentMillis) {
     this.concurrency = concurrency;
-    this.perHostConcurrency = perHostConcurrency;
-    this.intervalNanos = intervalNanos;
+    this.limitsOf = limitsOf;
     this.maxPages = maxPages;
     this.nanoTime = nanoTime;
     this.currentMillis = currentMillis;
@@ -61,7 +71,7 @@ final class Frontier {
 
   /** Queues a row read from the frontier table. */
   void add(FrontierRow row) {
-    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
+    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, limitsOf.apply(h)));
     host.rows.add(row);
     inMemory++;
     schedule(host);
@@ -277,7 +287,7 @@ final class Frontier {
   }
 
   private void schedule(HostQueue host) {
-    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= perHostConcurrency) {
+    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= host.concurrency) {
       return;
     }
     host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peek().notBeforeMs()));

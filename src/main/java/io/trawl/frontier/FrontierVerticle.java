@@ -5,6 +5,8 @@ import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
+import io.trawl.config.HostOverrides;
+import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
 import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
@@ -53,8 +55,9 @@ public final class FrontierVerticle extends VerticleBase {
     bus = vertx.eventBus();
     requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
-    frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
-        config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
+    HostOverrides hosts = HostOverrides.of(config);
+    frontier = new Frontier(fetch.concurrency(), host -> limits(hosts.settings(host)), config.crawl().maxPages(),
+        System::nanoTime, System::currentTimeMillis);
     window = new FrontierWindow(frontier);
     ending = new CrawlEnding(frontier, window);
     wakeTimer = new WakeTimer(vertx, this::pump);
@@ -163,5 +166,9 @@ public final class FrontierVerticle extends VerticleBase {
       ending.announce();
       bus.publish(Addresses.FINISHED, status.progress());
     }
+  }
+
+  private static Frontier.HostLimits limits(HostSettings settings) {
+    return new Frontier.HostLimits(settings.rate().intervalNanos(), settings.concurrency());
   }
 }

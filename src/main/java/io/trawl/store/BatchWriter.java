@@ -1,5 +1,6 @@
 package io.trawl.store;
 
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
@@ -30,6 +31,7 @@ final class BatchWriter {
   private final CrawlMetrics metrics;
   private final List<PendingPage> pages = new ArrayList<>();
   private final List<PendingFrontier> frontier = new ArrayList<>();
+  private final List<PendingCookies> cookies = new ArrayList<>();
   private final SeenUrls seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
   private boolean writing;
   private long timerId = -1;
@@ -70,6 +72,20 @@ final class BatchWriter {
     return promise.future();
   }
 
+  /**
+   * Saves cookie changes in their own transaction just before the next batch's, so a page stored
+   * after a cookie was set never outlives it in the database (a kill between the two loses
+   * neither a page reported stored nor its session).
+   */
+  Future<Void> saveCookies(CookieChanges changes) {
+    Promise<Void> promise = Promise.promise();
+    cookies.add(new PendingCookies(changes, promise));
+    if (!writing) {
+      write();
+    }
+    return promise.future();
+  }
+
   /** Completes once everything submitted so far has committed. */
   Future<Void> flush() {
     Promise<Void> promise = Promise.promise();
@@ -101,9 +117,11 @@ final class BatchWriter {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    if (pages.isEmpty() && frontier.isEmpty()) {
+    if (pages.isEmpty() && frontier.isEmpty() && cookies.isEmpty()) {
       return;
     }
+    List<PendingCookies> cookieBatch = new ArrayList<>(cookies);
+    cookies.clear();
     List<PendingPage> pageBatch = new ArrayList<>(pages.subList(0, Math.min(batchSize, pages.size())));
     pages.subList(0, pageBatch.size()).clear();
     List<PendingFrontier> frontierBatch = new ArrayList<>(frontier);
@@ -124,6 +142,10 @@ final class BatchWriter {
     long id = crawlId;
     writing = true;
     writerThread.executeBlocking(() -> {
+          cookieBatch.forEach(pending -> store.saveCookies(pending.changes));
+          if (updates.isEmpty() && records.isEmpty()) {
+            return List.<Integer>of();
+          }
           long startedNanos = System.nanoTime();
           List<Integer> newUrls = store.write(updates, records, versions, unseen, id);
           if (!records.isEmpty()) {
@@ -134,6 +156,7 @@ final class BatchWriter {
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
+            cookieBatch.forEach(p -> p.promise.complete());
             frontierBatch.forEach(p -> p.promise.complete());
             for (int i = 0; i < pageBatch.size(); i++) {
               PendingPage pending = pageBatch.get(i);
@@ -143,10 +166,11 @@ final class BatchWriter {
               pending.promise.complete(new PageStored(ar.result().get(i), pending.page.error()));
             }
           } else {
+            cookieBatch.forEach(p -> p.promise.fail(ar.cause()));
             frontierBatch.forEach(p -> p.promise.fail(ar.cause()));
             pageBatch.forEach(p -> p.promise.fail(ar.cause()));
           }
-          if (pages.size() >= batchSize || !frontier.isEmpty()) {
+          if (pages.size() >= batchSize || !frontier.isEmpty() || !cookies.isEmpty()) {
             write();
           } else if (!pages.isEmpty()) {
             schedule();
@@ -175,4 +199,6 @@ final class BatchWriter {
   private record PendingPage(PageRecord page, Promise<PageStored> promise) {}
 
   private record PendingFrontier(FrontierUpdate update, Promise<Void> promise) {}
+
+  private record PendingCookies(CookieChanges changes, Promise<Void> promise) {}
 }

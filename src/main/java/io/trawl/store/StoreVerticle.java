@@ -1,12 +1,14 @@
 package io.trawl.store;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.DiscoveredUrls;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
+import io.trawl.bus.StoredCookies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.metrics.CrawlMetrics;
@@ -71,7 +73,10 @@ public final class StoreVerticle extends VerticleBase {
               vertx.eventBus().<FrontierUpdate>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
               vertx.eventBus().<QueuedRequest>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
               vertx.eventBus().<DiscoveredUrls>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().<CrawlRecord>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+              vertx.eventBus().<CrawlRecord>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl),
+
+              vertx.eventBus().<CookieChanges>consumer(Addresses.STORE_COOKIES, this::onStoreCookies),
+              vertx.eventBus().<Void>consumer(Addresses.STORE_COOKIES_READ, this::onStoreCookiesRead));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -128,6 +133,19 @@ public final class StoreVerticle extends VerticleBase {
     writer.flush()
         .compose(v -> writerThread.executeBlocking(() -> store.queued(request.afterId(), request.limit()), true))
         .onSuccess(msg::reply)
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreCookies(Message<CookieChanges> msg) {
+    writer.saveCookies(msg.body())
+        .onSuccess(v -> msg.reply(null))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreCookiesRead(Message<Void> msg) {
+    writer.flush()
+        .compose(v -> writerThread.executeBlocking(() -> store.cookies(), true))
+        .onSuccess(cookies -> msg.reply(new StoredCookies(cookies)))
         .onFailure(err -> failed(msg, err));
   }
 

@@ -1,5 +1,7 @@
 package io.trawl.store;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
@@ -69,6 +71,11 @@ public interface StoreWriter extends AutoCloseable {
    * @param intervalMs per URL, its interval within the schedule's bounds; 0 = none
    */
   void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs);
+  /** Applies the cookie jar's changes to the {@code cookies} table in one transaction. */
+  void saveCookies(CookieChanges changes);
+
+  /** The cookies the {@code cookies} table holds (an earlier run's, for {@code --resume}). */
+  List<CookieRecord> cookies();
 
   /** Closes the connection (SQLite also folds its WAL back into the file). */
   @Override

@@ -53,10 +53,14 @@ class RecordCodecTest {
     JsonObject config = new JsonObject().put("crawl", new JsonObject().put("max_pages", 5_000_000_000L))
         .put("fetch", new JsonObject().put("user_agent", "trawl/0.1 \"quoted\"\n"));
     Map<Class<? extends Record>, Record> samples = new LinkedHashMap<>();
+    CookieRecord cookie = new CookieRecord("example.com", "/", "sid", "a=b; ✓", true, true, false, 0,
+        1_700_000_000_000L, 1_700_000_000_001L);
     Stream.of(
         CrawlRecord.open(config, "recrawl", Long.MAX_VALUE),
         new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1, List.of(1_700_000_000_000L, 0L),
             List.of(-1L, 604_800_000L)),
+        new CookieChanges(List.of(cookie), List.of()),
+        cookie,
         new DownloadedFile("pdfs/ab.pdf", 3_000_000_000L, "ab12"),
         new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000),
         REQUEST,
@@ -75,7 +79,8 @@ class RecordCodecTest {
         new RobotsAnswer(RobotsAnswer.UNAVAILABLE, 0, "dns"),
         new RobotsQuery("http://127.0.0.1/"),
         new RobotsSitemaps(List.of()),
-        new SitemapRequest("https://127.0.0.1:8443/"))
+        new SitemapRequest("https://127.0.0.1:8443/"),
+        new StoredCookies(List.of(cookie)))
         .forEach(sample -> samples.put(sample.getClass(), sample));
     return samples;
   }

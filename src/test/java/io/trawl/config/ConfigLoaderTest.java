@@ -46,6 +46,13 @@ class ConfigLoaderTest {
         respect_robots: false
         max_url_length: 1024
         block_private_addresses: true
+        headers: {Accept-Language: "de, en;q=0.5", X-Api-Key: inline-key}
+        cookies: true
+        cookies_file: cookies.txt
+        proxies: ["http://user:p%40ss@proxy-a.example:3128", "socks5://proxy-b.example:1080"]
+        proxy_rotation: per_host
+        proxy_bench: 30s
+        proxy_ban_rate: 20
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -102,7 +109,16 @@ class ConfigLoaderTest {
                 new DataSize(10L * 1024 * 1024),
                 true,
                 2083,
-                false));
+                false,
+                List.of(),
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "per_request",
+                Duration.ofMinutes(2),
+                50));
+    assertThat(config.hosts()).isEmpty();
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(
@@ -152,7 +168,17 @@ class ConfigLoaderTest {
                 new DataSize(512 * 1024),
                 false,
                 1024,
-                true));
+                true,
+                List.of(new TrawlConfig.Header("Accept-Language", "de, en;q=0.5", "de, en;q=0.5"),
+                    new TrawlConfig.Header("X-Api-Key", "inline-key", "***")),
+                true,
+                Optional.of(Path.of("cookies.txt")),
+                Optional.empty(),
+                List.of(new TrawlConfig.Proxy("http", "proxy-a.example", 3128, "user", "p@ss"),
+                    new TrawlConfig.Proxy("socks5", "proxy-b.example", 1080, "", "")),
+                "per_host",
+                Duration.ofSeconds(30),
+                20));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));

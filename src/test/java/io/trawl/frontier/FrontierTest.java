@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.HostOverrides;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FrontierTest {
@@ -71,6 +74,28 @@ class FrontierTest {
     assertThat(frontier.next()).isNull();
     frontier.markDone(first.id(), false);
     assertThat(frontier.next().url()).isEqualTo("http://a.test/1");
+  }
+
+  @Test
+  void givesAHostWithAHostsEntryItsOwnRateAndConcurrency() {
+    HostOverrides hosts = HostOverrides.of(ConfigLoader.fromYaml("""
+        fetch: {per_host_rate: 1/s, per_host_concurrency: 1}
+        hosts:
+          fast.test: {per_host_rate: 10/s, per_host_concurrency: 2}
+        """, Map.of()));
+    Frontier frontier = new Frontier(10,
+        host -> new Frontier.HostLimits(hosts.settings(host).rate().intervalNanos(), hosts.settings(host).concurrency()),
+        0, () -> nanos, () -> millis);
+    for (int i = 0; i < 3; i++) {
+      frontier.add(row("http://fast.test/" + i));
+      frontier.add(row("http://slow.test/" + i));
+    }
+    assertThat(drain(frontier)).extracting(FrontierRow::url)
+        .containsExactlyInAnyOrder("http://fast.test/0", "http://slow.test/0");
+    advanceMs(100);
+    assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://fast.test/1");
+    advanceMs(100);
+    assertThat(drain(frontier)).as("two in flight: fast.test's concurrency").isEmpty();
   }
 
   @Test

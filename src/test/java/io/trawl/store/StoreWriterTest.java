@@ -3,6 +3,8 @@ package io.trawl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.DownloadedFile;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
@@ -161,6 +163,29 @@ class StoreWriterTest {
     assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
     assertThatThrownBy(() -> store.openReader().close()).isInstanceOf(StoreException.class)
         .extracting(e -> ((StoreException) e).kind()).isEqualTo(StoreException.Kind.NO_DATABASE);
+  }
+
+  @Test
+  void keepsTheCookieJarsChangesForTheNextRun() {
+    CookieRecord session = new CookieRecord("127.0.0.1", "/", "sid", "abc", true, false, true, 0, 10, 20);
+    CookieRecord lasting = new CookieRecord("example.com", "/shop", "pref", "x", false, true, false, 1_900_000_000_000L, 11, 21);
+    CookieRecord gone = new CookieRecord("example.com", "/", "tmp", "1", false, false, false, 0, 12, 22);
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.saveCookies(new CookieChanges(List.of(session, lasting, gone), List.of()));
+      writer.saveCookies(new CookieChanges(List.of(session.accessed(30)), List.of(gone)));
+    }
+
+    try (StoreWriter writer = store.openWriter(true)) {
+      assertThat(writer.cookies()).containsExactly(session.accessed(30), lasting);
+    }
+    assertThat(Db.count(db, "SELECT count(*) FROM cookies WHERE expires_at IS NULL")).isEqualTo(1);
+
+    store.wipe();
+
+    assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
+    if (backend == TestBackend.POSTGRES) {
+      assertThat(Db.hasTable(db, "cookies")).isFalse();
+    }
   }
 
   @Test

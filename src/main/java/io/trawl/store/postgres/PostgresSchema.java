@@ -134,14 +134,30 @@ final class PostgresSchema {
           SELECT url, crawl_id, fetched_at, status, bytes, content_hash, error,
                  CASE WHEN error IN ('http_404', 'http_410', 'dns') THEN 'gone'
                       WHEN error IS NOT NULL OR status = 304 THEN 'failed' ELSE 'new' END
-          FROM pages ORDER BY fetched_at"""));
+          FROM pages ORDER BY fetched_at"""),
+      // 6: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      text NOT NULL,
+            path        text NOT NULL,
+            name        text NOT NULL,
+            value       text NOT NULL,
+            host_only   boolean NOT NULL,
+            secure      boolean NOT NULL,
+            http_only   boolean NOT NULL,
+            expires_at  bigint,
+            created_at  bigint NOT NULL,
+            last_access bigint NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""));
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();
 
   /** Every table trawl makes, for {@code --fresh}. */
   static final List<String> TABLES = List.of("pages", "links", "items", "frontier", "crawls", "downloads", "page_versions",
-      "item_history", VERSION_TABLE);
+      "item_history", "cookies", VERSION_TABLE);
 
   private PostgresSchema() {}
 }

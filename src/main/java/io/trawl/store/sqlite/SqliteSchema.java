@@ -127,7 +127,23 @@ final class SqliteSchema {
           SELECT url, crawl_id, fetched_at, status, bytes, content_hash, error,
                  CASE WHEN error IN ('http_404', 'http_410', 'dns') THEN 'gone'
                       WHEN error IS NOT NULL OR status = 304 THEN 'failed' ELSE 'new' END
-          FROM pages ORDER BY fetched_at"""));
+          FROM pages ORDER BY fetched_at"""),
+      // 6: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            host_only   INTEGER NOT NULL,
+            secure      INTEGER NOT NULL,
+            http_only   INTEGER NOT NULL,
+            expires_at  INTEGER,
+            created_at  INTEGER NOT NULL,
+            last_access INTEGER NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

@@ -1,5 +1,7 @@
 package io.trawl.store.sqlite;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
@@ -8,6 +10,7 @@ import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
 import io.trawl.store.PageVersion;
 import io.trawl.store.RunKind;
+import io.trawl.store.CookieSql;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
@@ -542,6 +545,27 @@ final class SqliteWriter implements StoreWriter {
     for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, touchPage,
         insertVersion, insertLink, insertLinks, upsertItem, upsertDownload)) {
       stmt.clearBatch();
+    }
+  }
+
+  @Override
+  public void saveCookies(CookieChanges changes) {
+    try {
+      CookieSql.save(conn, changes);
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("save the cookies", e);
+    }
+  }
+
+  @Override
+  public List<CookieRecord> cookies() {
+    try {
+      List<CookieRecord> cookies = CookieSql.load(conn);
+      conn.commit();
+      return cookies;
+    } catch (SQLException e) {
+      throw rolledBack("read the cookies", e);
     }
   }
 

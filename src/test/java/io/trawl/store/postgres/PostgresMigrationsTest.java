@@ -40,7 +40,7 @@ class PostgresMigrationsTest {
   }
 
   @Test
-  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
+  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
     try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
       for (String sql : PostgresSchema.STEPS.get(0)) {
         stmt.execute(sql);
@@ -58,7 +58,8 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(5);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(6);
+    assertThat(Db.count(db, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");
@@ -87,7 +88,7 @@ class PostgresMigrationsTest {
     shop.wipe();
 
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size()).isEqualTo(10);
   }
 
   @Test
@@ -107,7 +108,7 @@ class PostgresMigrationsTest {
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(5);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(6);
     assertThat(Db.rows(db, "SELECT id::int AS id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(db, "SELECT url, crawl_id::int AS crawl_id, coalesce(content_hash, '-') AS content_hash, change "
