@@ -21,6 +21,7 @@ public record TrawlConfig(
     Parse parse,
     Store store,
     Download download,
+    Render render,
     List<Rule> rules) {
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
@@ -86,6 +87,40 @@ public record TrawlConfig(
 
   /** {@code download.*}: responses saved as files instead of being parsed or dropped ({@link ConfigKeys#DOWNLOAD}). */
   public record Download(List<String> contentTypes, Path dir, DataSize maxSize, List<String> fromFields) {}
+
+  /**
+   * {@code render.*}: pages loaded in headless Chromium instead of the plain HTTP client ({@link
+   * ConfigKeys#RENDER}).
+   *
+   * @param mode {@code urls}, {@code all} or {@code auto} ({@link #MODE_URLS}...)
+   * @param waitFor {@code network_idle}, {@code load}, a duration as written ({@code 2s}) or a CSS
+   *     selector
+   * @param block CDP resource types in lower case ({@code image}, {@code xhr}...)
+   * @param browser an executable path, or a name looked up on PATH
+   */
+  public record Render(
+      String mode,
+      List<String> urls,
+      String whenMissing,
+      String waitFor,
+      Duration timeout,
+      List<String> block,
+      int pages,
+      int recycleAfter,
+      boolean screenshot,
+      String browser) {
+    /** Render the pages {@code render.urls} matches, no others. */
+    public static final String MODE_URLS = "urls";
+    /** Render every page. */
+    public static final String MODE_ALL = "all";
+    /** Plain HTTP first; render what the rules find nothing on, and learn which URL patterns need it. */
+    public static final String MODE_AUTO = "auto";
+
+    /** Whether any page of the crawl may be rendered, so a browser is needed. */
+    public boolean enabled() {
+      return !mode.equals(MODE_URLS) || !urls.isEmpty();
+    }
+  }
 
   /**
    * One entry of {@code rules}: what to extract from which pages, and which of their links to
