@@ -127,7 +127,7 @@ public final class CdpConnection {
     socket.writeTextMessage(message.encode()).onFailure(err -> {
       Pending waiting = pending.remove(id);
       if (waiting != null) {
-        waiting.answer().tryFail(new CdpException(method, -1, "not sent: " + err.getMessage()));
+        waiting.answer().tryFail(new CdpException(method, CdpException.NO_ANSWER, "not sent: " + err.getMessage()));
       }
     });
     return answer.future();
@@ -183,13 +183,14 @@ public final class CdpConnection {
   }
 
   private void onClosed() {
+    // Closed first: whatever the failures below set off must find the connection closed.
+    closed.tryComplete();
     failPending(p -> true, "the DevTools connection closed");
     for (CdpSession session : Map.copyOf(sessions).values()) {
       session.ended("the DevTools connection closed");
     }
     sessions.clear();
     browser.ended("the DevTools connection closed");
-    closed.tryComplete();
   }
 
   private void failPending(java.util.function.Predicate<Pending> which, String why) {
@@ -198,7 +199,7 @@ public final class CdpConnection {
       Pending p = it.next();
       if (which.test(p)) {
         it.remove();
-        p.answer().tryFail(new CdpException(p.method(), -1, why));
+        p.answer().tryFail(new CdpException(p.method(), CdpException.NO_ANSWER, why));
       }
     }
   }
