@@ -7,5 +7,12 @@ package io.trawl.bus;
  * @param url the normalized URL
  * @param depth links followed from a seed
  * @param attempts tries made before this one (0 on the first)
+ * @param render why the URL must be rendered in the browser (a {@code pages.rendered} word: its
+ *     page, fetched plainly, lacked what the rules look for), or null for the fetcher to decide
  */
-public record FetchRequest(long id, String url, int depth, int attempts) {}
+public record FetchRequest(long id, String url, int depth, int attempts, String render) {
+  /** A URL whose fetcher decides how to fetch it. */
+  public FetchRequest(long id, String url, int depth, int attempts) {
+    this(id, url, depth, attempts, null);
+  }
+}

@@ -12,6 +12,11 @@ package io.trawl.bus;
  * @param fetchedAtMs epoch millis when the response ended
  * @param elapsedMs time from the first request byte to the last body byte
  * @param attempts tries it took, this one included
+ * @param rendered why the page was rendered in the browser (a {@code pages.rendered} word; its
+ *     body is then the DOM, as UTF-8), or null when it was fetched plainly
+ * @param mayRender whether the parser may send it to the browser instead of storing it, when it
+ *     lacks what the rules look for ({@code render.mode: auto})
+ * @param screenshot the PNG of the rendered page, saved, or null
  */
 public record FetchedPage(
     FetchRequest request,
@@ -21,4 +26,13 @@ public record FetchedPage(
     byte[] body,
     long fetchedAtMs,
     long elapsedMs,
-    int attempts) {}
+    int attempts,
+    String rendered,
+    boolean mayRender,
+    DownloadedFile screenshot) {
+  /** A response fetched plainly, which the parser stores whatever it holds. */
+  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+      long fetchedAtMs, long elapsedMs, int attempts) {
+    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, false, null);
+  }
+}

@@ -8,5 +8,13 @@ package io.trawl.bus;
  * @param depth links followed from a seed
  * @param attempts tries made so far
  * @param notBeforeMs epoch millis before which it must not be fetched (0 = any time)
+ * @param render why the URL goes to the browser when next fetched, or null: set when it was put
+ *     back for rendering; kept in memory only (a row read back from the table has none, and is
+ *     fetched plainly first again)
  */
-public record FrontierRow(long id, String url, int depth, int attempts, long notBeforeMs) {}
+public record FrontierRow(long id, String url, int depth, int attempts, long notBeforeMs, String render) {
+  /** A row as the table holds it. */
+  public FrontierRow(long id, String url, int depth, int attempts, long notBeforeMs) {
+    this(id, url, depth, attempts, notBeforeMs, null);
+  }
+}

@@ -24,7 +24,9 @@ import java.util.List;
  * @param links every outgoing http(s) link, normalized, once each
  * @param discovered the links to queue: in scope and within the depth limit
  * @param items extracted records, each {@code {"rule": name, "data": {...}}}
- * @param download the file the body was saved to, or null when it was not downloaded
+ * @param download the file the body was saved to, or the page's screenshot; null for none
+ * @param rendered why the page was rendered in the browser (a {@code pages.rendered} word), or
+ *     null when it was fetched plainly
  */
 public record PageRecord(
     long frontierId,
@@ -43,13 +45,28 @@ public record PageRecord(
     List<String> links,
     List<String> discovered,
     JsonArray items,
-    DownloadedFile download) {
+    DownloadedFile download,
+    String rendered) {
+
+  /** A page fetched plainly. */
+  public PageRecord(long frontierId, String url, String finalUrl, int status, String contentType, int depth,
+      String title, long fetchedAtMs, long elapsedMs, long bytes, String contentHash, int attempts, String error,
+      List<String> links, List<String> discovered, JsonArray items, DownloadedFile download) {
+    this(frontierId, url, finalUrl, status, contentType, depth, title, fetchedAtMs, elapsedMs, bytes, contentHash,
+        attempts, error, links, discovered, items, download, null);
+  }
 
   /** A URL that ended without a usable response. */
   public static PageRecord failure(FetchRequest request, String error, int attempts, long fetchedAtMs, long elapsedMs) {
     return new PageRecord(
         request.id(), request.url(), null, 0, null, request.depth(), null, fetchedAtMs, elapsedMs, 0,
-        null, attempts, error, List.of(), List.of(), new JsonArray(), null);
+        null, attempts, error, List.of(), List.of(), new JsonArray(), null, null);
+  }
+
+  /** This record of a page that was rendered in the browser ({@code why}), or fetched plainly ({@code null}). */
+  public PageRecord withRendered(String why) {
+    return new PageRecord(frontierId, url, finalUrl, status, contentType, depth, title, fetchedAtMs, elapsedMs, bytes,
+        contentHash, attempts, error, links, discovered, items, download, why);
   }
 
   /**
@@ -68,7 +85,7 @@ public record PageRecord(
   }
 
   /**
-   * A parsed HTML page.
+   * A parsed HTML page (with its screenshot as its download, if it has one).
    *
    * @param title the page title, or null
    * @param contentHash lowercase hex SHA-256 of the body
@@ -78,7 +95,7 @@ public record PageRecord(
    */
   public static PageRecord parsed(FetchedPage page, String title, String contentHash, List<String> links,
       List<String> discovered, JsonArray items) {
-    return fromResponse(page, title, page.body().length, contentHash, null, links, discovered, items, null);
+    return fromResponse(page, title, page.body().length, contentHash, null, links, discovered, items, page.screenshot());
   }
 
   private static PageRecord fromResponse(FetchedPage page, String title, long bytes, String contentHash, String error,
@@ -86,6 +103,6 @@ public record PageRecord(
     FetchRequest request = page.request();
     return new PageRecord(request.id(), request.url(), page.finalUrl(), page.status(), page.contentType(),
         request.depth(), title, page.fetchedAtMs(), page.elapsedMs(), bytes, contentHash, page.attempts(), error,
-        links, discovered, items, download);
+        links, discovered, items, download, page.rendered());
   }
 }

@@ -214,7 +214,8 @@ final class ConfigKeys {
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
-      .checking(ConfigKeys::downloadFieldsNameRuleFields);
+      .checking(ConfigKeys::downloadFieldsNameRuleFields)
+      .checking(ConfigKeys::noRenderingWithPrivateAddressesBlocked);
 
   private ConfigKeys() {}
 
@@ -316,6 +317,19 @@ final class ConfigKeys {
   }
 
   /** Each {@code download.from_fields} entry names a top-level field of a rule, and something is downloaded. */
+  /**
+   * The browser resolves host names itself, for the page and every request its scripts make, so
+   * {@code fetch.block_private_addresses} could not hold for rendered pages: refused together
+   * rather than half kept.
+   */
+  private static void noRenderingWithPrivateAddressesBlocked(TrawlConfig config, ConfigSection document) {
+    if (config.render().enabled() && config.fetch().blockPrivateAddresses()) {
+      throw new ConfigException(document.keyPath("fetch") + ".block_private_addresses",
+          "false while pages are rendered (render.mode, render.urls): the browser resolves host names itself, "
+              + "where trawl cannot check the addresses", "true");
+    }
+  }
+
   private static void downloadFieldsNameRuleFields(TrawlConfig config, ConfigSection document) {
     List<String> fromFields = config.download().fromFields();
     String path = document.keyPath("download") + ".from_fields";

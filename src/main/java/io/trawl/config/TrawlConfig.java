@@ -120,6 +120,21 @@ public record TrawlConfig(
     public boolean enabled() {
       return !mode.equals(MODE_URLS) || !urls.isEmpty();
     }
+
+    /** Tabs rendering at once: {@code pages}, or one per core. */
+    public int tabs() {
+      return pages > 0 ? pages : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The longest one try in the browser may take: waiting behind the other requests for a tab
+     * ({@code fetchConcurrency} of them at most, {@link #tabs()} at a time), then its own {@code
+     * timeout}, plus a margin for its screenshot.
+     */
+    public long longestTryMs(int fetchConcurrency) {
+      long rounds = (fetchConcurrency + tabs() - 1) / tabs();
+      return (rounds + 1) * (timeout.toMillis() + 5_000);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.RenderReason;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which pages go to the browser, and why: the words of {@code pages.rendered}. {@code
+ * Which pages go to the browser, and why ({@link RenderReason}: the words of {@code pages.rendered}). {@code
  * render.urls} and {@code render.mode: all} send pages there by configuration; {@code
  * render.mode: auto} learns it per {@link PathTemplate}. A page of a pattern not known to need
  * the browser is fetched over plain HTTP first; when the rules find nothing on it (or {@code
@@ -22,16 +23,16 @@ import org.slf4j.LoggerFactory;
  * JVM; thread-safe.
  */
 public final class RenderRoutes {
-  /** Rendered because {@code render.urls} matches the URL. */
-  public static final String URLS = "urls";
-  /** Rendered because {@code render.mode} is {@code all}. */
-  public static final String ALL = "all";
-  /** Rendered because the rules found nothing on the page fetched plainly ({@code render.mode: auto}). */
-  public static final String AUTO = "auto";
-  /** Rendered because the page fetched plainly lacked {@code render.when_missing}. */
-  public static final String WHEN_MISSING = "when_missing";
-  /** Rendered straight away because its URL pattern was learned to need the browser. */
-  public static final String LEARNED = "learned";
+  /** {@link RenderReason#URLS}. */
+  public static final String URLS = RenderReason.URLS;
+  /** {@link RenderReason#ALL}. */
+  public static final String ALL = RenderReason.ALL;
+  /** {@link RenderReason#AUTO}. */
+  public static final String AUTO = RenderReason.AUTO;
+  /** {@link RenderReason#WHEN_MISSING}. */
+  public static final String WHEN_MISSING = RenderReason.WHEN_MISSING;
+  /** {@link RenderReason#LEARNED}. */
+  public static final String LEARNED = RenderReason.LEARNED;
 
   static final int GIVE_UP_AFTER = 3;
   static final int MAX_PATTERNS = 10_000;

@@ -37,7 +37,7 @@ public final class Screenshots {
         : fs.writeFile(temp, Buffer.buffer(png))
             .compose(v -> fs.move(temp, target, new CopyOptions().setAtomicMove(true).setReplaceExisting(true)))
             .recover(err -> fs.delete(temp).transform(ar -> Future.failedFuture(err))))
-        .map(v -> new DownloadedFile(target, png.length, sha));
+        .map(v -> new DownloadedFile(target, png.length, sha, "image/png"));
   }
 
   private static String sha256(byte[] bytes) {

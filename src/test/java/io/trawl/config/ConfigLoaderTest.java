@@ -66,17 +66,6 @@ class ConfigLoaderTest {
         content_types: [Application/PDF, "image/*"]
         dir: files
         max_size: 1GB
-      render:
-        mode: auto
-        urls: ['/app/']
-        when_missing: div.price
-        wait_for: '#app li'
-        timeout: 10s
-        block: [image, Font, xhr]
-        pages: 3
-        recycle_after: 0
-        screenshot: true
-        browser: /opt/chrome/chrome
       """;
 
   @Test
@@ -177,10 +166,37 @@ class ConfigLoaderTest {
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(
             List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024), List.of()));
+  }
+
+  @Test
+  void readsEveryKeyOfTheRenderSection() {
+    TrawlConfig config = ConfigLoader.fromYaml("""
+        render:
+          mode: auto
+          urls: ['/app/']
+          when_missing: div.price
+          wait_for: '#app li'
+          timeout: 10s
+          block: [image, Font, xhr]
+          pages: 3
+          recycle_after: 0
+          screenshot: true
+          browser: /opt/chrome/chrome
+        """, Map.of());
+
     assertThat(config.render())
         .isEqualTo(new TrawlConfig.Render("auto", List.of("/app/"), "div.price", "#app li", Duration.ofSeconds(10),
             List.of("image", "font", "xhr"), 3, 0, true, "/opt/chrome/chrome"));
     assertThat(config.render().enabled()).isTrue();
+  }
+
+  @Test
+  void refusesRenderingWithPrivateAddressesBlocked() {
+    ConfigException e = refusedYaml("fetch: {block_private_addresses: true}\nrender: {urls: ['/app/']}\n");
+
+    assertThat(e.keyPath()).isEqualTo("fetch.block_private_addresses");
+    assertThat(ConfigLoader.fromYaml("fetch: {block_private_addresses: true}\nrender: {pages: 2}\n", Map.of())
+        .render().enabled()).isFalse();
   }
 
   @Test

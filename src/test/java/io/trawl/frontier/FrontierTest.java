@@ -80,7 +80,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(first.id(), 1, millis + 5000, false);
+    frontier.reclaim(first.id(), 1, millis + 5000, false, null);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);

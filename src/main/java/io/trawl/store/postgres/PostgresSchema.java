@@ -88,7 +88,9 @@ final class PostgresSchema {
       // rules without key) distinct, so those are always added (PostgresWriter.UPSERT_ITEMS).
       List.of(
           "ALTER TABLE items ADD COLUMN item_key text",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered text"));
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();

@@ -55,14 +55,15 @@ final class PostgresWriter implements StoreWriter {
   private static final String UPSERT_PAGES =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id)
+                         bytes, content_hash, attempts, error, crawl_id, rendered)
       SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],
-                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[])
+                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[])
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
-        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
+        rendered = excluded.rendered""";
   private static final String INSERT_LINKS =
       "INSERT INTO links (from_url, to_url) SELECT * FROM unnest(?::text[], ?::text[])";
   /**
@@ -314,7 +315,8 @@ final class PostgresWriter implements StoreWriter {
         b.texts(saved.stream().map(p -> p.download().path()).toList());
         b.longs(saved.stream().map(p -> p.download().bytes()).toList());
         b.texts(saved.stream().map(p -> p.download().sha256()).toList());
-        b.texts(saved.stream().map(PageRecord::contentType).toList());
+        b.texts(saved.stream().map(p -> p.download().contentType() != null ? p.download().contentType()
+            : p.contentType()).toList());
         b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
       }));
     }
@@ -494,7 +496,7 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
-  /** The thirteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  /** The fourteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
   private record PageColumns(List<PageRecord> pages, long crawlId) {
     PageColumns(Collection<PageRecord> pages, long crawlId) {
       this(List.copyOf(pages), crawlId);
@@ -514,6 +516,7 @@ final class PostgresWriter implements StoreWriter {
       binder.ints(map(PageRecord::attempts));
       binder.texts(map(PageRecord::error));
       binder.longs(map(p -> crawlId == 0 ? null : crawlId));
+      binder.texts(map(PageRecord::rendered));
     }
 
     /** One column of the pages, nulls included. */

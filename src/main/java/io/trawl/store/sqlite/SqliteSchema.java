@@ -79,7 +79,9 @@ final class SqliteSchema {
       // are added as before. Existing rows get NULL.
       List.of(
           "ALTER TABLE items ADD COLUMN item_key TEXT",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered TEXT"));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

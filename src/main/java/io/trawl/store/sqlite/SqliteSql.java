@@ -15,13 +15,14 @@ final class SqliteSql {
   static final String UPSERT_PAGE =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         bytes, content_hash, attempts, error, crawl_id, rendered)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
-        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
+        rendered = excluded.rendered""";
   static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
   /** Links rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
   static final int LINKS_PER_INSERT = 50;

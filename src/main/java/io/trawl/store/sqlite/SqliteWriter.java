@@ -230,6 +230,7 @@ final class SqliteWriter implements StoreWriter {
     } else {
       upsertPage.setLong(13, crawlId);
     }
+    upsertPage.setString(14, page.rendered());
     upsertPage.addBatch();
     for (String to : page.links()) {
       addLink(page.url(), to);
@@ -248,7 +249,8 @@ final class SqliteWriter implements StoreWriter {
       upsertDownload.setString(2, page.download().path());
       upsertDownload.setLong(3, page.download().bytes());
       upsertDownload.setString(4, page.download().sha256());
-      upsertDownload.setString(5, page.contentType());
+      upsertDownload.setString(5, page.download().contentType() != null ? page.download().contentType()
+          : page.contentType());
       upsertDownload.setString(6, fetchedAt);
       upsertDownload.addBatch();
     }
