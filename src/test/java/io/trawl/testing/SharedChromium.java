@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * machine without Chromium the tests of a class using this extension are skipped, with the reason.
  */
 public final class SharedChromium implements ExecutionCondition, ParameterResolver {
-  /** The shared browser's DevTools URL. */
-  public record Endpoint(String url) {}
+  /** The shared browser's DevTools URL, and its process id (a test that kills browsers must spare it). */
+  public record Endpoint(String url, long pid) {}
 
   private static final String NO_BROWSER = "no Chromium on this machine (render.browser \"chromium\" is not on PATH): "
       + "install Debian's chromium package, as .ci/run does";
@@ -51,7 +51,7 @@ public final class SharedChromium implements ExecutionCondition, ParameterResolv
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     Running running = context.getRoot().getStore(ExtensionContext.Namespace.create(SharedChromium.class))
         .getOrComputeIfAbsent(Running.class, type -> Running.start(), Running.class);
-    return new Endpoint(running.url);
+    return new Endpoint(running.url, running.browser.pid());
   }
 
   /** The browser and the Vert.x instance that launched it; closed with the root context at the end of the run. */
