@@ -51,7 +51,11 @@ public final class Chromium {
       "--disable-breakpad",
       "--disable-domain-reliability",
       "--disable-client-side-phishing-detection",
-      "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+      // A navigation keeps its tab's renderer process: no page kept alive for going back (a crawler
+      // never goes back), no new browsing instance per navigation. Each was a process per page.
+      "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,"
+          + "CertificateTransparencyComponentUpdater,BackForwardCache,ProactivelySwapBrowsingInstance,"
+          + "SpareRendererForSitePerProcess",
       "--metrics-recording-only",
       "--no-pings",
       "--password-store=basic",
