@@ -171,6 +171,13 @@ class RenderIT {
       fetchedTwice += why.equals("auto") ? 1 : 0;
     }
     assertThat(fetchedTwice).isLessThan(PRODUCTS);
+    java.io.StringWriter out = new java.io.StringWriter();
+    int statsCode = new picocli.CommandLine(new Main()).setOut(new java.io.PrintWriter(out, true))
+        .execute("stats", "--db", db().toString());
+    assertThat(statsCode).isEqualTo(Main.OK);
+    String rows = out.toString().substring(out.toString().indexOf("== pages rendered"));
+    assertThat(rows).containsPattern("(?m)^auto +" + (fetchedTwice + 1) + " +0 ")
+        .containsPattern("(?m)^learned +" + (PRODUCTS - fetchedTwice) + " +0 ");
     JsonObject stats = new JsonObject(Db.rows(db(), "SELECT stats FROM crawls").get(0).get("stats").toString());
     int port = java.net.URI.create(site.url("/")).getPort();
     assertThat(stats.getJsonArray("renderLearned"))
@@ -220,6 +227,8 @@ class RenderIT {
         .containsExactlyInAnyOrder("Product 1", "Product 2", "Product 3", "Product 4", "Product 5");
     assertThat(Db.count(db(), "SELECT count(*) FROM pages WHERE error IS NOT NULL")).as("only /hidden (robots)").isEqualTo(1);
     assertThat(asked.get()).isEqualTo(2);
+    assertThat(Db.count(db(), "SELECT attempts FROM pages WHERE url = '" + site.url("/product/2") + "'"))
+        .as("rendered again by the next browser within its first try").isEqualTo(1);
     assertThat(ProcessHandle.current().descendants().filter(p -> p.pid() != shared.pid() && isBrowser(p)).toList())
         .as("the crawl's browsers, once it has ended").isEmpty();
   }
