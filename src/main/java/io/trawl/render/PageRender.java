@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -28,12 +27,18 @@ import org.slf4j.LoggerFactory;
 final class PageRender {
   private static final Logger log = LoggerFactory.getLogger(PageRender.class);
 
-  /** The DOM, or null when it is longer (in UTF-16 units) than the cap: then nothing big crosses the socket. */
+  /**
+   * The DOM, or null when it is longer (in UTF-16 units) than the cap: then nothing big crosses
+   * the socket. With the document's status and type as the page knows them, for a document whose
+   * response was not seen (served by a service worker, say).
+   */
   private static final String READ_DOM = """
       (() => {
         const root = document.documentElement;
         const html = root ? root.outerHTML : '';
-        return html.length > %d ? null : {url: location.href, html: html};
+        const nav = performance.getEntriesByType('navigation')[0];
+        return html.length > %d ? null : {url: location.href, html: html,
+          status: nav && nav.responseStatus ? nav.responseStatus : 200, type: document.contentType};
       })()""";
 
   /** Resolves once an element matches the selector, looking again on every change of the DOM. */
@@ -138,7 +143,7 @@ final class PageRender {
     boolean mainDocument = type.equals("Document") && tab.mainFrameId().equals(params.getString("frameId"));
     if (params.containsKey("responseStatusCode") || params.containsKey("responseErrorReason")) {
       if (mainDocument && params.containsKey("responseStatusCode")) {
-        onDocumentResponse(id, params.getInteger("responseStatusCode"), headers(params.getJsonArray("responseHeaders")));
+        onDocumentResponse(id, params.getInteger("responseStatusCode"), Headers.of(params.getJsonArray("responseHeaders")));
       } else {
         proceed(id);
       }
@@ -195,20 +200,20 @@ final class PageRender {
     status = code;
     retryAfter = headers.get("retry-after");
     String type = headers.get("content-type");
-    long announced = length(headers.get("content-length"));
+    long announced = Headers.length(headers.get("content-length"));
     if (announced > options.maxBodyBytes()) {
       refuse(pausedId);
       fail(new CrawlException(FailureKind.TOO_LARGE, url, "Content-Length " + announced + " over the cap " + options.maxBodyBytes()));
     } else if (code >= 300) {
       refuse(pausedId);
-      succeed(new Rendered(url, currentDocumentUrl(), code, type, new byte[0], isHtml(type), elapsedMs(), redirects,
+      succeed(new Rendered(url, currentDocumentUrl(), code, type, new byte[0], Headers.isHtml(type), elapsedMs(), redirects,
           retryAfter, null));
-    } else if (!isHtml(type)) {
+    } else if (!Headers.isHtml(type)) {
       refuse(pausedId);
       succeed(new Rendered(url, currentDocumentUrl(), code, type, new byte[0], false, elapsedMs(), redirects,
           retryAfter, null));
     } else {
-      contentType = mediaType(type) + "; charset=utf-8";
+      contentType = Headers.mediaType(type) + "; charset=utf-8";
       proceed(pausedId);
     }
   }
@@ -230,18 +235,18 @@ final class PageRender {
       // Served without a pause at its response (from the cache): the same rules, after the fact.
       responded = true;
       status = response.getInteger("status", 0);
-      Map<String, String> headers = headers(response.getJsonObject("headers", new JsonObject()));
+      Map<String, String> headers = Headers.of(response.getJsonObject("headers", new JsonObject()));
       retryAfter = headers.get("retry-after");
       String type = headers.getOrDefault("content-type", response.getString("mimeType"));
-      if (status >= 300 || !isHtml(type)) {
+      if (status >= 300 || !Headers.isHtml(type)) {
         session.send("Page.stopLoading");
-        succeed(new Rendered(url, response.getString("url", url), status, type, new byte[0], isHtml(type), elapsedMs(),
+        succeed(new Rendered(url, response.getString("url", url), status, type, new byte[0], Headers.isHtml(type), elapsedMs(),
             redirects, retryAfter, null));
         return;
       }
-      contentType = mediaType(type) + "; charset=utf-8";
+      contentType = Headers.mediaType(type) + "; charset=utf-8";
     }
-    long announced = length(headers(response.getJsonObject("headers", new JsonObject())).get("content-length"));
+    long announced = Headers.length(Headers.of(response.getJsonObject("headers", new JsonObject())).get("content-length"));
     if (announced > options.maxBodyBytes()) {
       fail(new CrawlException(FailureKind.TOO_LARGE, url, response.getString("url") + ": Content-Length " + announced
           + " over the cap " + options.maxBodyBytes()));
@@ -266,7 +271,7 @@ final class PageRender {
   }
 
   private void onLoad() {
-    if (loaded || !responded) {
+    if (loaded) {
       return;
     }
     loaded = true;
@@ -330,6 +335,10 @@ final class PageRender {
     }
     long elapsed = elapsedMs();
     String finalUrl = dom.getString("url", url);
+    if (!responded) {
+      status = dom.getInteger("status", 200);
+      contentType = Headers.mediaType(dom.getString("type", "text/html")) + "; charset=utf-8";
+    }
     if (options.screenshotDir() == null) {
       succeed(new Rendered(url, finalUrl, status, contentType, html, true, elapsed, redirects, retryAfter, null));
       return;
@@ -387,49 +396,6 @@ final class PageRender {
 
   private static boolean isHttp(String target) {
     return target.startsWith("http://") || target.startsWith("https://");
-  }
-
-  static boolean isHtml(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String type = contentType.toLowerCase(Locale.ROOT).trim();
-    return type.startsWith("text/html") || type.startsWith("application/xhtml+xml");
-  }
-
-  private static String mediaType(String contentType) {
-    int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-  }
-
-  private static long length(String value) {
-    if (value == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /** Header names lower-cased: from {@code Fetch}'s list of {name, value}. */
-  private static Map<String, String> headers(JsonArray list) {
-    Map<String, String> headers = new HashMap<>();
-    if (list != null) {
-      for (int i = 0; i < list.size(); i++) {
-        JsonObject header = list.getJsonObject(i);
-        headers.merge(header.getString("name").toLowerCase(Locale.ROOT), header.getString("value"), (a, b) -> a + ", " + b);
-      }
-    }
-    return headers;
-  }
-
-  /** Header names lower-cased: from {@code Network}'s map. */
-  private static Map<String, String> headers(JsonObject map) {
-    Map<String, String> headers = new HashMap<>();
-    map.forEach(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), String.valueOf(e.getValue())));
-    return headers;
   }
 
   /** The tab went away under the page (crashed, closed, the browser gone): the page may be tried again. */
