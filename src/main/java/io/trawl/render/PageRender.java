@@ -151,7 +151,7 @@ final class PageRender {
     }
     if (mainDocument) {
       onDocumentRequest(id, target, params.containsKey("redirectedRequestId"));
-    } else if (options.blocked().contains(type.toLowerCase(Locale.ROOT))) {
+    } else if (options.blocked().contains(blockType(type, target))) {
       refuse(id);
     } else if (isHttp(target) && !options.inScope().test(target)) {
       log.debug("render refused url={} resource={} kind=out_of_scope", url, target);
@@ -159,6 +159,23 @@ final class PageRender {
     } else {
       proceed(id);
     }
+  }
+
+  /**
+   * The {@code render.block} word of a request: its CDP type lower-cased, except that the browser's
+   * own fetch of the page's icon (type {@code Other}, {@code /favicon.ico} or another {@code .ico})
+   * is an image.
+   */
+  static String blockType(String cdpType, String target) {
+    String type = cdpType.toLowerCase(Locale.ROOT);
+    if (type.equals("other")) {
+      int query = target.indexOf('?');
+      String path = query < 0 ? target : target.substring(0, query);
+      if (path.endsWith(".ico")) {
+        return "image";
+      }
+    }
+    return type;
   }
 
   /** The page's own document: the first request, or a redirect of it (checked as a plain fetch checks one). */

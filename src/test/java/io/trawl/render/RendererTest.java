@@ -110,7 +110,8 @@ class RendererTest {
     assertThat(html(page)).contains("<title>script ran</title>");
     List<String> paths = site.hits().stream().map(ScriptedSite.Hit::path).toList();
     assertThat(paths).contains("/heavy", "/r/app.js")
-        .doesNotContain("/r/style.css", "/r/font.woff2", "/r/picture.png", "/r/movie.mp4", "/r/sound.mp3", "/r/bg.png");
+        .doesNotContain("/r/style.css", "/r/font.woff2", "/r/picture.png", "/r/movie.mp4", "/r/sound.mp3", "/r/bg.png",
+            "/favicon.ico");
   }
 
   @Test
