@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * machine, so not once per test), closed when the run ends. A test asks for a {@link Endpoint}
  * parameter and connects to it with {@link Browser#connect}, or gives a crawl its URL as {@code
  * render.browser}; each crawl and test opens its own tabs in browser contexts of their own. On a
- * machine without Chromium the tests of a class using this extension are skipped, with the reason.
+ * machine without Chromium the tests of a class using this extension are skipped, with the reason
+ * (failed instead when {@value #REQUIRED_ENV} is set, as on CI).
  */
 public final class SharedChromium implements ExecutionCondition, ParameterResolver {
   /** The shared browser's DevTools URL, and its process id (a test that kills browsers must spare it). */
@@ -26,20 +27,21 @@ public final class SharedChromium implements ExecutionCondition, ParameterResolv
   private static final String NO_BROWSER = "no Chromium on this machine (render.browser \"chromium\" is not on PATH): "
       + "install Debian's chromium package, as .ci/run does";
 
+  /**
+   * Set (to anything) where the rendering tests must run, as {@code .ci/run} does: a missing
+   * browser then fails them instead of skipping them, so CI cannot pass without testing rendering.
+   */
+  static final String REQUIRED_ENV = "TRAWL_TEST_CHROMIUM_REQUIRED";
+
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    return Chromium.find(Chromium.DEFAULT_EXECUTABLE).isPresent()
-        ? ConditionEvaluationResult.enabled("Chromium found")
-        : ConditionEvaluationResult.disabled(NO_BROWSER);
-  }
-
-  /** Whether the machine has Chromium, for tests that check it themselves. */
-  public static boolean available() {
-    return Chromium.find(Chromium.DEFAULT_EXECUTABLE).isPresent();
-  }
-
-  public static String skipReason() {
-    return NO_BROWSER;
+    if (Chromium.find(Chromium.DEFAULT_EXECUTABLE).isPresent()) {
+      return ConditionEvaluationResult.enabled("Chromium found");
+    }
+    if (System.getenv(REQUIRED_ENV) != null) {
+      throw new IllegalStateException(NO_BROWSER + "; " + REQUIRED_ENV + " is set, so the rendering tests may not be skipped");
+    }
+    return ConditionEvaluationResult.disabled(NO_BROWSER);
   }
 
   @Override
