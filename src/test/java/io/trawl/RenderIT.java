@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
+import io.trawl.testing.EmbeddedPg;
 import io.trawl.testing.ScriptedSite;
 import io.trawl.testing.SharedChromium;
 import io.vertx.core.Vertx;
@@ -96,10 +97,14 @@ class RenderIT {
   }
 
   private int crawl(String config, String... extra) throws Exception {
+    return crawlInto(db().toString(), config, extra);
+  }
+
+  private int crawlInto(String location, String config, String... extra) throws Exception {
     Files.writeString(dir.resolve("config.yaml"), config);
     Files.writeString(dir.resolve("seeds.txt"), site.url("/shop") + "\n" + site.url("/about") + "\n");
     List<String> args = new ArrayList<>(List.of("crawl", "-c", dir.resolve("config.yaml").toString(),
-        "--seeds", dir.resolve("seeds.txt").toString(), "--db", db().toString(), "--rate", "1000/s",
+        "--seeds", dir.resolve("seeds.txt").toString(), "--db", location, "--rate", "1000/s",
         "--set", "download.dir=" + dir.resolve("shots")));
     args.addAll(List.of(extra));
     return Main.run(args.toArray(String[]::new));
@@ -274,6 +279,25 @@ class RenderIT {
     Path png = Path.of((String) shots.get(0).get("path"));
     assertThat(png.getFileName().toString()).isEqualTo(shots.get(0).get("sha256") + ".png");
     assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void onPostgresqlRenderedPagesKeepWhyTheirScreenshotsAndTheirStats(SharedChromium.Endpoint chromium) throws Exception {
+    String pg = EmbeddedPg.freshDatabase();
+
+    assertThat(crawlInto(pg, render(chromium,
+        "  urls: ['/shop$', '/product/']\n  screenshot: true\n  wait_for: 'div.product, h1.title'\n"))).isEqualTo(Main.OK);
+
+    assertThat(Db.rows(pg, "SELECT data FROM items WHERE rule = 'products'")).hasSize(PRODUCTS);
+    assertThat(Db.rows(pg, "SELECT coalesce(rendered, 'plain') AS rendered, count(*) AS n FROM pages "
+        + "WHERE error IS NULL GROUP BY 1")).extracting(r -> r.get("rendered") + " " + r.get("n"))
+        .containsExactlyInAnyOrder("plain 1", "urls " + (1 + PRODUCTS));
+    assertThat(Db.count(pg, "SELECT count(*) FROM downloads WHERE content_type = 'image/png'")).isEqualTo(1 + PRODUCTS);
+    java.io.StringWriter out = new java.io.StringWriter();
+    assertThat(new picocli.CommandLine(new Main()).setOut(new java.io.PrintWriter(out, true))
+        .execute("stats", "--db", pg)).isEqualTo(Main.OK);
+    assertThat(out.toString().substring(out.toString().indexOf("== pages rendered")))
+        .containsPattern("(?m)^urls +" + (1 + PRODUCTS) + " +0 ");
   }
 
   private List<String> urls(String sql) {
