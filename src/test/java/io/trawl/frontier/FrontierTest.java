@@ -272,6 +272,24 @@ class FrontierTest {
   }
 
   @Test
+  void aPagePutBackToBeRenderedIsNoRetryAndDoesNotPauseItsHost() {
+    Frontier frontier = frontier(10, 1, 1000, 0);
+    frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://a.test/2"));
+    FrontierRow first = frontier.next();
+
+    // What FetchOutcome.toRender sends: not before now, so the row waits only for its host's turn.
+    FrontierRow back = frontier.complete(first.id(), new FetchOutcome(first.id(), null, millis, 0, 0, 0, "auto"));
+
+    assertThat(back.render()).isEqualTo("auto");
+    assertThat(frontier.retries()).isZero();
+    var snapshot = frontier.snapshot(2, 1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isZero();
+    assertThat(snapshot.topHosts().get(0).state()).doesNotStartWith("paused");
+  }
+
+  @Test
   void snapshotCountsHostsActivePausedByTheirBreakerOrARetryAfterAndRanksTheMostDone() {
     Frontier frontier = frontier(10, 1, 0, 0);
     for (String host : List.of("a", "b", "c")) {
