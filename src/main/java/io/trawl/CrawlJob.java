@@ -16,6 +16,7 @@ import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
+import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
@@ -26,6 +27,7 @@ import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
 import io.trawl.store.RecrawlSchedule;
 import io.trawl.store.RunKind;
+import io.trawl.render.RenderVerticle;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -93,6 +95,7 @@ public final class CrawlJob {
   private final CrawlMetrics metrics;
   private MetricsVerticle metricsServer;
   private DashboardVerticle dashboard;
+  private final RenderRoutes renderRoutes;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -139,6 +142,7 @@ public final class CrawlJob {
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
     this.fetchContext = FetchContext.of(config);
+    this.renderRoutes = new RenderRoutes(config.render());
   }
 
   /**
@@ -181,9 +185,12 @@ public final class CrawlJob {
         .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
-        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
+        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
+        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)
+            : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
-            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics,
+            renderRoutes),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<Void>succeededFuture())
@@ -238,6 +245,11 @@ public final class CrawlJob {
   /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
   public int metricsPort() {
     return metricsServer == null ? 0 : metricsServer.port();
+  }
+
+  /** The URL patterns {@code render.mode: auto} learned to need the browser so far. */
+  public List<String> renderLearned() {
+    return renderRoutes.learned();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */
@@ -307,6 +319,9 @@ public final class CrawlJob {
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
         .put("linksDropped", droppedLinks.count())
         .mergeIn(ruleStats.toJson());
+    if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
+      stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
+    }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));

@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -27,6 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * send an ETag and a Last-Modified with each page and answer a conditional request for an
  * unchanged page with {@code 304 Not Modified}; {@link #edit} changes pages between crawls. Event
  * loop.
+ *
+ * <p>With {@code scriptEvery} k > 0, every k-th page (0, k, 2k...) is built in the browser
+ * instead, as a single-page app is: {@code /app/<i>} serves a shell whose script ({@code
+ * /static/app.js}) fetches {@code /data/<i>.json} and writes the same heading, links and text
+ * into the page (a {@code ul.links} list); the shell also asks for a stylesheet, an image and a
+ * font, which a renderer that blocks them never requests (they would count as stray requests).
+ * Links point to {@code /app/} or {@code /page/} by the target's kind.
  */
 public final class GeneratedSite {
   private final Vertx vertx;
@@ -45,10 +54,16 @@ public final class GeneratedSite {
   private volatile boolean validators;
   private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
   private final Filler filler;
+  private final int scriptEvery;
   private HttpServer server;
 
   public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs) {
-    if (pages < 1 || linksPerPage < 3) {
+    this(vertx, pages, pageBytes, linksPerPage, latencyMs, 0);
+  }
+
+  /** @param scriptEvery every k-th page is built by its script from JSON; 0 = none, 1 = all */
+  public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs, int scriptEvery) {
+    if (pages < 1 || linksPerPage < 3 || scriptEvery < 0) {
       throw new IllegalArgumentException("a site needs at least 1 page and 3 links per page");
     }
     this.vertx = vertx;
@@ -57,6 +72,7 @@ public final class GeneratedSite {
     this.linksPerPage = linksPerPage;
     this.latencyMs = latencyMs;
     this.filler = Filler.atLeast(pageBytes);
+    this.scriptEvery = scriptEvery;
     this.editions = new AtomicIntegerArray(pages);
   }
 
@@ -113,7 +129,21 @@ public final class GeneratedSite {
 
   /** The URL of page {@code i}. */
   public String url(int i) {
-    return "http://127.0.0.1:" + port() + "/page/" + i;
+    return "http://127.0.0.1:" + port() + path(i);
+  }
+
+  /** Whether page {@code i} is built by its script (served at {@code /app/<i>}). */
+  public boolean scripted(int i) {
+    return scriptEvery > 0 && i % scriptEvery == 0;
+  }
+
+  /** How many of the pages are built by their script. */
+  public int scriptedPages() {
+    return scriptEvery == 0 ? 0 : (pages + scriptEvery - 1) / scriptEvery;
+  }
+
+  private String path(int i) {
+    return (scripted(i) ? "/app/" : "/page/") + i;
   }
 
   /** The page numbers page {@code i} links to, in document order (duplicates possible). */
@@ -187,8 +217,11 @@ public final class GeneratedSite {
       request.response().setStatusCode(404).end();
       return;
     }
-    int page = pageNumber(path);
-    if (page < 0) {
+    if (scriptEvery > 0 && answerScripted(request, path)) {
+      return;
+    }
+    int page = pageNumber(path, "/page/");
+    if (page < 0 || scripted(page)) {
       strayRequests.incrementAndGet();
       request.response().setStatusCode(404).putHeader("content-type", "text/html").end("<title>not found</title>");
       return;
@@ -221,12 +254,64 @@ public final class GeneratedSite {
         ZonedDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).plusDays(editions.get(i)));
   }
 
-  private int pageNumber(String path) {
-    if (!path.startsWith("/page/")) {
+  /** The shell, its script and its data; false for any other path. */
+  private boolean answerScripted(HttpServerRequest request, String path) {
+    if (path.equals("/static/app.js")) {
+      request.response().putHeader("content-type", "text/javascript").putHeader("cache-control", "max-age=3600")
+          .end(APP_JS);
+      return true;
+    }
+    int page = pageNumber(path, "/app/");
+    if (page >= 0 && scripted(page)) {
+      request.response().putHeader("content-type", "text/html; charset=utf-8").end(shell());
+      return true;
+    }
+    if (path.startsWith("/data/") && path.endsWith(".json")) {
+      int data = pageNumber(path.substring(0, path.length() - 5), "/data/");
+      if (data >= 0 && scripted(data)) {
+        request.response().putHeader("content-type", "application/json").end(data(data));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Builds the page from {@code /data/<i>.json}: the same title, heading, links and text as a plain page. */
+  private static final String APP_JS = """
+      const id = location.pathname.split('/').pop();
+      fetch('/data/' + id + '.json').then(r => r.json()).then(d => {
+        document.title = d.title;
+        document.getElementById('app').innerHTML = '<h1>Page ' + id + '</h1><ul class="links">'
+          + d.links.map(l => '<li><a href="' + l + '">page ' + l.split('/').pop() + '</a></li>').join('')
+          + '</ul>' + d.text;
+      });
+      """;
+
+  /** The shell of a scripted page: nothing to read, a script to run, and resources a renderer may block. */
+  public static String shell() {
+    return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>loading</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+        + "<style>@font-face { font-family: F; src: url('/static/font.woff2'); } body { font-family: F; }</style>"
+        + "</head><body><div id=\"app\"></div><img src=\"/static/logo.png\" alt=\"\">"
+        + "<script src=\"/static/app.js\"></script></body></html>";
+  }
+
+  /** The data of scripted page {@code i}: its title, links and text, as JSON. */
+  public String data(int i) {
+    JsonArray links = new JsonArray();
+    for (int target : linksOf(i)) {
+      links.add(path(target));
+    }
+    String text = new String(filler.text(), 0, filler.cut(pageBytes), StandardCharsets.US_ASCII);
+    return new JsonObject().put("title", title(i)).put("links", links).put("text", text).encode();
+  }
+
+  private int pageNumber(String path, String prefix) {
+    if (!path.startsWith(prefix)) {
       return -1;
     }
     try {
-      int n = Integer.parseInt(path.substring(6));
+      int n = Integer.parseInt(path.substring(prefix.length()));
       return n >= 0 && n < pages ? n : -1;
     } catch (NumberFormatException e) {
       return -1;
@@ -241,9 +326,9 @@ public final class GeneratedSite {
   public byte[] render(int i) {
     PageBytes html = new PageBytes(pageBytes + 64 * linksPerPage + 256);
     html.ascii("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").utf8(title(i))
-        .ascii("</title></head><body><h1>Page ").number(i).ascii("</h1><ul>");
+        .ascii("</title></head><body><h1>Page ").number(i).ascii("</h1><ul class=\"links\">");
     for (int target : linksOf(i)) {
-      html.ascii("<li><a href=\"/page/").number(target).ascii("\">page ").number(target).ascii("</a></li>");
+      html.ascii("<li><a href=\"").ascii(path(target)).ascii("\">page ").number(target).ascii("</a></li>");
     }
     html.ascii("</ul><p><a href=\"http://offsite.invalid/x/").number(i).ascii("\">elsewhere</a> ")
         .ascii("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")

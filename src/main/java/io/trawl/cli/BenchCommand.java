@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.bench.Bench;
+import io.trawl.bench.RenderBench;
 import io.trawl.config.DataSizes;
 import io.trawl.config.Durations;
 import io.trawl.store.StoreBackends;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--pages", defaultValue = "20000", description = "Pages in the site (default: ${DEFAULT-VALUE}).")
-  int pages;
+  @Option(names = "--pages", description = "Pages in the site (default: 20000; 1000 with --render).")
+  Integer pages;
 
   @Option(names = "--page-size", defaultValue = "20KB", description = "Bytes per page (default: ${DEFAULT-VALUE}).")
   String pageSize;
@@ -64,21 +65,40 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-db", paramLabel = "FILE", description = "Keep the last SQLite run's database here (e.g. for trawl report).")
   Path keepDb;
 
+  @Option(names = "--render", description = "Bench rendering instead: pages built by their scripts, rendered in "
+      + "headless Chromium; then a site where every tenth page is, crawled plainly and with render.mode auto.")
+  boolean render;
+
+  @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int tabs;
+
+  @Option(names = "--browser", defaultValue = "chromium", description = "render.browser with --render (default: ${DEFAULT-VALUE}).")
+  String browser;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
     Duration delay = Durations.parse(latency).orElse(null);
+    int pages = this.pages != null ? this.pages : render ? 1000 : 20000;
     if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0
-        || recrawlPercent < 0 || recrawlPercent > 100) {
-      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, --recrawl from 0 "
-          + "to 100, a size like 20KB and a duration like 50ms");
+        || tabs < 0 || recrawlPercent < 0 || recrawlPercent > 100) {
+      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, --tabs >= 0, "
+          + "--recrawl from 0 to 100, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
     if (postgres != null && !StoreBackends.isPostgres(postgres)) {
       err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
       return Main.BAD_INPUT;
+    }
+    if (render && (metrics || keepDb != null || postgres != null)) {
+      err.println("trawl: bench --render: --metrics, --keep-db and --db do not apply to it (its crawls use temporary SQLite files)");
+      return Main.BAD_INPUT;
+    }
+    if (render) {
+      return RenderBenchReport.print(new RenderBench.Options(pages, (int) pageBytes, links, delay.toMillis(),
+          concurrency, tabs, browser), out, err);
     }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);

@@ -4,6 +4,8 @@ import io.trawl.CrawlJob;
 import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigException;
+import io.trawl.render.Browser;
+import io.trawl.render.Chromium;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.ListenAddress;
@@ -152,7 +154,8 @@ final class CrawlCommand implements Callable<Integer> {
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
-    DownloadDir.requireUsable(cfg.download());
+    DownloadDir.requireUsable(cfg);
+    requireBrowser(cfg.render());
     // Read once here so a bad cookie file is bad input (exit 2) before anything starts.
     cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
@@ -398,6 +401,19 @@ final class CrawlCommand implements Callable<Integer> {
       printer.close();
       signals.uninstall();
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+    }
+  }
+
+  /**
+   * Refuses (exit 2) a crawl that may render pages when {@code render.browser} names no
+   * executable: every rendered page would fail as {@code browser}. A DevTools URL is only
+   * connected to when the crawl starts.
+   */
+  private static void requireBrowser(TrawlConfig.Render render) {
+    if (render.enabled() && !Browser.isDevToolsUrl(render.browser()) && Chromium.find(render.browser()).isEmpty()) {
+      throw new BadInputException("render.browser: no Chromium executable \"" + render.browser() + "\""
+          + (render.browser().contains("/") ? "" : " on PATH")
+          + "; install it (Debian: apt-get install chromium) or name the browser's path");
     }
   }
 }

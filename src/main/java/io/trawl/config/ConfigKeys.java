@@ -269,6 +269,39 @@ final class ConfigKeys {
           "`fetch.request_timeout` for these hosts"),
       section("retry", HOST_RETRY));
 
+  /** The CDP resource types {@code render.block} may name: all but the page's own document. */
+  static final List<String> RESOURCE_TYPES = List.of("image", "font", "media", "stylesheet", "script", "xhr",
+      "fetch", "websocket", "eventsource", "manifest", "texttrack", "prefetch", "ping", "other");
+
+  static final KeyTable<TrawlConfig.Render> RENDER = KeyTable.of(TrawlConfig.Render.class,
+      key("mode", TrawlConfig.Render.MODE_URLS, ConfigKeys::renderMode,
+          "which pages are loaded in headless Chromium: `urls` (those `render.urls` matches; none when it is empty), "
+              + "`all`, or `auto` (plain HTTP first, rendered when the rules find nothing; learned per URL pattern) "
+              + "([Rendering JavaScript](#rendering-javascript))"),
+      key("urls", List.<String>of(), v -> v.asList(ConfigValue::asRegex),
+          "regexes; a page whose URL matches one is always rendered"),
+      key("when_missing", "", ConfigKeys::optionalSelector,
+          "with `mode: auto`, a CSS selector: a page fetched over plain HTTP without a match is rendered"),
+      key("wait_for", "network_idle", ConfigKeys::renderWait,
+          "what a rendered page waits for after its load event before its DOM is read: `network_idle` (no request "
+              + "in flight for 500 ms), `load` (nothing more), a CSS selector (until a match exists), or a fixed "
+              + "delay like `2s`"),
+      key("timeout", Duration.ofSeconds(30), ConfigValue::asPositiveDuration,
+          "a whole rendered page, its load and wait included; past it the page fails as `timeout`"),
+      key("block", List.of("image", "font", "media", "stylesheet"), v -> v.asList(ConfigKeys::resourceType),
+          "resource types a rendered page may not load (never requested): any of `" + String.join("`, `", RESOURCE_TYPES)
+              + "`"),
+      key("pages", 0, v -> v.asInt(0, MAX),
+          "browser tabs rendering at once; `0` = one per core"),
+      key("recycle_after", 500, v -> v.asInt(0, MAX),
+          "pages a browser renders before it is restarted, which bounds its memory; `0` = never"),
+      key("screenshot", false, ConfigValue::asBoolean,
+          "save a PNG of each rendered page in `download.dir` as its `downloads` row"),
+      key("browser", "chromium", ConfigValue::asText,
+          "the Chromium (or Chrome) executable: a path, or a name looked up on PATH; or the DevTools URL "
+              + "(`ws://...`) of a browser already running, which trawl then connects to instead of starting one"))
+      .checking(ConfigKeys::whenMissingOnlyInAutoMode);
+
   /** The document: its sections, and the extraction rules (read by {@link RuleReader}). */
   static final KeyTable<TrawlConfig> ROOT = KeyTable.of(TrawlConfig.class,
       section("crawl", CRAWL),
@@ -283,11 +316,13 @@ final class ConfigKeys {
           "settings for some hosts: a map from a host pattern (`shop.example.com`, `*.example.org` for its "
               + "subdomains, an IP address) to the keys below; a host takes the entry of its exact name, else of "
               + "the longest `*.` suffix it matches ([Per-host settings](#per-host-settings))"),
+      section("render", RENDER),
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
       .checking(ConfigKeys::downloadFieldsNameRuleFields)
-      .checking(ConfigKeys::hostRetriesConsistent);
+      .checking(ConfigKeys::hostRetriesConsistent)
+      .checking(ConfigKeys::noRenderingWithPrivateAddressesBlocked);
 
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   /** Headers trawl writes itself, or that would break the exchange. */
@@ -342,6 +377,56 @@ final class ConfigKeys {
     return range;
   }
 
+  private static String renderMode(ConfigValue v) {
+    String mode = v.asText().trim();
+    if (!List.of(TrawlConfig.Render.MODE_URLS, TrawlConfig.Render.MODE_ALL, TrawlConfig.Render.MODE_AUTO).contains(mode)) {
+      throw v.refuse("one of urls, all, auto");
+    }
+    return mode;
+  }
+
+  /** A CSS selector, or "" for none. */
+  private static String optionalSelector(ConfigValue v) {
+    return v.asString().isBlank() ? "" : RuleReader.selector(v);
+  }
+
+  /** {@code network_idle}, {@code load}, a positive duration as written, or a CSS selector. */
+  private static String renderWait(ConfigValue v) {
+    String wait = v.asText().trim();
+    if (wait.equals("network_idle") || wait.equals("load")) {
+      return wait;
+    }
+    if (Character.isDigit(wait.charAt(0))) {
+      Duration delay = Durations.parse(wait)
+          .orElseThrow(() -> v.refuse("network_idle, load, a delay like \"2s\" or a CSS selector"));
+      if (delay.isZero()) {
+        throw v.refuse("a delay longer than 0, like \"2s\" (or load, to wait for nothing more)");
+      }
+      return wait;
+    }
+    try {
+      return RuleReader.selector(v);
+    } catch (ConfigException e) {
+      throw v.refuse("network_idle, load, a delay like \"2s\" or a CSS selector Jsoup can parse");
+    }
+  }
+
+  private static String resourceType(ConfigValue v) {
+    String type = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (!RESOURCE_TYPES.contains(type)) {
+      throw v.refuse("a resource type: one of " + String.join(", ", RESOURCE_TYPES)
+          + (type.equals("document") ? " (a page's own document cannot be blocked)" : ""));
+    }
+    return type;
+  }
+
+  private static void whenMissingOnlyInAutoMode(TrawlConfig.Render render, ConfigSection section) {
+    if (!render.whenMissing().isEmpty() && !render.mode().equals(TrawlConfig.Render.MODE_AUTO)) {
+      throw new ConfigException(section.keyPath("when_missing"),
+          "no value unless render.mode is auto (it chooses which plain pages to render)", render.whenMissing());
+    }
+  }
+
   private static void maxDelayNotBelowInitial(TrawlConfig.Retry retry, ConfigSection section) {
     if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
       throw new ConfigException(
@@ -366,6 +451,19 @@ final class ConfigKeys {
   }
 
   /** Each {@code download.from_fields} entry names a top-level field of a rule, and something is downloaded. */
+  /**
+   * The browser resolves host names itself, for the page and every request its scripts make, so
+   * {@code fetch.block_private_addresses} could not hold for rendered pages: refused together
+   * rather than half kept.
+   */
+  private static void noRenderingWithPrivateAddressesBlocked(TrawlConfig config, ConfigSection document) {
+    if (config.render().enabled() && config.fetch().blockPrivateAddresses()) {
+      throw new ConfigException(document.keyPath("fetch") + ".block_private_addresses",
+          "false while pages are rendered (render.mode, render.urls): the browser resolves host names itself, "
+              + "where trawl cannot check the addresses", "true");
+    }
+  }
+
   private static void downloadFieldsNameRuleFields(TrawlConfig config, ConfigSection document) {
     List<String> fromFields = config.download().fromFields();
     String path = document.keyPath("download") + ".from_fields";

@@ -23,11 +23,12 @@ public record TrawlConfig(
     Download download,
     Recrawl recrawl,
     Map<String, Host> hosts,
+    Render render,
     List<Rule> rules) {
 
   /** This config with {@code fetch.*} replaced. */
   public TrawlConfig withFetch(Fetch fetch) {
-    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, recrawl, hosts, rules);
+    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, recrawl, hosts, render, rules);
   }
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
@@ -212,6 +213,55 @@ public record TrawlConfig(
       Duration maxInterval,
       double changedFactor,
       double unchangedFactor) {}
+
+  /**
+   * {@code render.*}: pages loaded in headless Chromium instead of the plain HTTP client ({@link
+   * ConfigKeys#RENDER}).
+   *
+   * @param mode {@code urls}, {@code all} or {@code auto} ({@link #MODE_URLS}...)
+   * @param waitFor {@code network_idle}, {@code load}, a duration as written ({@code 2s}) or a CSS
+   *     selector
+   * @param block CDP resource types in lower case ({@code image}, {@code xhr}...)
+   * @param browser an executable path, or a name looked up on PATH
+   */
+  public record Render(
+      String mode,
+      List<String> urls,
+      String whenMissing,
+      String waitFor,
+      Duration timeout,
+      List<String> block,
+      int pages,
+      int recycleAfter,
+      boolean screenshot,
+      String browser) {
+    /** Render the pages {@code render.urls} matches, no others. */
+    public static final String MODE_URLS = "urls";
+    /** Render every page. */
+    public static final String MODE_ALL = "all";
+    /** Plain HTTP first; render what the rules find nothing on, and learn which URL patterns need it. */
+    public static final String MODE_AUTO = "auto";
+
+    /** Whether any page of the crawl may be rendered, so a browser is needed. */
+    public boolean enabled() {
+      return !mode.equals(MODE_URLS) || !urls.isEmpty();
+    }
+
+    /** Tabs rendering at once: {@code pages}, or one per core. */
+    public int tabs() {
+      return pages > 0 ? pages : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The longest one try in the browser may take: waiting behind the other requests for a tab
+     * ({@code fetchConcurrency} of them at most, {@link #tabs()} at a time), then its own {@code
+     * timeout}, plus a margin for its screenshot.
+     */
+    public long longestTryMs(int fetchConcurrency) {
+      long rounds = (fetchConcurrency + tabs() - 1) / tabs();
+      return (rounds + 1) * (timeout.toMillis() + 5_000);
+    }
+  }
 
   /**
    * One entry of {@code rules}: what to extract from which pages, and which of their links to

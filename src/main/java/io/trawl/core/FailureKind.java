@@ -70,6 +70,11 @@ public final class FailureKind {
   public static final FailureKind CRASHED = define("crashed", false);
   /** A download could not be written to {@code download.dir} (disk full, no permission). */
   public static final FailureKind FILE = define("file", false);
+  /**
+   * The browser rendering the page crashed (again, after a restart), could not be started, or
+   * failed the navigation for a reason no other kind names.
+   */
+  public static final FailureKind BROWSER = define("browser", true);
   /** The SQLite file could not be written: the crawl as a whole fails. */
   public static final FailureKind STORE = define("store", false);
   /** A bug or an unexpected condition inside trawl; never retried. */

@@ -274,7 +274,7 @@ final class Exchange {
     long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
     return new FetchResult(url, target, response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE),
         sink.bytesRead(), elapsedMs, redirects, response.getHeader("Retry-After"), null,
-        response.getHeader(HttpHeaders.ETAG), response.getHeader(HttpHeaders.LAST_MODIFIED));
+        response.getHeader(HttpHeaders.ETAG), response.getHeader(HttpHeaders.LAST_MODIFIED), null, null);
   }
 
   /** Streams the body to a file, pausing the response while the file's write queue is full. */

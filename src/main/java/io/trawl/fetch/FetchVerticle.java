@@ -7,6 +7,7 @@ import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
+import io.trawl.bus.ParseResult;
 import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
@@ -15,6 +16,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
+import io.trawl.core.RenderReason;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.metrics.CrawlMetrics;
@@ -32,12 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML (by its Content-Type, or
- * sniffed when it has none: {@link ContentSniffer}) on to the parser and anything else
- * (downloads, other content types, HTTP errors, failures) straight to the store, and answers the
- * frontier with the {@link FetchOutcome} once the page is stored. Retries go by the settings of
- * the URL's host ({@code hosts:}); the cookie jar's changes are sent to the store before the page.
- * Event loop; the HTTP work is {@link HttpFetcher}'s.
+ * A consumer of {@link Addresses#FETCH}: fetches one URL, over plain HTTP or through the browser
+ * as {@link RenderRoutes} says, sends HTML (by its Content-Type, or sniffed when it has none:
+ * {@link ContentSniffer}) on to the parser and anything else (downloads, other content types, HTTP
+ * errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
+ * once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
+ * by the settings of the URL's host ({@code hosts:}); the cookie jar's changes are sent to the
+ * store before the page. Event loop; the HTTP work is {@link HttpFetcher}'s, the browser's is the
+ * render stage's ({@link BrowserFetch}).
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
@@ -52,7 +56,9 @@ public final class FetchVerticle extends VerticleBase {
   private final Map<String, RetryPolicy> retryPolicies = new HashMap<>();
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
+  private final RenderRoutes routes;
   private HttpFetcher fetcher;
+  private BrowserFetch browser;
   /** Set once the crawl is being torn down; see {@link #store}. */
   private boolean stopping;
 
@@ -67,12 +73,22 @@ public final class FetchVerticle extends VerticleBase {
 
   /**
    * @param context what every fetcher of the crawl shares: host settings, cookie jar, proxies
-   * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
-   *     library's request hook; called on this verticle's event loop
+   * @param requestHeaders headers to add to each plain page request (redirect hops included), by
+   *     URL: the library's request hook; called on this verticle's event loop
    * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
       FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
+    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, new RenderRoutes(config.render()));
+  }
+
+  /**
+   * @param routes which pages go to the browser, and what auto mode has learned: shared by every
+   *     fetcher instance
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
+      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
+      RenderRoutes routes) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
@@ -80,14 +96,16 @@ public final class FetchVerticle extends VerticleBase {
     this.context = context;
     this.requestHeaders = requestHeaders;
     this.metrics = metrics;
+    this.routes = routes;
   }
 
   /**
    * Deletes the partial downloads a killed run left in {@code download.dir}. Call once per crawl,
    * before any fetcher starts: a fetcher's own partial files are still being written.
    */
-  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig.Download download) {
-    if (download.contentTypes().isEmpty()) {
+  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig config) {
+    TrawlConfig.Download download = config.download();
+    if (download.contentTypes().isEmpty() && !config.render().screenshot()) {
       return Future.succeededFuture();
     }
     return FileDownload.deleteLeftovers(vertx, download.dir())
@@ -102,6 +120,7 @@ public final class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), context, new Downloads(config.download()), requestHeaders);
+    browser = new BrowserFetch(vertx.eventBus(), config);
     return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
@@ -161,20 +180,23 @@ public final class FetchVerticle extends VerticleBase {
 
   private Future<FetchOutcome> fetch(FetchRequest request, RetryPolicy retryPolicy) {
     CircuitBreaker breaker = breakers.of(UrlNormalizer.host(request.url()));
+    String render = request.render() != null ? request.render() : routes.route(request.url());
     int[] tries = {0};
     long startedMs = System.currentTimeMillis();
+    Supplier<Future<FetchResult>> plainly =
+        () -> fetcher.fetch(request.url(), scope::allows, Revalidation.headers(request.revisit()));
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
       return VertxResilience.breaker(breaker, request.url(), () -> {
         if (request.attempts() + tries[0] > 1) {
           metrics.retried();
         }
-        return fetcher.fetch(request.url(), scope::allows, Revalidation.headers(request.revisit()));
+        return render == null ? plainly.get() : browser.fetch(request.url(), render, plainly);
       });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
         .compose(result -> route(request, result, request.attempts() + tries[0], retryPolicy))
-        .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs));
+        .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs, render));
   }
 
   private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts, RetryPolicy retryPolicy) {
@@ -189,8 +211,10 @@ public final class FetchVerticle extends VerticleBase {
     }
     requestOver(request);
     Future<Void> cookiesSaved = saveCookies();
+    boolean mayRender = result.rendered() == null && routes.mayRender(request.url());
     FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
-        result.body(), now, result.elapsedMs(), attempts, result.etag(), result.lastModified());
+        result.body(), now, result.elapsedMs(), attempts, result.etag(), result.lastModified(), result.rendered(),
+        mayRender, result.screenshot());
     if (Revalidation.notModified(request.revisit(), result.status())) {
       return withCookies(cookiesSaved, store(PageRecord.unchanged(page, 0))).map(stored -> outcome(request, null, attempts, stored));
     }
@@ -199,9 +223,9 @@ public final class FetchVerticle extends VerticleBase {
           .map(stored -> outcome(request, null, attempts, stored));
     }
     if (result.status() >= 200 && result.status() < 300 && ContentSniffer.isHtml(result.contentType(), result.body())) {
-      Future<PageStored> parsed = vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
+      Future<ParseResult> parsed = vertx.eventBus().<ParseResult>request(Addresses.PARSE, page, DOWNSTREAM)
           .map(Message::body);
-      return withCookies(cookiesSaved, parsed).map(stored -> outcome(request, stored.error(), attempts, stored));
+      return withCookies(cookiesSaved, parsed).map(reply -> parsed(request, result, attempts, reply));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
     return withCookies(cookiesSaved, contentHash(result).compose(hash -> store(PageRecord.unparsed(page, error, hash))))
@@ -231,11 +255,32 @@ public final class FetchVerticle extends VerticleBase {
     return vertx.eventBus().request(Addresses.STORE_COOKIES, changes, DOWNSTREAM).mapEmpty();
   }
 
-  private static Future<PageStored> withCookies(Future<Void> cookiesSaved, Future<PageStored> stored) {
-    return Future.all(cookiesSaved, stored).map(all -> stored.result());
+  private static <T> Future<T> withCookies(Future<Void> cookiesSaved, Future<T> done) {
+    return Future.all(cookiesSaved, done).map(all -> done.result());
   }
 
-  private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
+  /**
+   * What the parser made of an HTML page: stored, or (fetched plainly, lacking its content) to be
+   * rendered, which goes back to the frontier so that it waits for its host's turn as any request
+   * does. Auto mode learns from both.
+   */
+  private FetchOutcome parsed(FetchRequest request, FetchResult result, int attempts, ParseResult parsed) {
+    if (parsed.renderWanted() != null) {
+      log.debug("fetch to render url={} reason={}", request.url(), parsed.renderWanted());
+      return FetchOutcome.toRender(request.id(), request.attempts(), parsed.renderWanted());
+    }
+    if (result.rendered() == null) {
+      if (parsed.found()) {
+        routes.plainFound(request.url());
+      }
+    } else if (RenderReason.afterPlain(result.rendered())) {
+      routes.renderedAfterPlain(request.url(), parsed.found());
+    }
+    return FetchOutcome.done(request.id(), parsed.error(), attempts, parsed.newUrls());
+  }
+
+  private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs,
+      String render) {
     FailureKind kind = Replies.kindOf(err);
     if (kind.equals(FailureKind.STORE)) {
       return Future.failedFuture(err);
@@ -248,7 +293,7 @@ public final class FetchVerticle extends VerticleBase {
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     requestOver(request);
     long now = System.currentTimeMillis();
-    PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs);
+    PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs).withRendered(render);
     return withCookies(saveCookies(), store(record)).map(stored -> outcome(request, kind.code(), attempts, stored));
   }
 

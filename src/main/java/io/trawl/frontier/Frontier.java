@@ -135,15 +135,19 @@ final class Frontier {
    * @param attempts the row's tries so far
    * @param byBreaker whether the host's circuit breaker is what holds it (else a Retry-After or a
    *     robots.txt that could not be read), for {@link #snapshot}
+   * @param render why it goes back to be rendered in the browser (not a retry), or null
    * @return the row as it goes back to the queue
    */
-  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker) {
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker, String render) {
     FrontierRow out = handedOut.get(id);
     HostQueue host = finish(id);
-    FrontierRow row = out.putBack(attempts, notBeforeMs);
-    retries++;
+    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs, out.revisit(), render);
+    if (render == null) {
+      retries++;
+    }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
-    if (row.notBeforeMs() > 0) {
+    if (row.notBeforeMs() > 0 && render == null) {
+      // A page put back to be rendered waits for its host's turn, not for a pause.
       host.pausedUntilNanos = host.nextAllowedNanos;
       host.pausedByBreaker = byBreaker;
       paused.add(host);
@@ -168,7 +172,8 @@ final class Frontier {
       markDone(id, outcome.error() != null);
       return null;
     }
-    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()),
+        outcome.render());
   }
 
   /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */

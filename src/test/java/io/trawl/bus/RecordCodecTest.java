@@ -37,9 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class RecordCodecTest {
   private static final Revisit REVISIT = new Revisit("\"v1\"", "Thu, 01 Jan 2026 00:00:00 GMT", "cafe", 86_400_000L);
-  private static final FetchRequest REQUEST = new FetchRequest(7, "http://127.0.0.1:8080/a?q=é", 2, 1, REVISIT);
+  private static final FetchRequest REQUEST = new FetchRequest(7, "http://127.0.0.1:8080/a?q=é", 2, 1, REVISIT, "auto");
   private static final FrontierRow ROW = new FrontierRow(Long.MAX_VALUE - 1, "http://127.0.0.1/b", 3, 2, 1_700_000_000_123L,
-      new Revisit(null, null, null, 3_600_000L));
+      new Revisit(null, null, null, 3_600_000L), "auto");
 
   /** One instance of each bus record, with nulls, nested records, lists, bytes and JSON where it has them. */
   private static Map<Class<? extends Record>, Record> samples() {
@@ -62,16 +62,20 @@ class RecordCodecTest {
         new CookieChanges(List.of(cookie), List.of()),
         cookie,
         new DownloadedFile("pdfs/ab.pdf", 3_000_000_000L, "ab12"),
-        new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000),
+        new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000, "auto"),
         REQUEST,
         new FetchedPage(REQUEST, "http://127.0.0.1:8080/final", 200, "text/html; charset=utf-8", body,
-            1_700_000_000_000L, 12, 2, "W/\"v2\"", null),
+            1_700_000_000_000L, 12, 2, "W/\"v2\"", null, "learned", true,
+            new DownloadedFile("d/ab.png", 9, "ab", "image/png")),
         ROW,
         new FrontierUpdate(List.of("http://127.0.0.1/"), List.of(1L, 2L, Long.MAX_VALUE), List.of(ROW)),
         new PageRecord(7, REQUEST.url(), "http://127.0.0.1:8080/final", 200, "text/html", 2, "Title ✓",
             1_700_000_000_000L, 12, 20_480, "cafe", 2, null, List.of("http://127.0.0.1/l1", "http://127.0.0.1/l2"),
-            List.of("http://127.0.0.1/l1"), items, new DownloadedFile("d/x.bin", 4, "beef"), REVISIT, "\"v2\"", null),
+            List.of("http://127.0.0.1/l1"), items, new DownloadedFile("d/x.bin", 4, "beef"), REVISIT, "\"v2\"", null, "urls"),
         new PageStored(3, "parse"),
+        new ParseResult(0, null, false, "when_missing"),
+        new RenderRequest("http://127.0.0.1/app"),
+        new RenderedPage("http://127.0.0.1/app", 200, "text/html; charset=utf-8", body, true, 40, null, null),
         new Progress(10, 1, 2, 30, 4, 5000, 3, null),
         new QueuedBatch(List.of(ROW, new FrontierRow(1, "http://127.0.0.1/c", 0, 0, 0)), 42, -1),
         new QueuedRequest(Long.MAX_VALUE, 0),

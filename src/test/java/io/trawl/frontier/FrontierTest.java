@@ -105,7 +105,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(first.id(), 1, millis + 5000, false);
+    frontier.reclaim(first.id(), 1, millis + 5000, false, null);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -294,6 +294,24 @@ class FrontierTest {
     atLimit.add(row("http://b.test/0"));
     atLimit.next();
     assertThat(atLimit.nextWakeNanos()).isEqualTo(-1);
+  }
+
+  @Test
+  void aPagePutBackToBeRenderedIsNoRetryAndDoesNotPauseItsHost() {
+    Frontier frontier = frontier(10, 1, 1000, 0);
+    frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://a.test/2"));
+    FrontierRow first = frontier.next();
+
+    // What FetchOutcome.toRender sends: not before now, so the row waits only for its host's turn.
+    FrontierRow back = frontier.complete(first.id(), new FetchOutcome(first.id(), null, millis, 0, 0, 0, "auto"));
+
+    assertThat(back.render()).isEqualTo("auto");
+    assertThat(frontier.retries()).isZero();
+    var snapshot = frontier.snapshot(2, 1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isZero();
+    assertThat(snapshot.topHosts().get(0).state()).doesNotStartWith("paused");
   }
 
   @Test

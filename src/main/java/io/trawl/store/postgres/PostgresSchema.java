@@ -150,7 +150,9 @@ final class PostgresSchema {
             created_at  bigint NOT NULL,
             last_access bigint NOT NULL,
             PRIMARY KEY (domain, path, name)
-          )"""));
+          )"""),
+      // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered text"));
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();

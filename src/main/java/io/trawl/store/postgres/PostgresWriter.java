@@ -65,15 +65,17 @@ final class PostgresWriter implements StoreWriter {
   private static final String UPSERT_PAGES =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified)
+                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified,
+                         rendered)
       SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],
-                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[],
+                           ?::text[])
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
-        etag = excluded.etag, last_modified = excluded.last_modified""";
+        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered""";
   /** A fetch that leaves the page's content as it was (unchanged, or failed): its own columns only, as SQLite's. */
   private static final String TOUCH_PAGES =
       """
@@ -451,7 +453,8 @@ final class PostgresWriter implements StoreWriter {
         b.texts(saved.stream().map(p -> p.download().path()).toList());
         b.longs(saved.stream().map(p -> p.download().bytes()).toList());
         b.texts(saved.stream().map(p -> p.download().sha256()).toList());
-        b.texts(saved.stream().map(PageRecord::contentType).toList());
+        b.texts(saved.stream().map(p -> p.download().contentType() != null ? p.download().contentType()
+            : p.contentType()).toList());
         b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
       }));
     }
@@ -736,7 +739,7 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
-  /** The fifteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  /** The sixteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
   private record PageColumns(List<PageRecord> pages, long crawlId) {
     PageColumns(Collection<PageRecord> pages, long crawlId) {
       this(List.copyOf(pages), crawlId);
@@ -758,6 +761,7 @@ final class PostgresWriter implements StoreWriter {
       binder.longs(map(p -> crawlId == 0 ? null : crawlId));
       binder.texts(map(PageRecord::etag));
       binder.texts(map(PageRecord::lastModified));
+      binder.texts(map(PageRecord::rendered));
     }
 
     /** One column of the pages, nulls included. */

@@ -52,6 +52,7 @@ final class SqliteReader implements StoreReader {
       GROUP BY j.key ORDER BY min(items.id), min(j.id)""";
   private static final List<String> SECTIONS =
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
+  private static final String RENDERED = "pages rendered";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -72,7 +73,10 @@ final class SqliteReader implements StoreReader {
       "downloads", """
           SELECT count(*) AS downloads, count(DISTINCT path) AS files,
                  (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads)) AS file_bytes
-          FROM downloads""");
+          FROM downloads""",
+      RENDERED, """
+          SELECT rendered AS why, count(*) AS pages, sum(error IS NOT NULL) AS errors, round(avg(elapsed_ms)) AS avg_ms
+          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
 
   private static final int STEPS_PER_CHECK = 1_000;
 
@@ -231,7 +235,12 @@ final class SqliteReader implements StoreReader {
   public List<String> statsSections() {
     try (Statement stmt = conn.createStatement()) {
       // A file written before schema version 2, opened read-only, has no downloads to count.
-      return tableExists(stmt, "downloads") ? SECTIONS : SECTIONS.subList(0, SECTIONS.size() - 1);
+      List<String> sections = new java.util.ArrayList<>(
+          tableExists(stmt, "downloads") ? SECTIONS : SECTIONS.subList(0, SECTIONS.size() - 1));
+      if (anyRendered(stmt)) {
+        sections.add(RENDERED);
+      }
+      return List.copyOf(sections);
     } catch (SQLException e) {
       throw failed("read the schema", e);
     }
@@ -280,5 +289,17 @@ final class SqliteReader implements StoreReader {
 
   private StoreException failed(String what, SQLException e) {
     return new StoreException(StoreException.Kind.FAILED, file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** Whether a page was rendered; false for a file written before schema version 5, which has no pages.rendered. */
+  private static boolean anyRendered(Statement stmt) throws SQLException {
+    try (ResultSet columns = stmt.executeQuery("SELECT count(*) FROM pragma_table_info('pages') WHERE name = 'rendered'")) {
+      if (!columns.next() || columns.getInt(1) == 0) {
+        return false;
+      }
+    }
+    try (ResultSet rs = stmt.executeQuery("SELECT EXISTS (SELECT 1 FROM pages WHERE rendered IS NOT NULL)")) {
+      return rs.next() && rs.getInt(1) == 1;
+    }
   }
 }

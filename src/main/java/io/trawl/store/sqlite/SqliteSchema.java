@@ -143,7 +143,9 @@ final class SqliteSchema {
             created_at  INTEGER NOT NULL,
             last_access INTEGER NOT NULL,
             PRIMARY KEY (domain, path, name)
-          )"""));
+          )"""),
+      // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered TEXT"));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

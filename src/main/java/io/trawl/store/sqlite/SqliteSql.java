@@ -25,14 +25,15 @@ final class SqliteSql {
   static final String UPSERT_PAGE =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified,
+                         rendered)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
-        etag = excluded.etag, last_modified = excluded.last_modified""";
+        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered""";
   /**
    * A fetch that leaves the page's content as it was (unchanged, or failed): its own columns
    * only. An unchanged page's response may bring new validators (a 304 should repeat its ETag);

@@ -292,7 +292,8 @@ final class SqliteWriter implements StoreWriter {
       upsertDownload.setString(2, page.download().path());
       upsertDownload.setLong(3, page.download().bytes());
       upsertDownload.setString(4, page.download().sha256());
-      upsertDownload.setString(5, page.contentType());
+      upsertDownload.setString(5, page.download().contentType() != null ? page.download().contentType()
+          : page.contentType());
       upsertDownload.setString(6, fetchedAt);
       upsertDownload.addBatch();
     }
@@ -333,6 +334,7 @@ final class SqliteWriter implements StoreWriter {
     setCrawlId(upsertPage, 13, crawlId);
     upsertPage.setString(14, page.etag());
     upsertPage.setString(15, page.lastModified());
+    upsertPage.setString(16, page.rendered());
   }
 
   private void bindVersion(PageRecord page, PageVersion version, String fetchedAt, long crawlId) throws SQLException {

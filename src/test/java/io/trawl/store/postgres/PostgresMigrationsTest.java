@@ -58,7 +58,7 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(6);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(7);
     assertThat(Db.count(db, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
@@ -67,6 +67,36 @@ class PostgresMigrationsTest {
         .containsExactly("[http://127.0.0.1/a.pdf, downloads/ab12.pdf, ab12, application/pdf]");
     assertThat(Db.count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'data' AND data_type = 'jsonb'"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void upgradesAVersion4SchemaWithARenderedColumnAndAScreenshotOfItsOwnType() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (int step = 0; step < 4; step++) {
+        for (String sql : PostgresSchema.STEPS.get(step)) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
+    }
+
+    try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
+      FetchedPage rendered = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "learned", false,
+          new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
+      PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT);
+    assertThat(Db.rows(db, "SELECT url, coalesce(rendered, 'NULL') AS rendered FROM pages ORDER BY url"))
+        .extracting(r -> r.get("url") + " " + r.get("rendered"))
+        .containsExactly("http://127.0.0.1/app learned", "http://127.0.0.1/old NULL");
+    assertThat(Db.rows(db, "SELECT url, content_type FROM downloads")).extracting(r -> r.values().toString())
+        .containsExactly("[http://127.0.0.1/app, image/png]");
   }
 
   @Test
@@ -108,7 +138,7 @@ class PostgresMigrationsTest {
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(6);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(7);
     assertThat(Db.rows(db, "SELECT id::int AS id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(db, "SELECT url, crawl_id::int AS crawl_id, coalesce(content_hash, '-') AS content_hash, change "

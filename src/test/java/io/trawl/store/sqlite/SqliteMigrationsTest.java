@@ -45,7 +45,7 @@ class SqliteMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(6);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
     assertThat(Db.count(file, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
@@ -54,6 +54,36 @@ class SqliteMigrationsTest {
     assertThat(Db.rows(file, "SELECT url, path, bytes, sha256, content_type FROM downloads")).containsExactly(Map.of(
         "url", "http://127.0.0.1/a.pdf", "path", "downloads/ab12.pdf", "bytes", 42, "sha256", "ab12",
         "content_type", "application/pdf"));
+  }
+
+  @Test
+  void upgradesAVersion4FileWithARenderedColumnNullForItsPages() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (int step = 0; step < 4; step++) {
+        for (String sql : SqliteSchema.STEPS.get(step)) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
+    }
+
+    try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
+      FetchedPage rendered = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto", false,
+          new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
+      PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
+    assertThat(Db.rows(file, "SELECT url, coalesce(rendered, 'NULL') AS rendered FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/app", "rendered", "auto"),
+        Map.of("url", "http://127.0.0.1/old", "rendered", "NULL"));
+    assertThat(Db.rows(file, "SELECT url, content_type FROM downloads")).containsExactly(Map.of(
+        "url", "http://127.0.0.1/app", "content_type", "image/png"));
   }
 
   @Test
@@ -118,7 +148,7 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(6);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
     assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
