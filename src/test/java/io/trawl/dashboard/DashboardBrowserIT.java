@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bench.GeneratedSite;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
@@ -56,7 +57,7 @@ class DashboardBrowserIT {
     Vertx crawlVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
-          CrawlMetrics.forConfig(config));
+          Extensions.NONE, CrawlMetrics.forConfig(config));
       Await.result(job.start());
       try (OpenPage page = OpenPage.open(vertx, chromium, "http://127.0.0.1:" + job.uiPort() + "/", 1200, 1000)) {
         long first = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
