@@ -43,6 +43,10 @@ final class EventLoopCpu {
   /** A frame of a socket's read or write, which goes through the file dispatcher's natives. */
   private static final String SOCKET_IO = "sun.nio.ch.SocketDispatcher";
 
+  /** Frames of loading, defining or spinning a class (a lambda's): file I/O once per class per JVM. */
+  private static final List<String> CLASS_LOADING = List.of(
+      "jdk.internal.loader.", "java.lang.ClassLoader.", "java.lang.System$2.defineClass", "java.lang.invoke.");
+
   /** A frame of handing a task to a thread pool's queue. */
   private static final String POOL_HAND_OFF = "java.util.concurrent.LinkedBlockingQueue.offer";
 
@@ -164,19 +168,15 @@ final class EventLoopCpu {
     return idsByName.getOrDefault(threadName, List.of());
   }
 
-  private static boolean waits(List<String> frames) {
-    if (handsOffToAPool(frames) || writesToASocket(frames)) {
+  /** Whether the topmost {@code frames} show the thread waiting in a blocking call (not one that only looks like it). */
+  static boolean waits(List<String> frames) {
+    if (handsOffToAPool(frames) || writesToASocket(frames) || loadsAClass(frames)) {
       return false;
     }
     // The topmost frames: where the thread is now, not what called it.
     return frames.stream().limit(3).anyMatch(frame -> WAITING_FRAMES.stream().anyMatch(frame::startsWith));
   }
 
-  /**
-   * Whether the thread is parked on a worker pool's queue lock while handing it a task (what
-   * {@code executeBlocking} does by design): that lock is held for a few instructions at a time,
-   * so waiting on it means the holder was descheduled, which the CPU check judges like any other.
-   */
   /**
    * Whether the thread is in a non-blocking socket read or write (Netty's channels are), which
    * shows {@code FileDispatcherImpl} on top like file I/O but returns at once: judged by its CPU.
@@ -185,6 +185,21 @@ final class EventLoopCpu {
     return frames.stream().limit(4).anyMatch(frame -> frame.startsWith(SOCKET_IO));
   }
 
+  /**
+   * Whether the thread is loading a class its code touches for the first time: the JVM reads the
+   * class file (from the page cache, as a rule) on whatever thread needs it, and no code can move
+   * that off an event loop. On a machine under load that read waits for a CPU like anything else,
+   * so it is judged by the thread's CPU; code that reads files itself still shows its own frames.
+   */
+  private static boolean loadsAClass(List<String> frames) {
+    return frames.stream().limit(8).anyMatch(frame -> CLASS_LOADING.stream().anyMatch(frame::startsWith));
+  }
+
+  /**
+   * Whether the thread is parked on a worker pool's queue lock while handing it a task (what
+   * {@code executeBlocking} does by design): that lock is held for a few instructions at a time,
+   * so waiting on it means the holder was descheduled, which the CPU check judges like any other.
+   */
   private static boolean handsOffToAPool(List<String> frames) {
     return frames.stream().limit(12).anyMatch(frame -> frame.startsWith(POOL_HAND_OFF));
   }
