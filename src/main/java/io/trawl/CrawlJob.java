@@ -16,6 +16,7 @@ import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
+import io.trawl.fetch.LoginVerticle;
 import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
@@ -184,6 +185,8 @@ public final class CrawlJob {
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
+        .compose(v -> LoginVerticle.needed(fetchContext) ? deploy(() -> new LoginVerticle(config, fetchContext), 1)
+            : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
         .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)

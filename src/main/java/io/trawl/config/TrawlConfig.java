@@ -143,6 +143,7 @@ public record TrawlConfig(
       Optional<String> userAgent,
       List<Header> headers,
       Auth auth,
+      Login login,
       Optional<Proxy> proxy,
       Optional<Duration> connectTimeout,
       Optional<Duration> requestTimeout,
@@ -165,6 +166,21 @@ public record TrawlConfig(
     @Override
     public String toString() {
       return user + ":***";
+    }
+  }
+
+  /**
+   * {@code hosts.<pattern>.login}: a form posted before the matching hosts are crawled, and again
+   * when their session is lost ({@link ConfigKeys#LOGIN}); none when {@code url} is empty.
+   */
+  public record Login(String url, String method, Map<String, String> form, String success) {
+    public boolean isNone() {
+      return url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return isNone() ? "none" : method + " " + url + " " + form.keySet() + " success=" + success;
     }
   }
 

@@ -23,9 +23,12 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * One GET of an {@link HttpFetcher} across its redirects and proxies: for each hop, the request
- * built for the hop's host, the proxy it goes through (another one if that proxy fails), the
- * cookies it brings back, and the body read under its cap. The deadline ({@code request_timeout}
+ * One request of an {@link HttpFetcher} (a GET, or a login's form) across its redirects and
+ * proxies: for each hop, the request built for the hop's host, the proxy it goes through (another
+ * one if that proxy fails), the cookies it brings back, and the body read under its cap. A page
+ * request of a host with a {@code login} stops at a redirect to the login's URL: its session is
+ * lost, which the caller sees as a 3xx result whose final URL is the login's ({@link
+ * LoginCheck}). The deadline ({@code request_timeout}
  * of the first URL's host) covers the whole exchange, except writing a download's file once its
  * body is in. Event loop of the caller; every callback checks that it belongs to the attempt
  * still running, so an attempt abandoned for another proxy can no longer settle the exchange.
@@ -39,6 +42,11 @@ final class Exchange {
   private final String url;
   private final Predicate<String> inScope;
   private final MultiMap headers;
+  private final boolean stopAtLogin;
+  private HttpMethod method = HttpMethod.GET;
+  private Buffer body;
+  private String contentType;
+  private String loginUrl;
   private final Promise<FetchResult> promise = Promise.promise();
   private final Set<String> visited = new HashSet<>();
   private final long startedNanos = System.nanoTime();
@@ -55,12 +63,21 @@ final class Exchange {
    * @param headers sent on every hop before the request hook's, which may replace them (a
    *     recrawl's {@code If-None-Match} / {@code If-Modified-Since})
    */
-  Exchange(HttpFetcher fetcher, String url, Predicate<String> inScope, MultiMap headers) {
+  Exchange(HttpFetcher fetcher, String url, Predicate<String> inScope, MultiMap headers, boolean stopAtLogin) {
     this.fetcher = fetcher;
     this.context = fetcher.context;
     this.url = url;
     this.inScope = inScope;
     this.headers = headers;
+    this.stopAtLogin = stopAtLogin;
+  }
+
+  /** This exchange sending {@code body} of {@code type} with {@code method} on its first hop (a login's form). */
+  Exchange withBody(HttpMethod method, Buffer body, String type) {
+    this.method = method;
+    this.body = body;
+    this.contentType = type;
+    return this;
   }
 
   Future<FetchResult> start() {
@@ -73,6 +90,9 @@ final class Exchange {
       fail(new CrawlException(FailureKind.BAD_URL, url, first.length() + " characters, over fetch.max_url_length"));
     } else {
       HostSettings settings = context.settings(first);
+      if (stopAtLogin && !settings.login().isNone()) {
+        loginUrl = LoginCheck.withoutQuery(settings.login().url());
+      }
       timeout = settings.requestTimeout();
       deadlineLeftNanos = timeout.toNanos();
       armDeadline();
@@ -110,12 +130,15 @@ final class Exchange {
 
   private void prepare(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop) {
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.GET)
+        .setMethod(method)
         .setAbsoluteURI(target)
         .setFollowRedirects(false)
         .setConnectTimeout(hop.settings().connectTimeout().toMillis());
     RequestHeaders.apply(options, target, hop.settings(), context.jar());
     headers.forEach(options::putHeader);
+    if (body != null) {
+      options.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    }
     try {
       fetcher.extraHeaders.apply(target).forEach(options::putHeader);
     } catch (RuntimeException e) {
@@ -199,7 +222,7 @@ final class Exchange {
     }
     Future<HttpClientResponse> response;
     try {
-      response = req.send();
+      response = body == null ? req.send() : req.send(body);
     } catch (RuntimeException e) {
       // prepare() checked the target, so this is a refusal it did not foresee.
       fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
@@ -372,11 +395,20 @@ final class Exchange {
             "to a URL of " + next.length() + " characters, over fetch.max_url_length"));
       } else if (!inScope.test(next)) {
         fail(new CrawlException(FailureKind.REDIRECT_OUT_OF_SCOPE, url, "to " + next));
+      } else if (loginUrl != null && LoginCheck.withoutQuery(next).equals(loginUrl)) {
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        succeed(new FetchResult(url, next, status, null, new byte[0], elapsedMs, redirects, null, null));
       } else if (!visited.add(next)) {
         fail(new CrawlException(FailureKind.REDIRECT_LOOP, url, "back to " + next));
       } else if (redirects + 1 > fetcher.config.maxRedirects()) {
         fail(new CrawlException(FailureKind.TOO_MANY_REDIRECTS, url, "more than " + fetcher.config.maxRedirects()));
       } else {
+        if (status != 307 && status != 308 && body != null) {
+          // As browsers do: the redirect after a posted form is fetched with GET, without the form.
+          method = HttpMethod.GET;
+          body = null;
+          contentType = null;
+        }
         hop(next, redirects + 1, new HashSet<>());
       }
     });
