@@ -79,6 +79,8 @@ public final class CrawlJob {
   static final long TEARDOWN_MS = 300_000;
   /** The same after an error no stage handled, when what is stored matters more than a clean end. */
   static final long FATAL_TEARDOWN_MS = 30_000;
+  /** The hosts whose autothrottle pace {@code crawls.stats} keeps ({@code hostPace}), slowest first. */
+  static final int HOST_PACES = 1000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -142,7 +144,7 @@ public final class CrawlJob {
     this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
-    this.fetchContext = FetchContext.of(config);
+    this.fetchContext = FetchContext.forCrawl(config, knownRobots);
     this.renderRoutes = new RenderRoutes(config.render());
   }
 
@@ -322,6 +324,9 @@ public final class CrawlJob {
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
         .put("linksDropped", droppedLinks.count())
         .mergeIn(ruleStats.toJson());
+    if (fetchContext.throttle() != null) {
+      stats.put("hostPace", fetchContext.throttle().paces(HOST_PACES));
+    }
     if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
     }

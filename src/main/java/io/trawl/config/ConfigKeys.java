@@ -157,7 +157,13 @@ final class ConfigKeys {
               + "mostly bans (see `proxy_ban_rate`)"),
       key("proxy_ban_rate", 50, v -> v.asInt(1, 100),
           "percent of a proxy's last 10 answers that may be `403` or `429` before it is benched; `100` = never "
-              + "for bans"))
+              + "for bans"),
+      key("autothrottle", false, ConfigValue::asBoolean,
+          "adapt each host's pace: slower (multiplicative) on `429`, `503` and rising response times, faster "
+              + "again (additive) while answers are quick and clean, never faster than `per_host_rate` "
+              + "([Autothrottle](#autothrottle))"),
+      key("autothrottle_max_delay", Duration.ofMinutes(1), ConfigValue::asPositiveDuration,
+          "the slowest pace autothrottle may set: this long between two requests to a host"))
       .checking(ConfigKeys::oneProxyKey)
       .checking(ConfigKeys::cookiesFileNeedsCookies);
 

@@ -68,7 +68,9 @@ public record TrawlConfig(
       List<Proxy> proxies,
       String proxyRotation,
       Duration proxyBench,
-      int proxyBanRate) {
+      int proxyBanRate,
+      boolean autothrottle,
+      Duration autothrottleMaxDelay) {
 
     /** {@code fetch.proxy_rotation}: a proxy of {@code fetch.proxies} chosen for each request in turn. */
     public static final String PER_REQUEST = "per_request";
@@ -79,14 +81,14 @@ public record TrawlConfig(
     public Fetch withMaxRedirects(int redirects) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
     }
 
     /** These settings with another {@code fetch.max_body_size}. */
     public Fetch withMaxBodySize(DataSize size) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * one if that proxy fails), the cookies it brings back, and the body read under its cap. A page
  * request of a host with a {@code login} stops at a redirect to the login's URL: its session is
  * lost, which the caller sees as a 3xx result whose final URL is the login's ({@link
- * LoginCheck}). The deadline ({@code request_timeout}
+ * LoginCheck}). In a crawl each hop first waits for its turn on the host's politeness clock
+ * ({@link HostClock}), which the deadline does not count, and reports to it the moment it is sent. The deadline ({@code request_timeout}
  * of the first URL's host) covers the whole exchange, except writing a download's file once its
  * body is in. Event loop of the caller; every callback checks that it belongs to the attempt
  * still running, so an attempt abandoned for another proxy can no longer settle the exchange.
@@ -51,6 +52,8 @@ final class Exchange {
   private final Set<String> visited = new HashSet<>();
   private final long startedNanos = System.nanoTime();
   private HttpClientRequest current;
+  /** The current hop's turn on the host's clock, held until it is sent or given up; null outside a crawl. */
+  private HostClock.Turn turn;
   private int attempt;
   private FileDownload download;
   private boolean settled;
@@ -122,11 +125,34 @@ final class Exchange {
       fail(e);
       return;
     }
-    prepare(target, redirects, tried, new Hop(settings, proxy));
+    Hop next = new Hop(host, settings, proxy);
+    if (context.clock() == null) {
+      prepare(target, redirects, tried, next);
+      return;
+    }
+    // The deadline covers the network, not the wait for the host's turn.
+    pauseDeadline();
+    context.clock().turn(fetcher.vertx, host, context.intervalNanos(target, settings)).onSuccess(granted -> {
+      turn = granted;
+      if (settled) {
+        releaseTurn();
+        return;
+      }
+      armDeadline();
+      prepare(target, redirects, tried, next);
+    });
+  }
+
+  /** Gives the current hop's turn back unsent, if it holds one. */
+  private void releaseTurn() {
+    if (turn != null) {
+      turn.release();
+      turn = null;
+    }
   }
 
   /** What one hop goes out with. */
-  private record Hop(HostSettings settings, TrawlConfig.Proxy proxy) {}
+  private record Hop(String host, HostSettings settings, TrawlConfig.Proxy proxy) {}
 
   private void prepare(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop) {
     RequestOptions options = new RequestOptions()
@@ -202,6 +228,7 @@ final class Exchange {
   private void retryElsewhere(String target, int redirects, Set<TrawlConfig.Proxy> tried, TrawlConfig.Proxy proxy,
       String why) {
     context.proxies().bench(proxy, why);
+    releaseTurn();
     Set<TrawlConfig.Proxy> failed = new HashSet<>(tried);
     failed.add(proxy);
     hop(target, redirects, failed);
@@ -221,6 +248,11 @@ final class Exchange {
       return;
     }
     Future<HttpClientResponse> response;
+    long sentNanos = System.nanoTime();
+    if (turn != null) {
+      turn.sent();
+      turn = null;
+    }
     try {
       response = body == null ? req.send() : req.send(body);
     } catch (RuntimeException e) {
@@ -231,7 +263,7 @@ final class Exchange {
     response
         .onSuccess(r -> {
           if (id == attempt) {
-            onResponse(target, redirects, tried, hop, r);
+            onResponse(target, redirects, tried, hop, r, (System.nanoTime() - sentNanos) / 1_000_000);
           }
         })
         .onFailure(err -> {
@@ -250,7 +282,7 @@ final class Exchange {
   }
 
   private void onResponse(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop,
-      HttpClientResponse response) {
+      HttpClientResponse response, long latencyMs) {
     // Ours before anything can abort the response: one without a handler has Vert.x log the reset
     // that aborting causes as an unhandled ERROR. The paths below replace it with their own.
     int id = attempt;
@@ -268,6 +300,9 @@ final class Exchange {
       retryElsewhere(target, redirects, tried, hop.proxy(), status == PROXY_AUTH_REQUIRED
           ? "answered 407 Proxy Authentication Required" : "too many bans (403, 429) through it");
       return;
+    }
+    if (context.throttle() != null) {
+      context.throttle().answered(hop.host(), context.configuredNanos(target, hop.settings()), status, latencyMs);
     }
     if (context.jar() != null) {
       context.jar().store(target, response.cookies());
@@ -462,6 +497,7 @@ final class Exchange {
     }
     settled = true;
     pauseDeadline();
+    releaseTurn();
     if (current != null && err.kind().equals(FailureKind.TIMEOUT)) {
       current.reset();
     }
@@ -474,6 +510,7 @@ final class Exchange {
     if (!settled) {
       settled = true;
       pauseDeadline();
+      releaseTurn();
       promise.complete(result);
     }
   }

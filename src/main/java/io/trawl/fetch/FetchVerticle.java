@@ -167,7 +167,7 @@ public final class FetchVerticle extends VerticleBase {
     RetryPolicy retryPolicy = retryPolicy(context.settings(request.url()));
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return loggedIn(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
+        return loggedIn(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(spacingMs(request, answer)));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -184,6 +184,17 @@ public final class FetchVerticle extends VerticleBase {
         PageRecord failed = PageRecord.failure(request, kind.code(), attempts, now, 0);
         return store(failed).map(stored -> outcome(request, kind.code(), attempts, stored));
     }
+  }
+
+  /**
+   * The spacing the frontier is to keep between the host's requests: robots.txt's Crawl-delay, or,
+   * with autothrottle, the host's whole pace now (which may have sped up again).
+   */
+  private long spacingMs(FetchRequest request, RobotsAnswer answer) {
+    if (context.throttle() == null) {
+      return answer.crawlDelayMs();
+    }
+    return context.intervalNanos(request.url(), context.settings(request.url())) / 1_000_000;
   }
 
   /** Fetches the URL within its host's logged-in session, when its host's entry declares a login. */
