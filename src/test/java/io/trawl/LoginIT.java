@@ -37,7 +37,11 @@ import picocli.CommandLine;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LoginIT {
   private static final int PAGES = 8;
-  /** The session dies after this many pages: the crawl must log in again at least once. */
+  /**
+   * The session dies after this many pages: the crawl must log in again at least twice. One request
+   * at a time, so that no other page uses up a fresh session before the page that lost it is fetched
+   * again (which would rightly fail it as {@code login}).
+   */
   private static final int PAGES_PER_SESSION = 3;
   /** Set by the pom for the tests of {@code ${NAME}} values; the config names it, never holds it. */
   private static final String PASSWORD = System.getenv("TRAWL_TEST_SECRET");
@@ -188,7 +192,7 @@ class LoginIT {
           max_depth: 2
         fetch:
           concurrency: 4
-          per_host_concurrency: 2
+          per_host_concurrency: 1
           per_host_rate: 1000/s
           respect_robots: false
         retry:

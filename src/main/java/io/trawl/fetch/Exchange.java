@@ -126,13 +126,14 @@ final class Exchange {
       return;
     }
     Hop next = new Hop(host, settings, proxy);
-    if (context.clock() == null) {
+    long intervalNanos = context.clock() == null ? 0 : context.intervalNanos(target, settings);
+    if (intervalNanos < HostClock.RESOLUTION_NANOS) {
       prepare(target, redirects, tried, next);
       return;
     }
     // The deadline covers the network, not the wait for the host's turn.
     pauseDeadline();
-    context.clock().turn(fetcher.vertx, host, context.intervalNanos(target, settings)).onSuccess(granted -> {
+    context.clock().turn(fetcher.vertx, host, intervalNanos).onSuccess(granted -> {
       turn = granted;
       if (settled) {
         releaseTurn();

@@ -5,6 +5,7 @@ import io.trawl.config.HostOverrides;
 import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.UrlNormalizer;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every fetcher of a crawl shares, whichever verticle it serves (pages, robots.txt,
@@ -15,9 +16,12 @@ import io.trawl.core.UrlNormalizer;
  * @param jar null when {@code fetch.cookies} is off
  * @param clock null outside a crawl, where the caller spaces its requests
  * @param throttle null unless {@code fetch.autothrottle} is on in a crawl
+ * @param loginSessions the latest login session generation the fetchers know, per {@code hosts:}
+ *     entry with a login: what a page's request went out under
  */
 public record FetchContext(
-    HostOverrides hosts, CookieJar jar, ProxyPool proxies, HostClock clock, Autothrottle throttle, KnownRobots robots) {
+    HostOverrides hosts, CookieJar jar, ProxyPool proxies, HostClock clock, Autothrottle throttle, KnownRobots robots,
+    ConcurrentHashMap<String, Long> loginSessions) {
 
   /**
    * A context for {@code config} outside a crawl (tests, tools, {@code trawl try}): an empty jar, no
@@ -26,7 +30,7 @@ public record FetchContext(
   public static FetchContext of(TrawlConfig config) {
     TrawlConfig.Fetch fetch = config.fetch();
     return new FetchContext(HostOverrides.of(config), fetch.cookies() ? new CookieJar() : null, ProxyPool.of(fetch),
-        null, null, new KnownRobots());
+        null, null, new KnownRobots(), new ConcurrentHashMap<>());
   }
 
   /**
@@ -39,7 +43,8 @@ public record FetchContext(
     FetchContext context = of(config);
     TrawlConfig.Fetch fetch = config.fetch();
     Autothrottle throttle = fetch.autothrottle() ? new Autothrottle(fetch.autothrottleMaxDelay()) : null;
-    return new FetchContext(context.hosts, context.jar, context.proxies, new HostClock(), throttle, robots);
+    return new FetchContext(context.hosts, context.jar, context.proxies, new HostClock(), throttle, robots,
+        context.loginSessions);
   }
 
   /** The settings of the host of {@code url}, a normalized URL. */

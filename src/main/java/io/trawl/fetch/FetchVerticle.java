@@ -63,8 +63,6 @@ public final class FetchVerticle extends VerticleBase {
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private final RenderRoutes routes;
-  /** The session generation this fetcher last had, per {@code hosts:} entry with a login. */
-  private final Map<String, Long> sessions = new HashMap<>();
   private HttpFetcher fetcher;
   private BrowserFetch browser;
   /** Set once the crawl is being torn down; see {@link #store}. */
@@ -203,7 +201,7 @@ public final class FetchVerticle extends VerticleBase {
     if (settings.login().isNone()) {
       return fetch(request, settings, retryPolicy);
     }
-    Long generation = sessions.get(settings.pattern());
+    Long generation = context.loginSessions().get(settings.pattern());
     Future<Long> session = generation != null ? Future.succeededFuture(generation) : session(settings, 0);
     return session
         .compose(g -> fetch(request, settings, retryPolicy))
@@ -231,15 +229,15 @@ public final class FetchVerticle extends VerticleBase {
     return vertx.eventBus().<Long>request(Addresses.LOGIN, new LoginRequest(settings.pattern(), lostGeneration),
             DOWNSTREAM)
         .map(Message::body)
-        .onSuccess(generation -> sessions.put(settings.pattern(), generation));
+        .onSuccess(generation -> context.loginSessions().merge(settings.pattern(), generation, Math::max));
   }
 
   /**
    * {@code result}, or, when it shows its host's session lost, the page fetched again after a new
    * login ({@code again}); lost once more, a {@code login} failure.
    */
-  private Future<FetchResult> inSession(FetchRequest request, HostSettings settings, FetchResult result,
-      Supplier<Future<FetchResult>> again) {
+  private Future<FetchResult> inSession(FetchRequest request, HostSettings settings, long generation,
+      FetchResult result, Supplier<Future<FetchResult>> again) {
     if (settings.login().isNone() || LoginCheck.isLoginPage(settings, request.url())) {
       return Future.succeededFuture(result);
     }
@@ -247,7 +245,6 @@ public final class FetchVerticle extends VerticleBase {
       if (!lost) {
         return Future.succeededFuture(result);
       }
-      long generation = sessions.getOrDefault(settings.pattern(), 0L);
       log.debug("session lost url={} hosts={} status={} session={}", request.url(), settings.pattern(),
           result.status(), generation);
       return session(settings, generation)
@@ -289,8 +286,10 @@ public final class FetchVerticle extends VerticleBase {
         return render == null ? plainly.get() : browser.fetch(request.url(), render, plainly);
       });
     };
+    // The session the request goes out under: the one to report lost if it shows so.
+    long generation = context.loginSessions().getOrDefault(settings.pattern(), 0L);
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
-        .compose(result -> inSession(request, settings, result, attempt))
+        .compose(result -> inSession(request, settings, generation, result, attempt))
         .compose(result -> route(request, result, request.attempts() + tries[0], retryPolicy))
         .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs, render));
   }

@@ -17,13 +17,17 @@ import java.util.function.LongSupplier;
  * A request takes a {@link Turn} ({@link #turn}): one request per host holds the turn at a time,
  * from the moment its slot comes until it is sent ({@link Turn#sent}, which starts the next
  * interval) or given up unsent ({@link Turn#release}); the others wait in line, each woken on its
- * own context when its slot comes. Thread-safe: the fetchers of every event loop share one clock;
+ * own context when its slot comes. Timers tick in milliseconds: a host whose interval is shorter
+ * than {@link #RESOLUTION_NANOS} is not spaced here at all (the frontier's hand-out paces it), and a
+ * wait under a millisecond is not waited. Thread-safe: the fetchers of every event loop share one clock;
  * each call holds its lock for a map lookup. Hosts with nobody waiting and whose slot has passed
  * are forgotten once more than {@value #PRUNE_ABOVE} are known, which bounds its memory by the
  * hosts being fetched.
  */
 public final class HostClock {
   static final int PRUNE_ABOVE = 10_000;
+  /** The shortest interval the clock keeps: a millisecond, its timers' resolution. */
+  public static final long RESOLUTION_NANOS = 1_000_000;
 
   /** One request's place on its host's clock. Release it, or report it sent, exactly once. */
   public final class Turn {
@@ -100,7 +104,11 @@ public final class HostClock {
       clock.holder = turn;
       readyNanos = clock.nextNanos;
     }
-    grant(turn, readyNanos);
+    if (readyNanos - nanoTime.getAsLong() < RESOLUTION_NANOS && Vertx.currentContext() == turn.context) {
+      turn.granted.complete(turn); // its slot has come, and the caller is where it completes
+    } else {
+      grant(turn, readyNanos);
+    }
     return turn.granted.future();
   }
 
@@ -138,7 +146,7 @@ public final class HostClock {
   private void grant(Turn turn, long readyNanos) {
     turn.context.runOnContext(v -> {
       long waitNanos = readyNanos - nanoTime.getAsLong();
-      if (waitNanos <= 0) {
+      if (waitNanos < RESOLUTION_NANOS) {
         turn.granted.complete(turn);
       } else {
         turn.context.owner().setTimer(Math.max(1, (waitNanos + 999_999) / 1_000_000),
