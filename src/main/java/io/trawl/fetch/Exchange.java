@@ -29,9 +29,9 @@ import java.util.function.Predicate;
  * request of a host with a {@code login} stops at a redirect to the login's URL: its session is
  * lost, which the caller sees as a 3xx result whose final URL is the login's ({@link
  * LoginCheck}). In a crawl each hop first waits for its turn on the host's politeness clock
- * ({@link HostClock}), which the deadline does not count, and reports to it the moment it is sent. The deadline ({@code request_timeout}
- * of the first URL's host) covers the whole exchange, except writing a download's file once its
- * body is in. Event loop of the caller; every callback checks that it belongs to the attempt
+ * ({@link HostClock}) and reports to it the moment it is sent. The deadline ({@code
+ * request_timeout} of the first URL's host) covers the whole exchange, except the waits for the
+ * host's turn and writing a download's file once its body is in. Event loop of the caller; every callback checks that it belongs to the attempt
  * still running, so an attempt abandoned for another proxy can no longer settle the exchange.
  */
 final class Exchange {
