@@ -16,6 +16,7 @@ import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
+import io.trawl.fetch.LoginVerticle;
 import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
@@ -78,6 +79,8 @@ public final class CrawlJob {
   static final long TEARDOWN_MS = 300_000;
   /** The same after an error no stage handled, when what is stored matters more than a clean end. */
   static final long FATAL_TEARDOWN_MS = 30_000;
+  /** The hosts whose autothrottle pace {@code crawls.stats} keeps ({@code hostPace}), slowest first. */
+  static final int HOST_PACES = 1000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -141,7 +144,7 @@ public final class CrawlJob {
     this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
-    this.fetchContext = FetchContext.of(config);
+    this.fetchContext = FetchContext.forCrawl(config, knownRobots);
     this.renderRoutes = new RenderRoutes(config.render());
   }
 
@@ -184,6 +187,8 @@ public final class CrawlJob {
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
+        .compose(v -> LoginVerticle.needed(fetchContext) ? deploy(() -> new LoginVerticle(config, fetchContext), 1)
+            : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
         .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)
@@ -319,6 +324,9 @@ public final class CrawlJob {
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
         .put("linksDropped", droppedLinks.count())
         .mergeIn(ruleStats.toJson());
+    if (fetchContext.throttle() != null) {
+      stats.put("hostPace", fetchContext.throttle().paces(HOST_PACES));
+    }
     if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
     }

@@ -141,6 +141,55 @@ class PolitenessIT {
   }
 
   @Test
+  void spacesEveryRequestToAHostRobotsTxtIncludedByTheRateFromWhenItIsSent() throws Exception {
+    List<Long> gapsMs = gapsOfACrawlAnswering("User-agent: *\nDisallow: /private/\n", "fetch:\n  per_host_rate: 1/s");
+
+    // 1/s is 1000 ms apart. Counted from when the frontier hands a URL out, robots.txt and the seed
+    // went out a response time (100 ms here) apart, as did a redirect's hop.
+    assertThat(gapsMs).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(1000 - ARRIVAL_DELAY_MS));
+  }
+
+  @Test
+  void spacesEveryRequestToAHostByItsCrawlDelayOnceRobotsTxtIsRead() throws Exception {
+    List<Long> gapsMs = gapsOfACrawlAnswering("User-agent: *\nCrawl-delay: 2\n", "fetch:\n  per_host_rate: 1/s");
+
+    // The first gap is robots.txt's own, before its Crawl-delay is known: the rate's 1 s.
+    assertThat(gapsMs.get(0)).isGreaterThanOrEqualTo(1000 - ARRIVAL_DELAY_MS);
+    assertThat(gapsMs.subList(1, gapsMs.size()))
+        .allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(2000 - ARRIVAL_DELAY_MS));
+  }
+
+  /**
+   * Crawls a host whose every answer takes 100 ms (robots.txt, the seed, a redirect and the pages
+   * it links to, two at a time), and gives the gaps between the requests in the order the server
+   * saw them, robots.txt first.
+   */
+  private List<Long> gapsOfACrawlAnswering(String robots, String yaml) throws Exception {
+    site.route("/robots.txt", req -> vertx.setTimer(100, id -> req.response()
+        .putHeader("content-type", "text/plain").end(robots)));
+    site.route("/", req -> vertx.setTimer(100, id -> req.response()
+        .putHeader("content-type", "text/html").end(links("/a", "/b", "/moved"))));
+    site.route("/moved", req -> vertx.setTimer(100, id -> req.response()
+        .setStatusCode(302).putHeader("Location", "/c").end()));
+    for (String path : List.of("/a", "/b", "/c")) {
+      site.route(path, req -> vertx.setTimer(100, id -> req.response()
+          .putHeader("content-type", "text/html").end("<title>" + path + "</title>")));
+    }
+
+    assertThat(crawl(yaml + "\n  per_host_concurrency: 2", site.url("/"))).isEqualTo(Main.OK);
+
+    List<ScriptedSite.Hit> hits = site.hits();
+    assertThat(hits).extracting(ScriptedSite.Hit::path).hasSize(6).startsWith("/robots.txt", "/")
+        .containsExactlyInAnyOrder("/robots.txt", "/", "/a", "/b", "/moved", "/c");
+    List<Long> gapsMs = new ArrayList<>();
+    for (int i = 1; i < hits.size(); i++) {
+      gapsMs.add((hits.get(i).nanos() - hits.get(i - 1).nanos()) / MS);
+    }
+    log.warn("gaps at the server ms={}", gapsMs);
+    return gapsMs;
+  }
+
+  @Test
   void neverExceedsThePerHostRateOverFiftyRequests() throws Exception {
     List<String> paths = IntStream.range(0, 60).mapToObj(i -> "/rate" + i).toList();
     site.page("/", links(paths.toArray(String[]::new)));

@@ -11,6 +11,11 @@ public final class Addresses {
   public static final String FETCH = "trawl.fetch";
   /** Fetcher → robots: a {@link RobotsQuery}; reply {@link RobotsAnswer} from the per-host robots.txt cache. */
   public static final String ROBOTS = "trawl.robots";
+  /**
+   * Fetcher → login verticle: a {@link LoginRequest}; reply the Long generation of the logged-in
+   * session of its {@code hosts:} entry, or a {@code login} failure.
+   */
+  public static final String LOGIN = "trawl.login";
   /** Sitemap reader → robots: a {@link RobotsQuery}; reply {@link RobotsSitemaps}, the {@code Sitemap:} URLs in the host's robots.txt. */
   public static final String ROBOTS_SITEMAPS = "trawl.robots.sitemaps";
   /** Frontier → sitemap reader: a {@link SitemapRequest}; reply the Integer count of frontier rows its sitemaps added. */

@@ -10,7 +10,8 @@ package io.trawl.bus;
  *     URL is finished (stored)
  * @param attempts tries made so far, this one included
  * @param newUrls frontier rows this page added (in scope, not seen before)
- * @param crawlDelayMs the host's robots.txt Crawl-delay, or 0
+ * @param crawlDelayMs the spacing the host asks for now: its robots.txt Crawl-delay, or with
+ *     {@code fetch.autothrottle} its whole pace (never below its rate's interval); 0 for none
  * @param render non-null when the URL goes back to be rendered in the browser: why (a {@code
  *     pages.rendered} word); not a retry
  */

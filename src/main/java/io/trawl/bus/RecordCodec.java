@@ -29,6 +29,7 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       FetchedPage.class,
       FrontierRow.class,
       FrontierUpdate.class,
+      LoginRequest.class,
       PageRecord.class,
       PageStored.class,
       ParseResult.class,

@@ -157,7 +157,13 @@ final class ConfigKeys {
               + "mostly bans (see `proxy_ban_rate`)"),
       key("proxy_ban_rate", 50, v -> v.asInt(1, 100),
           "percent of a proxy's last 10 answers that may be `403` or `429` before it is benched; `100` = never "
-              + "for bans"))
+              + "for bans"),
+      key("autothrottle", false, ConfigValue::asBoolean,
+          "adapt each host's pace: slower (multiplicative) on `429`, `503` and rising response times, faster "
+              + "again (additive) while answers are quick and clean, never faster than `per_host_rate` "
+              + "([Autothrottle](#autothrottle))"),
+      key("autothrottle_max_delay", Duration.ofMinutes(1), ConfigValue::asPositiveDuration,
+          "the slowest pace autothrottle may set: this long between two requests to a host"))
       .checking(ConfigKeys::oneProxyKey)
       .checking(ConfigKeys::cookiesFileNeedsCookies);
 
@@ -236,6 +242,18 @@ final class ConfigKeys {
           "a token sent as `Authorization: Bearer <token>` (`${NAME}` variables allowed). Never printed").secret())
       .checking(ConfigKeys::oneAuth);
 
+  static final KeyTable<TrawlConfig.Login> LOGIN = KeyTable.of(TrawlConfig.Login.class,
+      key("url", "", emptyOr(ConfigKeys::loginUrl),
+          "the login form's action: an absolute http(s) URL ([Logging in](#logging-in))"),
+      key("method", "POST", v -> oneOf(v, List.of("POST", "GET")),
+          "`POST` (the form as `application/x-www-form-urlencoded`) or `GET` (the form in the query)"),
+      key("form", Map.<String, String>of(), ConfigKeys::loginForm,
+          "the form's fields, e.g. `{user: ann, password: \"${SHOP_PASSWORD}\"}`; values are never printed")
+          .printedWith(ConfigKeys::loginFormJson),
+      key("success", "", emptyOr(RuleReader::selector),
+          "a CSS selector found on the page the login ends on when it worked (`a[href*=logout]`)"))
+      .checking(ConfigKeys::loginComplete);
+
   static final KeyTable<TrawlConfig.HostRetry> HOST_RETRY = KeyTable.of(TrawlConfig.HostRetry.class,
       key("max_attempts", Optional.<Integer>empty(), optional(v -> v.asInt(1, MAX)),
           "`retry.max_attempts` for these hosts"),
@@ -260,6 +278,7 @@ final class ConfigKeys {
               + "and API keys belong here, values best written `${NAME}`")
           .printedWith(ConfigKeys::headersJson),
       section("auth", AUTH),
+      section("login", LOGIN),
       key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, true)),
           "the proxy for these hosts, over `fetch.proxy`/`fetch.proxies`; `direct` for none")
           .printedWith(p -> p.map(Object::toString).orElse(null)),
@@ -322,6 +341,7 @@ final class ConfigKeys {
           .printedWith(ConfigJson::rules))
       .checking(ConfigKeys::downloadFieldsNameRuleFields)
       .checking(ConfigKeys::hostRetriesConsistent)
+      .checking(ConfigKeys::loginNeedsCookies)
       .checking(ConfigKeys::noRenderingWithPrivateAddressesBlocked);
 
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -628,6 +648,57 @@ final class ConfigKeys {
     if (auth.basic().user().isEmpty() && !auth.basic().password().isEmpty()) {
       throw new ConfigException(section.keyPath("basic") + ".user", "a user with the password", null);
     }
+  }
+
+  private static String loginUrl(ConfigValue v) {
+    String url = v.asText().trim();
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawUserInfo() == null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // refused below
+    }
+    throw v.refuse("an absolute http(s) URL without user info, like https://shop.example.com/login");
+  }
+
+  private static Map<String, String> loginForm(ConfigValue v) {
+    ConfigSection section = v.asSection();
+    Map<String, String> form = new LinkedHashMap<>();
+    for (String field : section.keys()) {
+      ConfigValue value = new ConfigValue(section.keyPath(field), section.raw(field), true);
+      form.put(field, value.isString() && value.asString().isEmpty() ? "" : value.asTextWithVariables());
+    }
+    return Collections.unmodifiableMap(form);
+  }
+
+  private static Object loginFormJson(Map<String, String> form) {
+    JsonObject json = new JsonObject();
+    form.keySet().forEach(field -> json.put(field, ConfigKey.SECRET_SHOWN_AS));
+    return json;
+  }
+
+  private static void loginComplete(TrawlConfig.Login login, ConfigSection section) {
+    boolean anySet = !login.url().isEmpty() || !login.form().isEmpty() || !login.success().isEmpty();
+    if (anySet && login.url().isEmpty()) {
+      throw new ConfigException(section.keyPath("url"), "the login form's URL", null);
+    }
+    if (anySet && login.success().isEmpty()) {
+      throw new ConfigException(section.keyPath("success"),
+          "a CSS selector found only once logged in, like \"a[href*=logout]\"", null);
+    }
+  }
+
+  /** A login's session lives in its cookies: no login while {@code fetch.cookies} is off. */
+  private static void loginNeedsCookies(TrawlConfig config, ConfigSection document) {
+    config.hosts().forEach((pattern, host) -> {
+      if (!host.login().isNone() && !config.fetch().cookies()) {
+        throw new ConfigException("hosts.\"" + pattern + "\".login.url",
+            "no login while fetch.cookies is false (the session is kept in cookies)", host.login().url());
+      }
+    });
   }
 
   /** Each host's retry keys, over {@code retry.*}, keep {@code max_delay >= initial_delay}. */

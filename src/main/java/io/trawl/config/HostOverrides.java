@@ -20,8 +20,8 @@ public final class HostOverrides {
   private HostOverrides(TrawlConfig config) {
     TrawlConfig.Fetch fetch = config.fetch();
     this.crawlWide = new HostSettings("", fetch.perHostRate(), fetch.perHostConcurrency(), fetch.userAgent(),
-        fetch.headers(), new TrawlConfig.Auth(new TrawlConfig.Basic("", ""), ""), Optional.empty(),
-        fetch.connectTimeout(),
+        fetch.headers(), new TrawlConfig.Auth(new TrawlConfig.Basic("", ""), ""),
+        new TrawlConfig.Login("", "POST", Map.of(), ""), Optional.empty(), fetch.connectTimeout(),
         fetch.requestTimeout(), config.retry());
     config.hosts().forEach((pattern, host) -> byPattern.put(pattern, merged(pattern, host, config)));
   }
@@ -58,7 +58,7 @@ public final class HostOverrides {
     return crawlWide;
   }
 
-  /** The settings of every {@code hosts:} entry. */
+  /** The settings of every {@code hosts:} entry, for what must be prepared per entry (logins). */
   public List<HostSettings> entries() {
     return List.copyOf(byPattern.values());
   }
@@ -77,6 +77,7 @@ public final class HostOverrides {
         host.userAgent().orElse(crawlWide.userAgent()),
         List.copyOf(headers),
         host.auth(),
+        host.login(),
         host.proxy(),
         host.connectTimeout().orElse(crawlWide.connectTimeout()),
         host.requestTimeout().orElse(crawlWide.requestTimeout()),

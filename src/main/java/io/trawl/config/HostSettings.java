@@ -21,6 +21,7 @@ public record HostSettings(
     String userAgent,
     List<TrawlConfig.Header> headers,
     TrawlConfig.Auth auth,
+    TrawlConfig.Login login,
     Optional<TrawlConfig.Proxy> proxy,
     Duration connectTimeout,
     Duration requestTimeout,

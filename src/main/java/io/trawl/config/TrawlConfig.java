@@ -68,7 +68,9 @@ public record TrawlConfig(
       List<Proxy> proxies,
       String proxyRotation,
       Duration proxyBench,
-      int proxyBanRate) {
+      int proxyBanRate,
+      boolean autothrottle,
+      Duration autothrottleMaxDelay) {
 
     /** {@code fetch.proxy_rotation}: a proxy of {@code fetch.proxies} chosen for each request in turn. */
     public static final String PER_REQUEST = "per_request";
@@ -79,14 +81,14 @@ public record TrawlConfig(
     public Fetch withMaxRedirects(int redirects) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
     }
 
     /** These settings with another {@code fetch.max_body_size}. */
     public Fetch withMaxBodySize(DataSize size) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
           maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
-          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate, autothrottle, autothrottleMaxDelay);
     }
   }
 
@@ -143,6 +145,7 @@ public record TrawlConfig(
       Optional<String> userAgent,
       List<Header> headers,
       Auth auth,
+      Login login,
       Optional<Proxy> proxy,
       Optional<Duration> connectTimeout,
       Optional<Duration> requestTimeout,
@@ -165,6 +168,21 @@ public record TrawlConfig(
     @Override
     public String toString() {
       return user + ":***";
+    }
+  }
+
+  /**
+   * {@code hosts.<pattern>.login}: a form posted before the matching hosts are crawled, and again
+   * when their session is lost ({@link ConfigKeys#LOGIN}); none when {@code url} is empty.
+   */
+  public record Login(String url, String method, Map<String, String> form, String success) {
+    public boolean isNone() {
+      return url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return isNone() ? "none" : method + " " + url + " " + form.keySet() + " success=" + success;
     }
   }
 

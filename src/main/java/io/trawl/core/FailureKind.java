@@ -48,6 +48,12 @@ public final class FailureKind {
    * without its password.
    */
   public static final FailureKind PROXY = define("proxy", true);
+  /**
+   * The host's declared login ({@code hosts.<pattern>.login}) failed (an error status, no success
+   * selector on the page it ended on, no answer), or a page still showed the session lost right
+   * after a fresh login.
+   */
+  public static final FailureKind LOGIN = define("login", false);
   /** robots.txt disallows the URL for our user agent. */
   public static final FailureKind ROBOTS = define("robots", false);
   /** The host's circuit breaker is open. */

@@ -23,11 +23,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * One GET of an {@link HttpFetcher} across its redirects and proxies: for each hop, the request
- * built for the hop's host, the proxy it goes through (another one if that proxy fails), the
- * cookies it brings back, and the body read under its cap. The deadline ({@code request_timeout}
- * of the first URL's host) covers the whole exchange, except writing a download's file once its
- * body is in. Event loop of the caller; every callback checks that it belongs to the attempt
+ * One request of an {@link HttpFetcher} (a GET, or a login's form) across its redirects and
+ * proxies: for each hop, the request built for the hop's host, the proxy it goes through (another
+ * one if that proxy fails), the cookies it brings back, and the body read under its cap. A page
+ * request of a host with a {@code login} stops at a redirect to the login's URL: its session is
+ * lost, which the caller sees as a 3xx result whose final URL is the login's ({@link
+ * LoginCheck}). In a crawl each hop first waits for its turn on the host's politeness clock
+ * ({@link HostClock}) and reports to it the moment it is sent. The deadline ({@code
+ * request_timeout} of the first URL's host) covers the whole exchange, except the waits for the
+ * host's turn and writing a download's file once its body is in. Event loop of the caller; every callback checks that it belongs to the attempt
  * still running, so an attempt abandoned for another proxy can no longer settle the exchange.
  */
 final class Exchange {
@@ -39,10 +43,17 @@ final class Exchange {
   private final String url;
   private final Predicate<String> inScope;
   private final MultiMap headers;
+  private final boolean stopAtLogin;
+  private HttpMethod method = HttpMethod.GET;
+  private Buffer body;
+  private String contentType;
+  private String loginUrl;
   private final Promise<FetchResult> promise = Promise.promise();
   private final Set<String> visited = new HashSet<>();
   private final long startedNanos = System.nanoTime();
   private HttpClientRequest current;
+  /** The current hop's turn on the host's clock, held until it is sent or given up; null outside a crawl. */
+  private HostClock.Turn turn;
   private int attempt;
   private FileDownload download;
   private boolean settled;
@@ -55,12 +66,21 @@ final class Exchange {
    * @param headers sent on every hop before the request hook's, which may replace them (a
    *     recrawl's {@code If-None-Match} / {@code If-Modified-Since})
    */
-  Exchange(HttpFetcher fetcher, String url, Predicate<String> inScope, MultiMap headers) {
+  Exchange(HttpFetcher fetcher, String url, Predicate<String> inScope, MultiMap headers, boolean stopAtLogin) {
     this.fetcher = fetcher;
     this.context = fetcher.context;
     this.url = url;
     this.inScope = inScope;
     this.headers = headers;
+    this.stopAtLogin = stopAtLogin;
+  }
+
+  /** This exchange sending {@code body} of {@code type} with {@code method} on its first hop (a login's form). */
+  Exchange withBody(HttpMethod method, Buffer body, String type) {
+    this.method = method;
+    this.body = body;
+    this.contentType = type;
+    return this;
   }
 
   Future<FetchResult> start() {
@@ -73,6 +93,9 @@ final class Exchange {
       fail(new CrawlException(FailureKind.BAD_URL, url, first.length() + " characters, over fetch.max_url_length"));
     } else {
       HostSettings settings = context.settings(first);
+      if (stopAtLogin && !settings.login().isNone()) {
+        loginUrl = LoginCheck.withoutQuery(settings.login().url());
+      }
       timeout = settings.requestTimeout();
       deadlineLeftNanos = timeout.toNanos();
       armDeadline();
@@ -102,20 +125,47 @@ final class Exchange {
       fail(e);
       return;
     }
-    prepare(target, redirects, tried, new Hop(settings, proxy));
+    Hop next = new Hop(host, settings, proxy);
+    long intervalNanos = context.clock() == null ? 0 : context.intervalNanos(target, settings);
+    if (intervalNanos < HostClock.RESOLUTION_NANOS) {
+      prepare(target, redirects, tried, next);
+      return;
+    }
+    // The deadline covers the network, not the wait for the host's turn.
+    pauseDeadline();
+    context.clock().turn(fetcher.vertx, host, intervalNanos).onSuccess(granted -> {
+      turn = granted;
+      if (settled) {
+        releaseTurn();
+        return;
+      }
+      armDeadline();
+      prepare(target, redirects, tried, next);
+    });
+  }
+
+  /** Gives the current hop's turn back unsent, if it holds one. */
+  private void releaseTurn() {
+    if (turn != null) {
+      turn.release();
+      turn = null;
+    }
   }
 
   /** What one hop goes out with. */
-  private record Hop(HostSettings settings, TrawlConfig.Proxy proxy) {}
+  private record Hop(String host, HostSettings settings, TrawlConfig.Proxy proxy) {}
 
   private void prepare(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop) {
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.GET)
+        .setMethod(method)
         .setAbsoluteURI(target)
         .setFollowRedirects(false)
         .setConnectTimeout(hop.settings().connectTimeout().toMillis());
     RequestHeaders.apply(options, target, hop.settings(), context.jar());
     headers.forEach(options::putHeader);
+    if (body != null) {
+      options.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    }
     try {
       fetcher.extraHeaders.apply(target).forEach(options::putHeader);
     } catch (RuntimeException e) {
@@ -179,6 +229,7 @@ final class Exchange {
   private void retryElsewhere(String target, int redirects, Set<TrawlConfig.Proxy> tried, TrawlConfig.Proxy proxy,
       String why) {
     context.proxies().bench(proxy, why);
+    releaseTurn();
     Set<TrawlConfig.Proxy> failed = new HashSet<>(tried);
     failed.add(proxy);
     hop(target, redirects, failed);
@@ -198,8 +249,13 @@ final class Exchange {
       return;
     }
     Future<HttpClientResponse> response;
+    long sentNanos = System.nanoTime();
+    if (turn != null) {
+      turn.sent();
+      turn = null;
+    }
     try {
-      response = req.send();
+      response = body == null ? req.send() : req.send(body);
     } catch (RuntimeException e) {
       // prepare() checked the target, so this is a refusal it did not foresee.
       fail(unusable(target, redirects, new CrawlException(FailureKind.BAD_URL, url, e.getMessage(), e)));
@@ -208,7 +264,7 @@ final class Exchange {
     response
         .onSuccess(r -> {
           if (id == attempt) {
-            onResponse(target, redirects, tried, hop, r);
+            onResponse(target, redirects, tried, hop, r, (System.nanoTime() - sentNanos) / 1_000_000);
           }
         })
         .onFailure(err -> {
@@ -227,7 +283,7 @@ final class Exchange {
   }
 
   private void onResponse(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop,
-      HttpClientResponse response) {
+      HttpClientResponse response, long latencyMs) {
     // Ours before anything can abort the response: one without a handler has Vert.x log the reset
     // that aborting causes as an unhandled ERROR. The paths below replace it with their own.
     int id = attempt;
@@ -245,6 +301,9 @@ final class Exchange {
       retryElsewhere(target, redirects, tried, hop.proxy(), status == PROXY_AUTH_REQUIRED
           ? "answered 407 Proxy Authentication Required" : "too many bans (403, 429) through it");
       return;
+    }
+    if (context.throttle() != null) {
+      context.throttle().answered(hop.host(), context.configuredNanos(target, hop.settings()), status, latencyMs);
     }
     if (context.jar() != null) {
       context.jar().store(target, response.cookies());
@@ -372,11 +431,20 @@ final class Exchange {
             "to a URL of " + next.length() + " characters, over fetch.max_url_length"));
       } else if (!inScope.test(next)) {
         fail(new CrawlException(FailureKind.REDIRECT_OUT_OF_SCOPE, url, "to " + next));
+      } else if (loginUrl != null && LoginCheck.withoutQuery(next).equals(loginUrl)) {
+        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        succeed(new FetchResult(url, next, status, null, new byte[0], elapsedMs, redirects, null, null));
       } else if (!visited.add(next)) {
         fail(new CrawlException(FailureKind.REDIRECT_LOOP, url, "back to " + next));
       } else if (redirects + 1 > fetcher.config.maxRedirects()) {
         fail(new CrawlException(FailureKind.TOO_MANY_REDIRECTS, url, "more than " + fetcher.config.maxRedirects()));
       } else {
+        if (status != 307 && status != 308 && body != null) {
+          // As browsers do: the redirect after a posted form is fetched with GET, without the form.
+          method = HttpMethod.GET;
+          body = null;
+          contentType = null;
+        }
         hop(next, redirects + 1, new HashSet<>());
       }
     });
@@ -430,6 +498,7 @@ final class Exchange {
     }
     settled = true;
     pauseDeadline();
+    releaseTurn();
     if (current != null && err.kind().equals(FailureKind.TIMEOUT)) {
       current.reset();
     }
@@ -442,6 +511,7 @@ final class Exchange {
     if (!settled) {
       settled = true;
       pauseDeadline();
+      releaseTurn();
       promise.complete(result);
     }
   }

@@ -5,6 +5,7 @@ import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
+import io.trawl.bus.LoginRequest;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
 import io.trawl.bus.ParseResult;
@@ -27,6 +28,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -40,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
  * once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
  * by the settings of the URL's host ({@code hosts:}); the cookie jar's changes are sent to the
- * store before the page. Event loop; the HTTP work is {@link HttpFetcher}'s, the browser's is the
+ * store before the page. A host whose entry declares a {@code login} is logged in (by the {@link
+ * LoginVerticle}) before this fetcher's first request to it, and again when a page shows the
+ * session lost ({@link LoginCheck}): that page is then fetched once more, and fails as {@code
+ * login} if it still shows it; while the login itself fails, the host's URLs wait and are tried
+ * again like a robots.txt that could not be read. Event loop; the HTTP work is {@link HttpFetcher}'s, the browser's is the
  * render stage's ({@link BrowserFetch}).
  */
 public final class FetchVerticle extends VerticleBase {
@@ -159,7 +165,7 @@ public final class FetchVerticle extends VerticleBase {
     RetryPolicy retryPolicy = retryPolicy(context.settings(request.url()));
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return fetch(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
+        return loggedIn(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(spacingMs(request, answer)));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -178,13 +184,99 @@ public final class FetchVerticle extends VerticleBase {
     }
   }
 
-  private Future<FetchOutcome> fetch(FetchRequest request, RetryPolicy retryPolicy) {
+  /**
+   * The spacing the frontier is to keep between the host's requests: robots.txt's Crawl-delay, or,
+   * with autothrottle, the host's whole pace now (which may have sped up again).
+   */
+  private long spacingMs(FetchRequest request, RobotsAnswer answer) {
+    if (context.throttle() == null) {
+      return answer.crawlDelayMs();
+    }
+    return context.intervalNanos(request.url(), context.settings(request.url())) / 1_000_000;
+  }
+
+  /** Fetches the URL within its host's logged-in session, when its host's entry declares a login. */
+  private Future<FetchOutcome> loggedIn(FetchRequest request, RetryPolicy retryPolicy) {
+    HostSettings settings = context.settings(request.url());
+    if (settings.login().isNone()) {
+      return fetch(request, settings, retryPolicy);
+    }
+    Long generation = context.loginSessions().get(settings.pattern());
+    Future<Long> session = generation != null ? Future.succeededFuture(generation) : session(settings, 0);
+    return session
+        .compose(g -> fetch(request, settings, retryPolicy))
+        .recover(err -> loginFailed(request, err, retryPolicy));
+  }
+
+  /** The host's login failed (a reply of the login verticle): the URL waits, as for an unreadable robots.txt. */
+  private Future<FetchOutcome> loginFailed(FetchRequest request, Throwable err, RetryPolicy retryPolicy) {
+    if (!(err instanceof ReplyException) || !Replies.kindOf(err).equals(FailureKind.LOGIN)) {
+      return Future.failedFuture(err);
+    }
+    log.debug("fetch held url={} kind=login", request.url());
+    long now = System.currentTimeMillis();
+    int attempts = request.attempts() + 1;
+    if (attempts < retryPolicy.maxAttempts()) {
+      long retryAtMs = now + Math.max(retryPolicy.backoffMs(attempts), config.circuit().openFor().toMillis());
+      return Future.succeededFuture(FetchOutcome.retryAt(request.id(), FailureKind.LOGIN.code(), retryAtMs, attempts));
+    }
+    requestOver(request);
+    PageRecord failed = PageRecord.failure(request, FailureKind.LOGIN.code(), attempts, now, 0);
+    return store(failed).map(stored -> outcome(request, FailureKind.LOGIN.code(), attempts, stored));
+  }
+
+  private Future<Long> session(HostSettings settings, long lostGeneration) {
+    return vertx.eventBus().<Long>request(Addresses.LOGIN, new LoginRequest(settings.pattern(), lostGeneration),
+            DOWNSTREAM)
+        .map(Message::body)
+        .onSuccess(generation -> context.loginSessions().merge(settings.pattern(), generation, Math::max));
+  }
+
+  /**
+   * {@code result}, or, when it shows its host's session lost, the page fetched again after a new
+   * login ({@code again}); lost once more, a {@code login} failure.
+   */
+  private Future<FetchResult> inSession(FetchRequest request, HostSettings settings, long generation,
+      FetchResult result, Supplier<Future<FetchResult>> again) {
+    if (settings.login().isNone() || LoginCheck.isLoginPage(settings, request.url())) {
+      return Future.succeededFuture(result);
+    }
+    return sessionLost(settings, result).compose(lost -> {
+      if (!lost) {
+        return Future.succeededFuture(result);
+      }
+      log.debug("session lost url={} hosts={} status={} session={}", request.url(), settings.pattern(),
+          result.status(), generation);
+      return session(settings, generation)
+          .compose(g -> again.get())
+          .compose(second -> sessionLost(settings, second).compose(still -> still
+              ? Future.failedFuture(new CrawlException(FailureKind.LOGIN, request.url(),
+                  "the session was lost again right after logging in (status " + second.status() + ")"))
+              : Future.succeededFuture(second)));
+    });
+  }
+
+  /** Whether {@code result} shows its host's session lost; an HTML page is looked into on a worker. */
+  private Future<Boolean> sessionLost(HostSettings settings, FetchResult result) {
+    if (LoginCheck.ledToLogin(settings, result)) {
+      return Future.succeededFuture(true);
+    }
+    boolean page = result.status() >= 200 && result.status() < 300 && result.download() == null
+        && ContentSniffer.isHtml(result.contentType(), result.body());
+    if (!page) {
+      return Future.succeededFuture(false);
+    }
+    String selector = settings.login().success();
+    return vertx.executeBlocking(() -> !LoginCheck.holds(result.body(), result.finalUrl(), selector), false);
+  }
+
+  private Future<FetchOutcome> fetch(FetchRequest request, HostSettings settings, RetryPolicy retryPolicy) {
     CircuitBreaker breaker = breakers.of(UrlNormalizer.host(request.url()));
     String render = request.render() != null ? request.render() : routes.route(request.url());
     int[] tries = {0};
     long startedMs = System.currentTimeMillis();
     Supplier<Future<FetchResult>> plainly =
-        () -> fetcher.fetch(request.url(), scope::allows, Revalidation.headers(request.revisit()));
+        () -> fetcher.fetchPage(request.url(), scope::allows, Revalidation.headers(request.revisit()));
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
       return VertxResilience.breaker(breaker, request.url(), () -> {
@@ -194,7 +286,10 @@ public final class FetchVerticle extends VerticleBase {
         return render == null ? plainly.get() : browser.fetch(request.url(), render, plainly);
       });
     };
+    // The session the request goes out under: the one to report lost if it shows so.
+    long generation = context.loginSessions().getOrDefault(settings.pattern(), 0L);
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
+        .compose(result -> inSession(request, settings, generation, result, attempt))
         .compose(result -> route(request, result, request.attempts() + tries[0], retryPolicy))
         .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs, render));
   }
@@ -282,8 +377,8 @@ public final class FetchVerticle extends VerticleBase {
   private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs,
       String render) {
     FailureKind kind = Replies.kindOf(err);
-    if (kind.equals(FailureKind.STORE)) {
-      return Future.failedFuture(err);
+    if (kind.equals(FailureKind.STORE) || kind.equals(FailureKind.LOGIN) && err instanceof ReplyException) {
+      return Future.failedFuture(err); // a login that failed puts the URL back (loggedIn)
     }
     if (kind.equals(FailureKind.CIRCUIT_OPEN)) {
       // Not an attempt: the host is paused, and the URL waits with it rather than failing.

@@ -7,6 +7,8 @@ import io.trawl.core.CrawlException;
 import io.trawl.core.UrlNormalizer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -170,7 +172,25 @@ public final class HttpFetcher {
    * status, without a body.
    */
   public Future<FetchResult> fetch(String url, Predicate<String> inScope, MultiMap headers) {
-    return new Exchange(this, url, inScope, headers).start();
+    return new Exchange(this, url, inScope, headers, false).start();
+  }
+
+  /**
+   * A page of the crawl: fetched as {@link #fetch(String, Predicate, MultiMap)} does, except that a
+   * redirect to the login URL of the host's {@code login} ends the request there (its session is
+   * lost: {@link LoginCheck#ledToLogin}).
+   */
+  Future<FetchResult> fetchPage(String url, Predicate<String> inScope, MultiMap headers) {
+    return new Exchange(this, url, inScope, headers, true).start();
+  }
+
+  /**
+   * Sends {@code body} of {@code type} to {@code url} with {@code method} (a login's form), then
+   * follows its redirects as a browser does (with GET after a 301, 302 or 303), anywhere.
+   */
+  Future<FetchResult> submit(String url, HttpMethod method, Buffer body, String type) {
+    Exchange exchange = new Exchange(this, url, target -> true, MultiMap.caseInsensitiveMultiMap(), false);
+    return (body == null ? exchange : exchange.withBody(method, body, type)).start();
   }
 
 

@@ -176,13 +176,17 @@ final class Frontier {
         outcome.render());
   }
 
-  /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
+  /**
+   * The host of handed-out row {@code id} asks for this spacing between requests now (robots.txt
+   * Crawl-delay, autothrottle's pace, which may shrink again), never less than its rate's.
+   */
   void crawlDelay(long id, long delayNanos) {
     FrontierRow row = handedOut.get(id);
     HostQueue host = row == null ? null : hosts.get(UrlNormalizer.host(row.url()));
-    if (host != null && delayNanos > host.intervalNanos) {
-      host.nextAllowedNanos += delayNanos - host.intervalNanos;
-      host.intervalNanos = delayNanos;
+    long interval = host == null ? 0 : Math.max(host.rateIntervalNanos, delayNanos);
+    if (host != null && interval != host.intervalNanos) {
+      host.nextAllowedNanos += interval - host.intervalNanos;
+      host.intervalNanos = interval;
       reschedule(host);
     }
   }

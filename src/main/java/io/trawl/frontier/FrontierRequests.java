@@ -10,6 +10,7 @@ import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
 import io.trawl.bus.SitemapRequest;
+import io.trawl.config.Rate;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.vertx.core.Future;
@@ -40,19 +41,43 @@ final class FrontierRequests {
     this.sitemapDelivery = new DeliveryOptions().setSendTimeout(sitemapsReplyMs(config));
   }
 
+  /** The longest robots.txt Crawl-delay trawl obeys (README, Politeness and failures). */
+  private static final long MAX_CRAWL_DELAY_MS = 60_000;
+
   /**
    * Long enough for every try of a fetch with its longest backoff, then its parse and store: the
    * reply is the real outcome. A try in the browser may first wait for a tab ({@link
-   * TrawlConfig.Render#longestTryMs}).
+   * TrawlConfig.Render#longestTryMs}); each hop of a plain one for its host's turn ({@link
+   * #turnWaitMs}).
    */
   static long fetchReplyMs(TrawlConfig config) {
     TrawlConfig.Retry retry = config.retry();
-    long tryMs = config.fetch().requestTimeout().toMillis();
+    long tryMs = config.fetch().requestTimeout().toMillis() + turnWaitMs(config);
     if (config.render().enabled()) {
       tryMs = Math.max(tryMs, config.render().longestTryMs(config.fetch().concurrency()));
     }
     long perAttemptMs = tryMs + retry.maxDelay().toMillis();
     return perAttemptMs * retry.maxAttempts() + Replies.STORE_REPLY_MS;
+  }
+
+  /**
+   * The longest the hops of one request may wait for their host's turn on the fetchers' clock: on
+   * each hop, behind the host's other requests (as many as it may have at once, its robots.txt and a
+   * sitemap), each an interval apart, the slowest a host may have.
+   */
+  static long turnWaitMs(TrawlConfig config) {
+    TrawlConfig.Fetch fetch = config.fetch();
+    long intervalNanos = fetch.perHostRate().intervalNanos();
+    int perHost = fetch.perHostConcurrency();
+    for (TrawlConfig.Host host : config.hosts().values()) {
+      intervalNanos = Math.max(intervalNanos, host.perHostRate().map(Rate::intervalNanos).orElse(0L));
+      perHost = Math.max(perHost, host.perHostConcurrency().orElse(0));
+    }
+    long intervalMs = Math.max(intervalNanos / 1_000_000, fetch.respectRobots() ? MAX_CRAWL_DELAY_MS : 0);
+    if (fetch.autothrottle()) {
+      intervalMs = Math.max(intervalMs, fetch.autothrottleMaxDelay().toMillis());
+    }
+    return (perHost + 2L) * intervalMs * (fetch.maxRedirects() + 1L);
   }
 
   /** Robots.txt, then up to {@link SitemapRequest#MAX_FILES} files one at a time at the host's rate, then the store. */

@@ -23,6 +23,8 @@ final class HostQueue {
   long nextAllowedNanos;
   /** Spacing between two request starts to this host. */
   long intervalNanos;
+  /** The spacing its rate asks for, below which a Crawl-delay or autothrottle's pace never takes it. */
+  final long rateIntervalNanos;
   /** Whether the host sits in the frontier's ready queue, and under which key. */
   boolean scheduled;
   long readyAtNanos;
@@ -36,6 +38,7 @@ final class HostQueue {
   HostQueue(String host, Frontier.HostLimits limits) {
     this.host = host;
     this.intervalNanos = limits.intervalNanos();
+    this.rateIntervalNanos = limits.intervalNanos();
     this.concurrency = limits.concurrency();
   }
 }

@@ -82,6 +82,7 @@ class RecordCodecTest {
         REVISIT,
         new RobotsAnswer(RobotsAnswer.UNAVAILABLE, 0, "dns"),
         new RobotsQuery("http://127.0.0.1/"),
+        new LoginRequest("*.example.org", 2),
         new RobotsSitemaps(List.of()),
         new SitemapRequest("https://127.0.0.1:8443/"),
         new StoredCookies(List.of(cookie)))

@@ -61,6 +61,21 @@ class StatsCommandTest {
   }
 
   @Test
+  void showsAutothrottlesPaceOfEachHostSlowestFirstOnlyWhenACrawlHadIt() throws Exception {
+    String db = crawl.copyWith(dir.resolve("paced.db"), "UPDATE crawls SET stats = ? WHERE id = 1", """
+        {"stored": 5, "hostPace": {"fast.example:80": {"perSecond": 9.5, "configuredPerSecond": 10.0, "slowdowns": 1},
+                                   "slow.example:80": {"perSecond": 0.25, "configuredPerSecond": 10.0, "slowdowns": 6}}}""");
+
+    SmallCrawl.Result paced = SmallCrawl.execute("stats", "--db", db);
+    SmallCrawl.Result plain = SmallCrawl.execute("stats", "--db", crawl.db);
+
+    assertThat(paced.code()).as(paced.err()).isEqualTo(Main.OK);
+    assertThat(section(paced.out(), "host pace")).extracting(line -> cells(line))
+        .containsExactly(List.of("slow.example:80", "0.25", "10.0", "6"), List.of("fast.example:80", "9.5", "10.0", "1"));
+    assertThat(plain.out()).doesNotContain("== host pace");
+  }
+
+  @Test
   void refusesAMissingDatabaseWithExitTwo() {
     String none = backend == TestBackend.SQLITE ? dir.resolve("none.db").toString() : backend.freshDatabase(dir);
 

@@ -53,6 +53,8 @@ class ConfigLoaderTest {
         proxy_rotation: per_host
         proxy_bench: 30s
         proxy_ban_rate: 20
+        autothrottle: true
+        autothrottle_max_delay: 10s
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -117,7 +119,9 @@ class ConfigLoaderTest {
                 List.of(),
                 "per_request",
                 Duration.ofMinutes(2),
-                50));
+                50,
+                false,
+                Duration.ofMinutes(1)));
     assertThat(config.hosts()).isEmpty();
     assertThat(config.retry())
         .isEqualTo(
@@ -182,7 +186,9 @@ class ConfigLoaderTest {
                     new TrawlConfig.Proxy("socks5", "proxy-b.example", 1080, "", "")),
                 "per_host",
                 Duration.ofSeconds(30),
-                20));
+                20,
+                true,
+                Duration.ofSeconds(10)));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));

@@ -33,6 +33,10 @@ class HostOverridesTest {
           user_agent: shopbot/2
           headers: {X-Trace: shop, X-Api-Key: "${TRAWL_TEST_SECRET}"}
           auth: {basic: {user: "${TRAWL_TEST_USER}", password: "${TRAWL_TEST_SECRET}"}}
+          login:
+            url: https://shop.example.com/login
+            form: {user: ann, password: "${TRAWL_TEST_SECRET}"}
+            success: a.logout
           proxy: direct
           request_timeout: 5s
           retry: {max_attempts: 5, statuses: [503]}
@@ -76,6 +80,7 @@ class HostOverridesTest {
             org.assertj.core.groups.Tuple.tuple("X-Trace", "shop"),
             org.assertj.core.groups.Tuple.tuple("X-Api-Key", SECRET));
     assertThat(shop.auth().basic()).isEqualTo(new TrawlConfig.Basic("env-user", SECRET));
+    assertThat(shop.login().form()).containsEntry("password", SECRET);
     assertThat(shop.proxy()).contains(TrawlConfig.Proxy.DIRECT);
     assertThat(shop.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(shop.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -86,6 +91,7 @@ class HostOverridesTest {
     HostSettings other = hosts.settings("www.example.org");
     assertThat(other.rate()).isEqualTo(new Rate(2, Duration.ofSeconds(1)));
     assertThat(other.auth().isNone()).isTrue();
+    assertThat(other.login().isNone()).isTrue();
     assertThat(other.proxy()).isEmpty();
     assertThat(other.headers()).extracting(TrawlConfig.Header::value).containsExactly("en", "crawl");
     assertThat(hosts.settings("img.static.example.com").proxy())
@@ -168,14 +174,24 @@ class HostOverridesTest {
   }
 
   @Test
-  void refusesAuthThatCannotWork() {
+  void refusesAuthOrLoginThatCannotWork() {
     ConfigException both = refused(() -> load(
         "hosts: {example.org: {auth: {basic: {user: a, password: b}, bearer: t}}}"));
     ConfigException passwordAlone = refused(() -> load("hosts: {example.org: {auth: {basic: {password: b}}}}"));
+    ConfigException noSuccess = refused(() -> load(
+        "hosts: {example.org: {login: {url: 'https://example.org/login', form: {a: b}}}}"));
+    ConfigException noUrl = refused(() -> load("hosts: {example.org: {login: {success: a.out}}}"));
+    ConfigException relative = refused(() -> load("hosts: {example.org: {login: {url: /login, success: a}}}"));
+    ConfigException badMethod = refused(() -> load(
+        "hosts: {example.org: {login: {url: 'https://example.org/l', method: PUT, success: a}}}"));
 
     assertThat(both.keyPath()).isEqualTo("hosts.\"example.org\".auth.bearer");
     assertThat(both).hasMessageNotContaining(": t");
     assertThat(passwordAlone.keyPath()).isEqualTo("hosts.\"example.org\".auth.basic.user");
+    assertThat(noSuccess.keyPath()).isEqualTo("hosts.\"example.org\".login.success");
+    assertThat(noUrl.keyPath()).isEqualTo("hosts.\"example.org\".login.url");
+    assertThat(relative.keyPath()).isEqualTo("hosts.\"example.org\".login.url");
+    assertThat(badMethod.keyPath()).isEqualTo("hosts.\"example.org\".login.method");
   }
 
   @Test
@@ -206,6 +222,16 @@ class HostOverridesTest {
     assertThat(noPort).hasMessageNotContaining("secret-pw-2");
     assertThat(both.keyPath()).isEqualTo("fetch.proxies");
     assertThat(direct.keyPath()).isEqualTo("fetch.proxy");
+  }
+
+  @Test
+  void refusesALoginWhenCookiesAreOff() {
+    ConfigException e = refused(() -> load("""
+        fetch: {cookies: false}
+        hosts: {example.org: {login: {url: 'https://example.org/login', form: {a: b}, success: a.out}}}
+        """));
+
+    assertThat(e.keyPath()).isEqualTo("hosts.\"example.org\".login.url");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.testing.ForwardProxy;
+import io.trawl.testing.Socks5Proxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HttpFetcher} through proxies started by the test: plain http relayed by an HTTP proxy
- * (with its credentials), https through CONNECT, a proxy that cannot be reached or answers 407
- * benched and the request sent through the next one, and a {@code hosts:} entry going direct.
+ * (with its credentials), https through CONNECT, http through a SOCKS5 proxy with credentials, a
+ * proxy that cannot be reached, answers 407 or brings back ban pages benched and the request sent
+ * through the next one, and a {@code hosts:} entry going direct.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -139,6 +141,51 @@ class HttpFetcherProxyTest {
           assertThat(context.proxies().isBenched(config.fetch().proxies().get(1))).isFalse();
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void tunnelsThroughASocks5ProxyWithItsCredentials(Vertx vertx, VertxTestContext ctx) {
+    Socks5Proxy proxy = Socks5Proxy.withCredentials(vertx, "ann", "s0cks");
+    server.enqueue(ok());
+    HttpFetcher fetcher = fetcher(vertx, crawlConfig("fetch.proxy", "socks5://ann:s0cks@127.0.0.1:" + proxy.port()));
+
+    fetcher.fetch(url("/through-socks"), u -> true).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+      assertThat(result.status()).isEqualTo(200);
+      assertThat(proxy.log()).containsExactly(new Socks5Proxy.Entry("CONNECT 127.0.0.1:" + server.getPort(), "ann"));
+      assertThat(server.getRequestCount()).isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void benchesAProxyThroughWhichTheHostAnswersBanPagesAndRetriesThroughTheNext(Vertx vertx, VertxTestContext ctx) {
+    // What a banned exit IP sees: every page through it answered 403, whatever was asked.
+    java.util.List<String> banned = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer banning = io.trawl.testing.Await.result(vertx.createHttpServer()
+        .requestHandler(req -> {
+          banned.add(req.method() + " " + req.uri());
+          req.response().setStatusCode(403).putHeader("Content-Type", "text/html").end("<title>blocked</title>");
+        })
+        .listen(0, "127.0.0.1"));
+    ForwardProxy working = ForwardProxy.open(vertx);
+    server.enqueue(ok());
+    TrawlConfig config = ConfigLoader.fromYaml("""
+        fetch:
+          request_timeout: 5s
+          proxies: ["http://127.0.0.1:%d", "http://127.0.0.1:%d"]
+          proxy_ban_rate: 5
+        """.formatted(banning.actualPort(), working.port()), Map.of());
+    FetchContext context = FetchContext.of(config);
+    HttpFetcher fetcher = new HttpFetcher(vertx, config.fetch(), context);
+
+    fetcher.fetch(url("/page"), u -> true).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+      assertThat(result.status()).isEqualTo(200);
+      assertThat(banned).containsExactly("GET " + url("/page"));
+      assertThat(working.lines()).containsExactly("GET " + url("/page"));
+      assertThat(context.proxies().isBenched(config.fetch().proxies().get(0))).isTrue();
+      assertThat(context.proxies().isBenched(config.fetch().proxies().get(1))).isFalse();
+      ctx.completeNow();
+    })));
   }
 
   @Test

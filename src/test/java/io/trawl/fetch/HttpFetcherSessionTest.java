@@ -112,6 +112,33 @@ class HttpFetcherSessionTest {
   }
 
   @Test
+  void refusesACookieSetForAPublicSuffixByARealServer(Vertx vertx, VertxTestContext ctx) {
+    LoopbackDns dns = LoopbackDns.start(vertx);
+    Vertx resolving = Vertx.vertx(new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));
+    TrawlConfig config = ConfigLoader.fromYaml("fetch: {request_timeout: 5s}", Map.of());
+    HttpFetcher fetcher = new HttpFetcher(resolving, config.fetch(), FetchContext.of(config));
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/html")
+        .addHeader("Set-Cookie", "suffix=1; Domain=co.uk; Path=/")
+        .addHeader("Set-Cookie", "tld=1; Domain=.uk; Path=/")
+        .addHeader("Set-Cookie", "site=1; Domain=example.co.uk; Path=/")
+        .body("<title>shop</title>").build());
+    other.enqueue(ok());
+    server.enqueue(ok());
+
+    Future<?> done = fetcher.fetch("http://shop.example.co.uk:" + server.getPort() + "/", u -> true)
+        .compose(r -> fetcher.fetch("http://www.other.co.uk:" + other.getPort() + "/", u -> true))
+        .compose(r -> fetcher.fetch("http://www.example.co.uk:" + server.getPort() + "/", u -> true))
+        .eventually(resolving::close);
+
+    then(vertx, done, ctx, () -> {
+      assertThat(server.takeRequest().getHeaders().get("Cookie")).isNull();
+      assertThat(other.takeRequest().getHeaders().get("Cookie")).as("another site under co.uk").isNull();
+      assertThat(server.takeRequest().getHeaders().get("Cookie")).isEqualTo("site=1");
+      return null;
+    });
+  }
+
+  @Test
   void sendsHeadersAndCredentialsOnlyToTheHostsTheyAreFor(Vertx vertx, VertxTestContext ctx) {
     LoopbackDns dns = LoopbackDns.start(vertx);
     Vertx resolving = Vertx.vertx(new VertxOptions().setAddressResolverOptions(dns.resolverOptions()));

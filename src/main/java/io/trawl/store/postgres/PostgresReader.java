@@ -57,6 +57,9 @@ final class PostgresReader implements StoreReader {
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
   private static final String RENDERED = "pages rendered";
   private static final String ANY_RENDERED = "SELECT EXISTS (SELECT 1 FROM pages WHERE rendered IS NOT NULL)";
+  /** Autothrottle's last pace of each host, from the latest crawl that had it on ({@code crawls.stats.hostPace}). */
+  private static final String HOST_PACE = "host pace";
+  private static final String ANY_PACE = "SELECT EXISTS (SELECT 1 FROM crawls WHERE (stats::jsonb -> 'hostPace') IS NOT NULL)";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -79,6 +82,13 @@ final class PostgresReader implements StoreReader {
           SELECT count(*) AS downloads, count(DISTINCT path) AS files,
                  (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads) d) AS file_bytes
           FROM downloads""",
+      HOST_PACE, """
+          SELECT p.key AS host, (p.value ->> 'perSecond')::numeric AS per_s,
+                 (p.value ->> 'configuredPerSecond')::numeric AS configured_per_s,
+                 (p.value ->> 'slowdowns')::int AS slowdowns
+          FROM crawls c, jsonb_each(c.stats::jsonb -> 'hostPace') p
+          WHERE c.id = (SELECT max(id) FROM crawls WHERE (stats::jsonb -> 'hostPace') IS NOT NULL)
+          ORDER BY per_s, host LIMIT ?""",
       RENDERED, """
           SELECT rendered AS why, count(*) AS pages, count(error) AS errors, round(avg(elapsed_ms)) AS avg_ms
           FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
@@ -270,12 +280,18 @@ final class PostgresReader implements StoreReader {
   public List<String> statsSections() {
     // A schema written before version 5, read as it is, has no pages.rendered.
     try {
-      if (!PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered")) {
-        return SECTIONS;
+      List<String> sections = SECTIONS;
+      try (Statement stmt = conn.createStatement()) {
+        if (PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered")) {
+          try (ResultSet rs = stmt.executeQuery(ANY_RENDERED)) {
+            sections = rs.next() && rs.getBoolean(1) ? concat(sections, RENDERED) : sections;
+          }
+        }
+        try (ResultSet rs = stmt.executeQuery(ANY_PACE)) {
+          sections = rs.next() && rs.getBoolean(1) ? concat(sections, HOST_PACE) : sections;
+        }
       }
-      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(ANY_RENDERED)) {
-        return rs.next() && rs.getBoolean(1) ? concat(SECTIONS, RENDERED) : SECTIONS;
-      }
+      return sections;
     } catch (SQLException e) {
       throw failed("read the pages", e);
     }
@@ -291,7 +307,7 @@ final class PostgresReader implements StoreReader {
   public ResultSet stats(String section, int topHosts) {
     try {
       PreparedStatement stmt = fresh(conn.prepareStatement(STATS.get(section)));
-      if (section.equals("top hosts")) {
+      if (section.equals("top hosts") || section.equals(HOST_PACE)) {
         stmt.setInt(1, topHosts);
       }
       return stmt.executeQuery();

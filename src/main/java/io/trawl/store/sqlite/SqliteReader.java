@@ -53,6 +53,10 @@ final class SqliteReader implements StoreReader {
   private static final List<String> SECTIONS =
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
   private static final String RENDERED = "pages rendered";
+  /** Autothrottle's last pace of each host, from the latest crawl that had it on ({@code crawls.stats.hostPace}). */
+  private static final String HOST_PACE = "host pace";
+  private static final String ANY_PACE =
+      "SELECT EXISTS (SELECT 1 FROM crawls WHERE json_extract(stats, '$.hostPace') IS NOT NULL)";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -74,6 +78,13 @@ final class SqliteReader implements StoreReader {
           SELECT count(*) AS downloads, count(DISTINCT path) AS files,
                  (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads)) AS file_bytes
           FROM downloads""",
+      HOST_PACE, """
+          SELECT p.key AS host, json_extract(p.value, '$.perSecond') AS per_s,
+                 json_extract(p.value, '$.configuredPerSecond') AS configured_per_s,
+                 json_extract(p.value, '$.slowdowns') AS slowdowns
+          FROM crawls c, json_each(c.stats, '$.hostPace') p
+          WHERE c.id = (SELECT max(id) FROM crawls WHERE json_extract(stats, '$.hostPace') IS NOT NULL)
+          ORDER BY per_s, host LIMIT ?""",
       RENDERED, """
           SELECT rendered AS why, count(*) AS pages, sum(error IS NOT NULL) AS errors, round(avg(elapsed_ms)) AS avg_ms
           FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
@@ -240,6 +251,11 @@ final class SqliteReader implements StoreReader {
       if (anyRendered(stmt)) {
         sections.add(RENDERED);
       }
+      try (ResultSet rs = stmt.executeQuery(ANY_PACE)) {
+        if (rs.next() && rs.getInt(1) == 1) {
+          sections.add(HOST_PACE);
+        }
+      }
       return List.copyOf(sections);
     } catch (SQLException e) {
       throw failed("read the schema", e);
@@ -250,7 +266,7 @@ final class SqliteReader implements StoreReader {
   public ResultSet stats(String section, int topHosts) {
     try {
       PreparedStatement stmt = fresh(conn.prepareStatement(STATS.get(section)));
-      if (section.equals("top hosts")) {
+      if (section.equals("top hosts") || section.equals(HOST_PACE)) {
         stmt.setInt(1, topHosts);
       }
       return stmt.executeQuery();
