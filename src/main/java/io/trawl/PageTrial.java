@@ -7,12 +7,14 @@ import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.core.RenderReason;
+import io.trawl.fetch.BrowserHeaders;
 import io.trawl.fetch.FetchResult;
 import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.SinglePageFetcher;
 import io.trawl.parse.ContentCheck;
 import io.trawl.parse.HtmlParser;
 import io.trawl.parse.RuleTrial;
+import io.trawl.render.PageRequests;
 import io.trawl.render.RenderVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -158,7 +160,9 @@ public final class PageTrial implements AutoCloseable {
   /** The page rendered by a render stage deployed on this trial's Vert.x (once, on first use). */
   private Future<FetchResult> rendered(String url, Scope scope, String why, FetchResult previous) {
     if (renderDeployed == null) {
-      renderDeployed = vertx.deployVerticle(new RenderVerticle(config, scope));
+      BrowserHeaders headers = fetcher.browserHeaders();
+      renderDeployed = vertx.deployVerticle(new RenderVerticle(config, scope,
+          new PageRequests(headers::headers, headers::cookiesSet)));
     }
     return renderDeployed.compose(id -> fetcher.render(url, scope::allows, why, previous));
   }

@@ -146,6 +146,11 @@ public final class SinglePageFetcher {
     return known.answer(url);
   }
 
+  /** The headers and cookies of a rendered page's requests, as this fetcher's own requests have them. */
+  public BrowserHeaders browserHeaders() {
+    return new BrowserHeaders(fullConfig, context, url -> java.util.Map.of());
+  }
+
   public Future<Void> close() {
     Future<Void> robots = robotsDeployment == null ? Future.succeededFuture() : vertx.undeploy(robotsDeployment);
     return robots.eventually(() -> fetcher == null ? Future.succeededFuture() : fetcher.close());

@@ -26,19 +26,27 @@ public final class RenderVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final Scope scope;
+  private final PageRequests requests;
   private Renderer renderer;
   private Screenshots screenshots;
 
+  /** A render stage whose pages' requests go out as the browser makes them. */
   public RenderVerticle(TrawlConfig config, Scope scope) {
+    this(config, scope, PageRequests.NONE);
+  }
+
+  /** @param requests the headers and cookies of the pages' requests, as a plain fetch's */
+  public RenderVerticle(TrawlConfig config, Scope scope, PageRequests requests) {
     this.config = config;
     this.scope = scope;
+    this.requests = requests;
   }
 
   @Override
   public Future<?> start() {
     TrawlConfig.Render render = config.render();
     renderer = new Renderer(vertx, render.browser(), render.tabs(), render.recycleAfter(),
-        RenderOptions.of(config, scope::allows));
+        RenderOptions.of(config, scope::allows, requests));
     screenshots = render.screenshot() ? new Screenshots(vertx, config.download().dir()) : null;
     return vertx.eventBus().<RenderRequest>consumer(Addresses.RENDER, this::onRender).completion();
   }
