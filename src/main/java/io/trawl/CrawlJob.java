@@ -189,7 +189,7 @@ public final class CrawlJob {
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
-        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope, pageRequests()), 1)
+        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope, pageRequests(), metrics), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
             hookHeaders(), metrics,

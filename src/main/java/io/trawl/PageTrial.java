@@ -11,6 +11,7 @@ import io.trawl.fetch.BrowserHeaders;
 import io.trawl.fetch.FetchResult;
 import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.SinglePageFetcher;
+import io.trawl.metrics.CrawlMetrics;
 import io.trawl.parse.ContentCheck;
 import io.trawl.parse.HtmlParser;
 import io.trawl.parse.RuleTrial;
@@ -162,7 +163,7 @@ public final class PageTrial implements AutoCloseable {
     if (renderDeployed == null) {
       BrowserHeaders headers = fetcher.browserHeaders();
       renderDeployed = vertx.deployVerticle(new RenderVerticle(config, scope,
-          new PageRequests(headers::headers, headers::cookiesSet)));
+          new PageRequests(headers::headers, headers::cookiesSet), CrawlMetrics.OFF));
     }
     return renderDeployed.compose(id -> fetcher.render(url, scope::allows, why, previous));
   }
