@@ -359,13 +359,18 @@ final class PageRender {
           armIdle();
         }
       }
-      case SELECTOR -> session.send("Runtime.evaluate", new JsonObject()
-              .put("expression", WAIT_FOR_SELECTOR.formatted(Json.encode(wait.selector())))
-              .put("awaitPromise", true)
-              .put("returnByValue", true))
-          .compose(BrowserPage::valueOf)
-          .onSuccess(found -> read())
-          .onFailure(this::commandFailed);
+      case SELECTOR -> {
+        // One command waits for the selector and reads the DOM: no round trip between the two.
+        reading = true;
+        session.send("Runtime.evaluate", new JsonObject()
+                .put("expression", "(" + WAIT_FOR_SELECTOR.formatted(Json.encode(wait.selector())) + ").then(() => "
+                    + READ_DOM.formatted(options.maxBodyBytes()) + ")")
+                .put("awaitPromise", true)
+                .put("returnByValue", true))
+            .compose(BrowserPage::valueOf)
+            .onSuccess(this::onDom)
+            .onFailure(this::commandFailed);
+      }
     }
   }
 
