@@ -12,6 +12,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.dashboard.DashboardVerticle;
 import io.trawl.fetch.CookieVerticle;
+import io.trawl.fetch.BrowserHeaders;
 import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
@@ -28,6 +29,7 @@ import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
 import io.trawl.store.RecrawlSchedule;
 import io.trawl.store.RunKind;
+import io.trawl.render.PageRequests;
 import io.trawl.render.RenderVerticle;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
@@ -51,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One crawl on one Vert.x instance: deploys the pipeline (store first, frontier last, so nothing
@@ -191,10 +194,10 @@ public final class CrawlJob {
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
-        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)
+        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope, pageRequests(), metrics), 1)
             : Future.<Void>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
-            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics,
+            hookHeaders(), metrics,
             renderRoutes),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
@@ -250,6 +253,17 @@ public final class CrawlJob {
   /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
   public int metricsPort() {
     return metricsServer == null ? 0 : metricsServer.port();
+  }
+
+  /** The headers the Java API's request hook adds for a URL, none without one. */
+  private Function<String, Map<String, String>> hookHeaders() {
+    return extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers;
+  }
+
+  /** A rendered page's requests: the headers and cookies of a plain fetch to the same host, the hook's headers. */
+  private PageRequests pageRequests() {
+    BrowserHeaders headers = new BrowserHeaders(config, fetchContext, hookHeaders());
+    return new PageRequests(headers::headers, headers::cookiesSet);
   }
 
   /** The URL patterns {@code render.mode: auto} learned to need the browser so far. */

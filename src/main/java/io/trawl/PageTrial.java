@@ -6,10 +6,17 @@ import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.core.RenderReason;
+import io.trawl.fetch.BrowserHeaders;
 import io.trawl.fetch.FetchResult;
+import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.SinglePageFetcher;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.parse.ContentCheck;
 import io.trawl.parse.HtmlParser;
 import io.trawl.parse.RuleTrial;
+import io.trawl.render.PageRequests;
+import io.trawl.render.RenderVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -45,9 +52,13 @@ public final class PageTrial implements AutoCloseable {
   public static final String TOO_DEEP = "depth";
   public static final String NOT_IN_FOLLOW_REGION = "follow_selectors";
   public static final String ROBOTS = "robots";
+  /** {@link Page#rendered} of a page rendered because {@code try --render} asked. */
+  public static final String FORCED = "forced";
 
   private static final Logger log = LoggerFactory.getLogger(PageTrial.class);
   private static final long WAIT_SLACK_MS = 30_000;
+  /** How long the browser may take to start, as the render stage allows it. */
+  private static final long BROWSER_START_MS = 60_000;
 
   /**
    * The page tried.
@@ -59,9 +70,12 @@ public final class PageTrial implements AutoCloseable {
    * @param body the body
    * @param elapsedMs the fetch's time, 0 for a file
    * @param robots how robots.txt was handled: {@code allowed}, {@code not obeyed} or {@code not checked}
+   * @param rendered why the page was rendered in the browser ({@code pages.rendered}'s word, or
+   *     {@link #FORCED}), or null when it was fetched plainly
+   * @param screenshot the PNG saved of the rendered page ({@code render.screenshot}), or null
    */
   public record Page(String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs,
-      String robots) {
+      String robots, String rendered, String screenshot) {
     /** Whether a crawl would parse it: {@code text/html} or {@code application/xhtml+xml}. */
     public boolean isHtml() {
       String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
@@ -91,15 +105,27 @@ public final class PageTrial implements AutoCloseable {
   public record Match(String tag, List<String> attributes, String text) {}
 
   private final TrawlConfig config;
+  private final boolean forceRender;
   private Vertx vertx;
   private SinglePageFetcher fetcher;
+  private Future<String> renderDeployed;
 
   public PageTrial(TrawlConfig config) {
+    this(config, false);
+  }
+
+  /** @param forceRender render the page in the browser whatever {@code render.*} says */
+  public PageTrial(TrawlConfig config, boolean forceRender) {
     this.config = config;
+    this.forceRender = forceRender;
   }
 
   /**
-   * Fetches {@code url} politely (robots.txt first, unless {@code fetch.respect_robots} is false).
+   * Fetches {@code url} politely (robots.txt first, unless {@code fetch.respect_robots} is false),
+   * where a crawl would fetch it: in the browser when {@code render.urls}/{@code render.mode: all}
+   * name it or {@code --render} asked; over plain HTTP otherwise, then in the browser when {@code
+   * render.mode: auto} would render it (the rules matching it find nothing, or {@code
+   * render.when_missing} is absent), its host's spacing kept between the two.
    *
    * @throws CrawlException when the page cannot be had: the fetch failed, robots.txt refuses it,
    *     or the server answered an error status ({@code http_404}); a page that is not HTML is
@@ -111,19 +137,62 @@ public final class PageTrial implements AutoCloseable {
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     fetcher = new SinglePageFetcher(vertx, config);
     Scope scope = Scope.of(config.crawl(), List.of(normalized));
-    FetchResult result = await(fetcher.start().compose(v -> fetcher.fetch(normalized, scope::allows)), normalized);
+    RenderRoutes routes = new RenderRoutes(config.render());
+    String route = forceRender ? FORCED : routes.route(normalized);
+    Future<Void> started = fetcher.start();
+    FetchResult result = route != null
+        ? await(started.compose(v -> rendered(normalized, scope, route, null)), normalized)
+        : await(started.compose(v -> fetcher.fetch(normalized, scope::allows)), normalized);
+    if (route == null && routes.mayRender(normalized)) {
+      String why = wantsRender(normalized, result);
+      if (why != null) {
+        FetchResult plain = result;
+        result = await(rendered(normalized, scope, why, plain), normalized);
+      }
+    }
     if (result.status() >= 400) {
       throw new CrawlException(FailureKind.http(result.status()), normalized, "the server answered " + result.status());
     }
     return new Page(normalized, result.finalUrl(), result.status(), result.contentType(), result.body(),
-        result.elapsedMs(), config.fetch().respectRobots() ? "allowed" : "not obeyed");
+        result.elapsedMs(), config.fetch().respectRobots() ? "allowed" : "not obeyed", result.rendered(),
+        result.screenshot() == null ? null : result.screenshot().path());
+  }
+
+  /** The page rendered by a render stage deployed on this trial's Vert.x (once, on first use). */
+  private Future<FetchResult> rendered(String url, Scope scope, String why, FetchResult previous) {
+    if (renderDeployed == null) {
+      BrowserHeaders headers = fetcher.browserHeaders();
+      renderDeployed = vertx.deployVerticle(new RenderVerticle(config, scope,
+          new PageRequests(headers::headers, headers::cookiesSet), CrawlMetrics.OFF));
+    }
+    return renderDeployed.compose(id -> fetcher.render(url, scope::allows, why, previous));
+  }
+
+  /**
+   * Why {@code render.mode: auto} would render a page fetched plainly ({@code auto}, {@code
+   * when_missing}), as the crawl's parser judges it: or null when it would keep it as it is.
+   */
+  private String wantsRender(String url, FetchResult plain) {
+    Page page = new Page(url, plain.finalUrl(), plain.status(), plain.contentType(), plain.body(), 0, "", null, null);
+    if (plain.status() >= 300 || !page.isHtml()) {
+      return null;
+    }
+    HtmlParser.ParsedPage parsed = new HtmlParser(config).parse(page.finalUrl(), page.body(), page.contentType());
+    RuleTrial.Report report = new RuleTrial(config.rules(), config.download().fromFields())
+        .run(url, page.finalUrl(), parsed.document(), parsed.baseUrl(), null);
+    return switch (new ContentCheck(config.rules(), config.render().whenMissing())
+        .lack(url, page.finalUrl(), parsed.document(), report.extracted())) {
+      case NONE -> null;
+      case WHEN_MISSING_ABSENT -> RenderReason.WHEN_MISSING;
+      case RULES_FOUND_NOTHING -> RenderReason.AUTO;
+    };
   }
 
   /** A saved page, as if it had been fetched from {@code url}; nothing is fetched. */
   public static Page fromFile(byte[] body, String url) {
     String normalized = UrlNormalizer.normalize(url)
         .orElseThrow(() -> new CrawlException(FailureKind.BAD_URL, url, "not an http(s) URL"));
-    return new Page(normalized, normalized, 200, "text/html", body, 0, "not checked");
+    return new Page(normalized, normalized, 200, "text/html", body, 0, "not checked", null, null);
   }
 
   /**
@@ -210,6 +279,7 @@ public final class PageTrial implements AutoCloseable {
   /** Waits (on this non-event-loop thread) for a fetch, which its own deadlines bound. */
   private <T> T await(Future<T> future, String url) {
     long budgetMs = config.fetch().requestTimeout().toMillis() * 2 + WAIT_SLACK_MS
+        + (forceRender || config.render().enabled() ? BROWSER_START_MS + config.render().longestTryMs(1) : 0)
         + Math.max(config.fetch().perHostRate().intervalNanos() / 1_000_000, 60_000);
     try {
       return future.toCompletionStage().toCompletableFuture().get(budgetMs, TimeUnit.MILLISECONDS);

@@ -14,10 +14,15 @@ import java.util.Map;
  * samples loses at most one period of CPU), and the peak of the resident sets summed, with the
  * JVM's own; also the peak of their proportional sets (PSS: a page shared by n processes counts
  * 1/n in each), since the browser's processes share much of their memory and a sum of resident
- * sets counts it once per process. Linux only; elsewhere it measures nothing (zeros).
+ * sets counts it once per process. PSS is read every {@value #PSS_EVERY}th sample only: the kernel
+ * walks each process's page tables for it (the browser's processes reserve terabytes of address
+ * space), which made the sampler cost 6-7 ms of the JVM's CPU per rendered page, counted as the
+ * crawler's. Linux only; elsewhere it measures nothing (zeros).
  */
 final class ProcessTreeUse {
   private static final long PERIOD_MS = 200;
+  /** Samples between two readings of the proportional set sizes. */
+  private static final int PSS_EVERY = 5;
   /** Clock ticks per second of /proc's CPU times: 100 on every Linux trawl runs on. */
   private static final double TICKS_PER_SECOND = 100;
 
@@ -28,6 +33,7 @@ final class ProcessTreeUse {
   private long peakChildrenRssBytes;
   private long peakTotalPssBytes;
   private int processes;
+  private long samples;
 
   ProcessTreeUse start() {
     sampler.setDaemon(true);
@@ -81,6 +87,7 @@ final class ProcessTreeUse {
   }
 
   private synchronized void sample() {
+    boolean readPss = samples++ % PSS_EVERY == 0 || stopped;
     List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
     long childrenRss = 0;
     long pss = 0;
@@ -92,12 +99,14 @@ final class ProcessTreeUse {
           processes++;
         }
         childrenRss += memoryBytes(pid, "status", "VmRSS:");
-        pss += memoryBytes(pid, "smaps_rollup", "Pss:");
+        pss += readPss ? memoryBytes(pid, "smaps_rollup", "Pss:") : 0;
       }
     }
     long self = ProcessHandle.current().pid();
-    pss += memoryBytes(self, "smaps_rollup", "Pss:");
-    peakTotalPssBytes = Math.max(peakTotalPssBytes, pss);
+    if (readPss) {
+      pss += memoryBytes(self, "smaps_rollup", "Pss:");
+      peakTotalPssBytes = Math.max(peakTotalPssBytes, pss);
+    }
     long total = childrenRss + memoryBytes(self, "status", "VmRSS:");
     peakChildrenRssBytes = Math.max(peakChildrenRssBytes, childrenRss);
     peakTotalRssBytes = Math.max(peakTotalRssBytes, total);

@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.PageTrial;
+import io.trawl.core.RenderReason;
 import io.trawl.parse.RuleTrial;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +61,16 @@ final class TrialPrinter {
       case "not obeyed" -> "not obeyed (fetch.respect_robots: false)";
       default -> "not checked (--file: nothing was fetched)";
     });
+    if (page.rendered() != null) {
+      out.println("render  rendered in the browser: " + switch (page.rendered()) {
+        case PageTrial.FORCED -> "--render";
+        case RenderReason.URLS -> "render.urls names it";
+        case RenderReason.ALL -> "render.mode: all";
+        case RenderReason.AUTO -> "render.mode: auto, and the rules found nothing in the plain page";
+        case RenderReason.WHEN_MISSING -> "render.mode: auto, and render.when_missing is absent from the plain page";
+        default -> page.rendered();
+      } + (page.screenshot() == null ? "" : "; screenshot " + page.screenshot()));
+    }
   }
 
   private static void rule(RuleTrial.RuleReport rule, PrintWriter out) {
@@ -205,7 +216,9 @@ final class TrialPrinter {
         .put("contentType", page.contentType())
         .put("bytes", page.body().length)
         .put("elapsedMs", page.elapsedMs())
-        .put("robots", page.robots());
+        .put("robots", page.robots())
+        .put("rendered", page.rendered())
+        .put("screenshot", page.screenshot());
   }
 
   /** One line of at most {@value #SHOWN_TEXT_CHARS} characters, control characters shown as escapes. */

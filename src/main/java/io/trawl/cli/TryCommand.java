@@ -65,6 +65,9 @@ final class TryCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.respect_robots=false.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--render", description = "Render the page in the browser whatever the config's render keys say.")
+  boolean render;
+
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
@@ -82,7 +85,7 @@ final class TryCommand implements Callable<Integer> {
         throw new BadInputException("--rule " + rule + ": no such rule in the config (rules: "
             + String.join(", ", cfg.rules().stream().map(TrawlConfig.Rule::name).toList()) + ")");
       }
-      try (PageTrial trial = new PageTrial(cfg)) {
+      try (PageTrial trial = new PageTrial(cfg, render)) {
         PageTrial.Page page = file != null ? PageTrial.fromFile(read(file), fileUrl) : trial.fetch(url);
         if (!page.isHtml()) {
           err.println("trawl: try: " + page.finalUrl() + " is " + page.contentType()
@@ -119,6 +122,9 @@ final class TryCommand implements Callable<Integer> {
   private void checkUsage() {
     if (file == null && url == null) {
       throw new BadInputException("try: give the page's URL, or --file page.html --url URL");
+    }
+    if (file != null && render) {
+      throw new BadInputException("try --render: fetches the page in the browser; not with --file");
     }
     if (file != null && (url != null || fileUrl == null)) {
       throw new BadInputException("try --file: give the page's URL with --url (and no URL argument)");

@@ -66,6 +66,7 @@ final class DashboardFeed {
         .put("hostsActive", frontier.hostsActive())
         .put("hostsPaused", frontier.hostsPausedBreaker() + frontier.hostsPausedRetryAfter())
         .put("retries", progress == null ? 0 : progress.retries())
+        .put("rendered", metrics.renderedByReason().values().stream().mapToLong(Long::longValue).sum())
         .put("elapsedMs", progress == null ? 0 : progress.elapsedMs())
         .put("stopReason", progress == null ? null : progress.stopReason())
         .put("errors", errorRates(errors, seconds))

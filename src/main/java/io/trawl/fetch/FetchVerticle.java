@@ -296,6 +296,9 @@ public final class FetchVerticle extends VerticleBase {
 
   private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts, RetryPolicy retryPolicy) {
     long now = System.currentTimeMillis();
+    if (result.rendered() != null) {
+      metrics.rendered(result.rendered(), null, result.elapsedMs());
+    }
     if (retryPolicy.retryableStatus(result.status()) && attempts < retryPolicy.maxAttempts()) {
       long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
       if (retryAtMs > 0) {
@@ -388,6 +391,9 @@ public final class FetchVerticle extends VerticleBase {
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     requestOver(request);
     long now = System.currentTimeMillis();
+    if (render != null) {
+      metrics.rendered(render, kind.code(), now - startedMs);
+    }
     PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs).withRendered(render);
     return withCookies(saveCookies(), store(record)).map(stored -> outcome(request, kind.code(), attempts, stored));
   }

@@ -36,7 +36,7 @@ final class RequestHeaders {
     return options;
   }
 
-  private static String authorization(TrawlConfig.Auth auth) {
+  static String authorization(TrawlConfig.Auth auth) {
     if (!auth.bearer().isEmpty()) {
       return "Bearer " + auth.bearer();
     }

@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Fetches one page the way a crawl would, for {@code trawl try}: with the fetch stage's own
@@ -26,15 +27,19 @@ public final class SinglePageFetcher {
 
   private final Vertx vertx;
   private final TrawlConfig.Fetch config;
+  private final TrawlConfig fullConfig;
   private final FetchContext context;
   private final KnownRobots known = new KnownRobots();
   private HttpFetcher fetcher;
+  /** The spacing robots.txt and the host's rate asked for, kept for a second request to the same page. */
+  private long spacingMs;
   private String robotsDeployment;
 
   /** @param config the crawl's config: {@code fetch.*} and the page's host's {@code hosts:} entry apply */
   public SinglePageFetcher(Vertx vertx, TrawlConfig config) {
     this.vertx = vertx;
     this.config = config.fetch();
+    this.fullConfig = config;
     this.context = FetchContext.of(config);
   }
 
@@ -63,14 +68,40 @@ public final class SinglePageFetcher {
    * with the fetch's own kind. A response of any status is a result.
    */
   public Future<FetchResult> fetch(String url, Predicate<String> inScope) {
+    return politely(url, () -> fetcher.fetch(url, inScope));
+  }
+
+  /**
+   * Fetches {@code url} in the browser, as {@link #fetch} does plainly: robots.txt obeyed, the
+   * host's spacing kept (after robots.txt's request, or after {@code previous}, this page's plain
+   * fetch, when it was fetched plainly first); the render stage ({@code RenderVerticle}) must be
+   * deployed on this fetcher's Vert.x. A document that is not HTML is fetched plainly instead.
+   *
+   * @param why the {@code pages.rendered} word: why the page is rendered
+   * @param previous the plain fetch of the same page just before, or null
+   */
+  public Future<FetchResult> render(String url, Predicate<String> inScope, String why, FetchResult previous) {
+    BrowserFetch browser = new BrowserFetch(vertx.eventBus(), fullConfig);
+    Supplier<Future<FetchResult>> rendered = () -> browser.fetch(url, why, () -> fetcher.fetch(url, inScope));
+    if (previous == null) {
+      return politely(url, rendered);
+    }
+    long spacing = Math.max(spacingMs, context.settings(url).rate().intervalNanos() / 1_000_000);
+    return after(spacing - previous.elapsedMs()).compose(v -> rendered.get());
+  }
+
+  private Future<FetchResult> politely(String url, Supplier<Future<FetchResult>> request) {
     if (!config.respectRobots()) {
-      return fetcher.fetch(url, inScope);
+      return request.get();
     }
     long robotsAskedNanos = System.nanoTime();
     return robots(url)
         .compose(answer -> obeying(url, answer))
-        .compose(spacing -> after(spacing - (System.nanoTime() - robotsAskedNanos) / 1_000_000))
-        .compose(v -> fetcher.fetch(url, inScope));
+        .compose(spacing -> {
+          spacingMs = spacing;
+          return after(spacing - (System.nanoTime() - robotsAskedNanos) / 1_000_000);
+        })
+        .compose(v -> request.get());
   }
 
   /** The pause a crawl keeps between robots.txt and the host's next request, in ms. */
@@ -113,6 +144,11 @@ public final class SinglePageFetcher {
    */
   public RobotsAnswer knownRobots(String url) {
     return known.answer(url);
+  }
+
+  /** The headers and cookies of a rendered page's requests, as this fetcher's own requests have them. */
+  public BrowserHeaders browserHeaders() {
+    return new BrowserHeaders(fullConfig, context, url -> java.util.Map.of());
   }
 
   public Future<Void> close() {

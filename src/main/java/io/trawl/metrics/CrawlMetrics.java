@@ -54,6 +54,11 @@ public final class CrawlMetrics {
   private final DistributionSummary batchPages;
   private final Counter retries;
   private final Map<String, Counter> robots = new ConcurrentHashMap<>();
+  /** Pages that went to the browser, by {@code pages.rendered} word and then error word. */
+  private final Map<String, Map<String, Counter>> rendered = new ConcurrentHashMap<>();
+  private final Timer renderTime;
+  private final Counter browserStarts;
+  private final Counter browserLosses;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong storing = new AtomicLong();
@@ -74,6 +79,8 @@ public final class CrawlMetrics {
       fetchTime = parseTime = commitTime = null;
       batchPages = null;
       retries = null;
+      renderTime = null;
+      browserStarts = browserLosses = null;
       return;
     }
     // Vert.x labels the HTTP client's connection pools by their server, host:port, whatever the
@@ -89,6 +96,14 @@ public final class CrawlMetrics {
     fetchTime = stage("fetch");
     parseTime = stage("parse");
     commitTime = stage("store_commit");
+    renderTime = stage("render");
+    browserStarts = Counter.builder("trawl.render.browser_starts")
+        .description("Browsers started (or connected to) by the render stage: the first, after render.recycle_after, "
+            + "after one went away")
+        .register(registry);
+    browserLosses = Counter.builder("trawl.render.browser_losses")
+        .description("Browsers that went away by themselves (crashed, killed); their pages are rendered again")
+        .register(registry);
     batchPages = DistributionSummary.builder("trawl.store.batch").baseUnit("pages")
         .description("Pages written per store transaction")
         .serviceLevelObjectives(BATCH_BUCKETS)
@@ -179,6 +194,55 @@ public final class CrawlMetrics {
     }
   }
 
+  /**
+   * A page went to the browser and came back (a fetcher's event loop): rendered, or failed.
+   *
+   * @param reason its {@code pages.rendered} word ({@code urls}, {@code all}, {@code auto}, {@code when_missing}, {@code learned})
+   * @param error the {@code pages.error} word of a failed render, null when it was rendered
+   * @param elapsedMs the render's time, waiting for a tab included
+   */
+  public void rendered(String reason, String error, long elapsedMs) {
+    if (registry == null) {
+      return;
+    }
+    String errorLabel = error == null ? NO_ERROR : error;
+    rendered.computeIfAbsent(reason, r -> new ConcurrentHashMap<>())
+        .computeIfAbsent(errorLabel, e -> Counter.builder("trawl.render.pages")
+            .description("Pages that went to the browser, by why (pages.rendered) and error (none when rendered)")
+            .tag("reason", reason)
+            .tag("error", errorLabel)
+            .register(registry))
+        .increment();
+    renderTime.record(elapsedMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The render stage started a browser (its event loop). */
+  public void browserStarted() {
+    if (registry != null) {
+      browserStarts.increment();
+    }
+  }
+
+  /** A browser of the render stage went away by itself (its event loop). */
+  public void browserLost() {
+    if (registry != null) {
+      browserLosses.increment();
+    }
+  }
+
+  /** Pages that went to the browser so far, by {@code pages.rendered} word (rendered or failed). */
+  public Map<String, Long> renderedByReason() {
+    Map<String, Long> byReason = new TreeMap<>();
+    rendered.forEach((reason, byError) -> byError.values()
+        .forEach(counter -> byReason.merge(reason, (long) counter.count(), Long::sum)));
+    return byReason;
+  }
+
+  /** Browsers the render stage started so far, and of them those that went away by themselves: {@code [starts, losses]}. */
+  public long[] browsers() {
+    return registry == null ? new long[2] : new long[] {(long) browserStarts.count(), (long) browserLosses.count()};
+  }
+
   /** robots.txt answered for a URL: {@code allowed}, {@code disallowed} or {@code unavailable} (a fetcher's event loop). */
   public void robotsVerdict(String verdict) {
     if (registry == null) {
@@ -245,7 +309,7 @@ public final class CrawlMetrics {
   private Timer stage(String stage) {
     return Timer.builder("trawl.stage")
         .description("Time per page in each stage: fetch (the last attempt), parse (Jsoup, extraction, page handlers, item sink), "
-            + "store_commit (one transaction of a batch of pages)")
+            + "store_commit (one transaction of a batch of pages), render (a page in the browser, waiting for a tab included)")
         .tag("stage", stage)
         .serviceLevelObjectives(STAGE_BUCKETS)
         .register(registry);

@@ -2,7 +2,9 @@ package io.trawl.render;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -47,6 +49,24 @@ final class Headers {
       }
     }
     return headers;
+  }
+
+  /**
+   * The {@code Set-Cookie} headers of {@code Network}'s map of raw headers, one per cookie (the
+   * browser joins several in one value, a line each).
+   */
+  static List<String> setCookies(JsonObject map) {
+    List<String> cookies = new ArrayList<>();
+    map.forEach(header -> {
+      if (header.getKey().equalsIgnoreCase("set-cookie") && header.getValue() != null) {
+        for (String line : String.valueOf(header.getValue()).split("\n")) {
+          if (!line.isBlank()) {
+            cookies.add(line.strip());
+          }
+        }
+      }
+    });
+    return cookies;
   }
 
   /** Header names lower-cased: from {@code Network}'s map. */

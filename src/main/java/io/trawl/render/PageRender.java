@@ -6,10 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +64,8 @@ final class PageRender {
   private final Set<String> inFlight = new HashSet<>();
   private final Map<String, Long> received = new HashMap<>();
   private final Set<String> documentUrls = new HashSet<>();
+  /** The URL of each request of the page by its id (the latest hop's, for a redirect). */
+  private final Map<String, String> requestUrls = new HashMap<>();
   private String documentUrl;
   private String documentRequestId;
   private int redirects;
@@ -126,6 +130,7 @@ final class PageRender {
       case "Network.requestWillBeSent" -> onRequest(params);
       case "Network.responseReceived" -> onResponse(params);
       case "Network.dataReceived" -> onData(params);
+      case "Network.responseReceivedExtraInfo" -> keepCookies(params);
       case "Network.loadingFinished", "Network.loadingFailed" -> onRequestOver(params.getString("requestId"));
       case "Page.loadEventFired" -> onLoad();
       case "Inspector.targetCrashed" -> {
@@ -149,15 +154,67 @@ final class PageRender {
       }
       return;
     }
+    JsonObject request = params.getJsonObject("request");
     if (mainDocument) {
-      onDocumentRequest(id, target, params.containsKey("redirectedRequestId"));
+      onDocumentRequest(id, target, request, params.containsKey("redirectedRequestId"));
     } else if (options.blocked().contains(blockType(type, target))) {
       refuse(id);
     } else if (isHttp(target) && !options.inScope().test(target)) {
       log.debug("render refused url={} resource={} kind=out_of_scope", url, target);
       refuse(id);
     } else {
-      proceed(id);
+      send(id, target, request, false);
+    }
+  }
+
+  /**
+   * Lets a request go on with the headers a plain fetch of {@code target} would carry ({@link
+   * PageRequests#headers}: they replace the browser's own of the same name), or as it is when
+   * there are none. A hook that throws refuses the request; for the page's own document, the page
+   * fails as {@code bad_url}, as a plain fetch does.
+   */
+  private void send(String pausedId, String target, JsonObject request, boolean document) {
+    Map<String, String> extra;
+    try {
+      extra = isHttp(target) ? options.requests().headers().apply(target) : Map.of();
+    } catch (RuntimeException e) {
+      refuse(pausedId);
+      if (document) {
+        fail(new CrawlException(FailureKind.BAD_URL, url, "the request hook failed: " + e, e));
+      }
+      return;
+    }
+    if (extra.isEmpty()) {
+      proceed(pausedId);
+      return;
+    }
+    Set<String> replaced = new HashSet<>();
+    extra.keySet().forEach(name -> replaced.add(name.toLowerCase(Locale.ROOT)));
+    JsonArray headers = new JsonArray();
+    request.getJsonObject("headers", new JsonObject()).forEach(h -> {
+      if (!replaced.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        headers.add(new JsonObject().put("name", h.getKey()).put("value", String.valueOf(h.getValue())));
+      }
+    });
+    extra.forEach((name, value) -> headers.add(new JsonObject().put("name", name).put("value", value)));
+    session.send("Fetch.continueRequest", new JsonObject().put("requestId", pausedId).put("headers", headers));
+  }
+
+  /**
+   * Hands the {@code Set-Cookie} headers of a response of the page (its document's, each redirect
+   * hop's, its scripts' fetches') to the crawl's cookie jar, as a plain fetch keeps its own: the
+   * browser shows them only in the raw headers of {@code Network.responseReceivedExtraInfo}
+   * (never in {@code Fetch}'s), keyed by the request, whose URL {@code requestWillBeSent} gave.
+   */
+  private void keepCookies(JsonObject params) {
+    String target = requestUrls.get(params.getString("requestId"));
+    JsonObject headers = params.getJsonObject("headers");
+    if (target == null || headers == null || !isHttp(target)) {
+      return;
+    }
+    List<String> setCookies = Headers.setCookies(headers);
+    if (!setCookies.isEmpty()) {
+      options.requests().cookiesSet().accept(target, setCookies);
     }
   }
 
@@ -179,11 +236,11 @@ final class PageRender {
   }
 
   /** The page's own document: the first request, or a redirect of it (checked as a plain fetch checks one). */
-  private void onDocumentRequest(String id, String target, boolean redirect) {
+  private void onDocumentRequest(String id, String target, JsonObject request, boolean redirect) {
     if (documentUrls.isEmpty()) {
       documentUrls.add(target);
       documentUrl = target;
-      proceed(id);
+      send(id, target, request, true);
       return;
     }
     if (!redirect || responded) {
@@ -203,7 +260,7 @@ final class PageRender {
       fail(new CrawlException(FailureKind.TOO_MANY_REDIRECTS, url, "more than " + options.maxRedirects()));
     } else {
       documentUrl = target;
-      proceed(id);
+      send(id, target, request, true);
     }
   }
 
@@ -237,6 +294,7 @@ final class PageRender {
 
   private void onRequest(JsonObject params) {
     String id = params.getString("requestId");
+    requestUrls.put(id, params.getJsonObject("request").getString("url"));
     if ("Document".equals(params.getString("type")) && tab.mainFrameId().equals(params.getString("frameId"))
         && id.equals(params.getString("loaderId")) && documentRequestId == null) {
       documentRequestId = id;
@@ -301,13 +359,18 @@ final class PageRender {
           armIdle();
         }
       }
-      case SELECTOR -> session.send("Runtime.evaluate", new JsonObject()
-              .put("expression", WAIT_FOR_SELECTOR.formatted(Json.encode(wait.selector())))
-              .put("awaitPromise", true)
-              .put("returnByValue", true))
-          .compose(BrowserPage::valueOf)
-          .onSuccess(found -> read())
-          .onFailure(this::commandFailed);
+      case SELECTOR -> {
+        // One command waits for the selector and reads the DOM: no round trip between the two.
+        reading = true;
+        session.send("Runtime.evaluate", new JsonObject()
+                .put("expression", "(" + WAIT_FOR_SELECTOR.formatted(Json.encode(wait.selector())) + ").then(() => "
+                    + READ_DOM.formatted(options.maxBodyBytes()) + ")")
+                .put("awaitPromise", true)
+                .put("returnByValue", true))
+            .compose(BrowserPage::valueOf)
+            .onSuccess(this::onDom)
+            .onFailure(this::commandFailed);
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param userAgent {@code fetch.user_agent}: the browser's User-Agent header
  * @param screenshotDir where PNGs of the pages go ({@code download.dir}), or null for none
  * @param inScope the crawl's scope: any request outside it is refused, redirect or sub-resource
+ * @param requests the headers each request of a page goes out with, and where its cookies go
  */
 public record RenderOptions(
     Wait waitFor,
@@ -30,13 +31,20 @@ public record RenderOptions(
     int maxRedirects,
     String userAgent,
     Path screenshotDir,
-    Predicate<String> inScope) {
+    Predicate<String> inScope,
+    PageRequests requests) {
 
   /** How long the network must be quiet for {@code network_idle}. */
   public static final long IDLE_MS = 500;
 
-  /** The options of a crawl configured as {@code config}, within {@code inScope}. */
-  public static RenderOptions of(TrawlConfig config, Predicate<String> inScope) {
+  /** Options whose requests go out as the browser makes them ({@link PageRequests#NONE}). */
+  public RenderOptions(Wait waitFor, long timeoutMs, Set<String> blocked, long maxBodyBytes, int maxRedirects,
+      String userAgent, Path screenshotDir, Predicate<String> inScope) {
+    this(waitFor, timeoutMs, blocked, maxBodyBytes, maxRedirects, userAgent, screenshotDir, inScope, PageRequests.NONE);
+  }
+
+  /** The options of a crawl configured as {@code config}, within {@code inScope}, its requests as {@code requests} says. */
+  public static RenderOptions of(TrawlConfig config, Predicate<String> inScope, PageRequests requests) {
     TrawlConfig.Render render = config.render();
     return new RenderOptions(
         Wait.of(render.waitFor()),
@@ -46,7 +54,8 @@ public record RenderOptions(
         config.fetch().maxRedirects(),
         config.fetch().userAgent(),
         render.screenshot() ? config.download().dir() : null,
-        inScope);
+        inScope,
+        requests);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -26,19 +27,32 @@ public final class RenderVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final Scope scope;
+  private final PageRequests requests;
+  private final CrawlMetrics metrics;
   private Renderer renderer;
   private Screenshots screenshots;
 
+  /** A render stage whose pages' requests go out as the browser makes them. */
   public RenderVerticle(TrawlConfig config, Scope scope) {
+    this(config, scope, PageRequests.NONE, CrawlMetrics.OFF);
+  }
+
+  /**
+   * @param requests the headers and cookies of the pages' requests, as a plain fetch's
+   * @param metrics where its browsers' starts and losses are counted
+   */
+  public RenderVerticle(TrawlConfig config, Scope scope, PageRequests requests, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
+    this.requests = requests;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     TrawlConfig.Render render = config.render();
     renderer = new Renderer(vertx, render.browser(), render.tabs(), render.recycleAfter(),
-        RenderOptions.of(config, scope::allows));
+        RenderOptions.of(config, scope::allows, requests), metrics);
     screenshots = render.screenshot() ? new Screenshots(vertx, config.download().dir()) : null;
     return vertx.eventBus().<RenderRequest>consumer(Addresses.RENDER, this::onRender).completion();
   }

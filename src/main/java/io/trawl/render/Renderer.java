@@ -2,6 +2,7 @@ package io.trawl.render;
 
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,7 @@ public final class Renderer {
   private static final long LAUNCH_BACKOFF_NANOS = 5_000_000_000L;
 
   private final Vertx vertx;
+  private final CrawlMetrics metrics;
   private final String browserName;
   private final int maxTabs;
   private final int recycleAfter;
@@ -68,6 +70,12 @@ public final class Renderer {
    * @param recycleAfter pages after which the browser is restarted; 0 = never
    */
   public Renderer(Vertx vertx, String browser, int tabs, int recycleAfter, RenderOptions options) {
+    this(vertx, browser, tabs, recycleAfter, options, CrawlMetrics.OFF);
+  }
+
+  /** As above, counting its browsers' starts and losses in {@code metrics}. */
+  public Renderer(Vertx vertx, String browser, int tabs, int recycleAfter, RenderOptions options, CrawlMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.browserName = browser;
     this.maxTabs = Math.max(1, tabs);
@@ -189,6 +197,7 @@ public final class Renderer {
   private void restart(String why) {
     if (why != null) {
       browserLosses++;
+      metrics.browserLost();
       log.warn("browser went away, starting another; the pages it had in hand are rendered again");
     }
     if (launchFailure != null && System.nanoTime() - launchFailedAtNanos < LAUNCH_BACKOFF_NANOS) {
@@ -204,6 +213,7 @@ public final class Renderer {
       }
       renderedByBrowser = 0;
       browserStarts++;
+      metrics.browserStarted();
       browser = Browser.isDevToolsUrl(browserName)
           ? Browser.connect(vertx, browserName, maxMessageBytes())
           : Browser.launch(vertx, new Browser.Options(browserName, java.time.Duration.ofSeconds(60), maxMessageBytes()));

@@ -110,6 +110,7 @@
     text('hosts', number(f.hostsActive) + ' / ' + number(f.hostsSeen));
     text('paused', number(f.hostsPaused));
     text('retries', number(f.retries));
+    text('rendered', number(f.rendered));
     text('elapsed', duration(f.elapsedMs));
     text('state', f.stopReason ? 'finished: ' + f.stopReason : 'running');
     document.body.setAttribute('data-stored', String(f.stored));
