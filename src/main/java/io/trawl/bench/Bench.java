@@ -41,13 +41,16 @@ public final class Bench {
    * @param pageBytes approximate bytes per page
    * @param links links per page
    * @param latencyMs server delay per response
-   * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
+   * @param concurrency fetch.concurrency
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
    * @param postgres a PostgreSQL URL to crawl into as well, each run after the SQLite one; null for none
+   * @param hosts hosts the site is spread over, each a port of 127.0.0.1
+   * @param perHostRate fetch.per_host_rate, e.g. {@code 1/s}
+   * @param perHostConcurrency fetch.per_host_concurrency
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
-      String postgres) {}
+      String postgres, int hosts, String perHostRate, int perHostConcurrency) {}
 
   /**
    * One crawl of the whole site.
@@ -118,7 +121,7 @@ public final class Bench {
     Vertx serverVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
-          options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
+          options.latencyMs(), options.hosts()).start().toCompletionStage().toCompletableFuture().get();
       StoreBackend postgres = options.postgres() == null ? null : StoreBackends.of(options.postgres(), POSTGRES_SCHEMA);
       resetPeaks();
       List<Run> runs = new ArrayList<>();
@@ -152,9 +155,9 @@ public final class Bench {
         "crawl.db_schema", POSTGRES_SCHEMA,
         "crawl.max_depth", "1000000",
         "fetch.concurrency", String.valueOf(options.concurrency()),
-        "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
+        "fetch.per_host_concurrency", String.valueOf(options.perHostConcurrency()),
         "parse.threads", String.valueOf(options.parseThreads()),
-        "fetch.per_host_rate", "1000000/s",
+        "fetch.per_host_rate", options.perHostRate(),
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));
     boolean postgres = StoreBackends.isPostgres(location);
