@@ -204,7 +204,7 @@ public final class ColdBench {
     Stored stored = stored(db, startedAt);
     List<Window> windows = timeline.windows(GcLog.read(gcLog));
     return new Run(exit, stored.pages(), stored.errors(), seconds, stored.firstPageSeconds(), stored.fetchingSeconds(),
-        cpu, peakRss, after.cpuSeconds() - serverCpuBefore, after.requests() - requestsBefore, Files.size(db),
+        cpu, peakRss, after.cpuSeconds() - serverCpuBefore, after.requests() - requestsBefore, Files.exists(db) ? Files.size(db) : 0,
         tableBytes(db), windows);
   }
 

@@ -178,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int cold(int pageBytes, Duration delay, PrintWriter out, PrintWriter err) throws Exception {
-    Path crawler = launcher != null ? launcher : ColdBench.defaultLauncher().orElse(null);
+    Path crawler = launcher != null ? launcher.toAbsolutePath() : ColdBench.defaultLauncher().orElse(null);
     if (crawler == null || !Files.isExecutable(crawler)) {
       err.println("trawl: bench --cold: no trawl launcher found" + (crawler == null ? "" : " at " + crawler)
           + "; run it through ./trawl, or give --launcher");
