@@ -5,17 +5,29 @@ import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
 import io.trawl.bus.RecordJson;
+import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.dashboard.DashboardVerticle;
+import io.trawl.fetch.CookieVerticle;
+import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
+import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
+import io.trawl.parse.RuleStats;
+import io.trawl.store.RecrawlSchedule;
+import io.trawl.store.RunKind;
+import io.trawl.render.RenderVerticle;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -27,6 +39,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
 
 /**
  * One crawl on one Vert.x instance: deploys the pipeline (store first, frontier last, so nothing
@@ -47,6 +61,15 @@ import org.slf4j.LoggerFactory;
  * on a JDK timer, since the event loops may be what is stuck. Methods may be called from any thread; the work happens on event loops.
  */
 public final class CrawlJob {
+  /**
+   * System property (milliseconds) that lowers Vert.x's limit on one event-loop task, 2 s by
+   * default, below which a task is not reported as blocking. Unset in production; the test run sets
+   * it (pom.xml) in its own JVM and passes it to every crawl it starts in a child JVM, so a block of
+   * a few hundred milliseconds shows as a blocked-thread warning, with the thread's stack, which the
+   * tests judge and fail on.
+   */
+  public static final String EVENT_LOOP_LIMIT_PROPERTY = "trawl.eventLoopLimitMs";
+
   private static final Logger log = LoggerFactory.getLogger(CrawlJob.class);
   /**
    * How long recording the end and undeploying may take before {@link #finished()} fails
@@ -60,11 +83,19 @@ public final class CrawlJob {
   private final TrawlConfig config;
   private final List<String> seeds;
   private final Scope scope;
-  private final boolean resume;
+  private final RunKind kind;
+  private final long dueBeforeMs;
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
+  private final FetchContext fetchContext;
   private final DroppedLinks droppedLinks = new DroppedLinks();
+  private final RuleStats ruleStats = new RuleStats();
+  private final Extensions extensions;
+  private final CrawlMetrics metrics;
+  private MetricsVerticle metricsServer;
+  private DashboardVerticle dashboard;
+  private final RenderRoutes renderRoutes;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -77,23 +108,62 @@ public final class CrawlJob {
    * @param resume put rows an earlier run left in flight back in the queue
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume) {
+    this(vertx, config, seeds, scope, resume, Extensions.NONE, CrawlMetrics.forConfig(config));
+  }
+
+  /**
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig} (whose registry {@code vertx}
+   *     may also report into: {@link io.trawl.metrics.MetricsVertx})
+   */
+  public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
+      Extensions extensions, CrawlMetrics metrics) {
+    this(vertx, config, seeds, scope, resume ? RunKind.RESUME : RunKind.CRAWL, Long.MAX_VALUE, extensions, metrics);
+  }
+
+  /**
+   * @param seeds normalized seed URLs (added to the frontier unless already there)
+   * @param kind a first crawl; a resume (rows an earlier run left in flight go back in the queue);
+   *     or a recrawl (the same, then the finished rows due by {@code dueBeforeMs} are queued again)
+   * @param dueBeforeMs for a recrawl, which rows are due ({@code Long.MAX_VALUE}: all)
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig}
+   */
+  public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
+      Extensions extensions, CrawlMetrics metrics) {
+    this.extensions = extensions;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.seeds = List.copyOf(seeds);
     this.scope = scope;
-    this.resume = resume;
+    this.kind = kind;
+    this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
+    this.fetchContext = FetchContext.of(config);
+    this.renderRoutes = new RenderRoutes(config.render());
   }
 
   /**
    * The Vert.x options a crawl runs with: Netty's native epoll transport where the jar bundles it
    * (Linux on x86-64 and aarch64), NIO elsewhere. Epoll's timers and wake-ups are finer than NIO's
    * millisecond select: with 64 requests of 50 ms in flight it cut about half a millisecond from
-   * each request's round trip (BENCHMARKS.md).
+   * each request's round trip (BENCHMARKS.md). {@link #EVENT_LOOP_LIMIT_PROPERTY} may lower the
+   * blocked-thread limit.
    */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setPreferNativeTransport(true);
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    long limitMs = Long.getLong(EVENT_LOOP_LIMIT_PROPERTY, 0);
+    if (limitMs > 0) {
+      options.setMaxEventLoopExecuteTime(limitMs)
+          .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+          .setBlockedThreadCheckInterval(Math.max(10, limitMs / 2))
+          .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+          .setWarningExceptionTime(limitMs)
+          .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+    }
+    return options;
   }
 
   /** Deploys the pipeline; the crawl then runs until {@link #finished()} completes. */
@@ -103,17 +173,28 @@ public final class CrawlJob {
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
-        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
+        .compose(v -> serveMetrics())
+        .compose(v -> serveDashboard())
+        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(),
+            new RecrawlSchedule(config.recrawl(), Clock.systemUTC()), kind != RunKind.CRAWL, metrics), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config))))
+            CrawlRecord.open(ConfigJson.toJson(config), kind.column(), dueBeforeMs)))
         .onSuccess(reply -> crawlId = reply.body())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks), 1))
-        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
-        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots), fetchers))
-        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
+            extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
+        .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
+            : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
+        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
+        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
+        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)
             : Future.<Void>succeededFuture())
-        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics,
+            renderRoutes),
+            fetchers))
+        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
+            : Future.<Void>succeededFuture())
+        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds, metrics), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
   }
@@ -121,6 +202,54 @@ public final class CrawlJob {
   /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
   public long linksDropped() {
     return droppedLinks.count();
+  }
+
+  /**
+   * With {@code crawl.metrics}, the Prometheus endpoint. It is not undeployed with the pipeline: it
+   * answers until the Vert.x instance closes, so the crawl's last figures can still be read. An
+   * address it cannot listen on is refused as bad config.
+   */
+  private Future<Void> serveMetrics() {
+    if (config.crawl().metrics().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().metrics().get();
+    metricsServer = new MetricsVerticle(metrics, address);
+    return vertx.deployVerticle(metricsServer)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.metrics",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /**
+   * With {@code crawl.ui}, the live dashboard, deployed before the pipeline so it sees the whole
+   * crawl, and, like the metrics, left up until the Vert.x instance closes.
+   */
+  private Future<Void> serveDashboard() {
+    if (config.crawl().ui().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().ui().get();
+    dashboard = new DashboardVerticle(metrics, address);
+    return vertx.deployVerticle(dashboard)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.ui",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /** The port the dashboard listens on, once started; 0 when {@code crawl.ui} is off. */
+  public int uiPort() {
+    return dashboard == null ? 0 : dashboard.port();
+  }
+
+  /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.port();
+  }
+
+  /** The URL patterns {@code render.mode: auto} learned to need the browser so far. */
+  public List<String> renderLearned() {
+    return renderRoutes.learned();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */
@@ -188,7 +317,11 @@ public final class CrawlJob {
         : last == null || "failed".equals(last.stopReason()) ? "failed" : "finished";
     JsonObject stats = (last == null ? new JsonObject()
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
-        .put("linksDropped", droppedLinks.count());
+        .put("linksDropped", droppedLinks.count())
+        .mergeIn(ruleStats.toJson());
+    if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
+      stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
+    }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));

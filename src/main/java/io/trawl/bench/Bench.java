@@ -1,21 +1,30 @@
 package io.trawl.bench;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
 import io.trawl.parse.HtmlParser;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreReader;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,8 +35,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code trawl bench}: crawls a generated site served on 127.0.0.1 with the full pipeline into a
@@ -36,6 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all. Runs on the calling (main) thread, which only waits; the work is on event loops and workers.
  */
 public final class Bench {
+  private static final Logger log = LoggerFactory.getLogger(Bench.class);
+  private static final long SCRAPE_EVERY_MS = 5000;
   /**
    * @param pages pages in the site
    * @param pageBytes approximate bytes per page
@@ -45,12 +59,61 @@ public final class Bench {
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
    * @param postgres a PostgreSQL URL to crawl into as well, each run after the SQLite one; null for none
+   * @param compareMetrics crawl each run twice, without and with {@code crawl.metrics} (in
+   *     alternating order), to measure what the metrics cost
+   * @param keepDb where to keep the last SQLite run's database (for {@code trawl report}), or null
+   * @param recrawlEvery after the runs, edit one page in this many and recrawl the last SQLite
+   *     run's file (10: a tenth of the site changed); 0 for no recrawl
    * @param hosts hosts the site is spread over, each a port of 127.0.0.1
    * @param perHostRate fetch.per_host_rate, e.g. {@code 1/s}
    * @param perHostConcurrency fetch.per_host_concurrency
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
-      String postgres, int hosts, String perHostRate, int perHostConcurrency) {}
+      String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery, int hosts, String perHostRate,
+      int perHostConcurrency) {
+
+    /** One host, no rate limit, the per-host concurrency the whole concurrency. */
+    public Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
+        String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery) {
+      this(pages, pageBytes, links, latencyMs, concurrency, runs, parseThreads, postgres, compareMetrics, keepDb,
+          recrawlEvery, 1, "1000000/s", concurrency);
+    }
+
+    public Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
+        String postgres, boolean compareMetrics, Path keepDb) {
+      this(pages, pageBytes, links, latencyMs, concurrency, runs, parseThreads, postgres, compareMetrics, keepDb, 0);
+    }
+  }
+
+  /**
+   * What the server saw of one crawl: requests (robots.txt included), {@code 304} answers, and page
+   * body bytes sent.
+   */
+  public record Traffic(long requests, long notModified, long bodyBytes) {
+    Traffic minus(Traffic before) {
+      return new Traffic(requests - before.requests, notModified - before.notModified, bodyBytes - before.bodyBytes);
+    }
+
+    static Traffic of(GeneratedSite site) {
+      return new Traffic(site.requests(), site.notModified(), site.bodyBytes());
+    }
+  }
+
+  /**
+   * The recrawl of the last SQLite run's file after a share of the site changed, with conditional
+   * requests, and then a {@code --due} run timed as if {@value #DUE_LATER_FRACTION_OF_INTERVAL} of
+   * {@code recrawl.interval} had passed: by then the adaptive schedule has made only the pages
+   * found changed due.
+   *
+   * @param edited pages changed before the recrawl
+   * @param crawl the last SQLite crawl's traffic, for comparison
+   * @param recrawl the recrawl's traffic
+   * @param recrawlRun the recrawl itself
+   * @param changes the recrawl's {@code page_versions.change} counts
+   * @param due the later {@code --due} run's traffic
+   */
+  public record Recrawl(int edited, Run crawlRun, Traffic crawl, Traffic recrawl, Run recrawlRun, Map<String, Long> changes,
+      Traffic due) {}
 
   /**
    * One crawl of the whole site.
@@ -61,6 +124,7 @@ public final class Bench {
    * @param cpuByGroup the same CPU by stage: parse, store, event loops, server, other threads, gc+jit
    * @param databaseCpuSeconds CPU of the PostgreSQL server processes on this machine during the
    *     crawl (NaN for SQLite, which runs in the crawler's store thread, or when it cannot be read)
+   * @param withMetrics whether {@code crawl.metrics} was on (served, and scraped every few seconds)
    */
   public record Run(
       long pagesStored,
@@ -72,10 +136,16 @@ public final class Bench {
       long latencyP99Ms,
       long bytes,
       Map<String, Double> cpuByGroup,
-      double databaseCpuSeconds) {
+      double databaseCpuSeconds,
+      boolean withMetrics) {
 
     public double pagesPerSecond() {
       return pagesStored / seconds;
+    }
+
+    /** CPU of the whole process (crawler, server, JIT and GC) per page stored, in ms. */
+    public double cpuMsPerPage() {
+      return 1000 * cpuSeconds / Math.max(1, pagesStored);
     }
 
     public double megabytesPerSecond() {
@@ -96,7 +166,8 @@ public final class Bench {
       long peakRssBytes,
       double parseOnlyPagesPerSecond,
       int cores,
-      String jvm) {
+      String jvm,
+      Recrawl recrawl) {
 
     /** The last run: the one with the JIT's work done, as in any crawl longer than a minute. */
     public Run measured() {
@@ -113,6 +184,8 @@ public final class Bench {
   public static final String POSTGRES_SCHEMA = "trawl_bench";
   private static final int PARSE_ONLY_DISTINCT = 1000;
   private static final int PARSE_ONLY_PASSES = 3;
+  /** When the bench's {@code --due} run comes after the recrawl, in {@code recrawl.interval}s. */
+  public static final double DUE_LATER_FRACTION_OF_INTERVAL = 0.9;
 
   private Bench() {}
 
@@ -121,36 +194,100 @@ public final class Bench {
     Vertx serverVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
-          options.latencyMs(), options.hosts()).start().toCompletionStage().toCompletableFuture().get();
+          options.latencyMs(), 0, options.hosts());
+      if (options.recrawlEvery() > 0) {
+        site.withValidators();
+      }
+      site.start().toCompletionStage().toCompletableFuture().get();
       StoreBackend postgres = options.postgres() == null ? null : StoreBackends.of(options.postgres(), POSTGRES_SCHEMA);
       resetPeaks();
       List<Run> runs = new ArrayList<>();
       List<Run> postgresRuns = new ArrayList<>();
+      Path last = null;
+      Traffic lastCrawl = null;
       for (int i = 0; i < options.runs(); i++) {
-        runs.add(crawl(site, options, StoreBackends.of(dir.resolve("bench-" + i + ".db").toString(), "public"),
-            dir.resolve("bench-" + i + ".db").toString()));
+        if (options.compareMetrics()) {
+          // Alternating which goes first, so the JIT's progress and the machine's drift fall on both.
+          boolean metricsFirst = i % 2 == 1;
+          runs.add(crawl(site, options, sqlite(dir.resolve("bench-" + i + "a.db")), metricsFirst));
+          last = dir.resolve("bench-" + i + "b.db");
+          Traffic before = Traffic.of(site);
+          runs.add(crawl(site, options, sqlite(last), !metricsFirst));
+          lastCrawl = Traffic.of(site).minus(before);
+        } else {
+          last = dir.resolve("bench-" + i + ".db");
+          Traffic before = Traffic.of(site);
+          runs.add(crawl(site, options, sqlite(last), false));
+          lastCrawl = Traffic.of(site).minus(before);
+        }
         if (postgres != null) {
           postgres.wipe();
-          postgresRuns.add(crawl(site, options, postgres, options.postgres()));
+          postgresRuns.add(crawl(site, options, new Target(postgres, options.postgres()), false));
         }
+      }
+      if (options.keepDb() != null) {
+        Files.copy(last, options.keepDb(), StandardCopyOption.REPLACE_EXISTING);
       }
       if (postgres != null) {
         postgres.wipe();
       }
+      Recrawl recrawl = options.recrawlEvery() <= 0 ? null
+          : recrawl(site, options, last, runs.get(runs.size() - 1), lastCrawl);
       long peakHeap = peakHeap();
       double parseOnly = parseOnly(site, Runtime.getRuntime().availableProcessors());
       return new Report(options, runs, postgresRuns, postgres == null ? null : postgres.display(), peakHeap, peakRss(),
           parseOnly, Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), recrawl);
     } finally {
       serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       deleteTree(dir);
     }
   }
 
-  /** Crawls the whole site from page 0 into {@code store} (at {@code location}) on a Vert.x instance of its own. */
-  private static Run crawl(GeneratedSite site, Options options, StoreBackend store, String location) throws Exception {
+  /**
+   * Edits one page in {@code options.recrawlEvery()}, recrawls the SQLite {@code file} (every
+   * page, with conditional requests), then runs {@code --due} as if {@value
+   * #DUE_LATER_FRACTION_OF_INTERVAL} of an interval had passed.
+   */
+  private static Recrawl recrawl(GeneratedSite site, Options options, Path file, Run crawlRun, Traffic crawl)
+      throws Exception {
+    int edited = site.edit(options.recrawlEvery());
+    Target target = sqlite(file);
+    StoreBackend store = target.store();
+    Traffic before = Traffic.of(site);
+    Run recrawlRun = crawl(site, options, target, false, RunKind.RECRAWL, Long.MAX_VALUE);
+    Traffic recrawl = Traffic.of(site).minus(before);
+    Map<String, Long> changes = new java.util.TreeMap<>();
+    try (StoreReader reader = store.openReader();
+        ResultSet rs = reader.query("SELECT change, count(*) FROM page_versions "
+            + "WHERE crawl_id = (SELECT max(id) FROM crawls) GROUP BY change")) {
+      while (rs.next()) {
+        changes.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    long interval = ConfigLoader.defaults().recrawl().interval().toMillis();
+    long dueBefore = System.currentTimeMillis() + Math.round(DUE_LATER_FRACTION_OF_INTERVAL * interval);
+    before = Traffic.of(site);
+    crawl(site, options, target, false, RunKind.RECRAWL, dueBefore);
+    Traffic due = Traffic.of(site).minus(before);
+    return new Recrawl(edited, crawlRun, crawl, recrawl, recrawlRun, changes, due);
+  }
+
+  /**
+   * Crawls the whole site from page 0 into {@code target} on a Vert.x instance of its own; with
+   * {@code withMetrics}, with {@code crawl.metrics} on and its endpoint scraped as Prometheus would.
+   */
+  private static Run crawl(GeneratedSite site, Options options, Target target, boolean withMetrics) throws Exception {
+    return crawl(site, options, target, withMetrics, RunKind.CRAWL, Long.MAX_VALUE);
+  }
+
+  /** A run of {@code kind} on the site into {@code target}; a recrawl refetches the rows due by {@code dueBeforeMs}. */
+  private static Run crawl(GeneratedSite site, Options options, Target target, boolean withMetrics, RunKind kind,
+      long dueBeforeMs) throws Exception {
+    StoreBackend store = target.store();
+    String location = target.location();
     TrawlConfig config = ConfigLoader.load(null, Map.of(
+        "crawl.metrics", withMetrics ? "127.0.0.1:0" : "off",
         "crawl.db", location,
         "crawl.db_schema", POSTGRES_SCHEMA,
         "crawl.max_depth", "1000000",
@@ -165,12 +302,20 @@ public final class Bench {
     double cpuBefore = processCpuSeconds();
     ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
-    Vertx crawlVertx = Vertx.vertx(CrawlJob.vertxOptions());
+    CrawlMetrics metrics = CrawlMetrics.forConfig(config);
+    Vertx crawlVertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, withMetrics);
     Progress last;
+    ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
     try {
-      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);
-      last = job.start().compose(v -> job.finished()).toCompletionStage().toCompletableFuture().get();
+      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), kind,
+          dueBeforeMs, Extensions.NONE, metrics);
+      job.start().toCompletionStage().toCompletableFuture().get();
+      if (withMetrics) {
+        scrapeEvery(scraper, "http://127.0.0.1:" + job.metricsPort() + "/metrics");
+      }
+      last = job.finished().toCompletionStage().toCompletableFuture().get();
     } finally {
+      scraper.shutdownNow();
       crawlVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -179,7 +324,29 @@ public final class Bench {
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
     Stored stored = stored(store);
     return new Run(last.stored(), last.failed(), seconds, stored.fetchingMs() / 1e3, cpu, stored.latencyP50Ms(),
-        stored.latencyP99Ms(), stored.bytes(), cpuByGroup, databaseCpu);
+        stored.latencyP99Ms(), stored.bytes(), cpuByGroup, databaseCpu, withMetrics);
+  }
+
+  /** Where a run crawls into: the backend, and {@code crawl.db} naming it. */
+  private record Target(StoreBackend store, String location) {}
+
+  private static Target sqlite(Path file) {
+    return new Target(StoreBackends.of(file.toString(), "public"), file.toString());
+  }
+
+  /** Scrapes {@code url} every {@value #SCRAPE_EVERY_MS} ms, as Prometheus would (more often than its default 15 s). */
+  private static void scrapeEvery(ScheduledExecutorService scraper, String url) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+    scraper.scheduleAtFixedRate(() -> {
+      try {
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        log.debug("bench scrape failed url={}", url, e); // the crawl is closing; the next one tries again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, SCRAPE_EVERY_MS, SCRAPE_EVERY_MS, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -41,7 +41,7 @@ public final class SiteProcess {
       throws Exception {
     Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
-      GeneratedSite site = new GeneratedSite(vertx, pages, pageBytes, links, latencyMs, hosts).start()
+      GeneratedSite site = new GeneratedSite(vertx, pages, pageBytes, links, latencyMs, 0, hosts).start()
           .toCompletionStage().toCompletableFuture().get();
       warmUp(vertx, site).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
       site.resetCounts();

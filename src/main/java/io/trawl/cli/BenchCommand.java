@@ -2,6 +2,7 @@ package io.trawl.cli;
 
 import io.trawl.bench.Bench;
 import io.trawl.bench.ColdBench;
+import io.trawl.bench.RenderBench;
 import io.trawl.bench.SiteProcess;
 import io.trawl.config.Rate;
 import io.trawl.config.Rates;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--pages", defaultValue = "20000", description = "Pages in the site (default: ${DEFAULT-VALUE}).")
-  int pages;
+  @Option(names = "--pages", description = "Pages in the site (default: 20000; 1000 with --render).")
+  Integer pages;
 
   @Option(names = "--page-size", defaultValue = "20KB", description = "Bytes per page (default: ${DEFAULT-VALUE}).")
   String pageSize;
@@ -54,6 +55,11 @@ final class BenchCommand implements Callable<Integer> {
       + Bench.POSTGRES_SCHEMA + ", its tables dropped before each run and at the end), each run after the SQLite one, "
       + "and compare.")
   String postgres;
+
+  @Option(names = "--recrawl", paramLabel = "PERCENT", defaultValue = "0", description = "After the runs, change this "
+      + "percent of the pages and recrawl the last run's file with conditional requests, then run --due as if 0.9 of "
+      + "recrawl.interval had passed; print the requests and bytes each took (default: ${DEFAULT-VALUE}, none).")
+  int recrawlPercent;
 
   @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
   int parseThreads;
@@ -91,14 +97,34 @@ final class BenchCommand implements Callable<Integer> {
       + "process of --cold).")
   boolean serve;
 
+  @Option(names = "--metrics", description = "Crawl each run twice, without and with crawl.metrics (scraped every 5 s), "
+      + "in alternating order, and print what the metrics cost.")
+  boolean metrics;
+
+  @Option(names = "--keep-db", paramLabel = "FILE", description = "Keep the last SQLite run's database here (e.g. for trawl report).")
+  Path keepDb;
+
+  @Option(names = "--render", description = "Bench rendering instead: pages built by their scripts, rendered in "
+      + "headless Chromium; then a site where every tenth page is, crawled plainly and with render.mode auto.")
+  boolean render;
+
+  @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int tabs;
+
+  @Option(names = "--browser", defaultValue = "chromium", description = "render.browser with --render (default: ${DEFAULT-VALUE}).")
+  String browser;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
     Duration delay = Durations.parse(latency).orElse(null);
-    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0) {
-      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, a size like 20KB and a duration like 50ms");
+    int pages = this.pages != null ? this.pages : render ? 1000 : 20000;
+    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0
+        || tabs < 0 || recrawlPercent < 0 || recrawlPercent > 100) {
+      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, --tabs >= 0, "
+          + "--recrawl from 0 to 100, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
     if (hosts < 1 || perHostConcurrency < 0 || window < 0 || Rates.parse(rate).isEmpty()) {
@@ -110,21 +136,32 @@ final class BenchCommand implements Callable<Integer> {
       return Main.OK;
     }
     if (cold) {
-      return cold((int) pageBytes, delay, out, err);
+      return cold(pages, (int) pageBytes, delay, out, err);
     }
     if (postgres != null && !StoreBackends.isPostgres(postgres)) {
       err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
       return Main.BAD_INPUT;
     }
+    if (render && (metrics || keepDb != null || postgres != null)) {
+      err.println("trawl: bench --render: --metrics, --keep-db and --db do not apply to it (its crawls use temporary SQLite files)");
+      return Main.BAD_INPUT;
+    }
+    if (render) {
+      return RenderBenchReport.print(new RenderBench.Options(pages, (int) pageBytes, links, delay.toMillis(),
+          concurrency, tabs, browser), out, err);
+    }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
     Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
-        parseThreads, postgres, hosts, rate, perHostConcurrency == 0 ? concurrency : perHostConcurrency));
+        parseThreads, postgres, metrics, keepDb,
+        recrawlPercent == 0 ? 0 : Math.max(1, Math.round(100f / recrawlPercent)), hosts, rate,
+        perHostConcurrency == 0 ? concurrency : perHostConcurrency));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);
-      out.printf(Locale.ROOT, "run %d            %.0f pages/s, %.1f s CPU%s%n", i + 1, earlier.pagesPerSecond(),
-          earlier.cpuSeconds(), i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : " (the JIT still compiling)");
+      out.printf(Locale.ROOT, "run %d%s %.0f pages/s, %.1f s CPU%s%n", i + 1, metricsTag(r, earlier),
+          earlier.pagesPerSecond(), earlier.cpuSeconds(),
+          i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : " (the JIT still compiling)");
     }
     double bound = bound(delay);
     out.printf(Locale.ROOT, """
@@ -151,8 +188,14 @@ final class BenchCommand implements Callable<Integer> {
         bound == 0 ? "-" : String.format(Locale.ROOT, "%s = %.0f pages/s; crawl = %.0f%% of it",
             boundName(delay), bound, 100 * m.pagesPerSecond() / bound),
         r.cores(), r.jvm());
+    if (metrics) {
+      printMetricsCost(r, out);
+    }
     if (r.postgresMeasured() != null) {
       printPostgres(r, out);
+    }
+    if (r.recrawl() != null) {
+      printRecrawl(r.recrawl(), out);
     }
     out.flush();
     return Main.OK;
@@ -177,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
     return byPoliteness < byLatency ? "hosts × per-host rate" : "concurrency / latency";
   }
 
-  private int cold(int pageBytes, Duration delay, PrintWriter out, PrintWriter err) throws Exception {
+  private int cold(int pages, int pageBytes, Duration delay, PrintWriter out, PrintWriter err) throws Exception {
     Path crawler = launcher != null ? launcher.toAbsolutePath() : ColdBench.defaultLauncher().orElse(null);
     if (crawler == null || !Files.isExecutable(crawler)) {
       err.println("trawl: bench --cold: no trawl launcher found" + (crawler == null ? "" : " at " + crawler)
@@ -292,6 +335,28 @@ final class BenchCommand implements Callable<Integer> {
         byStage(pg));
   }
 
+  /** The recrawl of the last run's file after a share of the site changed, and the --due run after it. */
+  private static void printRecrawl(Bench.Recrawl r, PrintWriter out) {
+    Bench.Traffic c = r.crawl();
+    Bench.Traffic re = r.recrawl();
+    Bench.Traffic due = r.due();
+    out.printf(Locale.ROOT, """
+
+        recrawl          %d pages changed of %d (the last run's file, every page asked again, conditional requests)
+        requests         %d (%d answered 304 Not Modified); the crawl made %d
+        body bytes       %.1f MB = %.1f%% of the crawl's %.1f MB (%.1f MB saved)
+        pages            %s
+        time             %.2f s, %.0f pages/s, %.1f s CPU (the crawl: %.2f s, %.1f s CPU)
+        --due at +%.1fd  %d requests = %.1f%% of the crawl's (%d saved), %.1f MB of bodies
+        """,
+        r.edited(), r.recrawlRun().pagesStored(), re.requests(), re.notModified(), c.requests(),
+        re.bodyBytes() / 1e6, 100.0 * re.bodyBytes() / Math.max(1, c.bodyBytes()), c.bodyBytes() / 1e6,
+        (c.bodyBytes() - re.bodyBytes()) / 1e6, r.changes(),
+        r.recrawlRun().seconds(), r.recrawlRun().pagesPerSecond(), r.recrawlRun().cpuSeconds(), r.crawlRun().seconds(),
+        r.crawlRun().cpuSeconds(), Bench.DUE_LATER_FRACTION_OF_INTERVAL, due.requests(),
+        100.0 * due.requests() / Math.max(1, c.requests()), c.requests() - due.requests(), due.bodyBytes() / 1e6);
+  }
+
   /** {@code parse 10.2 s (0.51 ms/page), store ...}: what each page cost each stage. */
   private static String byStage(Bench.Run m) {
     StringBuilder line = new StringBuilder();
@@ -303,5 +368,40 @@ final class BenchCommand implements Callable<Integer> {
           1000 * seconds / Math.max(1, m.pagesStored())));
     });
     return line.toString();
+  }
+
+  private static String metricsTag(Bench.Report r, Bench.Run run) {
+    return !r.options().compareMetrics() ? "           " : run.withMetrics() ? " (metrics)  " : " (no metrics)";
+  }
+
+  /**
+   * Each pair of runs without and with metrics, and the cost in the pairs after the first (the
+   * JIT's): the mean over those pairs of the loss of pages/s and of the extra CPU per page.
+   */
+  private static void printMetricsCost(Bench.Report r, PrintWriter out) {
+    List<Bench.Run> runs = r.runs();
+    double lossSum = 0;
+    double cpuSum = 0;
+    int pairs = 0;
+    for (int i = 0; i + 1 < runs.size(); i += 2) {
+      Bench.Run off = runs.get(i).withMetrics() ? runs.get(i + 1) : runs.get(i);
+      Bench.Run on = runs.get(i).withMetrics() ? runs.get(i) : runs.get(i + 1);
+      double loss = 100 * (1 - on.pagesPerSecond() / off.pagesPerSecond());
+      double cpu = 100 * (on.cpuMsPerPage() / off.cpuMsPerPage() - 1);
+      out.printf(Locale.ROOT, "metrics pair %d   without %.0f pages/s %.3f ms CPU/page, with %.0f pages/s %.3f ms CPU/page: "
+          + "%+.1f%% pages/s, %+.1f%% CPU/page%n", i / 2 + 1, off.pagesPerSecond(), off.cpuMsPerPage(),
+          on.pagesPerSecond(), on.cpuMsPerPage(), -loss, cpu);
+      if (i > 0) {
+        lossSum += loss;
+        cpuSum += cpu;
+        pairs++;
+      }
+    }
+    if (pairs > 0) {
+      out.printf(Locale.ROOT, "metrics cost     %.1f%% of pages/s, %+.1f%% CPU per page (mean of the %d pairs after the first)%n",
+          lossSum / pairs, cpuSum / pairs, pairs);
+    } else {
+      out.println("metrics cost     - (needs --runs 2 or more: the first pair is the JIT's)");
+    }
   }
 }

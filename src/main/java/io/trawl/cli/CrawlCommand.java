@@ -1,16 +1,24 @@
 package io.trawl.cli;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigException;
+import io.trawl.render.Browser;
+import io.trawl.render.Chromium;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.Seed;
 import io.trawl.config.SeedException;
 import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.fetch.CookieFile;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -24,30 +32,47 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl crawl}: runs a crawl from a config and a seeds file into the database (a SQLite file or PostgreSQL). Main thread. */
+/**
+ * {@code trawl crawl}: runs a crawl from a config and its seeds (the seeds file, standard input for
+ * {@code --seeds -}, or URL arguments) into the database (a SQLite file or PostgreSQL). Main thread.
+ */
 @Command(name = "crawl", mixinStandardHelpOptions = true,
     description = "Crawl from the seeds into the database (a SQLite file or a PostgreSQL URL). Flags override config keys.")
 final class CrawlCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CrawlCommand.class);
   static final Path DEFAULT_CONFIG = Path.of("config.yaml");
+  /** {@code --seeds -}: the seeds are read from standard input. */
+  private static final Path STDIN = Path.of("-");
   private static final long STOP_GRACE_MS = 10_000;
+  /** Where {@code --ui} alone serves the dashboard when the config names no address: loopback only. */
+  static final String DEFAULT_UI = "127.0.0.1:8080";
+  private static final String UI_ALONE = "(alone)";
 
   @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "URL", arity = "0..*",
+      description = "Seed URLs; given, they replace the seeds file (crawl.seeds). The config's other keys apply.")
+  List<String> urls = new ArrayList<>();
 
   @Option(names = {"-c", "--config"}, description = "Config file (default: config.yaml if present, else built-in defaults).")
   Path config;
 
-  @Option(names = "--seeds", description = "Seeds file (crawl.seeds).")
+  @Option(names = "--seeds", description = "Seeds file (crawl.seeds); - reads them from standard input.")
   String seeds;
 
   @Option(names = "--db", description = "SQLite file or postgresql:// URL (crawl.db).")
@@ -74,11 +99,22 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.user_agent=mybot.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--ui", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = UI_ALONE,
+      preprocessor = UiAlone.class, description = "Serve the live dashboard during the crawl (crawl.ui; alone: crawl.ui if set, else " + DEFAULT_UI + ").")
+  String ui;
+
   @Option(names = "--resume", description = "Continue the unfinished crawl in the database.")
   boolean resume;
 
   @Option(names = "--fresh", description = "Delete the database's previous crawl and start over.")
   boolean fresh;
+
+  @Option(names = "--recrawl", description = "Fetch the crawl's pages again as a new run, with conditional requests; "
+      + "new pages found are crawled too. On a database without a crawl, crawl it for the first time.")
+  boolean recrawl;
+
+  @Option(names = "--due", description = "With --recrawl: only the pages due by their schedule (recrawl.*).")
+  boolean due;
 
   @Override
   public Integer call() {
@@ -99,8 +135,18 @@ final class CrawlCommand implements Callable<Integer> {
     if (resume && fresh) {
       throw new BadInputException("--resume and --fresh exclude each other");
     }
-    TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
-    List<String> seedUrls = normalizedSeeds(cfg, err);
+    if (!urls.isEmpty() && seeds != null) {
+      throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
+    }
+    if (recrawl && (resume || fresh)) {
+      throw new BadInputException("--recrawl and --" + (resume ? "resume" : "fresh") + " exclude each other"
+          + (resume ? " (--resume alone finishes an interrupted recrawl)" : ""));
+    }
+    if (due && !recrawl) {
+      throw new BadInputException("--due needs --recrawl (it picks which pages a recrawl fetches again)");
+    }
+    TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
+    List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
     seedUrls.stream().filter(url -> !scope.allows(url))
@@ -108,11 +154,40 @@ final class CrawlCommand implements Callable<Integer> {
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
-    DownloadDir.requireUsable(cfg.download());
+    DownloadDir.requireUsable(cfg);
+    requireBrowser(cfg.render());
+    // Read once here so a bad cookie file is bad input (exit 2) before anything starts.
+    cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
     try (StoreClaim claim = store.claim()) {
-      prepareDatabase(store, cfg, err);
-      return run(cfg, store, inScope, scope, err);
+      RunKind kind = prepareDatabase(store, cfg, err);
+      return run(cfg, store, inScope, scope, kind, err);
+    }
+  }
+
+  /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */
+  private TrawlConfig withUi(TrawlConfig cfg) {
+    if (ui == null || (ui.equals(UI_ALONE) && cfg.crawl().ui().isPresent())) {
+      return cfg;
+    }
+    Map<String, String> overrides = overrides();
+    overrides.put("crawl.ui", ui.equals(UI_ALONE) ? DEFAULT_UI : ui);
+    return ConfigLoader.load(configFile(), overrides);
+  }
+
+  /**
+   * {@code --ui URL}: the URL is a seed, not the dashboard's address (no address has a scheme), so
+   * {@code --ui} stands alone there as it does before an option or at the end. An address is
+   * given after a space or an equals sign.
+   */
+  static final class UiAlone implements IParameterPreprocessor {
+    @Override
+    public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+      boolean attached = !" ".equals(info.get("separator"));
+      if (!attached && !args.isEmpty() && args.peek().contains("://")) {
+        args.push(UI_ALONE);
+      }
+      return false;
     }
   }
 
@@ -152,14 +227,18 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> normalizedSeeds(TrawlConfig cfg, PrintWriter err) {
+  /** The seeds of {@code crawl.seeds}: the file, or standard input when it is {@code -}. Blocking. */
+  private static List<String> normalizedSeeds(TrawlConfig cfg) {
+    Path file = cfg.crawl().seeds();
+    boolean stdin = file.equals(STDIN);
+    String name = stdin ? "stdin" : file.toString();
     LinkedHashSet<String> urls = new LinkedHashSet<>();
     int maxLength = cfg.fetch().maxUrlLength();
-    for (Seed seed : SeedsFile.read(cfg.crawl().seeds())) {
+    for (Seed seed : stdin ? SeedsFile.read(System.in, name) : SeedsFile.read(file)) {
       String url = UrlNormalizer.normalize(seed.url()).orElseThrow(() -> new SeedException(
-          cfg.crawl().seeds().toString(), seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
+          name, seed.line(), seed.url(), "is not an http(s) URL trawl can fetch"));
       if (url.length() > maxLength) {
-        throw new SeedException(cfg.crawl().seeds().toString(), seed.line(),
+        throw new SeedException(name, seed.line(),
             seed.url().length() > 60 ? seed.url().substring(0, 60) + "..." : seed.url(),
             "is " + url.length() + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")");
       }
@@ -180,10 +259,47 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
-  private void prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+  /**
+   * The URL arguments, checked as seed lines are (user info refused, {@code fetch.max_url_length});
+   * a bad one is refused naming its position and text, its user info masked.
+   */
+  static List<String> normalizedArguments(List<String> arguments, int maxLength) {
+    LinkedHashSet<String> urls = new LinkedHashSet<>();
+    for (int i = 0; i < arguments.size(); i++) {
+      String argument = arguments.get(i).strip();
+      Optional<String> normalized = UrlNormalizer.normalize(argument);
+      String problem = SeedsFile.problem(argument)
+          .or(() -> normalized.isEmpty() ? Optional.of("is not an http(s) URL trawl can fetch") : Optional.empty())
+          .or(() -> normalized.get().length() > maxLength ? Optional.of("is " + normalized.get().length()
+              + " characters long once normalized, over fetch.max_url_length (" + maxLength + ")") : Optional.empty())
+          .orElse(null);
+      if (problem != null) {
+        String shown = SeedsFile.masked(argument);
+        throw new BadInputException("URL argument " + (i + 1) + ": \""
+            + escaped(shown.length() > 60 ? shown.substring(0, 60) + "..." : shown) + "\" " + problem);
+      }
+      urls.add(normalized.get());
+    }
+    return List.copyOf(urls);
+  }
+
+  /** Control characters as Unicode escapes, so an argument shown in an error cannot recolour the terminal. */
+  private static String escaped(String text) {
+    StringBuilder shown = new StringBuilder(text.length());
+    text.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return shown.toString();
+  }
+
+  /**
+   * Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed
+   * config; says what kind of run this is.
+   */
+  private RunKind prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     String file = store.display();
     CrawlLedger.State state = CrawlLedger.inspect(store);
+    if (recrawl) {
+      return prepareRecrawl(state, cfg, err);
+    }
     if (resume) {
       if (!state.hasCrawl()) {
         throw new BadInputException(file + ": no crawl to resume (drop --resume to start one)");
@@ -194,7 +310,7 @@ final class CrawlCommand implements Callable<Integer> {
         err.println("trawl: warning: the config changed since the crawl started; resuming with the new values:");
         changes.forEach(line -> err.println("  " + line));
       }
-      return;
+      return RunKind.RESUME;
     }
     if (state.hasCrawl() && !fresh) {
       throw new BadInputException(file + ": already holds a crawl"
@@ -204,11 +320,59 @@ final class CrawlCommand implements Callable<Integer> {
     if (fresh) {
       CrawlLedger.delete(store);
     }
+    return RunKind.CRAWL;
   }
 
-  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
-    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
+  /** Says where the metrics and the dashboard are, and warns when they are reachable from other machines. */
+  private static void announceServers(CrawlJob job, TrawlConfig cfg, PrintWriter err) {
+    cfg.crawl().metrics().ifPresent(address -> {
+      err.println("trawl: metrics at " + address.url(job.metricsPort()) + "/metrics");
+      warnIfOpen("crawl.metrics", address, err);
+    });
+    cfg.crawl().ui().ifPresent(address -> {
+      err.println("trawl: dashboard at " + address.url(job.uiPort()) + "/");
+      warnIfOpen("crawl.ui", address, err);
+    });
+    err.flush();
+  }
+
+  private static void warnIfOpen(String key, ListenAddress address, PrintWriter err) {
+    if (!address.isLoopback()) {
+      err.println("trawl: warning: " + key + " listens on " + address + ": other machines can read the crawl's "
+          + "URLs and errors there (no authentication); use 127.0.0.1 unless you mean it");
+    }
+  }
+
+  /**
+   * A recrawl of the crawl in the database, or its first crawl when it holds none (so one cron line
+   * does both). An unfinished last run is not refused: its pending URLs are fetched in this run,
+   * which neither skips nor repeats them. Pages keep the items their rules extracted when their
+   * content came; changed rules only reach pages whose content changes.
+   */
+  private RunKind prepareRecrawl(CrawlLedger.State state, TrawlConfig cfg, PrintWriter err) {
+    if (!state.hasCrawl()) {
+      err.println("trawl: no crawl in the database yet: crawling it for the first time");
+      return RunKind.CRAWL;
+    }
+    if (state.unfinished()) {
+      err.println("trawl: warning: the last run did not finish; its " + state.pending()
+          + " pending URLs are fetched in this recrawl");
+    }
+    List<String> changes = state.lastConfig() == null ? List.of()
+        : ConfigJson.diff(state.lastConfig(), ConfigJson.toJson(cfg));
+    if (changes.stream().anyMatch(line -> line.startsWith("rules"))) {
+      err.println("trawl: warning: the rules changed since the last run: pages whose content did not change keep "
+          + "the items the old rules extracted (--fresh extracts everything again)");
+    }
+    return RunKind.RECRAWL;
+  }
+
+  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, RunKind kind,
+      PrintWriter err) {
+    CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
+    Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
+    long dueBeforeMs = due ? System.currentTimeMillis() : Long.MAX_VALUE;
+    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, kind, dueBeforeMs, Extensions.NONE, metrics);
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an
@@ -216,6 +380,7 @@ final class CrawlCommand implements Callable<Integer> {
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> job.fail(error));
     CompletableFuture<Progress> done = job.start()
+        .onSuccess(v -> announceServers(job, cfg, err))
         .compose(v -> job.finished())
         .toCompletionStage().toCompletableFuture();
     try {
@@ -224,6 +389,10 @@ final class CrawlCommand implements Callable<Integer> {
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException bad) {
+        err.println("trawl: " + bad.getMessage());
+        return Main.BAD_INPUT;
+      }
       log.debug("crawl failed", cause);
       err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage()));
       return Main.FAILED;
@@ -232,6 +401,19 @@ final class CrawlCommand implements Callable<Integer> {
       printer.close();
       signals.uninstall();
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+    }
+  }
+
+  /**
+   * Refuses (exit 2) a crawl that may render pages when {@code render.browser} names no
+   * executable: every rendered page would fail as {@code browser}. A DevTools URL is only
+   * connected to when the crawl starts.
+   */
+  private static void requireBrowser(TrawlConfig.Render render) {
+    if (render.enabled() && !Browser.isDevToolsUrl(render.browser()) && Chromium.find(render.browser()).isEmpty()) {
+      throw new BadInputException("render.browser: no Chromium executable \"" + render.browser() + "\""
+          + (render.browser().contains("/") ? "" : " on PATH")
+          + "; install it (Debian: apt-get install chromium) or name the browser's path");
     }
   }
 }

@@ -40,26 +40,61 @@ final class RowWriter {
 
   private static long table(ResultSet rs, String[] names, PrintWriter out) throws SQLException {
     List<String[]> rows = new ArrayList<>();
+    while (rs.next()) {
+      String[] row = new String[names.length];
+      for (int i = 0; i < names.length; i++) {
+        row[i] = rs.getString(i + 1);
+      }
+      rows.add(row);
+    }
+    table(names, rows, out);
+    return rows.size();
+  }
+
+  /** Rows as an aligned table, each cell as the terminal may show it (null as NULL, at most 80 characters). */
+  static void table(String[] names, List<String[]> rows, PrintWriter out) {
     int[] widths = new int[names.length];
     String[] header = new String[names.length];
     for (int i = 0; i < names.length; i++) {
       header[i] = TerminalText.visible(names[i]);
       widths[i] = header[i].length();
     }
-    while (rs.next()) {
+    List<String[]> shown = new ArrayList<>(rows.size());
+    for (String[] cells : rows) {
       String[] row = new String[names.length];
       for (int i = 0; i < names.length; i++) {
-        String value = rs.getString(i + 1);
-        value = value == null ? "NULL" : TerminalText.visible(value);
+        String value = cells[i] == null ? "NULL" : TerminalText.visible(cells[i]);
         if (value.length() > MAX_CELL) {
           value = value.substring(0, MAX_CELL - 1) + "…";
         }
         row[i] = value;
         widths[i] = Math.max(widths[i], value.length());
       }
-      rows.add(row);
+      shown.add(row);
     }
-    printRow(header, widths, out);
+    printTable(header, shown, widths, out);
+  }
+
+  /** Writes rows computed in Java (cells already text) as an aligned table, like a result's. */
+  static void table(List<String> names, List<List<String>> cells, PrintWriter out) {
+    String[] header = names.toArray(String[]::new);
+    int[] widths = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      widths[i] = header[i].length();
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (List<String> row : cells) {
+      String[] r = row.stream().map(TerminalText::visible).toArray(String[]::new);
+      for (int i = 0; i < r.length; i++) {
+        widths[i] = Math.max(widths[i], r[i].length());
+      }
+      rows.add(r);
+    }
+    printTable(header, rows, widths, out);
+  }
+
+  private static void printTable(String[] names, List<String[]> rows, int[] widths, PrintWriter out) {
+    printRow(names, widths, out);
     StringBuilder rule = new StringBuilder();
     for (int i = 0; i < widths.length; i++) {
       rule.append(i == 0 ? "" : "  ").append("-".repeat(widths[i]));
@@ -68,7 +103,6 @@ final class RowWriter {
     for (String[] row : rows) {
       printRow(row, widths, out);
     }
-    return rows.size();
   }
 
   private static void printRow(String[] cells, int[] widths, PrintWriter out) {

@@ -12,9 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trawl stats}: what the crawls in the database did: history, counts by status and error, top hosts, speed. */
+/**
+ * {@code trawl stats}: what the crawls in the database did: history, counts by status and error,
+ * top hosts, speed, and what each extraction rule made ({@link RuleStatsTable}).
+ */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Show what the crawls did: history, pages by status and error, top hosts, pages/s.")
+    description = "Show what the crawls did: history, pages by status and error, top hosts, pages/s, items per rule.")
 final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DbOptions dbOptions;
@@ -34,6 +37,9 @@ final class StatsCommand implements Callable<Integer> {
         }
         out.println();
       }
+      out.println("== rules");
+      RuleStatsTable.print(reader, out);
+      out.println();
       out.flush();
       return Main.OK;
     } catch (BadInputException e) {

@@ -39,6 +39,12 @@ public final class ConfigJson {
       if (!rule.fields().isEmpty()) {
         json.put("fields", fields(rule.fields()));
       }
+      if (!rule.structured().isEmpty()) {
+        json.put("structured", new JsonArray(new ArrayList<Object>(rule.structured())));
+      }
+      if (!rule.key().isEmpty()) {
+        json.put("key", new JsonArray(new ArrayList<Object>(rule.key())));
+      }
       list.add(json);
     }
     return list;
@@ -50,6 +56,9 @@ public final class ConfigJson {
     fields.forEach((name, field) -> {
       JsonObject f = new JsonObject();
       putIfSet(f, "css", field.css());
+      putIfSet(f, "xpath", field.xpath());
+      putIfSet(f, "jsonld", field.jsonld());
+      putIfSet(f, "jsonld_type", field.jsonldType());
       if (!field.take().equals("text")) {
         f.put("take", field.take());
       }

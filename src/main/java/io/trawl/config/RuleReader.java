@@ -3,23 +3,33 @@ package io.trawl.config;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.trawl.core.JsonPath;
+import org.jsoup.nodes.Document;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 /**
- * Reads and checks the {@code rules} list of {@code config.yaml}: every selector must parse with
- * Jsoup and every regex with {@link Pattern}, so a bad rule is refused at load time with its key
- * path ({@code rules[1].fields.price.css}) rather than failing page by page.
+ * Reads and checks the {@code rules} list of {@code config.yaml}: every CSS selector and XPath must
+ * parse with Jsoup, every regex with {@link Pattern} and every JSON-LD path with {@link JsonPath},
+ * and keys must name the rule's fields, so a bad rule is refused at load time with its key path
+ * ({@code rules[1].fields.price.css}) rather than failing page by page.
  */
 final class RuleReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private static final List<String> TAKES = List.of("text", "own_text", "html", "outer_html");
-  private static final List<String> TYPES = List.of("string", "number", "integer");
+  private static final List<String> TYPES = List.of("string", "number", "integer", "date", "url");
+  /** The {@code structured} kinds and the item key each is put under. */
+  static final Map<String, String> STRUCTURED = Map.of("json-ld", "jsonld", "microdata", "microdata",
+      "opengraph", "opengraph");
+  private static final List<String> STRUCTURED_KINDS = List.of("json-ld", "microdata", "opengraph");
+  /** An XPath whose last step is an attribute or text node: Jsoup's selectXpath gives elements only. */
+  private static final Pattern NOT_ELEMENTS = Pattern.compile(".*(/@[\\w:*-]+|text\\(\\)|/@\\*)\\s*$");
   private static final int MAX_NESTING = 8;
 
   private RuleReader() {}
@@ -45,11 +55,42 @@ final class RuleReader {
     String select = s.get("select", "", RuleReader::selector);
     Optional<List<String>> follow = s.get("follow", Optional.empty(), f -> Optional.of(f.asList(RuleReader::selector)));
     Map<String, TrawlConfig.Field> fields = s.get("fields", Map.of(), f -> fields(f, 1));
+    List<String> structured = s.get("structured", List.of(), RuleReader::structured);
+    List<String> key = s.get("key", List.of(), k -> key(k, fields));
     s.refuseUnknownKeys();
-    if (fields.isEmpty() && follow.isEmpty()) {
-      throw new ConfigException(s.keyPath("fields"), "at least one field (or a follow list)", null);
+    if (fields.isEmpty() && follow.isEmpty() && structured.isEmpty()) {
+      throw new ConfigException(s.keyPath("fields"), "at least one field (or a follow or structured list)", null);
     }
-    return new TrawlConfig.Rule(name, url, select, fields, follow);
+    for (String kind : structured) {
+      String itemKey = STRUCTURED.get(kind);
+      if (fields.containsKey(itemKey)) {
+        throw new ConfigException(s.keyPath("fields") + "." + itemKey,
+            "a field name other than " + itemKey + ", which structured: [" + kind + "] fills", itemKey);
+      }
+    }
+    return new TrawlConfig.Rule(name, url, select, fields, follow, structured, key);
+  }
+
+  private static List<String> structured(ConfigValue v) {
+    List<String> kinds = v.asList(k -> oneOf(k, STRUCTURED_KINDS));
+    return List.copyOf(new LinkedHashSet<>(kinds));
+  }
+
+  /** {@code key: sku} or {@code key: [shop, sku]}: top-level fields of the rule. */
+  private static List<String> key(ConfigValue v, Map<String, TrawlConfig.Field> fields) {
+    List<String> key = v.isString() ? List.of(keyField(v, fields)) : v.asList(k -> keyField(k, fields));
+    if (key.isEmpty()) {
+      throw v.refuse("one field name or a list of them");
+    }
+    return List.copyOf(new LinkedHashSet<>(key));
+  }
+
+  private static String keyField(ConfigValue v, Map<String, TrawlConfig.Field> fields) {
+    String name = v.asText().trim();
+    if (!fields.containsKey(name)) {
+      throw v.refuse("a field of the rule (" + String.join(", ", fields.keySet()) + ")");
+    }
+    return name;
   }
 
   private static Map<String, TrawlConfig.Field> fields(ConfigValue v, int depth) {
@@ -73,10 +114,13 @@ final class RuleReader {
   /** A field: a selector alone, or a map of its keys. */
   private static TrawlConfig.Field field(ConfigValue v, int depth) {
     if (v.isString()) {
-      return new TrawlConfig.Field(selector(v), "text", "", false, "", true, "string", false, Map.of());
+      return new TrawlConfig.Field(selector(v), "", "", "", "text", "", false, "", true, "string", false, Map.of());
     }
     ConfigSection s = v.asSection();
     String css = s.get("css", "", RuleReader::selector);
+    String xpath = s.get("xpath", "", RuleReader::xpath);
+    String jsonld = s.get("jsonld", "", RuleReader::jsonPath);
+    String jsonldType = s.get("jsonld_type", "", ConfigValue::asText).trim();
     String take = s.get("take", null, t -> oneOf(t, TAKES));
     String attr = s.get("attr", "", RuleReader::attribute);
     boolean all = s.get("all", false, ConfigValue::asBoolean);
@@ -89,6 +133,22 @@ final class RuleReader {
     if (take != null && !attr.isEmpty()) {
       throw new ConfigException(s.keyPath("attr"), "either take or attr, not both", attr);
     }
+    List<String> sources = List.of("css", "xpath", "jsonld").stream().filter(s::has).toList();
+    if (sources.size() > 1) {
+      throw new ConfigException(s.keyPath(sources.get(1)), "one of css, xpath and jsonld, not " + String.join(" and ",
+          sources), sources.get(1));
+    }
+    if (!jsonldType.isEmpty() && jsonld.isEmpty()) {
+      throw new ConfigException(s.keyPath("jsonld_type"), "jsonld_type only beside a jsonld path", jsonldType);
+    }
+    if (!jsonld.isEmpty()) {
+      for (String elementKey : List.of("take", "attr", "fields")) {
+        if (s.has(elementKey)) {
+          throw new ConfigException(s.keyPath(elementKey), "no " + elementKey + " on a jsonld field (it reads JSON, not"
+              + " elements)", elementKey);
+        }
+      }
+    }
     if (!nested.isEmpty()) {
       for (String valueKey : List.of("take", "attr", "regex", "type")) {
         if (s.has(valueKey)) {
@@ -96,7 +156,7 @@ final class RuleReader {
         }
       }
     }
-    return new TrawlConfig.Field(css, take == null ? "text" : take, attr, all, regex, trim,
+    return new TrawlConfig.Field(css, xpath, jsonld, jsonldType, take == null ? "text" : take, attr, all, regex, trim,
         type == null ? "string" : type, required, nested);
   }
 
@@ -123,6 +183,34 @@ final class RuleReader {
       throw v.refuse("an attribute name like href, or abs:href for an absolute URL");
     }
     return attr;
+  }
+
+  /**
+   * An XPath that Jsoup can evaluate to elements: compiled by Jsoup's own {@code selectXpath} on an
+   * empty document, the engine the parse stage runs it with.
+   */
+  private static String xpath(ConfigValue v) {
+    String xpath = v.asText().trim();
+    if (NOT_ELEMENTS.matcher(xpath).matches()) {
+      throw v.refuse("an XPath selecting elements (Jsoup's selectXpath gives elements: select the element and use"
+          + " attr: or take: instead of /@name or text())");
+    }
+    try {
+      Document.createShell("").selectXpath(xpath);
+    } catch (Selector.SelectorParseException | IllegalArgumentException e) {
+      throw v.refuse("an XPath expression Jsoup can evaluate (" + e.getMessage() + ")");
+    }
+    return xpath;
+  }
+
+  private static String jsonPath(ConfigValue v) {
+    String path = v.asText().trim();
+    try {
+      JsonPath.compile(path);
+    } catch (IllegalArgumentException e) {
+      throw v.refuse("a JSON-LD path like $.offers.price (" + e.getMessage() + ")");
+    }
+    return path;
   }
 
   static String selector(ConfigValue v) {

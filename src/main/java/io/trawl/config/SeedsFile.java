@@ -56,15 +56,31 @@ public final class SeedsFile {
   /** The seeds in {@code file}, refusing a file over {@code maxBytes} or a line over {@code maxLineChars}. */
   static List<Seed> read(Path file, long maxBytes, int maxLineChars) {
     String name = file.toString();
-    try (InputStream in = new CappedInputStream(Files.newInputStream(file), maxBytes);
-        Reader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder())) {
-      return parse(text, name, maxLineChars);
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, name, maxBytes, maxLineChars);
     } catch (NoSuchFileException e) {
       throw new SeedException(name, 0, "", "does not exist", e);
-    } catch (CharacterCodingException e) {
-      throw new SeedException(name, 0, "", "is not UTF-8 text", e);
     } catch (AccessDeniedException e) {
       throw new SeedException(name, 0, "", "cannot be read (permission denied)", e);
+    } catch (IOException e) {
+      throw new SeedException(name, 0, "", "cannot be read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The seeds read from {@code in} (standard input for {@code --seeds -}), under the same caps as a
+   * file; {@code name} names the source in errors ({@code stdin:3: ...}). Does not close {@code in}.
+   */
+  public static List<Seed> read(InputStream in, String name) {
+    return read(in, name, MAX_BYTES, MAX_LINE_CHARS);
+  }
+
+  private static List<Seed> read(InputStream in, String name, long maxBytes, int maxLineChars) {
+    Reader text = new InputStreamReader(new CappedInputStream(in, maxBytes), StandardCharsets.UTF_8.newDecoder());
+    try {
+      return parse(text, name, maxLineChars);
+    } catch (CharacterCodingException e) {
+      throw new SeedException(name, 0, "", "is not UTF-8 text", e);
     } catch (TooLargeException e) {
       throw new SeedException(name, 0, "",
           "is larger than " + DataSizes.format(new DataSize(maxBytes)) + ", the most a seeds file may hold", e);
@@ -134,17 +150,17 @@ public final class SeedsFile {
       return;
     }
     String url = INLINE_COMMENT.matcher(line).replaceFirst("");
-    int userInfoEnd = userInfoEnd(url);
-    if (userInfoEnd >= 0) {
-      String masked = url.substring(0, url.indexOf("//") + 2) + "***" + url.substring(userInfoEnd);
-      throw new SeedException(fileName, lineNo, masked, "has user info (user:password@), which trawl refuses: "
-          + "it would send credentials in the clear and store them, and it can hide the host a URL goes to");
-    }
     Optional<String> problem = problem(url);
     if (problem.isPresent()) {
-      throw new SeedException(fileName, lineNo, url, problem.get());
+      throw new SeedException(fileName, lineNo, masked(url), problem.get());
     }
     seeds.add(new Seed(lineNo, url));
+  }
+
+  /** {@code url} as it may be shown in an error: its user info ({@code user:password@}) as {@code ***}. */
+  public static String masked(String url) {
+    int userInfoEnd = userInfoEnd(url);
+    return userInfoEnd < 0 ? url : url.substring(0, url.indexOf("//") + 2) + "***" + url.substring(userInfoEnd);
   }
 
   /**
@@ -165,8 +181,16 @@ public final class SeedsFile {
     return at > start + 1 ? at : -1;
   }
 
-  /** Why {@code url} is not a usable seed, or empty when it is one. */
-  private static Optional<String> problem(String url) {
+  /**
+   * Why {@code url} is not a usable seed, or empty when it is one: a phrase completing the URL,
+   * like {@code is not an http(s) URL}. Also for seeds given elsewhere than in a file (command-line
+   * arguments); show the URL with {@link #masked}.
+   */
+  public static Optional<String> problem(String url) {
+    if (userInfoEnd(url) >= 0) {
+      return Optional.of("has user info (user:password@), which trawl refuses: "
+          + "it would send credentials in the clear and store them, and it can hide the host a URL goes to");
+    }
     if (url.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
       return Optional.of("contains a space or a control character");
     }

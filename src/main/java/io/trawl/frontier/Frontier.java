@@ -2,20 +2,25 @@ package io.trawl.frontier;
 
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.core.FailureKind;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.FrontierSnapshot;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * The in-memory window of the frontier: one queue per host, each with its politeness clock, and a
  * ready queue of hosts ordered by when each may next be asked. Hands out work only against free
- * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
- * host, and no faster than each host's interval. A row whose response is in but not yet stored no
+ * credits ({@code concurrency} requests on the network), at most the host's {@code
+ * per_host_concurrency}, and no faster than the host's interval ({@code per_host_rate}; both may
+ * be the host's own, from {@code hosts:}). A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
  * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
  * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
@@ -23,8 +28,7 @@ import java.util.function.LongSupplier;
  */
 final class Frontier {
   private final int concurrency;
-  private final int perHostConcurrency;
-  private final long intervalNanos;
+  private final Function<String, HostLimits> limitsOf;
   private final long maxPages;
   private final LongSupplier nanoTime;
   private final LongSupplier currentMillis;
@@ -34,6 +38,9 @@ final class Frontier {
   /** Rows handed out, by id; and of those, the ones whose request is over and that wait for the store. */
   private final Map<Long, FrontierRow> handedOut = new HashMap<>();
   private final Set<Long> awaitingStore = new HashSet<>();
+  /** Hosts a breaker or a Retry-After held when last looked at; {@link #snapshot} drops those whose hold ended. */
+  private final Set<HostQueue> paused = new HashSet<>();
+  private int activeHosts;
   private int inFlight;
   private int storing;
   private long inMemory;
@@ -43,11 +50,20 @@ final class Frontier {
   private long retries;
   private boolean stopped;
 
+  /** The pace of one host: the spacing of its request starts, and how many may be out at once. */
+  record HostLimits(long intervalNanos, int concurrency) {}
+
+  /** A frontier whose hosts all have {@code perHostConcurrency} and {@code intervalNanos}. */
   Frontier(int concurrency, int perHostConcurrency, long intervalNanos, long maxPages,
       LongSupplier nanoTime, LongSupplier currentMillis) {
+    this(concurrency, host -> new HostLimits(intervalNanos, perHostConcurrency), maxPages, nanoTime, currentMillis);
+  }
+
+  /** @param limitsOf the limits of a host (its queue's key), asked once when its queue is made */
+  Frontier(int concurrency, Function<String, HostLimits> limitsOf, long maxPages,
+      LongSupplier nanoTime, LongSupplier currentMillis) {
     this.concurrency = concurrency;
-    this.perHostConcurrency = perHostConcurrency;
-    this.intervalNanos = intervalNanos;
+    this.limitsOf = limitsOf;
     this.maxPages = maxPages;
     this.nanoTime = nanoTime;
     this.currentMillis = currentMillis;
@@ -55,7 +71,7 @@ final class Frontier {
 
   /** Queues a row read from the frontier table. */
   void add(FrontierRow row) {
-    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
+    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, limitsOf.apply(h)));
     host.rows.add(row);
     inMemory++;
     schedule(host);
@@ -75,7 +91,9 @@ final class Frontier {
     host.scheduled = false;
     FrontierRow row = host.rows.poll();
     inMemory--;
-    host.inFlight++;
+    if (host.inFlight++ == 0) {
+      activeHosts++;
+    }
     inFlight++;
     host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
     schedule(host);
@@ -103,6 +121,7 @@ final class Frontier {
   void markDone(long id, boolean withError) {
     HostQueue host = finish(id);
     stored++;
+    host.done++;
     if (withError) {
       failed++;
     }
@@ -114,14 +133,25 @@ final class Frontier {
    * waits until then, since a server that asks one URL to wait asks it of its host.
    *
    * @param attempts the row's tries so far
+   * @param byBreaker whether the host's circuit breaker is what holds it (else a Retry-After or a
+   *     robots.txt that could not be read), for {@link #snapshot}
+   * @param render why it goes back to be rendered in the browser (not a retry), or null
    * @return the row as it goes back to the queue
    */
-  FrontierRow reclaim(long id, int attempts, long notBeforeMs) {
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker, String render) {
     FrontierRow out = handedOut.get(id);
     HostQueue host = finish(id);
-    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
-    retries++;
+    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs, out.revisit(), render);
+    if (render == null) {
+      retries++;
+    }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
+    if (row.notBeforeMs() > 0 && render == null) {
+      // A page put back to be rendered waits for its host's turn, not for a pause.
+      host.pausedUntilNanos = host.nextAllowedNanos;
+      host.pausedByBreaker = byBreaker;
+      paused.add(host);
+    }
     host.rows.add(row);
     inMemory++;
     reschedule(host);
@@ -142,7 +172,8 @@ final class Frontier {
       markDone(id, outcome.error() != null);
       return null;
     }
-    return reclaim(id, outcome.attempts(), outcome.retryAtMs());
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()),
+        outcome.render());
   }
 
   /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
@@ -214,6 +245,21 @@ final class Frontier {
     return hosts.size();
   }
 
+  /**
+   * Where the frontier stands, for the metrics and the dashboard.
+   *
+   * @param queued rows queued in all (the window's count, the table's included)
+   * @param topHosts how many hosts to list, most pages done first; 0 for none
+   */
+  FrontierSnapshot snapshot(long queued, int topHosts) {
+    long now = nanoTime.getAsLong();
+    paused.removeIf(host -> host.pausedUntilNanos <= now);
+    int byBreaker = (int) paused.stream().filter(host -> host.pausedByBreaker).count();
+    return new FrontierSnapshot(queued, inFlight, storing, hosts.size(), activeHosts, byBreaker,
+        paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now),
+        currentMillis.getAsLong());
+  }
+
   /** Forgets handed-out row {@code id}, freeing its request slot or its place among the rows awaiting the store. */
   private HostQueue finish(long id) {
     FrontierRow row = handedOut.remove(id);
@@ -229,7 +275,9 @@ final class Frontier {
 
   private HostQueue release(FrontierRow row) {
     HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
-    host.inFlight--;
+    if (--host.inFlight == 0) {
+      activeHosts--;
+    }
     inFlight--;
     return host;
   }
@@ -244,7 +292,7 @@ final class Frontier {
   }
 
   private void schedule(HostQueue host) {
-    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= perHostConcurrency) {
+    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= host.concurrency) {
       return;
     }
     host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peek().notBeforeMs()));

@@ -5,7 +5,10 @@ import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
+import io.trawl.config.HostOverrides;
+import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -19,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * {@code frontier} table into the {@link Frontier}, which hands rows to fetchers against free
  * credits and per-host politeness; the fetchers' outcomes go back to both, and
  * {@link CrawlEnding} says when the crawl is over. Its requests to other stages are
- * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end. Event loop.
+ * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end, and tells the
+ * metrics where it stands as often ({@link FrontierStatus}). Event loop.
  */
 public final class FrontierVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
 
   private final TrawlConfig config;
   private final List<String> seeds;
+  private final CrawlMetrics metrics;
   private final long startedAtMs = System.currentTimeMillis();
   private EventBus bus;
   private FrontierRequests requests;
@@ -33,11 +38,16 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierWindow window;
   private CrawlEnding ending;
   private WakeTimer wakeTimer;
+  private FrontierStatus status;
 
-  /** @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming) */
-  public FrontierVerticle(TrawlConfig config, List<String> seeds) {
+  /**
+   * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
+   * @param metrics told where the frontier stands every second
+   */
+  public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
+    this.metrics = metrics;
   }
 
   @Override
@@ -45,12 +55,17 @@ public final class FrontierVerticle extends VerticleBase {
     bus = vertx.eventBus();
     requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
-    frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
-        config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
+    HostOverrides hosts = HostOverrides.of(config);
+    frontier = new Frontier(fetch.concurrency(), host -> limits(hosts.settings(host)), config.crawl().maxPages(),
+        System::nanoTime, System::currentTimeMillis);
     window = new FrontierWindow(frontier);
     ending = new CrawlEnding(frontier, window);
     wakeTimer = new WakeTimer(vertx, this::pump);
-    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress()));
+    status = new FrontierStatus(frontier, window, ending, metrics, startedAtMs);
+    vertx.setPeriodic(1000, id -> {
+      bus.publish(Addresses.PROGRESS, status.progress());
+      status.toMetrics();
+    });
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
@@ -92,7 +107,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void onFrontierStop(Message<Void> msg) {
-    ending.whenAnnounced(() -> msg.reply(progress()));
+    ending.whenAnnounced(() -> msg.reply(status.progress()));
     stop(CrawlEnding.STOPPED);
   }
 
@@ -135,7 +150,8 @@ public final class FrontierVerticle extends VerticleBase {
     requests.read(FrontierWindow.countOnly())
         .onSuccess(batch -> window.counted(batch.queuedTotal()))
         .onComplete(ar -> {
-          Progress last = progress();
+          Progress last = status.progress();
+          status.toMetrics();
           log.info("crawl finished reason={} stored={} failed={} queued={}", last.stopReason(), last.stored(),
               last.failed(), last.queued());
           ending.announce();
@@ -148,12 +164,11 @@ public final class FrontierVerticle extends VerticleBase {
       log.error("crawl failed: the store could not be reached or written", err);
       wakeTimer.cancel();
       ending.announce();
-      bus.publish(Addresses.FINISHED, progress());
+      bus.publish(Addresses.FINISHED, status.progress());
     }
   }
 
-  private Progress progress() {
-    return new Progress(frontier.stored(), frontier.failed(), frontier.inFlight(), window.queued(),
-        frontier.retries(), System.currentTimeMillis() - startedAtMs, frontier.hostCount(), ending.reason());
+  private static Frontier.HostLimits limits(HostSettings settings) {
+    return new Frontier.HostLimits(settings.rate().intervalNanos(), settings.concurrency());
   }
 }

@@ -15,6 +15,8 @@ final class HostQueue {
 
   final String host;
   final PriorityQueue<FrontierRow> rows = new PriorityQueue<>(SHALLOW_FIRST);
+  /** Requests to this host that may be out at once. */
+  final int concurrency;
   /** Requests to this host handed out and not yet answered. */
   int inFlight;
   /** Earliest System.nanoTime at which the next request to this host may start. */
@@ -24,9 +26,16 @@ final class HostQueue {
   /** Whether the host sits in the frontier's ready queue, and under which key. */
   boolean scheduled;
   long readyAtNanos;
+  /** Its rows finished this run (stored, with or without an error). */
+  long done;
+  /** Until when a breaker or a Retry-After holds it (System.nanoTime), 0 when never held. */
+  long pausedUntilNanos;
+  /** Whether that hold is its circuit breaker's (else a Retry-After's or robots.txt's). */
+  boolean pausedByBreaker;
 
-  HostQueue(String host, long intervalNanos) {
+  HostQueue(String host, Frontier.HostLimits limits) {
     this.host = host;
-    this.intervalNanos = intervalNanos;
+    this.intervalNanos = limits.intervalNanos();
+    this.concurrency = limits.concurrency();
   }
 }

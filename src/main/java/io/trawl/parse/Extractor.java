@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Evaluator;
@@ -19,12 +20,13 @@ import org.jsoup.select.Evaluator;
 /**
  * Applies the config's extraction rules to a parsed page: the items of every rule whose URL
  * pattern matches, the links their {@code follow} selectors pick, and the URLs found in the
- * {@code download.from_fields} fields. Built once per crawl; stateless and thread-safe, runs on the
- * parse pool.
+ * {@code download.from_fields} fields; counts what each rule made in its {@link RuleStats}. Built
+ * once per crawl; thread-safe, runs on the parse pool.
  */
 public final class Extractor {
   /**
-   * @param items each {@code {"rule": name, "data": {...}}}, in rule then document order
+   * @param items each {@code {"rule": name, "data": {...}}}, with {@code "key": "[...]"} when the
+   *     rule has a key, in rule then document order
    * @param follow the links to follow, absolute and normalized; empty when no matching rule
    *     restricts them (then every link is followed)
    * @param downloads URLs taken from {@code download.from_fields}, absolute and normalized
@@ -33,8 +35,15 @@ public final class Extractor {
 
   private final List<ExtractionRule> rules;
   private final Map<String, Set<String>> downloadFields = new HashMap<>();
+  private final RuleStats stats;
 
   public Extractor(List<TrawlConfig.Rule> rules, List<String> fromFields) {
+    this(rules, fromFields, new RuleStats());
+  }
+
+  /** @param stats where the items made, dropped and their empty fields are counted */
+  public Extractor(List<TrawlConfig.Rule> rules, List<String> fromFields, RuleStats stats) {
+    this.stats = stats;
     this.rules = rules.stream().map(ExtractionRule::new).toList();
     for (String ruleAndField : fromFields) {
       int dot = ruleAndField.indexOf('.');
@@ -49,27 +58,54 @@ public final class Extractor {
    * @param baseUrl what relative links on the page resolve against
    */
   public Extracted extract(String url, String finalUrl, Document document, String baseUrl) {
+    ExtractionPage page = new ExtractionPage(document, baseUrl);
+    List<ExtractionRule> applying = rules.stream().filter(rule -> rule.appliesTo(url, finalUrl)).toList();
+    Extracted extracted = extract(applying, page, url, finalUrl, stats::record);
+    stats.invalidJsonLd(page.invalidJsonLd());
+    return extracted;
+  }
+
+  /** The compiled rules, in config order; for {@link RuleTrial}. */
+  List<ExtractionRule> rules() {
+    return rules;
+  }
+
+  /**
+   * Runs {@code applying} on the page; {@code outcomes} sees what each rule that makes items made,
+   * dropped items included.
+   */
+  Extracted extract(List<ExtractionRule> applying, ExtractionPage page, String url, String finalUrl,
+      BiConsumer<String, List<ExtractionRule.Outcome>> outcomes) {
     JsonArray items = new JsonArray();
     Set<String> follow = null;
     Set<String> downloads = new LinkedHashSet<>();
-    for (ExtractionRule rule : rules) {
-      if (!rule.appliesTo(url, finalUrl)) {
-        continue;
-      }
+    for (ExtractionRule rule : applying) {
       Set<String> toDownload = downloadFields.getOrDefault(rule.name(), Set.of());
-      for (JsonObject data : rule.items(document)) {
-        items.add(new JsonObject().put("rule", rule.name()).put("data", data));
+      List<ExtractionRule.Outcome> made = rule.outcomes(page);
+      if (rule.makesItems()) {
+        outcomes.accept(rule.name(), made);
+      }
+      for (ExtractionRule.Outcome outcome : made) {
+        if (!outcome.kept()) {
+          continue;
+        }
+        JsonObject data = outcome.data();
+        JsonObject item = new JsonObject().put("rule", rule.name()).put("data", data);
+        if (outcome.key() != null) {
+          item.put("key", outcome.key());
+        }
+        items.add(item);
         for (String field : data.fieldNames()) {
           if (toDownload.contains(field)) {
-            addUrls(data.getValue(field), baseUrl, downloads);
+            addUrls(data.getValue(field), page.baseUrl(), downloads);
           }
         }
       }
       if (rule.follow().isPresent()) {
         follow = follow == null ? new LinkedHashSet<>() : follow;
         for (Evaluator region : rule.follow().get()) {
-          for (Element match : document.select(region)) {
-            HtmlParser.addLinksIn(match, baseUrl, follow);
+          for (Element match : page.document().select(region)) {
+            HtmlParser.addLinksIn(match, page.baseUrl(), follow);
           }
         }
       }

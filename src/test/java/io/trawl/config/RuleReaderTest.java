@@ -44,7 +44,7 @@ class RuleReaderTest {
     assertThat(rule.follow()).contains(List.of("li.next"));
     assertThat(rule.fields().keySet()).containsExactly("text", "tags", "link", "n", "html", "nested");
     assertThat(rule.fields().get("text"))
-        .isEqualTo(new TrawlConfig.Field("span.text", "text", "", false, "", true, "string", false, Map.of()));
+        .isEqualTo(new TrawlConfig.Field("span.text", "", "", "", "text", "", false, "", true, "string", false, Map.of()));
     assertThat(rule.fields().get("tags").all()).isTrue();
     assertThat(rule.fields().get("link").attr()).isEqualTo("abs:href");
     assertThat(rule.fields().get("link").required()).isTrue();
@@ -108,6 +108,49 @@ class RuleReaderTest {
   }
 
   @Test
+  void readsXpathJsonLdStructuredDataKeysAndTheNewTypes() {
+    TrawlConfig.Rule rule = load("""
+        rules:
+          - name: product
+            structured: [json-ld, microdata, opengraph, json-ld]
+            key: sku
+            fields:
+              sku: {xpath: '//*[@itemprop="sku"]', attr: content}
+              price: {jsonld: '$.offers[0].price', jsonld_type: Product, type: number}
+              released: {css: time, attr: datetime, type: date}
+              page: {css: 'link[rel=canonical]', attr: href, type: url}
+        """).rules().get(0);
+
+    assertThat(rule.structured()).containsExactly("json-ld", "microdata", "opengraph");
+    assertThat(rule.key()).containsExactly("sku");
+    assertThat(rule.fields().get("sku").xpath()).isEqualTo("//*[@itemprop=\"sku\"]");
+    assertThat(rule.fields().get("price").jsonld()).isEqualTo("$.offers[0].price");
+    assertThat(rule.fields().get("price").jsonldType()).isEqualTo("Product");
+    assertThat(rule.fields().get("released").type()).isEqualTo("date");
+    assertThat(rule.fields().get("page").type()).isEqualTo("url");
+    assertThat(load("rules: [{name: p, structured: [opengraph]}]").rules().get(0).fields()).isEmpty();
+    assertThat(load("rules: [{name: p, key: [a, b], fields: {a: h1, b: h2}}]").rules().get(0).key())
+        .containsExactly("a", "b");
+  }
+
+  @Test
+  void refusesBadXpathJsonLdPathsKeysAndStructuredKindsNamingTheirPath() {
+    refuses("rules: [{name: a, fields: {t: {xpath: '//div[@class='}}}]", "rules[0].fields.t.xpath");
+    refuses("rules: [{name: a, fields: {t: {xpath: '//a/@href'}}}]", "rules[0].fields.t.xpath");
+    refuses("rules: [{name: a, fields: {t: {xpath: '//p/text()'}}}]", "rules[0].fields.t.xpath");
+    refuses("rules: [{name: a, fields: {t: {css: p, xpath: '//p'}}}]", "rules[0].fields.t.xpath");
+    refuses("rules: [{name: a, fields: {t: {jsonld: 'offers.price'}}}]", "rules[0].fields.t.jsonld");
+    refuses("rules: [{name: a, fields: {t: {jsonld: '$.offers[?(@.x)]'}}}]", "rules[0].fields.t.jsonld");
+    refuses("rules: [{name: a, fields: {t: {jsonld: '$.x', attr: href}}}]", "rules[0].fields.t.attr");
+    refuses("rules: [{name: a, fields: {t: {css: p, jsonld_type: Product}}}]", "rules[0].fields.t.jsonld_type");
+    refuses("rules: [{name: a, fields: {t: {css: p, type: datetime}}}]", "rules[0].fields.t.type");
+    refuses("rules: [{name: a, key: [t, sku], fields: {t: title}}]", "rules[0].key[1]");
+    refuses("rules: [{name: a, key: [], fields: {t: title}}]", "rules[0].key");
+    refuses("rules: [{name: a, structured: [rdfa], fields: {t: title}}]", "rules[0].structured[0]");
+    refuses("rules: [{name: a, structured: [json-ld], fields: {jsonld: title}}]", "rules[0].fields.jsonld");
+  }
+
+  @Test
   void refusesRulesOnTheCommandLine() {
     assertThatThrownBy(() -> ConfigLoader.fromYaml("", Map.of("rules.name", "x")))
         .isInstanceOf(ConfigException.class)
@@ -122,10 +165,14 @@ class RuleReaderTest {
           - name: quotes
             select: div.quote
             follow: [li.next]
+            structured: [opengraph]
+            key: [text]
             fields:
               text: span.text
               tags: {css: a.tag, all: true}
               nested: {css: li, fields: {x: {css: i, type: number}}}
+              by_xpath: {xpath: './/b', type: date}
+              price: {jsonld: '$.offers.price', jsonld_type: Product}
         """);
 
     TrawlConfig back = ConfigLoader.fromYaml(ConfigJson.toJson(config).encode(), Map.of());

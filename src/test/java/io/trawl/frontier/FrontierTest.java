@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.HostOverrides;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FrontierTest {
@@ -74,13 +77,35 @@ class FrontierTest {
   }
 
   @Test
+  void givesAHostWithAHostsEntryItsOwnRateAndConcurrency() {
+    HostOverrides hosts = HostOverrides.of(ConfigLoader.fromYaml("""
+        fetch: {per_host_rate: 1/s, per_host_concurrency: 1}
+        hosts:
+          fast.test: {per_host_rate: 10/s, per_host_concurrency: 2}
+        """, Map.of()));
+    Frontier frontier = new Frontier(10,
+        host -> new Frontier.HostLimits(hosts.settings(host).rate().intervalNanos(), hosts.settings(host).concurrency()),
+        0, () -> nanos, () -> millis);
+    for (int i = 0; i < 3; i++) {
+      frontier.add(row("http://fast.test/" + i));
+      frontier.add(row("http://slow.test/" + i));
+    }
+    assertThat(drain(frontier)).extracting(FrontierRow::url)
+        .containsExactlyInAnyOrder("http://fast.test/0", "http://slow.test/0");
+    advanceMs(100);
+    assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://fast.test/1");
+    advanceMs(100);
+    assertThat(drain(frontier)).as("two in flight: fast.test's concurrency").isEmpty();
+  }
+
+  @Test
   void aReclaimedRowPausesItsWholeHostUntilItsNotBefore() {
     Frontier frontier = frontier(10, 2, 0, 0);
     frontier.add(row("http://a.test/0"));
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(first.id(), 1, millis + 5000);
+    frontier.reclaim(first.id(), 1, millis + 5000, false, null);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -269,5 +294,58 @@ class FrontierTest {
     atLimit.add(row("http://b.test/0"));
     atLimit.next();
     assertThat(atLimit.nextWakeNanos()).isEqualTo(-1);
+  }
+
+  @Test
+  void aPagePutBackToBeRenderedIsNoRetryAndDoesNotPauseItsHost() {
+    Frontier frontier = frontier(10, 1, 1000, 0);
+    frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://a.test/2"));
+    FrontierRow first = frontier.next();
+
+    // What FetchOutcome.toRender sends: not before now, so the row waits only for its host's turn.
+    FrontierRow back = frontier.complete(first.id(), new FetchOutcome(first.id(), null, millis, 0, 0, 0, "auto"));
+
+    assertThat(back.render()).isEqualTo("auto");
+    assertThat(frontier.retries()).isZero();
+    var snapshot = frontier.snapshot(2, 1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isZero();
+    assertThat(snapshot.topHosts().get(0).state()).doesNotStartWith("paused");
+  }
+
+  @Test
+  void snapshotCountsHostsActivePausedByTheirBreakerOrARetryAfterAndRanksTheMostDone() {
+    Frontier frontier = frontier(10, 1, 0, 0);
+    for (String host : List.of("a", "b", "c")) {
+      for (int i = 0; i < 3; i++) {
+        frontier.add(row("http://" + host + ".test/" + i));
+      }
+    }
+    List<FrontierRow> first = drain(frontier);
+    assertThat(first).hasSize(3);
+    assertThat(frontier.snapshot(9, 0).hostsActive()).isEqualTo(3);
+    FrontierRow a = first.stream().filter(r -> r.url().startsWith("http://a.")).findFirst().orElseThrow();
+    FrontierRow b = first.stream().filter(r -> r.url().startsWith("http://b.")).findFirst().orElseThrow();
+    FrontierRow c = first.stream().filter(r -> r.url().startsWith("http://c.")).findFirst().orElseThrow();
+    frontier.markDone(a.id(), false);
+    frontier.complete(b.id(), FetchOutcome.retryAt(b.id(), "circuit_open", millis + 5000, 0));
+    frontier.complete(c.id(), FetchOutcome.retryAt(c.id(), "http_429", millis + 2000, 1));
+
+    var snapshot = frontier.snapshot(9, 2);
+    assertThat(snapshot.hostsActive()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isEqualTo(1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isEqualTo(1);
+    assertThat(snapshot.hostsSeen()).isEqualTo(3);
+    assertThat(snapshot.topHosts()).hasSize(2);
+    assertThat(snapshot.topHosts().get(0).host()).isEqualTo("a.test");
+    assertThat(snapshot.topHosts().get(0).done()).isEqualTo(1);
+    assertThat(snapshot.topHosts().get(1).state()).isEqualTo("paused_breaker");
+    assertThat(snapshot.topHosts().get(1).pausedForMs()).isEqualTo(5000);
+
+    advanceMs(2000);
+    assertThat(frontier.snapshot(9, 0).hostsPausedRetryAfter()).as("the Retry-After is over").isZero();
+    advanceMs(3000);
+    assertThat(frontier.snapshot(9, 0).hostsPausedBreaker()).as("the breaker's pause is over").isZero();
   }
 }

@@ -238,4 +238,144 @@ class ExtractorTest {
     assertThat(rulesOf(b.items())).containsExactly("books", "books", "books");
     assertThat(b.follow()).hasValueSatisfying(links -> assertThat(links).isEmpty());
   }
+
+  private static final String PRODUCT = "https://shop.example.com/products/trail-runner-2-blue";
+  private static final String PRODUCT_PAGE = "product-with-json-ld-microdata-and-open-graph.html";
+
+  @Test
+  void takesFieldsByXpathAsByCss() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              name: {xpath: '//h1[@itemprop="name"]'}
+              sku: {xpath: '//meta[@itemprop="sku"]', attr: content}
+              sizes: {xpath: '//ul[@class="sizes"]/li', all: true, type: integer}
+              review_url: {xpath: '//a[contains(@class, "reviews-link")]', attr: href, type: url}
+              none: {xpath: '//table'}
+            """, PRODUCT, PRODUCT_PAGE));
+
+    assertThat(item.getString("name")).isEqualTo("Trail Runner 2 – Blue");
+    assertThat(item.getString("sku")).isEqualTo("TR2-BLU-42");
+    assertThat(item.getJsonArray("sizes")).containsExactly(41L, 42L, 43L);
+    assertThat(item.getString("review_url")).isEqualTo("https://shop.example.com/products/reviews");
+    assertThat(item.getValue("none")).isNull();
+  }
+
+  @Test
+  void anXpathFieldInsideASelectLooksFromTheItemsElement() {
+    JsonArray items = extract("""
+        rules:
+          - name: reviews
+            select: div.review
+            fields:
+              who: {xpath: './span[@class="who"]'}
+            """, SHOP, "fields-of-every-kind.html").items();
+
+    assertThat(items).extracting(i -> ((JsonObject) i).getJsonObject("data").getValue("who"))
+        .containsExactly("Ann", "Bob", null);
+  }
+
+  @Test
+  void picksJsonLdValuesByPathAndTypeAndIgnoresTheBrokenBlock() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: product
+            fields:
+              name: {jsonld: '$.name', jsonld_type: Product}
+              first_name_on_page: {jsonld: '$.name'}
+              price: {jsonld: '$.offers[0].price', type: number}
+              prices: {jsonld: '$.offers.price', all: true, type: number}
+              rating: {jsonld: '$.aggregateRating.ratingValue', type: number}
+              brand: {jsonld: '$.brand'}
+              valid_until: {jsonld: '$..priceValidUntil', type: date}
+              crumbs: {jsonld: '$.itemListElement[*].name', all: true}
+              faq: {jsonld: '$.mainEntity'}
+            """, PRODUCT, PRODUCT_PAGE));
+
+    assertThat(item.getString("name")).isEqualTo("Trail Runner 2 – Blue");
+    assertThat(item.getString("first_name_on_page")).isEqualTo("Peak Outfitters");
+    assertThat(item.getDouble("price")).isEqualTo(129.95);
+    assertThat(item.getJsonArray("prices")).containsExactly(129.95, 99.5);
+    assertThat(item.getDouble("rating")).isEqualTo(4.6);
+    assertThat(item.getJsonObject("brand")).isEqualTo(new JsonObject().put("@type", "Brand").put("name", "Peak"));
+    assertThat(item.getString("valid_until")).isEqualTo("2025-12-31");
+    assertThat(item.getJsonArray("crumbs")).containsExactly("Shoes", "Trail Runner 2 – Blue");
+    assertThat(item.getValue("faq")).as("the FAQPage block is invalid JSON").isNull();
+  }
+
+  @Test
+  void putsThePagesStructuredDataInTheItem() {
+    JsonObject product = onlyItem(extract("""
+        rules:
+          - name: product
+            structured: [json-ld, microdata, opengraph]
+            fields: {title: title}
+            """, PRODUCT, PRODUCT_PAGE));
+
+    assertThat(List.copyOf(product.fieldNames())).containsExactly("title", "jsonld", "microdata", "opengraph");
+    assertThat(product.getJsonArray("jsonld")).hasSize(4);
+    assertThat(product.getJsonArray("microdata").getJsonObject(0).getJsonArray("type"))
+        .containsExactly("https://schema.org/Product");
+    assertThat(product.getJsonObject("opengraph").getString("type")).isEqualTo("product");
+
+    JsonObject article = onlyItem(extract("rules: [{name: article, structured: [opengraph, json-ld]}]",
+        "https://news.example.org/2024/03/14/night-library", "article-with-json-ld-and-open-graph.html"));
+    assertThat(List.copyOf(article.fieldNames())).containsExactly("opengraph", "jsonld");
+    assertThat(article.getJsonArray("jsonld").getJsonObject(0).getString("headline"))
+        .isEqualTo("City opens its first night library");
+  }
+
+  @Test
+  void readsAnArticlesPeopleWrittenDateAsIso() {
+    JsonObject article = onlyItem(extract("""
+        rules:
+          - name: article
+            fields:
+              published: {css: p.byline time, type: date}
+              published_attr: {css: p.byline time, attr: datetime, type: date}
+              author_page: {css: p.byline a, attr: href, type: url}
+              not_a_date: {css: h1, type: date}
+            """, "https://news.example.org/2024/03/14/night-library", "article-with-json-ld-and-open-graph.html"));
+
+    assertThat(article.getString("published")).isEqualTo("2024-03-14");
+    assertThat(article.getString("published_attr")).isEqualTo("2024-03-14T06:30:00+01:00");
+    assertThat(article.getString("author_page")).isEqualTo("https://news.example.org/staff/ana-lima");
+    assertThat(article.getValue("not_a_date")).isNull();
+  }
+
+  @Test
+  void keysItemsAndDropsThoseWithoutTheirKeyCountingWhatEachRuleMade() {
+    RuleStats stats = new RuleStats();
+    TrawlConfig config = ConfigLoader.fromYaml("""
+        rules:
+          - name: reviews
+            select: div.review
+            key: who
+            fields: {who: span.who, stars: {css: span.stars, type: integer}}
+        """, Map.of());
+    HtmlParser.ParsedPage page = new HtmlParser().parse(SHOP, fixture("fields-of-every-kind.html"), "text/html");
+    Extractor extractor = new Extractor(config.rules(), List.of(), stats);
+
+    JsonArray items = extractor.extract(SHOP, SHOP, page.document(), page.baseUrl()).items();
+    extractor.extract(SHOP, SHOP, page.document(), page.baseUrl());
+
+    assertThat(items).extracting(i -> ((JsonObject) i).getString("key")).containsExactly("[\"Ann\"]", "[\"Bob\"]");
+    JsonObject reviews = stats.toJson().getJsonObject("rules").getJsonObject("reviews");
+    assertThat(reviews.getLong("items")).isEqualTo(4);
+    assertThat(reviews.getLong("dropped")).isEqualTo(2);
+    assertThat(reviews.getJsonObject("empty")).isEqualTo(new JsonObject().put("who", 2L).put("stars", 2L));
+  }
+
+  @Test
+  void countsInvalidJsonLdBlocksOnlyWhenARuleReadsJsonLd() {
+    RuleStats stats = new RuleStats();
+    TrawlConfig config = ConfigLoader.fromYaml("rules: [{name: p, fields: {sku: {jsonld: '$.sku'}}}]", Map.of());
+    HtmlParser.ParsedPage page = new HtmlParser().parse(PRODUCT, fixture(PRODUCT_PAGE), "text/html");
+
+    new Extractor(config.rules(), List.of(), stats).extract(PRODUCT, PRODUCT, page.document(), page.baseUrl());
+    new Extractor(List.of(), List.of(), stats).extract(PRODUCT, PRODUCT, page.document(), page.baseUrl());
+
+    assertThat(stats.toJson().getLong("invalidJsonLd")).isEqualTo(1);
+  }
 }

@@ -19,6 +19,8 @@ final class PgAdvisoryLock implements StoreClaim {
   private static final Logger log = LoggerFactory.getLogger(PgAdvisoryLock.class);
   private static final String TRY_LOCK =
       "SELECT pg_try_advisory_lock(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
+  private static final String UNLOCK =
+      "SELECT pg_advisory_unlock(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
 
   private final Connection conn;
   private final PgConnector connector;
@@ -53,10 +55,16 @@ final class PgAdvisoryLock implements StoreClaim {
     }
   }
 
+  /**
+   * Unlocks, then closes the connection. Closing alone would free the lock only once the server
+   * has ended the connection's backend, some time after this returns: a crawl started right
+   * after this one (a resume) could find its schema still claimed.
+   */
   @Override
   public void close() {
-    try {
-      conn.close();
+    try (Connection held = conn; PreparedStatement stmt = held.prepareStatement(UNLOCK)) {
+      stmt.setString(1, connector.schema());
+      stmt.execute();
     } catch (SQLException e) {
       log.warn("releasing the crawl's lock failed db={}", connector.display(), e);
     }

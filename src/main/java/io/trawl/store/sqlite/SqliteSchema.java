@@ -73,7 +73,79 @@ final class SqliteSchema {
           )""",
           "CREATE INDEX downloads_sha256 ON downloads (sha256)"),
       // 3: runs that stopped abnormally with the URL in flight, so --resume can give up on it.
-      List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"));
+      List.of("ALTER TABLE frontier ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0"),
+      // 4: rules' key fields. One row per (rule, item_key): an item seen again updates its row
+      // (SqliteSql.UPSERT_ITEM). NULL keys (rules without key) never conflict, so those items
+      // are added as before. Existing rows get NULL.
+      List.of(
+          "ALTER TABLE items ADD COLUMN item_key TEXT",
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: recrawling. Every fetch of a URL as a page_versions row (the pages before it, one each
+      // as 'new' or its failure); items superseded by a changed or gone page move to item_history;
+      // validators for conditional requests; each URL's schedule; which runs start a pass.
+      List.of(
+          "ALTER TABLE crawls ADD COLUMN kind TEXT",
+          "UPDATE crawls SET kind = CASE WHEN id = (SELECT min(id) FROM crawls) THEN 'crawl' ELSE 'resume' END",
+          "ALTER TABLE pages ADD COLUMN etag TEXT",
+          "ALTER TABLE pages ADD COLUMN last_modified TEXT",
+          "ALTER TABLE frontier ADD COLUMN interval_ms INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE items ADD COLUMN crawl_id INTEGER",
+          "UPDATE items SET crawl_id = (SELECT p.crawl_id FROM pages p WHERE p.url = items.page_url)",
+          "CREATE INDEX items_page ON items (page_url)",
+          "CREATE INDEX links_from ON links (from_url)",
+          """
+          CREATE TABLE item_history (
+            item_id      INTEGER NOT NULL,
+            page_url     TEXT NOT NULL,
+            rule         TEXT NOT NULL,
+            item_key     TEXT,
+            data         TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            crawl_id     INTEGER,
+            removed_in   INTEGER NOT NULL
+          )""",
+          "CREATE INDEX item_history_removed ON item_history (removed_in)",
+          """
+          CREATE TABLE page_versions (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL,
+            crawl_id      INTEGER,
+            fetched_at    TEXT NOT NULL,
+            status        INTEGER,
+            bytes         INTEGER NOT NULL,
+            content_hash  TEXT,
+            etag          TEXT,
+            last_modified TEXT,
+            error         TEXT,
+            change        TEXT NOT NULL
+          )""",
+          "CREATE INDEX page_versions_url ON page_versions (url, crawl_id)",
+          "CREATE INDEX page_versions_crawl ON page_versions (crawl_id)",
+          """
+          INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, content_hash, error, change)
+          SELECT url, crawl_id, fetched_at, status, bytes, content_hash, error,
+                 CASE WHEN error IN ('http_404', 'http_410', 'dns') THEN 'gone'
+                      WHEN error IS NOT NULL OR status = 304 THEN 'failed' ELSE 'new' END
+          FROM pages ORDER BY fetched_at"""),
+      // 6: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            host_only   INTEGER NOT NULL,
+            secure      INTEGER NOT NULL,
+            http_only   INTEGER NOT NULL,
+            expires_at  INTEGER,
+            created_at  INTEGER NOT NULL,
+            last_access INTEGER NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""),
+      // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered TEXT"));
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

@@ -11,6 +11,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,7 +26,7 @@ class SqliteMigrationsTest {
   @TempDir Path dir;
 
   @Test
-  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
+  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
     Path file = dir.resolve("v1.db");
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
       for (String sql : SqliteSchema.STEPS.get(0)) {
@@ -41,10 +42,11 @@ class SqliteMigrationsTest {
       FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(3);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.count(file, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -52,6 +54,36 @@ class SqliteMigrationsTest {
     assertThat(Db.rows(file, "SELECT url, path, bytes, sha256, content_type FROM downloads")).containsExactly(Map.of(
         "url", "http://127.0.0.1/a.pdf", "path", "downloads/ab12.pdf", "bytes", 42, "sha256", "ab12",
         "content_type", "application/pdf"));
+  }
+
+  @Test
+  void upgradesAVersion4FileWithARenderedColumnNullForItsPages() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (int step = 0; step < 4; step++) {
+        for (String sql : SqliteSchema.STEPS.get(step)) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
+    }
+
+    try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
+      FetchedPage rendered = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto", false,
+          new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
+      PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
+    assertThat(Db.rows(file, "SELECT url, coalesce(rendered, 'NULL') AS rendered FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/app", "rendered", "auto"),
+        Map.of("url", "http://127.0.0.1/old", "rendered", "NULL"));
+    assertThat(Db.rows(file, "SELECT url, content_type FROM downloads")).containsExactly(Map.of(
+        "url", "http://127.0.0.1/app", "content_type", "image/png"));
   }
 
   @Test
@@ -76,4 +108,66 @@ class SqliteMigrationsTest {
         .hasMessageContaining("99");
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master")).isZero();
   }
+
+  @Test
+  void upgradesAVersion3FileKeepingItsItemsWithoutAKey() throws Exception {
+    Path file = dir.resolve("v3.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 3)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 3");
+      for (int i = 0; i < 2; i++) {
+        stmt.executeUpdate("INSERT INTO items (page_url, rule, data, extracted_at) "
+            + "VALUES ('http://127.0.0.1/old', 'r', '{\"a\":1}', '2026-01-01T00:00:00Z')");
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
+    assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
+  }
+
+  @Test
+  void upgradesAVersion4FileGivingEachPageAVersionAndEachRunAKind() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 4)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      for (String sql : V4_ROWS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
+        .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
+    assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/a", "crawl_id", 1, "content_hash", "h1", "change", "new"),
+        Map.of("url", "http://127.0.0.1/gone", "crawl_id", 2, "content_hash", "-", "change", "gone"));
+    assertThat(Db.rows(file, "SELECT item_key, crawl_id FROM items"))
+        .containsExactly(Map.of("item_key", "[\"A\"]", "crawl_id", 1));
+    assertThat(Db.rows(file, "SELECT interval_ms, due_at FROM frontier")).containsExactly(Map.of("interval_ms", 0, "due_at", 0));
+  }
+
+  /** A version-4 crawl of two runs: a page with an item, a page that answered 404, their frontier row. */
+  private static final List<String> V4_ROWS = List.of(
+      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
+      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
+      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
+          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
+          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
+      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
+          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
 }
