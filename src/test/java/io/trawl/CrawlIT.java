@@ -227,7 +227,7 @@ class CrawlIT {
     if (backend == TestBackend.SQLITE) {
       return Arrays.toString(Files.readAllBytes(Path.of(db)));
     }
-    return List.of("pages", "links", "items", "frontier", "crawls", "downloads").stream()
+    return List.of("pages", "urls", "link_ids", "items", "frontier", "crawls", "downloads").stream()
         .map(table -> Db.rows(db, "SELECT * FROM " + table + " ORDER BY ctid").toString()).toList();
   }
 

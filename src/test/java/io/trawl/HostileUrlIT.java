@@ -87,7 +87,8 @@ class HostileUrlIT {
   }
 
   private List<String> linksFrom(String url) {
-    return Db.rows(db(), "SELECT to_url FROM links WHERE from_url = '" + url + "' ORDER BY rowid").stream()
+    return Db.rows(db(), "SELECT t.url AS to_url FROM link_ids l JOIN urls f ON f.id = l.from_id "
+        + "JOIN urls t ON t.id = l.to_id WHERE f.url = '" + url + "' ORDER BY l.seq").stream()
         .map(row -> (String) row.get("to_url")).toList();
   }
 

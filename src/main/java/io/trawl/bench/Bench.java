@@ -55,7 +55,7 @@ public final class Bench {
    * @param pageBytes approximate bytes per page
    * @param links links per page
    * @param latencyMs server delay per response
-   * @param concurrency fetch.concurrency (also the per-host concurrency: one host)
+   * @param concurrency fetch.concurrency
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
    * @param postgres a PostgreSQL URL to crawl into as well, each run after the SQLite one; null for none
@@ -64,9 +64,20 @@ public final class Bench {
    * @param keepDb where to keep the last SQLite run's database (for {@code trawl report}), or null
    * @param recrawlEvery after the runs, edit one page in this many and recrawl the last SQLite
    *     run's file (10: a tenth of the site changed); 0 for no recrawl
+   * @param hosts hosts the site is spread over, each a port of 127.0.0.1
+   * @param perHostRate fetch.per_host_rate, e.g. {@code 1/s}
+   * @param perHostConcurrency fetch.per_host_concurrency
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
-      String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery) {
+      String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery, int hosts, String perHostRate,
+      int perHostConcurrency) {
+
+    /** One host, no rate limit, the per-host concurrency the whole concurrency. */
+    public Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
+        String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery) {
+      this(pages, pageBytes, links, latencyMs, concurrency, runs, parseThreads, postgres, compareMetrics, keepDb,
+          recrawlEvery, 1, "1000000/s", concurrency);
+    }
 
     public Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
         String postgres, boolean compareMetrics, Path keepDb) {
@@ -183,7 +194,7 @@ public final class Bench {
     Vertx serverVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
-          options.latencyMs());
+          options.latencyMs(), 0, options.hosts());
       if (options.recrawlEvery() > 0) {
         site.withValidators();
       }
@@ -281,9 +292,9 @@ public final class Bench {
         "crawl.db_schema", POSTGRES_SCHEMA,
         "crawl.max_depth", "1000000",
         "fetch.concurrency", String.valueOf(options.concurrency()),
-        "fetch.per_host_concurrency", String.valueOf(options.concurrency()),
+        "fetch.per_host_concurrency", String.valueOf(options.perHostConcurrency()),
         "parse.threads", String.valueOf(options.parseThreads()),
-        "fetch.per_host_rate", "1000000/s",
+        "fetch.per_host_rate", options.perHostRate(),
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));
     boolean postgres = StoreBackends.isPostgres(location);

@@ -24,11 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A deterministic site served on 127.0.0.1 by a Vert.x HTTP server, for the benchmark and the
  * integration tests: pages {@code /page/0} … {@code /page/N-1}, each of about {@code pageBytes}
  * bytes with {@code linksPerPage} links, every page reachable from {@code /page/0}. Each page also
- * links off-site and to non-http schemes, which a crawl must never request. Counts requests, the
+ * links off-site and to non-http schemes, which a crawl must never request. Pages are rendered
+ * when asked, never stored, so a site of millions of pages costs no memory. Counts requests, the
  * most ever in flight at once, 304 answers and body bytes sent. {@link #withValidators()} has it
  * send an ETag and a Last-Modified with each page and answer a conditional request for an
  * unchanged page with {@code 304 Not Modified}; {@link #edit} changes pages between crawls. Event
  * loop.
+ *
+ * <p>With several hosts, each host is a port of its own on 127.0.0.1 (trawl's politeness is per
+ * host and port), page {@code i} lives on host {@code i % hosts} and links are absolute.
  *
  * <p>With {@code scriptEvery} k > 0, every k-th page (0, k, 2k...) is built in the browser
  * instead, as a single-page app is: {@code /app/<i>} serves a shell whose script ({@code
@@ -53,9 +57,12 @@ public final class GeneratedSite {
   private final AtomicIntegerArray editions;
   private volatile boolean validators;
   private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
+  private final int hostCount;
   private final Filler filler;
   private final int scriptEvery;
-  private HttpServer server;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private volatile boolean delayed = true;
+  private String[] origins;
 
   public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs) {
     this(vertx, pages, pageBytes, linksPerPage, latencyMs, 0);
@@ -63,14 +70,24 @@ public final class GeneratedSite {
 
   /** @param scriptEvery every k-th page is built by its script from JSON; 0 = none, 1 = all */
   public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs, int scriptEvery) {
-    if (pages < 1 || linksPerPage < 3 || scriptEvery < 0) {
-      throw new IllegalArgumentException("a site needs at least 1 page and 3 links per page");
+    this(vertx, pages, pageBytes, linksPerPage, latencyMs, scriptEvery, 1);
+  }
+
+  /**
+   * @param scriptEvery every k-th page is built by its script from JSON; 0 = none, 1 = all
+   * @param hosts hosts the pages are spread over, each a port of 127.0.0.1
+   */
+  public GeneratedSite(Vertx vertx, int pages, int pageBytes, int linksPerPage, long latencyMs, int scriptEvery,
+      int hosts) {
+    if (pages < 1 || linksPerPage < 3 || scriptEvery < 0 || hosts < 1) {
+      throw new IllegalArgumentException("a site needs at least 1 page, 3 links per page and 1 host");
     }
     this.vertx = vertx;
     this.pages = pages;
     this.pageBytes = pageBytes;
     this.linksPerPage = linksPerPage;
     this.latencyMs = latencyMs;
+    this.hostCount = hosts;
     this.filler = Filler.atLeast(pageBytes);
     this.scriptEvery = scriptEvery;
     this.editions = new AtomicIntegerArray(pages);
@@ -113,23 +130,54 @@ public final class GeneratedSite {
     return bodyBytes.get();
   }
 
-  /** Starts listening on an ephemeral port of 127.0.0.1. */
+  /** Starts listening on ephemeral ports of 127.0.0.1, one per host. */
   public Future<GeneratedSite> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
-    return server.requestHandler(this::handle).listen().map(this);
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (int h = 0; h < hostCount; h++) {
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+      servers.add(server);
+      listening.add(server.requestHandler(this::handle).listen());
+    }
+    return Future.all(listening).map(v -> {
+      origins = servers.stream().map(s -> "http://127.0.0.1:" + s.actualPort()).toArray(String[]::new);
+      return this;
+    });
   }
 
   public Future<Void> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
+  /** The port of the first host, the one of page 0. */
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   /** The URL of page {@code i}. */
   public String url(int i) {
-    return "http://127.0.0.1:" + port() + path(i);
+    return origins[i % hostCount] + path(i);
+  }
+
+  public int hosts() {
+    return hostCount;
+  }
+
+  /**
+   * Whether responses wait the site's latency (the default). A warm-up of the server's own code
+   * turns it off for a while, so that it does not last the latency times the pages.
+   */
+  public void delayed(boolean delayed) {
+    this.delayed = delayed;
+  }
+
+  /** Forgets the requests counted so far (after a warm-up). */
+  public void resetCounts() {
+    requests.set(0);
+    strayRequests.set(0);
+    robotsRequests.set(0);
+    notModified.set(0);
+    bodyBytes.set(0);
+    maxInFlight.set(0);
   }
 
   /** Whether page {@code i} is built by its script (served at {@code /app/<i>}). */
@@ -195,7 +243,7 @@ public final class GeneratedSite {
     serverThreads.add(Thread.currentThread().getId());
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
-    if (latencyMs > 0) {
+    if (latencyMs > 0 && delayed) {
       vertx.setTimer(latencyMs, id -> respond(request));
     } else {
       respond(request);
@@ -328,7 +376,11 @@ public final class GeneratedSite {
     html.ascii("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").utf8(title(i))
         .ascii("</title></head><body><h1>Page ").number(i).ascii("</h1><ul class=\"links\">");
     for (int target : linksOf(i)) {
-      html.ascii("<li><a href=\"").ascii(path(target)).ascii("\">page ").number(target).ascii("</a></li>");
+      html.ascii("<li><a href=\"");
+      if (hostCount > 1) {
+        html.ascii(origins[target % hostCount]);
+      }
+      html.ascii(path(target)).ascii("\">page ").number(target).ascii("</a></li>");
     }
     html.ascii("</ul><p><a href=\"http://offsite.invalid/x/").number(i).ascii("\">elsewhere</a> ")
         .ascii("<a href=\"mailto:someone@example.com\">mail</a> <a href=\"javascript:void(0)\">js</a> ")

@@ -1,13 +1,19 @@
 package io.trawl.cli;
 
 import io.trawl.bench.Bench;
+import io.trawl.bench.ColdBench;
 import io.trawl.bench.RenderBench;
+import io.trawl.bench.SiteProcess;
+import io.trawl.config.Rate;
+import io.trawl.config.Rates;
 import io.trawl.config.DataSizes;
 import io.trawl.config.Durations;
 import io.trawl.store.StoreBackends;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -58,6 +64,39 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
   int parseThreads;
 
+  @Option(names = "--cold", description = "Speed as a user sees it: serve the site from a process of its own and run "
+      + "`trawl crawl` through the launcher as a fresh process per run; report pages/s, CPU ms a page and peak RSS of "
+      + "that process.")
+  boolean cold;
+
+  @Option(names = "--hosts", defaultValue = "1", description = "Hosts the site is spread over, each a port of "
+      + "127.0.0.1; links cross hosts (default: ${DEFAULT-VALUE}).")
+  int hosts;
+
+  @Option(names = "--rate", defaultValue = "1000000/s", description = "fetch.per_host_rate (default: ${DEFAULT-VALUE}, "
+      + "no limit).")
+  String rate;
+
+  @Option(names = "--per-host-concurrency", defaultValue = "0", description = "fetch.per_host_concurrency; "
+      + "0 = --concurrency (default: ${DEFAULT-VALUE}).")
+  int perHostConcurrency;
+
+  @Option(names = "--window", defaultValue = "100000", description = "With --cold: pages per window of the "
+      + "timeline printed for a long crawl (default: ${DEFAULT-VALUE}).")
+  long window;
+
+  @Option(names = "--launcher", description = "With --cold: the trawl launcher to run (default: the one this bench "
+      + "was started by).")
+  Path launcher;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --cold: a config key for the crawl, as "
+      + "`trawl crawl --set`.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--serve", hidden = true, description = "Serve the site until standard input closes (the server "
+      + "process of --cold).")
+  boolean serve;
+
   @Option(names = "--metrics", description = "Crawl each run twice, without and with crawl.metrics (scraped every 5 s), "
       + "in alternating order, and print what the metrics cost.")
   boolean metrics;
@@ -88,6 +127,17 @@ final class BenchCommand implements Callable<Integer> {
           + "--recrawl from 0 to 100, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
+    if (hosts < 1 || perHostConcurrency < 0 || window < 0 || Rates.parse(rate).isEmpty()) {
+      err.println("trawl: bench: expected --hosts >= 1, --per-host-concurrency >= 0, --window >= 0 and a rate like 2/s");
+      return Main.BAD_INPUT;
+    }
+    if (serve) {
+      SiteProcess.serve(pages, (int) pageBytes, links, delay.toMillis(), hosts, System.out);
+      return Main.OK;
+    }
+    if (cold) {
+      return cold(pages, (int) pageBytes, delay, out, err);
+    }
     if (postgres != null && !StoreBackends.isPostgres(postgres)) {
       err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
       return Main.BAD_INPUT;
@@ -104,7 +154,8 @@ final class BenchCommand implements Callable<Integer> {
         pages, pageSize, links, latency, concurrency);
     Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
         parseThreads, postgres, metrics, keepDb,
-        recrawlPercent == 0 ? 0 : Math.max(1, Math.round(100f / recrawlPercent))));
+        recrawlPercent == 0 ? 0 : Math.max(1, Math.round(100f / recrawlPercent)), hosts, rate,
+        perHostConcurrency == 0 ? concurrency : perHostConcurrency));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);
@@ -112,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
           earlier.pagesPerSecond(), earlier.cpuSeconds(),
           i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : " (the JIT still compiling)");
     }
-    double bound = delay.isZero() ? 0 : concurrency * 1000.0 / delay.toMillis();
+    double bound = bound(delay);
     out.printf(Locale.ROOT, """
         run %d (reported)
         pages            %d (%d errors)
@@ -134,8 +185,8 @@ final class BenchCommand implements Callable<Integer> {
         byStage(m),
         r.peakHeapBytes() >> 20, r.peakRssBytes() >> 20, r.parseOnlyPagesPerSecond(), r.cores(),
         100 * m.pagesPerSecond() / r.parseOnlyPagesPerSecond(),
-        bound == 0 ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
-            bound, 100 * m.pagesPerSecond() / bound),
+        bound == 0 ? "-" : String.format(Locale.ROOT, "%s = %.0f pages/s; crawl = %.0f%% of it",
+            boundName(delay), bound, 100 * m.pagesPerSecond() / bound),
         r.cores(), r.jvm());
     if (metrics) {
       printMetricsCost(r, out);
@@ -148,6 +199,112 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * The most pages a second the site allows this crawl: {@code concurrency / latency} requests in
+   * flight turning over, and at most {@code hosts × per-host rate} by politeness; 0 when neither
+   * binds (no latency and no rate).
+   */
+  private double bound(Duration delay) {
+    double byLatency = delay.isZero() ? Double.POSITIVE_INFINITY : concurrency * 1000.0 / delay.toMillis();
+    Rate perHost = Rates.parse(rate).orElseThrow();
+    double byPoliteness = hosts * 1e9 / perHost.intervalNanos();
+    double bound = Math.min(byLatency, byPoliteness);
+    return bound > 100_000 ? 0 : bound;
+  }
+
+  private String boundName(Duration delay) {
+    double byLatency = delay.isZero() ? Double.POSITIVE_INFINITY : concurrency * 1000.0 / delay.toMillis();
+    double byPoliteness = hosts * 1e9 / Rates.parse(rate).orElseThrow().intervalNanos();
+    return byPoliteness < byLatency ? "hosts × per-host rate" : "concurrency / latency";
+  }
+
+  private int cold(int pages, int pageBytes, Duration delay, PrintWriter out, PrintWriter err) throws Exception {
+    Path crawler = launcher != null ? launcher.toAbsolutePath() : ColdBench.defaultLauncher().orElse(null);
+    if (crawler == null || !Files.isExecutable(crawler)) {
+      err.println("trawl: bench --cold: no trawl launcher found" + (crawler == null ? "" : " at " + crawler)
+          + "; run it through ./trawl, or give --launcher");
+      return Main.BAD_INPUT;
+    }
+    err.printf("bench --cold: %d pages of %s with %d links on %d host(s), latency %s, concurrency %d, rate %s, "
+        + "%d fresh crawl process(es)...%n", pages, pageSize, links, hosts, latency, concurrency, rate, runs);
+    ColdBench.Report r = ColdBench.run(new ColdBench.Options(pages, pageBytes, links, delay.toMillis(), hosts,
+        concurrency, perHostConcurrency == 0 ? concurrency : perHostConcurrency, rate, runs, window, crawler, sets), err);
+    double bound = bound(delay);
+    out.printf(Locale.ROOT, "cold: each run is `%s crawl` in a fresh process, the site served by another%n", crawler);
+    out.printf(Locale.ROOT, "%-4s %8s %7s %9s %9s %9s %8s %8s %9s %9s %10s%n", "run", "pages", "errors", "time s",
+        "pages/s", "CPU ms/p", "peak RSS", "1st page", "fetching", "server ms", "DB B/page");
+    for (int i = 0; i < r.runs().size(); i++) {
+      ColdBench.Run run = r.runs().get(i);
+      out.printf(Locale.ROOT, "%-4d %8d %7d %9.2f %9.0f %9.3f %6d MB %7.2fs %8.2fs %9.3f %10.0f%s%n", i + 1,
+          run.pages(), run.errors(), run.seconds(), run.pagesPerSecond(), run.cpuMsPerPage(), run.peakRssBytes() >> 20,
+          run.firstPageSeconds(), run.fetchingSeconds(), 1000 * run.serverCpuSeconds() / Math.max(1, run.pages()),
+          (double) run.dbBytes() / Math.max(1, run.pages()), run.exitCode() == 0 ? "" : "  (exit " + run.exitCode() + ")");
+    }
+    out.printf(Locale.ROOT, "pages/s          %s over the whole process (start to exit)%n",
+        range(r.runs().stream().mapToDouble(ColdBench.Run::pagesPerSecond).toArray(), "%.0f"));
+    out.printf(Locale.ROOT, "CPU              %s ms a page (user+sys of the crawl process)%n",
+        range(r.runs().stream().mapToDouble(ColdBench.Run::cpuMsPerPage).toArray(), "%.3f"));
+    out.printf(Locale.ROOT, "peak RSS         %s MB (VmHWM of the crawl process)%n",
+        range(r.runs().stream().mapToDouble(run -> run.peakRssBytes() >> 20).toArray(), "%.0f"));
+    if (bound > 0) {
+      out.printf(Locale.ROOT, "bound            %s = %.0f pages/s; crawl = %s of it (over the whole process), %s "
+          + "(first page to last)%n", boundName(delay), bound,
+          range(r.runs().stream().mapToDouble(run -> 100 * run.pagesPerSecond() / bound).toArray(), "%.0f%%"),
+          range(r.runs().stream().mapToDouble(run -> 100 * run.pages() / run.fetchingSeconds() / bound).toArray(),
+              "%.0f%%"));
+    }
+    ColdBench.Run last = r.runs().get(r.runs().size() - 1);
+    if (!last.tableBytes().isEmpty()) {
+      StringBuilder tables = new StringBuilder();
+      last.tableBytes().forEach((name, bytes) -> tables.append(tables.length() == 0 ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%s %.0f", name, (double) bytes / Math.max(1, last.pages()))));
+      out.printf(Locale.ROOT, "DB bytes/page    %s (run %d, by table and index)%n", tables, r.runs().size());
+    }
+    if (!last.windows().isEmpty()) {
+      printWindows(last, r.runs().size(), out);
+    }
+    out.printf(Locale.ROOT, "machine          %d cores, %s (bench), load average %s%n",
+        Runtime.getRuntime().availableProcessors(), r.serverJvm(), loadAverage());
+    out.flush();
+    return r.runs().stream().allMatch(run -> run.exitCode() == 0) ? Main.OK : Main.FAILED;
+  }
+
+  private static void printWindows(ColdBench.Run run, int n, PrintWriter out) {
+    out.printf(Locale.ROOT, "timeline (run %d): by pages served%n", n);
+    out.printf(Locale.ROOT, "  %-19s %9s %9s %10s %12s%n", "pages", "pages/s", "CPU ms/p", "RSS MB", "heap after GC");
+    for (ColdBench.Window w : run.windows()) {
+      out.printf(Locale.ROOT, "  %8d-%-10d %9.0f %9.3f %10d %12s%n", w.fromPages(), w.toPages(), w.pagesPerSecond(),
+          1000 * w.cpuSeconds() / Math.max(1, w.toPages() - w.fromPages()), w.rssBytes() >> 20,
+          w.heapAfterGcBytes() < 0 ? "-" : (w.heapAfterGcBytes() >> 20) + " MB");
+    }
+    List<ColdBench.Window> full = run.windows().stream()
+        .filter(w -> w.toPages() - w.fromPages() >= 0.9 * (run.windows().get(0).toPages() - run.windows().get(0).fromPages()))
+        .toList();
+    if (full.size() >= 3) {
+      ColdBench.Window second = full.get(1);
+      ColdBench.Window lastFull = full.get(full.size() - 1);
+      out.printf(Locale.ROOT, "  last window = %.0f%% of the second (the first after a window of warm-up)%n",
+          100 * lastFull.pagesPerSecond() / second.pagesPerSecond());
+    }
+  }
+
+  private static String range(double[] values, String format) {
+    double min = java.util.Arrays.stream(values).min().orElse(Double.NaN);
+    double max = java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    String lo = String.format(Locale.ROOT, format, min);
+    String hi = String.format(Locale.ROOT, format, max);
+    return lo.equals(hi) ? lo : lo + " to " + hi;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** The runs into PostgreSQL, beside SQLite's of the same bench. */

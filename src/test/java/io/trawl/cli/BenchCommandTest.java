@@ -6,11 +6,15 @@ import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code trawl bench} on a small site: it crawls all of it and reports every figure. No timing is asserted. */
@@ -52,6 +56,34 @@ class BenchCommandTest {
     assertThat(postgres).contains("pages            300 (0 errors)").contains("% of SQLite's").contains("run 1 ")
         .contains("CPU by stage");
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'trawl_bench'")).as("tables dropped").isZero();
+  }
+
+  @Test
+  void coldRunsEachCrawlAsAFreshProcessAgainstASiteProcessAndReportsEveryFigure(@TempDir Path dir) throws Exception {
+    Path launcher = dir.resolve("trawl");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Files.writeString(launcher, "#!/usr/bin/env bash\nexec '" + java + "' -Xmx256m -XX:+UseSerialGC -cp '"
+        + System.getProperty("java.class.path") + "' io.trawl.cli.Main \"$@\"\n");
+    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute("bench", "--cold", "--pages", "300", "--page-size", "4KB", "--links", "10", "--runs", "2",
+            "--window", "100", "--launcher", launcher.toString());
+
+    assertThat(code).as(err.toString()).isEqualTo(Main.OK);
+    String report = out.toString();
+    Matcher run = Pattern.compile("(?m)^([12]) +(\\d+) +(\\d+) ").matcher(report);
+    int runs = 0;
+    while (run.find()) {
+      assertThat(run.group(2) + " pages, " + run.group(3) + " errors").as(report).isEqualTo("300 pages, 0 errors");
+      runs++;
+    }
+    assertThat(runs).as(report).isEqualTo(2);
+    for (String figure : new String[] {"pages/s ", "CPU ", "ms a page", "peak RSS ", "DB bytes/page", "link_ids ",
+        "urls ", "timeline (run 2)", "machine "}) {
+      assertThat(report).contains(figure);
+    }
   }
 
   @Test

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExportCommandTest {
   private static final Map<String, String> ROWS = Map.of(
       "pages", "SELECT * FROM pages ORDER BY %s",
-      "links", "SELECT from_url, to_url FROM links ORDER BY %s",
+      "links", "SELECT f.url AS from_url, t.url AS to_url FROM link_ids l JOIN urls f ON f.id = l.from_id "
+          + "JOIN urls t ON t.id = l.to_id ORDER BY l.from_id, l.seq",
       "page_versions", "SELECT * FROM page_versions ORDER BY id");
 
   @TempDir static Path dir;

@@ -131,7 +131,7 @@ class PostgresQueryRefusalTest {
 
   private static List<Object> snapshot() throws Exception {
     List<Object> state = new ArrayList<>();
-    for (String table : List.of("pages", "links", "items", "frontier", "crawls", "downloads")) {
+    for (String table : List.of("pages", "urls", "link_ids", "items", "frontier", "crawls", "downloads")) {
       state.add(Db.rows(crawl.db, "select * from " + table + " order by ctid").toString());
     }
     state.addAll(catalog(crawl.db));

@@ -286,8 +286,9 @@ class QueryCommandTest {
   /** What a write would change: rows of every table, the schema and its version. */
   private List<Object> snapshot() throws Exception {
     List<Object> state = new ArrayList<>();
-    for (String table : List.of("pages", "links", "items", "frontier", "crawls", "downloads")) {
-      state.add(Db.rows(crawl.db, "select * from " + table + " order by " + backend.writeOrder()).toString());
+    for (String table : List.of("pages", "urls", "link_ids", "items", "frontier", "crawls", "downloads")) {
+      String order = table.equals("link_ids") ? "from_id, seq" : backend.writeOrder(); // WITHOUT ROWID in SQLite
+      state.add(Db.rows(crawl.db, "select * from " + table + " order by " + order).toString());
     }
     if (backend == TestBackend.SQLITE) {
       state.add(Db.rows(crawl.db, "select type, name, sql from sqlite_master order by name"));

@@ -78,6 +78,9 @@ public final class PostgresBackend implements StoreBackend {
       conn.setAutoCommit(false);
       if (PostgresMigrator.schemaExists(conn, connector.schema())) {
         String schema = PostgresMigrator.quoted(connector.schema());
+        if (PostgresCatalog.viewExists(conn, connector.schema(), "links")) {
+          stmt.execute("DROP VIEW " + schema + ".links");
+        }
         for (String table : PostgresSchema.TABLES) {
           stmt.execute("DROP TABLE IF EXISTS " + schema + "." + table);
         }

@@ -21,6 +21,18 @@ final class PostgresCatalog {
     }
   }
 
+  /** Whether {@code view} exists in {@code schema}. */
+  static boolean viewExists(Connection conn, String schema, String view) throws SQLException {
+    try (PreparedStatement stmt = conn.prepareStatement(
+        "SELECT 1 FROM pg_views WHERE schemaname = ? AND viewname = ?")) {
+      stmt.setString(1, schema);
+      stmt.setString(2, view);
+      try (ResultSet rs = stmt.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Whether {@code table} of {@code schema} has {@code column}. */
   static boolean columnExists(Connection conn, String schema, String table, String column) throws SQLException {
     try (PreparedStatement stmt = conn.prepareStatement(

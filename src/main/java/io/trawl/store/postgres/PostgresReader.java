@@ -35,9 +35,13 @@ import org.slf4j.LoggerFactory;
 final class PostgresReader implements StoreReader {
   private static final int FETCH_ROWS = 1000;
   /** Write order: the identity column where there is one, else the rows' physical order. */
+  /** The links since migration 9: by page, each page's in document order. */
+  private static final String LINKS_BY_ID = """
+      SELECT f.url AS from_url, t.url AS to_url
+      FROM link_ids l JOIN urls f ON f.id = l.from_id JOIN urls t ON t.id = l.to_id ORDER BY l.from_id, l.seq""";
   private static final Map<ExportTable, String> EXPORTS = Map.of(
       ExportTable.PAGES, "SELECT * FROM pages ORDER BY ctid",
-      ExportTable.LINKS, "SELECT from_url, to_url FROM links ORDER BY ctid",
+      ExportTable.LINKS, "SELECT from_url, to_url FROM links ORDER BY ctid", // a table, before migration 9
       ExportTable.ITEMS,
       "SELECT page_url, rule, data::text AS data, extracted_at FROM items WHERE (?::text IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
@@ -201,7 +205,8 @@ final class PostgresReader implements StoreReader {
   @Override
   public ResultSet export(ExportTable table, String rule) {
     try {
-      PreparedStatement stmt = fresh(conn.prepareStatement(EXPORTS.get(table)));
+      boolean linkIds = table == ExportTable.LINKS && PostgresCatalog.tableExists(conn, connector.schema(), "link_ids");
+      PreparedStatement stmt = fresh(conn.prepareStatement(linkIds ? LINKS_BY_ID : EXPORTS.get(table)));
       if (table == ExportTable.ITEMS) {
         stmt.setString(1, rule);
         stmt.setString(2, rule);

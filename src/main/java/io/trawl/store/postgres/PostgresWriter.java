@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -98,9 +99,21 @@ final class PostgresWriter implements StoreWriter {
       SELECT id, page_url, rule, item_key, data, extracted_at, crawl_id, ?
       FROM items WHERE page_url = ANY(?::text[]) ORDER BY id""";
   private static final String DELETE_ITEMS = "DELETE FROM items WHERE page_url = ANY(?::text[])";
-  private static final String DELETE_LINKS = "DELETE FROM links WHERE from_url = ANY(?::text[])";
+  private static final String DELETE_LINKS =
+      "DELETE FROM link_ids WHERE from_id IN (SELECT id FROM urls WHERE url = ANY(?::text[]))";
+  /** The URLs of the batch's links (either end), once each and sorted, so two writers lock them in one order. */
+  private static final String INSERT_URLS =
+      "INSERT INTO urls (url) SELECT u FROM unnest(?::text[]) AS u ORDER BY u ON CONFLICT (url) DO NOTHING";
+  /**
+   * Links by their two URLs, both in urls by then ({@link #INSERT_URLS} runs first), and their
+   * places among their pages' links. A page written twice in one batch keeps its first links.
+   */
   private static final String INSERT_LINKS =
-      "INSERT INTO links (from_url, to_url) SELECT * FROM unnest(?::text[], ?::text[])";
+      """
+      INSERT INTO link_ids (from_id, seq, to_id)
+      SELECT f.id, x.seq, t.id FROM unnest(?::text[], ?::int[], ?::text[]) AS x(from_url, seq, to_url)
+      JOIN urls f ON f.url = x.from_url JOIN urls t ON t.url = x.to_url
+      ON CONFLICT DO NOTHING""";
   /**
    * Items; one whose rule and key are stored already updates that row (its id stays), as SQLite's
    * upsert does. A statement may not update one row twice, so a batch holds each key once: its
@@ -399,10 +412,12 @@ final class PostgresWriter implements StoreWriter {
     List<String> itemAt = new ArrayList<>();
     List<String> itemKey = new ArrayList<>();
     List<Long> itemCrawl = new ArrayList<>();
+    List<Integer> seqs = new ArrayList<>();
     for (PageRecord page : pages) {
-      for (String link : page.links()) {
+      for (int seq = 0; seq < page.links().size(); seq++) {
         from.add(page.url());
-        to.add(link);
+        seqs.add(seq);
+        to.add(page.links().get(seq));
       }
     }
     Long crawl = crawlId == 0 ? null : crawlId;
@@ -415,8 +430,13 @@ final class PostgresWriter implements StoreWriter {
       itemCrawl.add(crawl);
     }
     if (!from.isEmpty()) {
+      TreeSet<String> linkUrls = new TreeSet<>(from);
+      linkUrls.addAll(to);
+      List<String> sortedUrls = List.copyOf(linkUrls);
+      parts.add(new Part(INSERT_URLS, b -> b.texts(sortedUrls)));
       parts.add(new Part(INSERT_LINKS, b -> {
         b.texts(from);
+        b.ints(seqs);
         b.texts(to);
       }));
     }

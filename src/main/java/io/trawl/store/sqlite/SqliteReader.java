@@ -38,13 +38,17 @@ import org.sqlite.SQLiteOpenMode;
 final class SqliteReader implements StoreReader {
   private static final Map<ExportTable, String> EXPORTS = Map.of(
       ExportTable.PAGES, "SELECT * FROM pages ORDER BY rowid",
-      ExportTable.LINKS, "SELECT from_url, to_url FROM links ORDER BY rowid",
+      ExportTable.LINKS, "SELECT from_url, to_url FROM links ORDER BY rowid", // a table, before migration 9
       ExportTable.ITEMS, "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
       ExportTable.CRAWLS, "SELECT * FROM crawls ORDER BY id",
       ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY rowid",
       ExportTable.PAGE_VERSIONS, "SELECT * FROM page_versions ORDER BY id",
       ExportTable.ITEM_HISTORY, "SELECT * FROM item_history ORDER BY rowid");
+  /** The links since migration 9: by page, each page's in document order. */
+  private static final String LINKS_BY_ID = """
+      SELECT f.url AS from_url, t.url AS to_url
+      FROM link_ids l JOIN urls f ON f.id = l.from_id JOIN urls t ON t.id = l.to_id ORDER BY l.from_id, l.seq""";
   private static final String ITEM_KEYS =
       """
       SELECT j.key FROM items, json_each(items.data) j
@@ -210,7 +214,8 @@ final class SqliteReader implements StoreReader {
   @Override
   public ResultSet export(ExportTable table, String rule) {
     try {
-      PreparedStatement stmt = fresh(conn.prepareStatement(EXPORTS.get(table)));
+      PreparedStatement stmt = fresh(conn.prepareStatement(
+          table == ExportTable.LINKS && hasLinkIds() ? LINKS_BY_ID : EXPORTS.get(table)));
       if (table == ExportTable.ITEMS) {
         stmt.setString(1, rule);
         stmt.setString(2, rule);
@@ -219,6 +224,14 @@ final class SqliteReader implements StoreReader {
       return stmt.executeQuery();
     } catch (SQLException e) {
       throw failed("export " + table.tableName(), e);
+    }
+  }
+
+  /** Whether the file has migration 9's link_ids (a file of an older trawl is read as it is). */
+  private boolean hasLinkIds() throws SQLException {
+    try (Statement stmt = conn.createStatement();
+        ResultSet rs = stmt.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'link_ids'")) {
+      return rs.next();
     }
   }
 

@@ -54,12 +54,24 @@ final class SqliteSql {
       INSERT INTO item_history (item_id, page_url, rule, item_key, data, extracted_at, crawl_id, removed_in)
       SELECT id, page_url, rule, item_key, data, extracted_at, crawl_id, ? FROM items WHERE page_url = ? ORDER BY id""";
   static final String DELETE_ITEMS = "DELETE FROM items WHERE page_url = ?";
-  static final String DELETE_LINKS = "DELETE FROM links WHERE from_url = ?";
-  static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
-  /** Links rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
+  /** A page's links (link_ids by URL id, migration 9), before its new ones are written. */
+  static final String DELETE_LINKS = "DELETE FROM link_ids WHERE from_id = (SELECT id FROM urls WHERE url = ?)";
+  /** Rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
   static final int LINKS_PER_INSERT = 50;
-  static final String INSERT_LINKS = "INSERT INTO links (from_url, to_url) VALUES "
-      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?, ?)"));
+  /** A URL of a link (either end), given its id if it has none yet. */
+  static final String INSERT_URL = "INSERT OR IGNORE INTO urls (url) VALUES (?)";
+  static final String INSERT_URLS = "INSERT OR IGNORE INTO urls (url) VALUES "
+      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?)"));
+  /**
+   * A link by its two URLs, both in urls by then ({@link #INSERT_URL} runs first), and its place
+   * among its page's links. A page written twice in one batch keeps its first links.
+   */
+  static final String INSERT_LINK = "INSERT OR IGNORE INTO link_ids (from_id, seq, to_id) "
+      + "SELECT f.id, ?, t.id FROM urls f, urls t WHERE f.url = ? AND t.url = ?";
+  static final String INSERT_LINKS = "INSERT OR IGNORE INTO link_ids (from_id, seq, to_id) "
+      + "SELECT f.id, v.column2, t.id FROM (VALUES "
+      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?, ?, ?)"))
+      + ") v JOIN urls f ON f.url = v.column1 JOIN urls t ON t.url = v.column3";
   /**
    * An item; one whose rule and key are already stored updates that row (its id stays). Items
    * without a key have a NULL item_key, which never conflicts: they are always added.

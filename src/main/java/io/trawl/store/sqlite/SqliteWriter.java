@@ -51,7 +51,12 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement deleteLinks;
   private final PreparedStatement insertLink;
   private final PreparedStatement insertLinks;
+  /** Links waiting for a whole multi-row insert: from URL, to URL, and the seq of each. */
   private final List<String> pendingLinks = new ArrayList<>(2 * SqliteSql.LINKS_PER_INSERT);
+  private final int[] pendingSeqs = new int[SqliteSql.LINKS_PER_INSERT];
+  private final PreparedStatement insertUrl;
+  private final PreparedStatement insertUrls;
+  private final List<String> pendingUrls = new ArrayList<>(SqliteSql.LINKS_PER_INSERT);
   private final PreparedStatement upsertItem;
   private final PreparedStatement archiveKeyedItem;
   /** The keyed items of the batch being written whose stored version is archived already: once each. */
@@ -76,6 +81,8 @@ final class SqliteWriter implements StoreWriter {
     this.deleteLinks = conn.prepareStatement(SqliteSql.DELETE_LINKS);
     this.insertLink = conn.prepareStatement(SqliteSql.INSERT_LINK);
     this.insertLinks = conn.prepareStatement(SqliteSql.INSERT_LINKS);
+    this.insertUrl = conn.prepareStatement(SqliteSql.INSERT_URL);
+    this.insertUrls = conn.prepareStatement(SqliteSql.INSERT_URLS);
     this.upsertItem = conn.prepareStatement(SqliteSql.UPSERT_ITEM);
     this.archiveKeyedItem = conn.prepareStatement(SqliteSql.ARCHIVE_KEYED_ITEM);
     this.upsertDownload = conn.prepareStatement(SqliteSql.UPSERT_DOWNLOAD);
@@ -221,6 +228,10 @@ final class SqliteWriter implements StoreWriter {
       upsertPage.executeBatch();
       touchPage.executeBatch();
       insertVersion.executeBatch();
+      // The links' URLs first: a link row takes their ids.
+      flushUrls();
+      insertUrls.executeBatch();
+      insertUrl.executeBatch();
       flushLinks();
       insertLinks.executeBatch();
       insertLink.executeBatch();
@@ -266,8 +277,13 @@ final class SqliteWriter implements StoreWriter {
       deleteLinks.setString(1, page.url());
       deleteLinks.executeUpdate();
     }
-    for (String to : page.links()) {
-      addLink(page.url(), to);
+    if (!page.links().isEmpty()) {
+      addUrl(page.url());
+      for (int seq = 0; seq < page.links().size(); seq++) {
+        String to = page.links().get(seq);
+        addUrl(to);
+        addLink(page.url(), seq, to);
+      }
     }
     for (int j = 0; j < page.items().size(); j++) {
       JsonObject item = page.items().getJsonObject(j);
@@ -367,28 +383,53 @@ final class SqliteWriter implements StoreWriter {
     }
   }
 
+  /** Queues a URL for urls, {@link SqliteSql#LINKS_PER_INSERT} to a statement as the links. */
+  private void addUrl(String url) throws SQLException {
+    pendingUrls.add(url);
+    if (pendingUrls.size() == SqliteSql.LINKS_PER_INSERT) {
+      for (int i = 0; i < pendingUrls.size(); i++) {
+        insertUrls.setString(i + 1, pendingUrls.get(i));
+      }
+      insertUrls.addBatch();
+      pendingUrls.clear();
+    }
+  }
+
+  /** The URLs short of a whole multi-row insert, one by one. */
+  private void flushUrls() throws SQLException {
+    for (String url : pendingUrls) {
+      insertUrl.setString(1, url);
+      insertUrl.addBatch();
+    }
+    pendingUrls.clear();
+  }
+
   /**
-   * Queues a links row; every {@link SqliteSql#LINKS_PER_INSERT} rows become one multi-row insert,
+   * Queues a link; every {@link SqliteSql#LINKS_PER_INSERT} links become one multi-row insert,
    * a quarter less of the writer's time than as many single-row ones at the bench's 50 links a page
    * (a page URL and a JSON array per page through json_each() was no better).
    */
-  private void addLink(String from, String to) throws SQLException {
+  private void addLink(String from, int seq, String to) throws SQLException {
+    pendingSeqs[pendingLinks.size() / 2] = seq;
     pendingLinks.add(from);
     pendingLinks.add(to);
     if (pendingLinks.size() == 2 * SqliteSql.LINKS_PER_INSERT) {
-      for (int i = 0; i < pendingLinks.size(); i++) {
-        insertLinks.setString(i + 1, pendingLinks.get(i));
+      for (int i = 0; i < SqliteSql.LINKS_PER_INSERT; i++) {
+        insertLinks.setString(3 * i + 1, pendingLinks.get(2 * i));
+        insertLinks.setInt(3 * i + 2, pendingSeqs[i]);
+        insertLinks.setString(3 * i + 3, pendingLinks.get(2 * i + 1));
       }
       insertLinks.addBatch();
       pendingLinks.clear();
     }
   }
 
-  /** The links rows short of a whole multi-row insert, one by one. */
+  /** The links short of a whole multi-row insert, one by one. */
   private void flushLinks() throws SQLException {
     for (int i = 0; i < pendingLinks.size(); i += 2) {
-      insertLink.setString(1, pendingLinks.get(i));
-      insertLink.setString(2, pendingLinks.get(i + 1));
+      insertLink.setInt(1, pendingSeqs[i / 2]);
+      insertLink.setString(2, pendingLinks.get(i));
+      insertLink.setString(3, pendingLinks.get(i + 1));
       insertLink.addBatch();
     }
     pendingLinks.clear();
@@ -543,9 +584,10 @@ final class SqliteWriter implements StoreWriter {
 
   private void clearBatches() throws SQLException {
     pendingLinks.clear();
+    pendingUrls.clear();
     archivedKeys.clear();
     for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, touchPage,
-        insertVersion, insertLink, insertLinks, upsertItem, upsertDownload)) {
+        insertVersion, insertUrl, insertUrls, insertLink, insertLinks, upsertItem, upsertDownload)) {
       stmt.clearBatch();
     }
   }

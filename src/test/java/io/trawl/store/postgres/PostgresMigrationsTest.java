@@ -15,6 +15,7 @@ import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
+import io.trawl.testing.LinkRows;
 import io.trawl.testing.PageVersions;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -58,7 +59,7 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
     assertThat(Db.count(db, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
@@ -118,7 +119,10 @@ class PostgresMigrationsTest {
     shop.wipe();
 
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size()).isEqualTo(10);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'shop'")).as("the links view").isZero();
+    // every name of TABLES but links, a view since migration 9
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size() - 1).isEqualTo(11);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'news' AND viewname = 'links'")).isEqualTo(1);
   }
 
   @Test
@@ -138,7 +142,7 @@ class PostgresMigrationsTest {
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
     assertThat(Db.rows(db, "SELECT id::int AS id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(db, "SELECT url, crawl_id::int AS crawl_id, coalesce(content_hash, '-') AS content_hash, change "
@@ -162,6 +166,37 @@ class PostgresMigrationsTest {
           + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
       "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
           + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
+
+  @Test
+  void upgradesAVersion7SchemaMovingItsLinksToUrlIdsBehindAViewOfTheSameRows() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (List<String> step : PostgresSchema.STEPS.subList(0, 7)) {
+        for (String sql : step) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (7)");
+      for (String sql : LinkRows.V7_LINKS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/c"))), List.of(LinkRows.LINKING_C),
+          PageVersions.of(List.of(LinkRows.LINKING_C)), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'public' AND viewname = 'links'")).isEqualTo(1);
+    assertThat(Db.rows(db, "SELECT from_url, to_url FROM links")).extracting(r -> r.get("from_url") + " " + r.get("to_url"))
+        .containsExactlyInAnyOrderElementsOf(LinkRows.MIGRATED_LINKS);
+    assertThat(Db.rows(db, "SELECT f.url || ' ' || l.seq || ' ' || t.url AS link FROM link_ids l JOIN urls f ON f.id = l.from_id "
+        + "JOIN urls t ON t.id = l.to_id ORDER BY l.from_id, l.seq")).extracting(r -> r.get("link"))
+        .containsExactly(LinkRows.LINKS_IN_ORDER.toArray());
+    assertThat(Db.count(db, "SELECT count(*) FROM urls")).as("each URL once").isEqualTo(5);
+    assertThat(Db.count(db, "SELECT count(*) FROM links WHERE from_url = 'http://127.0.0.1/a'")).isEqualTo(4);
+  }
 
   @Test
   void refusesASchemaOfANewerVersionAndLeavesItAlone() throws Exception {

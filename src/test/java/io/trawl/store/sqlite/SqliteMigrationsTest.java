@@ -11,6 +11,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
+import io.trawl.testing.LinkRows;
 import io.trawl.testing.PageVersions;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ class SqliteMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
     assertThat(Db.count(file, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
@@ -148,7 +149,7 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(7);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
     assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
@@ -157,6 +158,38 @@ class SqliteMigrationsTest {
     assertThat(Db.rows(file, "SELECT item_key, crawl_id FROM items"))
         .containsExactly(Map.of("item_key", "[\"A\"]", "crawl_id", 1));
     assertThat(Db.rows(file, "SELECT interval_ms, due_at FROM frontier")).containsExactly(Map.of("interval_ms", 0, "due_at", 0));
+  }
+
+  @Test
+  void upgradesAVersion7FileMovingItsLinksToUrlIdsBehindAViewOfTheSameRows() throws Exception {
+    Path file = dir.resolve("v7.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 7)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 7");
+      for (String sql : LinkRows.V7_LINKS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
+      PageRecord c = LinkRows.LINKING_C;
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/c"))), List.of(c), PageVersions.of(List.of(c)),
+          List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(9);
+    assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'links'")).isEqualTo(1);
+    assertThat(Db.rows(file, "SELECT from_url, to_url FROM links")).extracting(r -> r.get("from_url") + " " + r.get("to_url"))
+        .containsExactlyInAnyOrderElementsOf(LinkRows.MIGRATED_LINKS);
+    assertThat(Db.rows(file, "SELECT f.url || ' ' || l.seq || ' ' || t.url AS link FROM link_ids l JOIN urls f ON f.id = l.from_id "
+        + "JOIN urls t ON t.id = l.to_id ORDER BY l.from_id, l.seq")).extracting(r -> r.get("link"))
+        .containsExactly(LinkRows.LINKS_IN_ORDER.toArray());
+    assertThat(Db.count(file, "SELECT count(*) FROM urls")).as("each URL once").isEqualTo(5);
+    assertThat(Db.count(file, "SELECT count(*) FROM links WHERE from_url = 'http://127.0.0.1/a'")).isEqualTo(4);
   }
 
   /** A version-4 crawl of two runs: a page with an item, a page that answered 404, their frontier row. */
