@@ -21,6 +21,7 @@ public record TrawlConfig(
     Parse parse,
     Store store,
     Download download,
+    Cluster cluster,
     List<Rule> rules) {
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
@@ -84,6 +85,12 @@ public record TrawlConfig(
 
   /** {@code download.*}: responses saved as files instead of being parsed or dropped ({@link ConfigKeys#DOWNLOAD}). */
   public record Download(List<String> contentTypes, Path dir, DataSize maxSize, List<String> fromFields) {}
+
+  /**
+   * {@code cluster.*}: how this node joins a cluster crawl started with {@code --cluster}
+   * ({@link ConfigKeys#CLUSTER}); ignored without it.
+   */
+  public record Cluster(List<String> members, String host, int port, int busPort, Duration lease) {}
 
   /**
    * One entry of {@code rules}: what to extract from which pages, and which of their links to
