@@ -88,13 +88,41 @@ final class PostgresSchema {
       // rules without key) distinct, so those are always added (PostgresWriter.UPSERT_ITEMS).
       List.of(
           "ALTER TABLE items ADD COLUMN item_key text",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: cluster mode, as SQLite's 5: partitions (existing rows computed by Partitions.backfill), nodes, owners.
+      List.of(
+          "ALTER TABLE frontier ADD COLUMN partition integer NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN node text",
+          "CREATE INDEX frontier_partition ON frontier (partition, id) WHERE state = 'queued'",
+          "ALTER TABLE pages ADD COLUMN node text",
+          """
+          CREATE TABLE crawl_nodes (
+            node         text PRIMARY KEY,
+            crawl_id     bigint NOT NULL,
+            address      text NOT NULL,
+            joined_at    text NOT NULL,
+            left_at      text,
+            outcome      text,
+            lease_until  bigint NOT NULL,
+            reserved     bigint NOT NULL DEFAULT 0,
+            pages_before bigint NOT NULL DEFAULT 0,
+            stop         boolean NOT NULL DEFAULT false
+          )""",
+          """
+          CREATE TABLE crawl_partitions (
+            partition integer PRIMARY KEY,
+            node      text
+          )"""));
+
+  /** The migration after which existing frontier rows get their partition computed in Java. */
+  static final int PARTITION_STEP = 5;
 
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();
 
   /** Every table trawl makes, for {@code --fresh}. */
-  static final List<String> TABLES = List.of("pages", "links", "items", "frontier", "crawls", "downloads", VERSION_TABLE);
+  static final List<String> TABLES = List.of("pages", "links", "items", "frontier", "crawls", "downloads", "crawl_nodes",
+      "crawl_partitions", VERSION_TABLE);
 
   private PostgresSchema() {}
 }

@@ -79,7 +79,36 @@ final class SqliteSchema {
       // are added as before. Existing rows get NULL.
       List.of(
           "ALTER TABLE items ADD COLUMN item_key TEXT",
-          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"));
+          "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
+      // 5: cluster mode: each URL's host partition, the node a row is in flight on and the node that stored a page,
+      // the nodes of a cluster crawl and who owns which partition. Existing rows get their partition from
+      // Partitions.backfill (SQLite has no hash function to compute it in SQL).
+      List.of(
+          "ALTER TABLE frontier ADD COLUMN partition INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN node TEXT",
+          "CREATE INDEX frontier_partition ON frontier (partition, id) WHERE state = 'queued'",
+          "ALTER TABLE pages ADD COLUMN node TEXT",
+          """
+          CREATE TABLE crawl_nodes (
+            node         TEXT PRIMARY KEY,
+            crawl_id     INTEGER NOT NULL,
+            address      TEXT NOT NULL,
+            joined_at    TEXT NOT NULL,
+            left_at      TEXT,
+            outcome      TEXT,
+            lease_until  INTEGER NOT NULL,
+            reserved     INTEGER NOT NULL DEFAULT 0,
+            pages_before INTEGER NOT NULL DEFAULT 0,
+            stop         INTEGER NOT NULL DEFAULT 0
+          )""",
+          """
+          CREATE TABLE crawl_partitions (
+            partition INTEGER PRIMARY KEY,
+            node      TEXT
+          )"""));
+
+  /** The migration after which existing frontier rows get their partition computed in Java. */
+  static final int PARTITION_STEP = 5;
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

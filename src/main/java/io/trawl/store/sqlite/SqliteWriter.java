@@ -5,6 +5,8 @@ import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.core.FrontierState;
+import io.trawl.core.HostPartitions;
+import io.trawl.store.PartitionBackfill;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
@@ -138,6 +140,9 @@ final class SqliteWriter implements StoreWriter {
         for (String sql : SqliteSchema.STEPS.get(v)) {
           stmt.executeUpdate(sql);
         }
+        if (v + 1 == SqliteSchema.PARTITION_STEP) {
+          PartitionBackfill.run(conn);
+        }
         stmt.executeUpdate("PRAGMA user_version = " + (v + 1));
         conn.commit();
       } catch (SQLException e) {
@@ -171,6 +176,7 @@ final class SqliteWriter implements StoreWriter {
       for (FrontierUpdate update : updates) {
         for (String url : update.seeds()) {
           insertSeed.setString(1, url);
+          insertSeed.setInt(2, HostPartitions.ofUrl(url));
           insertSeed.addBatch();
         }
         for (long id : update.claimed()) {
@@ -257,6 +263,7 @@ final class SqliteWriter implements StoreWriter {
     for (String url : discovered) {
       insertDiscovered.setString(1, url);
       insertDiscovered.setInt(2, page.depth() + 1);
+      insertDiscovered.setInt(3, HostPartitions.ofUrl(url));
       added += insertDiscovered.executeUpdate();
     }
     FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
@@ -356,6 +363,7 @@ final class SqliteWriter implements StoreWriter {
       for (String url : urls) {
         insertDiscovered.setString(1, url);
         insertDiscovered.setInt(2, depth);
+        insertDiscovered.setInt(3, HostPartitions.ofUrl(url));
         added += insertDiscovered.executeUpdate();
       }
       conn.commit();

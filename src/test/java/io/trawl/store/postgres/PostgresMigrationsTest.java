@@ -8,6 +8,7 @@ import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
+import io.trawl.core.HostPartitions;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreException;
@@ -17,6 +18,7 @@ import io.trawl.testing.EmbeddedPg;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class PostgresMigrationsTest {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(4);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(5);
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");
@@ -63,6 +65,31 @@ class PostgresMigrationsTest {
         .containsExactly("[http://127.0.0.1/a.pdf, downloads/ab12.pdf, ab12, application/pdf]");
     assertThat(Db.count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'data' AND data_type = 'jsonb'"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void upgradesAVersion4SchemaGivingEveryFrontierRowItsHostPartition() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (int v = 0; v < 4; v++) {
+        for (String sql : PostgresSchema.STEPS.get(v)) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
+      stmt.execute("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
+          + "FROM generate_series(0, 24999) AS i"); // more than one chunk of the backfill
+    }
+
+    StoreBackends.of(db, "public").openWriter(false).close();
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(5);
+    List<Map<String, Object>> rows = Db.rows(db, "SELECT url, partition FROM frontier");
+    assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
+        .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE tablename IN ('crawl_nodes', 'crawl_partitions')"))
+        .isEqualTo(2);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'frontier_partition'")).isEqualTo(1);
   }
 
   @Test
@@ -84,7 +111,7 @@ class PostgresMigrationsTest {
     shop.wipe();
 
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(7);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size());
   }
 
   @Test
