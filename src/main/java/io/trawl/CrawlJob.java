@@ -1,9 +1,11 @@
 package io.trawl;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
+import io.trawl.bus.Replies;
 import io.trawl.bus.RecordJson;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.TrawlConfig;
@@ -25,7 +27,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -112,11 +113,11 @@ public final class CrawlJob {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
-    MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
+    MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
         .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config))))
+            CrawlRecord.open(ConfigJson.toJson(config)), Delivery.local(Replies.STORE_REPLY_MS)))
         .onSuccess(reply -> crawlId = reply.body())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink()), 1))
@@ -148,7 +149,7 @@ public final class CrawlJob {
   public Future<Progress> stop(long graceMs) {
     outcomeOverride = "interrupted";
     failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
-    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, new DeliveryOptions().setSendTimeout(graceMs))
+    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, Delivery.local(graceMs))
         .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
     return finished.future();
   }
@@ -205,7 +206,8 @@ public final class CrawlJob {
         .mergeIn(ruleStats.toJson());
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));
+        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats),
+            Delivery.local(Replies.STORE_REPLY_MS));
     closed.transform(ar -> undeployAll())
         .onComplete(ar -> {
           Progress result = last == null ? new Progress(0, 0, 0, 0, 0, 0, 0, outcome) : last;

@@ -28,7 +28,7 @@ final class ProgressPrinter {
   ProgressPrinter(Vertx vertx, PrintWriter out, Duration interval) {
     this.out = out;
     this.intervalMs = interval.toMillis();
-    this.consumer = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> show(msg.body()));
+    this.consumer = vertx.eventBus().localConsumer(Addresses.PROGRESS, msg -> show(msg.body()));
   }
 
   private void show(Progress p) {

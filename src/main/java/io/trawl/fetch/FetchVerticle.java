@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private static final DeliveryOptions DOWNSTREAM = Delivery.local(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -87,7 +88,7 @@ public final class FetchVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
-    return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
+    return vertx.eventBus().<FetchRequest>localConsumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
   @Override
@@ -196,7 +197,7 @@ public final class FetchVerticle extends VerticleBase {
 
   /** Tells the frontier that this request's slot is free: only the parse and the store remain. */
   private void requestOver(FetchRequest request) {
-    vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id());
+    vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id(), Delivery.local());
   }
 
   private Future<PageStored> store(PageRecord record) {

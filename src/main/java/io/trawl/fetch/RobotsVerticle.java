@@ -92,8 +92,8 @@ public final class RobotsVerticle extends VerticleBase {
     // RFC 9309: follow at least five redirects; read the first 500 KiB.
     fetcher = HttpFetcher.keepingPrefix(vertx, fetchConfig.withMaxRedirects(5).withMaxBodySize(MAX_ROBOTS_SIZE));
     return Future.all(
-        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
-        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
+        vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
+        vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.trawl.frontier;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.Progress;
@@ -50,12 +51,12 @@ public final class FrontierVerticle extends VerticleBase {
     window = new FrontierWindow(frontier);
     ending = new CrawlEnding(frontier, window);
     wakeTimer = new WakeTimer(vertx, this::pump);
-    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress()));
+    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress(), Delivery.local()));
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
-    return Future.all(bus.<Void>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
-            bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion())
+    return Future.all(bus.<Void>localConsumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
+            bus.<Long>localConsumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion())
         .onSuccess(v -> seed());
   }
 
@@ -139,7 +140,7 @@ public final class FrontierVerticle extends VerticleBase {
           log.info("crawl finished reason={} stored={} failed={} queued={}", last.stopReason(), last.stored(),
               last.failed(), last.queued());
           ending.announce();
-          bus.publish(Addresses.FINISHED, last);
+          bus.publish(Addresses.FINISHED, last, Delivery.local());
         });
   }
 
@@ -148,7 +149,7 @@ public final class FrontierVerticle extends VerticleBase {
       log.error("crawl failed: the store could not be reached or written", err);
       wakeTimer.cancel();
       ending.announce();
-      bus.publish(Addresses.FINISHED, progress());
+      bus.publish(Addresses.FINISHED, progress(), Delivery.local());
     }
   }
 

@@ -54,11 +54,11 @@ public final class StoreVerticle extends VerticleBase {
           store = opened;
           writer = new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay());
           List<MessageConsumer<?>> consumers = List.of(
-              vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
-              vertx.eventBus().<FrontierUpdate>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
-              vertx.eventBus().<QueuedRequest>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
-              vertx.eventBus().<DiscoveredUrls>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().<CrawlRecord>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+              vertx.eventBus().<PageRecord>localConsumer(Addresses.STORE_PAGE, this::onStorePage),
+              vertx.eventBus().<FrontierUpdate>localConsumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
+              vertx.eventBus().<QueuedRequest>localConsumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().<DiscoveredUrls>localConsumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
+              vertx.eventBus().<CrawlRecord>localConsumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
