@@ -18,8 +18,12 @@ import java.util.function.LongSupplier;
  * host, and no faster than each host's interval. A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
  * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
- * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
- * event loop owns it.
+ * out are known by id until they are done or reclaimed.
+ *
+ * <p>On a node of a cluster crawl it also keeps to what the cluster allows: only the host
+ * partitions the node owns ({@link #own}), only until the node's lease runs out ({@link
+ * #dispatchUntil}), and only as many pages as the cluster's share of {@code crawl.max_pages} it
+ * was granted ({@link #addBudget}). Not thread-safe: the frontier verticle's event loop owns it.
  */
 final class Frontier {
   private final int concurrency;
@@ -42,6 +46,13 @@ final class Frontier {
   private long failed;
   private long retries;
   private boolean stopped;
+  /** The partitions whose rows may be kept and handed out; null for all (one machine). */
+  private Set<Integer> owned;
+  /** Whether a cluster node's lease bounds dispatching, and System.nanoTime after which nothing is handed out. */
+  private boolean leaseBound;
+  private long dispatchUntilNanos;
+  /** Pages this node may still hand out of the cluster's crawl.max_pages; -1 for no such limit. */
+  private long budget = -1;
 
   Frontier(int concurrency, int perHostConcurrency, long intervalNanos, long maxPages,
       LongSupplier nanoTime, LongSupplier currentMillis) {
@@ -53,23 +64,88 @@ final class Frontier {
     this.currentMillis = currentMillis;
   }
 
-  /** Queues a row read from the frontier table. */
-  void add(FrontierRow row) {
+  /** Queues a row read from the frontier table; false, keeping nothing, for a row of a partition this node does not own. */
+  boolean add(FrontierRow row) {
     HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
+    if (owned != null && !owned.contains(host.partition)) {
+      return false;
+    }
     host.rows.add(row);
     inMemory++;
     schedule(host);
+    return true;
+  }
+
+  /**
+   * From now on only rows of {@code partitions} are kept and handed out: the queued rows of the
+   * others leave memory (they stay queued in the table for their new owner); rows of theirs in
+   * flight finish here. Returns how many rows left memory.
+   */
+  int own(Set<Integer> partitions) {
+    owned = Set.copyOf(partitions);
+    int dropped = 0;
+    for (HostQueue host : hosts.values()) {
+      if (!owned.contains(host.partition) && !host.rows.isEmpty()) {
+        dropped += host.rows.size();
+        inMemory -= host.rows.size();
+        host.rows.clear();
+        if (host.scheduled) {
+          ready.remove(host);
+          host.scheduled = false;
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /** Nothing is handed out after {@code nanos} (System.nanoTime), until a later deadline is set. */
+  void dispatchUntil(long nanos) {
+    leaseBound = true;
+    dispatchUntilNanos = nanos;
+  }
+
+  /** Whether a cluster node's lease, as last renewed, has run out for dispatching. */
+  private boolean leaseExpired(long now) {
+    return leaseBound && now - dispatchUntilNanos >= 0;
+  }
+
+  /** {@code pages} more of the cluster's {@code crawl.max_pages} may be handed out. */
+  void addBudget(long pages) {
+    budget = Math.max(0, budget) + pages;
+  }
+
+  /** Pages this node may still hand out of the cluster's {@code crawl.max_pages}; -1 without such a limit. */
+  long budget() {
+    return budget;
+  }
+
+  /** Whether a row is ready to go and only the cluster's page budget holds it back. */
+  boolean wantsBudget() {
+    HostQueue host = ready.peek();
+    return budget == 0 && host != null && host.readyAtNanos <= nanoTime.getAsLong();
+  }
+
+  /** The partitions of the rows handed out and not yet finished. */
+  Set<Integer> partitionsInFlight() {
+    Set<Integer> partitions = new HashSet<>();
+    for (FrontierRow row : handedOut.values()) {
+      partitions.add(hosts.get(UrlNormalizer.host(row.url())).partition);
+    }
+    return partitions;
   }
 
   /** The next row that may be fetched now, or null when none may. Counts it as in flight. */
   FrontierRow next() {
-    if (stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached()) {
+    if (stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached() || budget == 0) {
       return null;
     }
     HostQueue host = ready.peek();
     long now = nanoTime.getAsLong();
-    if (host == null || host.readyAtNanos > now) {
+    if (host == null || host.readyAtNanos > now || leaseExpired(now)) {
       return null;
+    }
+    if (budget > 0) {
+      budget--;
     }
     ready.poll();
     host.scheduled = false;
@@ -121,9 +197,14 @@ final class Frontier {
     HostQueue host = finish(id);
     FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
     retries++;
+    if (budget >= 0) {
+      budget++; // the page was not stored: its share of crawl.max_pages comes back
+    }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
-    host.rows.add(row);
-    inMemory++;
+    if (owned == null || owned.contains(host.partition)) {
+      host.rows.add(row);
+      inMemory++;
+    }
     reschedule(host);
     return row;
   }
@@ -185,7 +266,8 @@ final class Frontier {
   /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
   long nextWakeNanos() {
     HostQueue host = ready.peek();
-    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached();
+    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached() || budget == 0
+        || leaseExpired(nanoTime.getAsLong());
     return host == null || blocked ? -1 : host.readyAtNanos;
   }
 

@@ -31,6 +31,9 @@ public final class StoreVerticle extends VerticleBase {
   private final StoreBackend backend;
   private final TrawlConfig.Store settings;
   private final boolean resume;
+  /** The cluster node this store writes for, or null on one machine. */
+  private final String node;
+  private final long clusterCrawlId;
   private WorkerExecutor writerThread;
   private StoreWriter store;
   private BatchWriter writer;
@@ -41,18 +44,34 @@ public final class StoreVerticle extends VerticleBase {
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
    */
   public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume) {
+    this(backend, settings, resume, null, 0);
+  }
+
+  private StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, String node, long crawlId) {
     this.backend = backend;
     this.settings = settings;
     this.resume = resume;
+    this.node = node;
+    this.clusterCrawlId = crawlId;
+  }
+
+  /**
+   * The store of one node of a cluster crawl ({@link StoreBackend#openNodeWriter}): its pages belong
+   * to the cluster's crawl {@code crawlId}, its writes carry {@code node} and stop once the node
+   * is evicted. It never requeues: the cluster's first node did that.
+   */
+  public static StoreVerticle ofNode(StoreBackend backend, TrawlConfig.Store settings, String node, long crawlId) {
+    return new StoreVerticle(backend, settings, false, node, crawlId);
   }
 
   @Override
   public Future<?> start() {
     writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + backend.display(), 1);
-    return writerThread.executeBlocking(() -> backend.openWriter(resume))
+    return writerThread.executeBlocking(() -> node == null ? backend.openWriter(resume) : backend.openNodeWriter(node))
         .compose(opened -> {
           store = opened;
           writer = new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay());
+          writer.crawlId(clusterCrawlId);
           List<MessageConsumer<?>> consumers = List.of(
               vertx.eventBus().<PageRecord>localConsumer(Addresses.STORE_PAGE, this::onStorePage),
               vertx.eventBus().<FrontierUpdate>localConsumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
@@ -101,7 +120,9 @@ public final class StoreVerticle extends VerticleBase {
     QueuedRequest request = msg.body();
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> store.queued(request.afterId(), request.limit()), true))
+        .compose(v -> writerThread.executeBlocking(() -> request.byPartition()
+            ? store.queuedIn(request.partitions(), request.afterIds(), request.limit())
+            : store.queued(request.afterId(), request.limit()), true))
         .onSuccess(msg::reply)
         .onFailure(err -> failed(msg, err));
   }
