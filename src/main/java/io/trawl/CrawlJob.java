@@ -6,6 +6,8 @@ import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
 import io.trawl.bus.Replies;
+import io.trawl.cluster.ClusterRole;
+import io.trawl.cluster.ClusterVerticle;
 import io.trawl.bus.RecordJson;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.TrawlConfig;
@@ -76,6 +78,10 @@ public final class CrawlJob {
   private volatile Throwable fatal;
   private long crawlId;
   private volatile String outcomeOverride;
+  /** This node's place in a cluster crawl, or null for a crawl on one machine. */
+  private final ClusterRole cluster;
+  private ClusterVerticle clusterVerticle;
+  private String storeDeployment;
 
   /**
    * @param seeds normalized seed URLs (added to the frontier unless already there)
@@ -88,6 +94,12 @@ public final class CrawlJob {
   /** @param extensions the library user's page handlers, item sink and request hook */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
       Extensions extensions) {
+    this(vertx, config, seeds, scope, resume, extensions, null);
+  }
+
+  private CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
+      Extensions extensions, ClusterRole cluster) {
+    this.cluster = cluster;
     this.extensions = extensions;
     this.vertx = vertx;
     this.config = config;
@@ -96,6 +108,18 @@ public final class CrawlJob {
     this.resume = resume;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
+  }
+
+  /**
+   * One node's share of a cluster crawl, on {@code role}'s clustered Vert.x: the node hands out
+   * the URLs of the host partitions it owns, writes as its node, and leaves the crawl when its
+   * part ends. Its {@code crawls} row is the cluster's, opened by its first node and closed by the
+   * last to leave.
+   *
+   * @param seeds seed URLs to add (the crawl's first node), or none
+   */
+  public static CrawlJob ofNode(TrawlConfig config, List<String> seeds, Scope scope, ClusterRole role) {
+    return new CrawlJob(role.node().vertx(), config, seeds, scope, false, Extensions.NONE, role);
   }
 
   /**
@@ -115,10 +139,7 @@ public final class CrawlJob {
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
-        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(), resume), 1))
-        .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config)), Delivery.local(Replies.STORE_REPLY_MS)))
-        .onSuccess(reply -> crawlId = reply.body())
+        .compose(v -> cluster == null ? openStore() : openNodeStore())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink()), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
@@ -126,9 +147,34 @@ public final class CrawlJob {
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
             extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers), fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
-            : Future.<Void>succeededFuture())
-        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds), 1))
+            : Future.<String>succeededFuture())
+        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds)
+            : FrontierVerticle.ofNode(config, seeds), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
+        .mapEmpty();
+  }
+
+  /** The store, and this run's {@code crawls} row. */
+  private Future<Void> openStore() {
+    return deploy(() -> new StoreVerticle(store, config.store(), resume), 1)
+        .onSuccess(id -> storeDeployment = id)
+        .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
+            CrawlRecord.open(ConfigJson.toJson(config)), Delivery.local(Replies.STORE_REPLY_MS)))
+        .onSuccess(reply -> crawlId = reply.body())
+        .mapEmpty();
+  }
+
+  /**
+   * The node's part in the cluster, then its store writing as the node into the cluster's crawl
+   * (deployed in this order, so the store closes before the node leaves the crawl).
+   */
+  private Future<Void> openNodeStore() {
+    clusterVerticle = new ClusterVerticle(cluster.ledger(), cluster.node().id(), cluster.leaseMs(),
+        config.crawl().maxPages(), this::fail);
+    long clusterCrawl = cluster.entry().crawlId();
+    return deploy(() -> clusterVerticle, 1)
+        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), cluster.node().id(), clusterCrawl), 1))
+        .onSuccess(id -> storeDeployment = id)
         .mapEmpty();
   }
 
@@ -185,10 +231,9 @@ public final class CrawlJob {
     });
   }
 
-  private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
+  private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-        .onSuccess(deployments::add)
-        .mapEmpty();
+        .onSuccess(deployments::add);
   }
 
   private void tearDown(Progress last) {
@@ -204,6 +249,9 @@ public final class CrawlJob {
         : RecordJson.toJson(last).put("pagesPerSecond", last.pagesPerSecond()))
         .put("linksDropped", droppedLinks.count())
         .mergeIn(ruleStats.toJson());
+    if (clusterVerticle != null) {
+      clusterVerticle.outcome(outcome, outcome);
+    }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats),
@@ -226,15 +274,15 @@ public final class CrawlJob {
 
   /**
    * Undeploys in reverse order: the frontier stops first, the store flushes and closes last. After
-   * a fatal error the store (deployed first) goes first instead, once it has written what it
+   * a fatal error the store goes first instead, once it has written what it
    * holds: the pages still in flight must stay {@code in_flight} for {@code --resume}, not be
    * stored as failures of the requests that stopping the fetchers cuts.
    */
   private Future<Void> undeployAll() {
     List<String> order = new ArrayList<>(deployments);
     Collections.reverse(order);
-    if (fatal != null && !order.isEmpty()) {
-      order.add(0, order.remove(order.size() - 1));
+    if (fatal != null && storeDeployment != null && order.remove(storeDeployment)) {
+      order.add(0, storeDeployment);
     }
     Future<Void> chain = Future.succeededFuture();
     for (String id : order) {

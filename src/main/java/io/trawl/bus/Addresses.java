@@ -4,7 +4,7 @@ package io.trawl.bus;
  * Every event-bus address trawl uses: the only contract between verticles. Work travels by
  * request (the reply is the credit back); {@link #PROGRESS} and {@link #FINISHED} are published
  * notices nobody answers. Bodies are the records of this package ({@link RecordCodec#RECORDS}) or
- * plain numbers. All of them are local to one node ({@link Delivery}) but {@link #CLUSTER_PROGRESS}.
+ * plain numbers. All of them are local to one node ({@link Delivery}), in a cluster too.
  */
 public final class Addresses {
   /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
@@ -36,15 +36,11 @@ public final class Addresses {
    */
   public static final String FRONTIER_FETCHED = "trawl.frontier.fetched";
   /**
-   * Cluster → frontier of one node, a send: an {@link OwnedPartitions}, the host partitions the
-   * frontier may hand out URLs of and until when (cluster mode only).
+   * Cluster → frontier of one node: an {@link OwnedPartitions}, the host partitions the frontier
+   * may hand out URLs of and until when (cluster mode only); reply the {@link Partitions} of the
+   * rows it has in flight, which the node must not hand over yet.
    */
   public static final String FRONTIER_PARTITIONS = "trawl.frontier.partitions";
-  /**
-   * Frontier → cluster of one node, a send: {@link Partitions} the frontier was told to give up
-   * and has nothing of left in flight, to be handed over.
-   */
-  public static final String PARTITIONS_DRAINED = "trawl.partitions.drained";
   /**
    * Frontier → cluster of one node: a Long, pages of {@code crawl.max_pages} wanted; reply the
    * Long count granted from the cluster's budget (0 once it is spent).
@@ -55,13 +51,6 @@ public final class Addresses {
    * or in flight on any node (the cluster crawl is over).
    */
   public static final String CRAWL_DONE = "trawl.crawl.done";
-  /**
-   * Node → every node of a cluster crawl (a publish across the cluster, the one address that
-   * crosses nodes): a {@link NodeProgress} about once a second.
-   */
-  public static final String CLUSTER_PROGRESS = "trawl.cluster.progress";
-  /** Cluster → command line of one node: a {@link ClusterProgress} about once a second. */
-  public static final String PROGRESS_TOTALS = "trawl.progress.totals";
   /** Frontier publishes a {@link Progress} about once a second. */
   public static final String PROGRESS = "trawl.progress";
   /** Frontier publishes the final {@link Progress} once the crawl has ended by itself. */

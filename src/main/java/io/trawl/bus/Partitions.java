@@ -3,8 +3,8 @@ package io.trawl.bus;
 import java.util.List;
 
 /**
- * Host partitions, for a frontier telling its node's cluster that those it was told to give up
- * have nothing left in flight (and nothing waiting to be written), so they may be handed over.
+ * Host partitions: those a node's frontier has rows of in flight (its answer to an {@link
+ * OwnedPartitions}), which the node keeps until they are done, written, before handing them over.
  *
  * @param partitions partition numbers, ascending
  */

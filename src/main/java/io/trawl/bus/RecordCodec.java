@@ -19,7 +19,6 @@ import java.util.List;
 public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
   /** Every record that travels on the bus, as a message, a reply or inside one. */
   public static final List<Class<? extends Record>> RECORDS = List.of(
-      ClusterProgress.class,
       CrawlRecord.class,
       DiscoveredUrls.class,
       DownloadedFile.class,
@@ -28,7 +27,6 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       FetchedPage.class,
       FrontierRow.class,
       FrontierUpdate.class,
-      NodeProgress.class,
       OwnedPartitions.class,
       PageRecord.class,
       PageStored.class,

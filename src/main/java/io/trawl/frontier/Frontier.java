@@ -119,10 +119,9 @@ final class Frontier {
     return budget;
   }
 
-  /** Whether a row is ready to go and only the cluster's page budget holds it back. */
+  /** Whether rows wait and the cluster's page budget is spent (the next may not be ready yet). */
   boolean wantsBudget() {
-    HostQueue host = ready.peek();
-    return budget == 0 && host != null && host.readyAtNanos <= nanoTime.getAsLong();
+    return budget == 0 && !stopped && ready.peek() != null;
   }
 
   /** The partitions of the rows handed out and not yet finished. */

@@ -4,14 +4,19 @@ import io.trawl.bus.Addresses;
 import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.bus.OwnedPartitions;
+import io.trawl.bus.Partitions;
 import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
+import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +25,21 @@ import org.slf4j.LoggerFactory;
  * {@code frontier} table into the {@link Frontier}, which hands rows to fetchers against free
  * credits and per-host politeness; the fetchers' outcomes go back to both, and
  * {@link CrawlEnding} says when the crawl is over. Its requests to other stages are
- * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end. Event loop.
+ * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end.
+ *
+ * <p>On a node of a cluster crawl ({@link #ofNode}) it hands out only the host partitions its node
+ * owns, until its lease runs out ({@link Addresses#FRONTIER_PARTITIONS}), pages of {@code
+ * crawl.max_pages} as the cluster grants them ({@link Addresses#PAGE_BUDGET}), reads its partitions
+ * again every second for rows other nodes added, and ends only once no row is queued or in flight
+ * on any node ({@link Addresses#CRAWL_DONE}). Event loop.
  */
 public final class FrontierVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
 
   private final TrawlConfig config;
   private final List<String> seeds;
+  /** Whether this is a node of a cluster crawl. */
+  private final boolean clustered;
   private final long startedAtMs = System.currentTimeMillis();
   private EventBus bus;
   private FrontierRequests requests;
@@ -34,11 +47,28 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierWindow window;
   private CrawlEnding ending;
   private WakeTimer wakeTimer;
+  private boolean budgetAsked;
+  private boolean doneAsked;
 
   /** @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming) */
   public FrontierVerticle(TrawlConfig config, List<String> seeds) {
+    this(config, seeds, false);
+  }
+
+  private FrontierVerticle(TrawlConfig config, List<String> seeds, boolean clustered) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
+    this.clustered = clustered;
+  }
+
+  /**
+   * The frontier of one node of a cluster crawl: it hands out nothing until its node tells it
+   * which partitions it owns.
+   *
+   * @param seeds seed URLs to add (the crawl's first node), or none
+   */
+  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds) {
+    return new FrontierVerticle(config, seeds, true);
   }
 
   @Override
@@ -46,18 +76,82 @@ public final class FrontierVerticle extends VerticleBase {
     bus = vertx.eventBus();
     requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
+    // A cluster's crawl.max_pages is its budget, granted by the node; the frontier counts none of its own.
     frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
-        config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
-    window = new FrontierWindow(frontier);
-    ending = new CrawlEnding(frontier, window);
+        clustered ? 0 : config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
+    window = clustered ? new FrontierWindow(frontier, new PartitionCursors()) : new FrontierWindow(frontier);
+    ending = new CrawlEnding(frontier, window, clustered);
+    if (clustered) {
+      window.own(Set.of());
+      frontier.dispatchUntil(System.nanoTime());
+      if (config.crawl().maxPages() > 0) {
+        frontier.addBudget(0);
+      }
+    }
     wakeTimer = new WakeTimer(vertx, this::pump);
-    vertx.setPeriodic(1000, id -> bus.publish(Addresses.PROGRESS, progress(), Delivery.local()));
+    vertx.setPeriodic(1000, id -> everySecond());
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
     return Future.all(bus.<Void>localConsumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
-            bus.<Long>localConsumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion())
+            bus.<Long>localConsumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion(),
+            bus.<OwnedPartitions>localConsumer(Addresses.FRONTIER_PARTITIONS, this::onPartitions).completion())
         .onSuccess(v -> seed());
+  }
+
+  private void everySecond() {
+    bus.publish(Addresses.PROGRESS, progress(), Delivery.local());
+    if (clustered && ending.reason() == null) {
+      askWhetherClusterIsDone(); // before the refresh, which has every partition read again
+      window.refresh();
+      pump();
+    }
+  }
+
+  /** This node's frontier has nothing left: whether any node has (its rows may still add some here). */
+  private void askWhetherClusterIsDone() {
+    if (doneAsked || !frontier.isIdle() || !window.isDrained()) {
+      return;
+    }
+    doneAsked = true;
+    bus.<Boolean>request(Addresses.CRAWL_DONE, null, Delivery.local(Replies.STORE_REPLY_MS))
+        .onComplete(ar -> doneAsked = false)
+        .onSuccess(reply -> {
+          if (Boolean.TRUE.equals(reply.body())) {
+            ending.clusterDone();
+            pump();
+          }
+        })
+        .onFailure(this::crawlFailed);
+  }
+
+  /** The node's partitions and lease: keep to them; answer with the partitions still in flight here. */
+  private void onPartitions(Message<OwnedPartitions> msg) {
+    OwnedPartitions owned = msg.body();
+    window.own(new HashSet<>(owned.partitions()));
+    frontier.dispatchUntil(owned.dispatchUntilNanos());
+    msg.reply(new Partitions(frontier.partitionsInFlight().stream().sorted().toList()));
+    pump();
+  }
+
+  /** Every row ready waits for the cluster's page budget: ask the node for more. */
+  private void askForBudget() {
+    if (budgetAsked || !frontier.wantsBudget()) {
+      return;
+    }
+    budgetAsked = true;
+    long wanted = 2L * config.fetch().concurrency();
+    bus.<Long>request(Addresses.PAGE_BUDGET, wanted, Delivery.local(Replies.STORE_REPLY_MS))
+        .onComplete(ar -> budgetAsked = false)
+        .onSuccess(reply -> {
+          if (reply.body() > 0) {
+            frontier.addBudget(reply.body());
+          } else if (ending.reason() == null) {
+            stop(CrawlEnding.MAX_PAGES);
+          }
+          pump();
+        })
+        .onFailure(this::crawlFailed);
   }
 
   private void seed() {
@@ -114,6 +208,7 @@ public final class FrontierVerticle extends VerticleBase {
     if (ending.justEnded()) {
       ended();
     } else if (ending.reason() == null) {
+      askForBudget();
       wakeTimer.setFor(frontier.nextWakeNanos());
       QueuedRequest load = window.nextLoad();
       if (load != null) {

@@ -139,7 +139,7 @@ class PostgresClusterLedgerTest {
     assertThat(Db.rows(db, "SELECT outcome FROM crawl_nodes WHERE node = 'a'")).extracting(r -> r.get("outcome"))
         .containsExactly("lost");
     PageRecord late = new PageRecord(rows.get(0).id(), url, url, 200, "text/html", 0, "late", 1_700_000_000_000L, 1, 10,
-        null, 1, null, List.of(), List.of(), new JsonArray());
+        null, 1, null, List.of(), List.of(), new JsonArray(), null);
     assertThatThrownBy(() -> writerA.write(List.of(), List.of(late), List.of(List.of()), 0))
         .isInstanceOf(StoreException.class).hasMessageContaining("no longer part of the cluster crawl");
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).as("the evicted node's late page").isZero();
@@ -169,7 +169,7 @@ class PostgresClusterLedgerTest {
     FrontierRow row = first.rows().get(0);
     writer.write(List.of(new FrontierUpdate(List.of(), List.of(row.id()), List.of())), List.of(), List.of(), 0);
     PageRecord page = new PageRecord(row.id(), row.url(), row.url(), 200, "text/html", 0, "t", 1_700_000_000_000L, 1, 10,
-        null, 1, null, List.of(), List.of(), new JsonArray());
+        null, 1, null, List.of(), List.of(), new JsonArray(), null);
     writer.write(List.of(), List.of(page), List.of(List.of()), 0);
     assertThat(Db.rows(db, "SELECT node FROM pages")).extracting(r -> r.get("node")).containsExactly("a");
   }
