@@ -10,12 +10,15 @@ import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.HostPartitions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,8 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierWindow window;
   private CrawlEnding ending;
   private WakeTimer wakeTimer;
+  /** A cluster node's rows put back to the queue and not yet written, by partition. */
+  private final Map<Integer, Integer> puttingBack = new HashMap<>();
   private boolean budgetAsked;
   private boolean doneAsked;
 
@@ -130,7 +135,11 @@ public final class FrontierVerticle extends VerticleBase {
     OwnedPartitions owned = msg.body();
     window.own(new HashSet<>(owned.partitions()));
     frontier.dispatchUntil(owned.dispatchUntilNanos());
-    msg.reply(new Partitions(frontier.partitionsInFlight().stream().sorted().toList()));
+    // A row put back but not yet written counts as in flight: handed over before its write, the
+    // new owner could read past it while it still looks in flight, and never come back for it.
+    Set<Integer> busy = new HashSet<>(frontier.partitionsInFlight());
+    busy.addAll(puttingBack.keySet());
+    msg.reply(new Partitions(busy.stream().sorted().toList()));
     pump();
   }
 
@@ -220,7 +229,11 @@ public final class FrontierVerticle extends VerticleBase {
   private void completed(long id, FetchOutcome outcome) {
     FrontierRow back = window.completed(id, outcome);
     if (back != null) {
-      requests.putBack(back).onFailure(this::crawlFailed);
+      int partition = HostPartitions.ofUrl(back.url());
+      puttingBack.merge(partition, 1, Integer::sum);
+      requests.putBack(back)
+          .onComplete(ar -> puttingBack.computeIfPresent(partition, (p, n) -> n == 1 ? null : n - 1))
+          .onFailure(this::crawlFailed);
     }
     pump();
   }
