@@ -2,6 +2,8 @@ package io.trawl.cli;
 
 import io.trawl.CrawlJob;
 import io.trawl.bus.Progress;
+import io.trawl.cluster.ClusterNode;
+import io.trawl.cluster.ClusterRole;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
@@ -11,6 +13,7 @@ import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.store.ClusterLedger;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -91,6 +94,10 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the database's previous crawl and start over.")
   boolean fresh;
 
+  @Option(names = "--cluster", description = "Run as one node of a cluster crawl into a shared PostgreSQL crawl.db "
+      + "(cluster.* keys): join the crawl the other nodes run, or start it.")
+  boolean cluster;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -124,10 +131,73 @@ final class CrawlCommand implements Callable<Integer> {
     }
     DownloadDir.requireUsable(cfg.download());
     StoreBackend store = store(cfg);
+    if (cluster) {
+      return runNode(cfg, store, inScope, scope, err);
+    }
     try (StoreClaim claim = store.claim()) {
       prepareDatabase(store, cfg, err);
-      return run(cfg, store, inScope, scope, err);
+      Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
+      return run(vertx, new CrawlJob(vertx, cfg, inScope, scope, resume), store, cfg, err);
     }
+  }
+
+  /**
+   * {@code --cluster}: claims the database beside the other nodes (a SQLite file is refused
+   * first, naming crawl.db), joins the cluster, then joins the crawl its nodes run or, when none
+   * runs, starts one (the earlier crawl refused, resumed or wiped as without {@code --cluster}),
+   * one node at a time under the ledger's start lock.
+   */
+  private int runNode(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
+    StoreClaim claim;
+    try {
+      claim = store.claimForCluster();
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BAD_LOCATION) {
+        throw new BadInputException("crawl.db: " + e.getMessage());
+      }
+      throw e;
+    }
+    try (claim) {
+      ClusterNode node;
+      try {
+        node = ClusterNode.join(cfg.cluster(), store.display(), CrawlJob.vertxOptions())
+            .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        log.debug("cluster join failed", cause);
+        err.println("trawl: could not join the cluster at cluster.host " + cfg.cluster().host() + " port "
+            + cfg.cluster().port() + ": " + cause.getMessage());
+        return cause instanceof IllegalArgumentException ? Main.BAD_INPUT : Main.FAILED;
+      }
+      long leaseMs = cfg.cluster().lease().toMillis();
+      ClusterLedger ledger = store.openClusterLedger(node.id(), node.address(), leaseMs);
+      ClusterLedger.Entry entry;
+      try {
+        entry = enter(ledger, store, cfg, err);
+      } catch (RuntimeException e) {
+        ledger.close();
+        node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+        throw e;
+      }
+      log.info("cluster node entered node={} crawl={} first={}", node.id(), entry.crawlId(), entry.first());
+      ClusterRole role = new ClusterRole(node, ledger, entry, leaseMs);
+      return run(node.vertx(), CrawlJob.ofNode(cfg, entry.first() ? seedUrls : List.of(), scope, role), store, cfg, err);
+    }
+  }
+
+  /** Joins the crawl a live node runs, or starts one; the start lock is released either way. */
+  private ClusterLedger.Entry enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+    long live = ledger.lockAndFindLiveCrawl();
+    if (live >= 0) {
+      return ledger.join(live);
+    }
+    try {
+      prepareDatabase(store, cfg, err);
+    } catch (RuntimeException e) {
+      ledger.unlockStart();
+      throw e;
+    }
+    return ledger.start(ConfigJson.toJson(cfg).encode(), resume);
   }
 
   private Path configFile() {
@@ -255,9 +325,8 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
-    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, resume);
+  /** Runs {@code job} on {@code vertx} to its end, printing progress and the summary; closes {@code vertx}. */
+  private int run(Vertx vertx, CrawlJob job, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an

@@ -122,7 +122,7 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(4);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
     assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
   }
 }
