@@ -60,6 +60,8 @@ public final class CrawlJob {
   static final long TEARDOWN_MS = 300_000;
   /** The same after an error no stage handled, when what is stored matters more than a clean end. */
   static final long FATAL_TEARDOWN_MS = 30_000;
+  /** How long a cluster node asked to stop ({@code --stop}) lets its pages in flight finish, as Ctrl-C does. */
+  static final long CLUSTER_STOP_GRACE_MS = 10_000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -170,7 +172,7 @@ public final class CrawlJob {
    */
   private Future<Void> openNodeStore() {
     clusterVerticle = new ClusterVerticle(cluster.ledger(), cluster.node().id(), cluster.leaseMs(),
-        config.crawl().maxPages(), this::fail);
+        config.crawl().maxPages(), this::fail, () -> stop(CLUSTER_STOP_GRACE_MS));
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
         .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), cluster.node().id(), clusterCrawl), 1))

@@ -51,6 +51,9 @@ final class CrawlCommand implements Callable<Integer> {
   /** {@code --seeds -}: the seeds are read from standard input. */
   private static final Path STDIN = Path.of("-");
   private static final long STOP_GRACE_MS = 10_000;
+  /** How long {@code --stop} waits for the nodes to leave: their grace, then their teardown. */
+  private static final long STOP_WAIT_MS = 120_000;
+  private static final long STOP_POLL_MS = 500;
 
   @Spec CommandSpec spec;
 
@@ -98,6 +101,10 @@ final class CrawlCommand implements Callable<Integer> {
       + "(cluster.* keys): join the crawl the other nodes run, or start it.")
   boolean cluster;
 
+  @Option(names = "--stop", description = "With --cluster: ask every node of the cluster crawl on crawl.db to stop "
+      + "gracefully, and wait until they have left.")
+  boolean stopCluster;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -121,6 +128,12 @@ final class CrawlCommand implements Callable<Integer> {
       throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
     }
     TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
+    if (stopCluster) {
+      if (!cluster) {
+        throw new BadInputException("--stop stops a cluster crawl: give it with --cluster");
+      }
+      return stopCluster(store(cfg), err);
+    }
     List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
@@ -182,6 +195,52 @@ final class CrawlCommand implements Callable<Integer> {
       log.info("cluster node entered node={} crawl={} first={}", node.id(), entry.crawlId(), entry.first());
       ClusterRole role = new ClusterRole(node, ledger, entry, leaseMs);
       return run(node.vertx(), CrawlJob.ofNode(cfg, entry.first() ? seedUrls : List.of(), scope, role), store, cfg, err);
+    }
+  }
+
+  /**
+   * {@code --cluster --stop}: asks every live node of the crawl on the database to stop (each
+   * finishes its pages in flight and leaves, recorded as {@code interrupted}; {@code --resume}
+   * continues the crawl), then waits until they have left. Exit 1 when no node was running.
+   */
+  private int stopCluster(StoreBackend store, PrintWriter err) {
+    ClusterLedger ledger;
+    try {
+      ledger = store.openClusterLedger(null, null, 0);
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BAD_LOCATION) {
+        throw new BadInputException("crawl.db: " + e.getMessage());
+      }
+      throw e;
+    }
+    try (ledger) {
+      List<String> asked = ledger.requestStop();
+      if (asked.isEmpty()) {
+        err.println("trawl: " + store.display() + ": no node of a cluster crawl is running");
+        return Main.FAILED;
+      }
+      err.println("trawl: asked " + asked.size() + " nodes to stop; waiting for them to leave");
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MS);
+      List<String> running = asked;
+      while (!running.isEmpty() && System.nanoTime() < deadline) {
+        sleep(STOP_POLL_MS);
+        running = ledger.stillRunning(asked);
+      }
+      if (!running.isEmpty()) {
+        err.println("trawl: " + running.size() + " nodes still running after " + STOP_WAIT_MS / 1000 + " s: " + running);
+        return Main.FAILED;
+      }
+      err.println("trawl: stopped; --cluster --resume continues the crawl");
+      return Main.OK;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms); // the command line's main thread, polling the database
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BadInputException("interrupted while waiting for the nodes to stop");
     }
   }
 

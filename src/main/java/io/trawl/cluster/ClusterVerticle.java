@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * node's once its lease ran out, its in-flight rows back in the queue), tells the frontier what it
  * may hand out and until when, and hands over the partitions it should no longer own once the
  * frontier has nothing of theirs in flight. It grants the frontier pages of {@code
- * crawl.max_pages} from the cluster's budget and says when no node has work left. On leaving it
+ * crawl.max_pages} from the cluster's budget, says when no node has work left, and passes on a
+ * request to stop ({@code --stop}) to the crawl. On leaving it
  * frees its partitions; the last node to leave closes the {@code crawls} row.
  *
  * <p>Event loop; every ledger call runs on the node's own single worker thread ({@code
@@ -40,6 +41,8 @@ public final class ClusterVerticle extends VerticleBase {
   private final long leaseMs;
   private final long maxPages;
   private final Consumer<Throwable> crawlFailed;
+  private final Runnable stopRequested;
+  private boolean stopping;
   private WorkerExecutor worker;
   private long timer;
   private boolean ticking;
@@ -52,8 +55,11 @@ public final class ClusterVerticle extends VerticleBase {
    * @param ledger the node's ledger, its entry into the crawl done; closed when this stops
    * @param maxPages {@code crawl.max_pages}, 0 for none
    * @param crawlFailed told when the node lost its place in the crawl (its lease ran out)
+   * @param stopRequested told once when {@code trawl crawl --cluster --stop} asked the crawl to stop
    */
-  public ClusterVerticle(ClusterLedger ledger, String node, long leaseMs, long maxPages, Consumer<Throwable> crawlFailed) {
+  public ClusterVerticle(ClusterLedger ledger, String node, long leaseMs, long maxPages, Consumer<Throwable> crawlFailed,
+      Runnable stopRequested) {
+    this.stopRequested = stopRequested;
     this.ledger = ledger;
     this.node = node;
     this.leaseMs = leaseMs;
@@ -92,13 +98,14 @@ public final class ClusterVerticle extends VerticleBase {
   }
 
   /** What one renewal found: the partitions this node should own, those it owns, those it holds. */
-  private record Step(List<Integer> wanted, ClusterLedger.Acquired acquired, List<Integer> held, int liveNodes) {}
+  private record Step(List<Integer> wanted, ClusterLedger.Acquired acquired, List<Integer> held, int liveNodes,
+      boolean stop) {}
 
   private Step renewAndAcquire() {
     ClusterLedger.Renewal renewal = ledger.renew();
     List<Integer> wanted = Rendezvous.partitionsOf(node, renewal.liveNodes());
     ClusterLedger.Acquired acquired = ledger.acquire(wanted);
-    return new Step(wanted, acquired, ledger.owned(), renewal.liveNodes().size());
+    return new Step(wanted, acquired, ledger.owned(), renewal.liveNodes().size(), renewal.stop());
   }
 
   /**
@@ -107,6 +114,11 @@ public final class ClusterVerticle extends VerticleBase {
    * what this node holds and should not, except partitions with rows still in flight here.
    */
   private Future<Void> frontierKeeps(Step step, long sentNanos) {
+    if (step.stop() && !stopping) {
+      stopping = true;
+      log.info("cluster crawl asked to stop node={}", node);
+      stopRequested.run();
+    }
     if (!step.acquired().evicted().isEmpty() || step.acquired().requeued() > 0) {
       log.info("cluster partitions taken over evicted nodes={} requeued={}", step.acquired().evicted(),
           step.acquired().requeued());

@@ -197,6 +197,49 @@ class ClusterCrawlIT {
   }
 
   @Test
+  void stopAsksEveryNodeToStopAndResumeContinuesTheCrawl() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    int[] ports = FreePorts.pick(4);
+    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
+    for (int n = 0; n < 2; n++) {
+      Path config = dir.resolve("node" + n + ".yaml");
+      Files.writeString(config, """
+          crawl: {db: "%s", max_depth: 100}
+          fetch: {per_host_rate: 4/s, concurrency: 4}
+          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
+          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
+    }
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> pages(db) >= 10);
+
+    Process stop = node(dir.resolve("stop.log"), "crawl", "--cluster", "--stop", "-c", dir.resolve("node0.yaml").toString());
+
+    assertThat(stop.waitFor(150, TimeUnit.SECONDS)).isTrue();
+    assertThat(stop.exitValue()).as(Files.readString(dir.resolve("stop.log"))).isEqualTo(Main.OK);
+    for (int n = 0; n < 2; n++) {
+      assertThat(nodes.get(n).waitFor(30, TimeUnit.SECONDS)).as("node %d ended", n).isTrue();
+      assertThat(nodes.get(n).exitValue()).as(log(n)).isEqualTo(Main.OK);
+    }
+    assertThat(Db.rows(db, "SELECT outcome FROM crawl_nodes")).extracting(r -> r.get("outcome"))
+        .containsExactly("interrupted", "interrupted");
+    assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("interrupted");
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).as("nothing left in flight").isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")).as("stopped before the end").isPositive();
+
+    Process resumed = node(dir.resolve("resumed.log"), "crawl", "--cluster", "--resume", "-c", dir.resolve("node0.yaml").toString(),
+        url(0, 0));
+    nodes.add(resumed);
+
+    assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resumed.log"))).isEqualTo(Main.OK);
+    assertThat(pages(db)).as("%s %s", Db.rows(db, "SELECT url, error, crawl_id FROM pages WHERE error IS NOT NULL"),
+            Db.rows(db, "SELECT state, count(*) FROM frontier GROUP BY state"))
+        .isEqualTo(HOSTS * PAGES_PER_HOST);
+    assertThat(Db.rows(db, "SELECT outcome FROM crawls ORDER BY id")).extracting(r -> r.get("outcome"))
+        .containsExactly("interrupted", "finished");
+  }
+
+  @Test
   void crawlMaxPagesHoldsForTheWholeCluster() throws Exception {
     String db = EmbeddedPg.freshDatabase();
     int[] ports = FreePorts.pick(4);
