@@ -173,6 +173,7 @@ public final class CrawlJob {
   private Future<Void> openNodeStore() {
     clusterVerticle = new ClusterVerticle(cluster.ledger(), cluster.node().id(), cluster.leaseMs(),
         config.crawl().maxPages(), this::fail, () -> stop(CLUSTER_STOP_GRACE_MS));
+    cluster.node().onMembershipChange(clusterVerticle::membersChanged);
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
         .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), cluster.node().id(), clusterCrawl), 1))

@@ -43,6 +43,7 @@ public final class ClusterVerticle extends VerticleBase {
   private final Consumer<Throwable> crawlFailed;
   private final Runnable stopRequested;
   private boolean stopping;
+  private boolean leaving;
   private WorkerExecutor worker;
   private long timer;
   private boolean ticking;
@@ -83,9 +84,20 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().<Void>localConsumer(Addresses.CRAWL_DONE, this::onCrawlDone).completion());
   }
 
+  /**
+   * The cluster's members changed (a node joined, left or stopped answering): renew and
+   * rebalance now rather than at the next tick, so a joining node gets its share at once. Any
+   * thread (Hazelcast's); the work runs on this verticle's event loop.
+   */
+  public void membersChanged() {
+    if (context != null) {
+      context.runOnContext(v -> tick());
+    }
+  }
+
   /** Renews the lease, takes and hands over partitions, tells the frontier; one at a time. */
   private void tick() {
-    if (ticking) {
+    if (ticking || leaving) {
       return;
     }
     ticking = true;
@@ -188,6 +200,7 @@ public final class ClusterVerticle extends VerticleBase {
   /** Leaves the crawl (its partitions freed for the others) and closes the ledger. */
   @Override
   public Future<?> stop() {
+    leaving = true;
     vertx.cancelTimer(timer);
     return worker.executeBlocking(() -> {
           try (ClusterLedger closing = ledger) {
