@@ -9,15 +9,20 @@ import io.trawl.bus.Replies;
 import io.trawl.cluster.ClusterRole;
 import io.trawl.cluster.ClusterVerticle;
 import io.trawl.bus.RecordJson;
+import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.dashboard.DashboardVerticle;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
@@ -52,6 +57,15 @@ import java.util.Map;
  * on a JDK timer, since the event loops may be what is stuck. Methods may be called from any thread; the work happens on event loops.
  */
 public final class CrawlJob {
+  /**
+   * System property (milliseconds) that lowers Vert.x's limit on one event-loop task, 2 s by
+   * default, below which a task is not reported as blocking. Unset in production; the test run sets
+   * it (pom.xml) in its own JVM and passes it to every crawl it starts in a child JVM, so a block of
+   * a few hundred milliseconds shows as a blocked-thread warning, with the thread's stack, which the
+   * tests judge and fail on.
+   */
+  public static final String EVENT_LOOP_LIMIT_PROPERTY = "trawl.eventLoopLimitMs";
+
   private static final Logger log = LoggerFactory.getLogger(CrawlJob.class);
   /**
    * How long recording the end and undeploying may take before {@link #finished()} fails
@@ -74,6 +88,9 @@ public final class CrawlJob {
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
   private final Extensions extensions;
+  private final CrawlMetrics metrics;
+  private MetricsVerticle metricsServer;
+  private DashboardVerticle dashboard;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -90,19 +107,24 @@ public final class CrawlJob {
    * @param resume put rows an earlier run left in flight back in the queue
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume) {
-    this(vertx, config, seeds, scope, resume, Extensions.NONE);
+    this(vertx, config, seeds, scope, resume, Extensions.NONE, CrawlMetrics.forConfig(config));
   }
 
-  /** @param extensions the library user's page handlers, item sink and request hook */
+  /**
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig} (whose registry {@code vertx}
+   *     may also report into: {@link io.trawl.metrics.MetricsVertx})
+   */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
-      Extensions extensions) {
-    this(vertx, config, seeds, scope, resume, extensions, null);
+      Extensions extensions, CrawlMetrics metrics) {
+    this(vertx, config, seeds, scope, resume, extensions, metrics, null);
   }
 
   private CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
-      Extensions extensions, ClusterRole cluster) {
+      Extensions extensions, CrawlMetrics metrics, ClusterRole cluster) {
     this.cluster = cluster;
     this.extensions = extensions;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.seeds = List.copyOf(seeds);
@@ -121,17 +143,29 @@ public final class CrawlJob {
    * @param seeds seed URLs to add (the crawl's first node), or none
    */
   public static CrawlJob ofNode(TrawlConfig config, List<String> seeds, Scope scope, ClusterRole role) {
-    return new CrawlJob(role.node().vertx(), config, seeds, scope, false, Extensions.NONE, role);
+    return new CrawlJob(role.node().vertx(), config, seeds, scope, false, Extensions.NONE, CrawlMetrics.forConfig(config),
+        role);
   }
 
   /**
    * The Vert.x options a crawl runs with: Netty's native epoll transport where the jar bundles it
    * (Linux on x86-64 and aarch64), NIO elsewhere. Epoll's timers and wake-ups are finer than NIO's
    * millisecond select: with 64 requests of 50 ms in flight it cut about half a millisecond from
-   * each request's round trip (BENCHMARKS.md).
+   * each request's round trip (BENCHMARKS.md). {@link #EVENT_LOOP_LIMIT_PROPERTY} may lower the
+   * blocked-thread limit.
    */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setPreferNativeTransport(true);
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    long limitMs = Long.getLong(EVENT_LOOP_LIMIT_PROPERTY, 0);
+    if (limitMs > 0) {
+      options.setMaxEventLoopExecuteTime(limitMs)
+          .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+          .setBlockedThreadCheckInterval(Math.max(10, limitMs / 2))
+          .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+          .setWarningExceptionTime(limitMs)
+          .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+    }
+    return options;
   }
 
   /** Deploys the pipeline; the crawl then runs until {@link #finished()} completes. */
@@ -141,24 +175,27 @@ public final class CrawlJob {
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
+        .compose(v -> serveMetrics())
+        .compose(v -> serveDashboard())
         .compose(v -> cluster == null ? openStore() : openNodeStore())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
-            extensions.pageHandlers(), extensions.itemSink()), 1))
+            extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
-            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers), fetchers))
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
+            fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
             : Future.<String>succeededFuture())
-        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds)
-            : FrontierVerticle.ofNode(config, seeds), 1))
+        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds, metrics)
+            : FrontierVerticle.ofNode(config, seeds, metrics), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
   }
 
   /** The store, and this run's {@code crawls} row. */
   private Future<Void> openStore() {
-    return deploy(() -> new StoreVerticle(store, config.store(), resume), 1)
+    return deploy(() -> new StoreVerticle(store, config.store(), resume, metrics), 1)
         .onSuccess(id -> storeDeployment = id)
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
             CrawlRecord.open(ConfigJson.toJson(config)), Delivery.local(Replies.STORE_REPLY_MS)))
@@ -176,7 +213,7 @@ public final class CrawlJob {
     cluster.node().onMembershipChange(clusterVerticle::membersChanged);
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
-        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), cluster.node().id(), clusterCrawl), 1))
+        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), metrics, cluster.node().id(), clusterCrawl), 1))
         .onSuccess(id -> storeDeployment = id)
         .mapEmpty();
   }
@@ -184,6 +221,49 @@ public final class CrawlJob {
   /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
   public long linksDropped() {
     return droppedLinks.count();
+  }
+
+  /**
+   * With {@code crawl.metrics}, the Prometheus endpoint. It is not undeployed with the pipeline: it
+   * answers until the Vert.x instance closes, so the crawl's last figures can still be read. An
+   * address it cannot listen on is refused as bad config.
+   */
+  private Future<Void> serveMetrics() {
+    if (config.crawl().metrics().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().metrics().get();
+    metricsServer = new MetricsVerticle(metrics, address);
+    return vertx.deployVerticle(metricsServer)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.metrics",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /**
+   * With {@code crawl.ui}, the live dashboard, deployed before the pipeline so it sees the whole
+   * crawl, and, like the metrics, left up until the Vert.x instance closes.
+   */
+  private Future<Void> serveDashboard() {
+    if (config.crawl().ui().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    ListenAddress address = config.crawl().ui().get();
+    dashboard = new DashboardVerticle(metrics, address);
+    return vertx.deployVerticle(dashboard)
+        .<Void>mapEmpty()
+        .recover(err -> Future.failedFuture(new ConfigException("crawl.ui",
+            "an address this machine can listen on", address + " (" + err.getMessage() + ")")));
+  }
+
+  /** The port the dashboard listens on, once started; 0 when {@code crawl.ui} is off. */
+  public int uiPort() {
+    return dashboard == null ? 0 : dashboard.port();
+  }
+
+  /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.port();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */

@@ -133,6 +133,60 @@ class CrawlIT {
   }
 
   @Test
+  void followsLinksNoDeeperThanMaxDepth() throws Exception {
+    int code = Main.run("crawl", "-c", config("").toString(), "--max-depth", "2");
+
+    assertThat(code).isEqualTo(Main.OK);
+    int[] shortest = bfsDepths();
+    Map<String, Integer> withinTwo = new HashMap<>();
+    for (int n = 0; n < PAGES; n++) {
+      if (shortest[n] <= 2) {
+        withinTwo.put(site.url(n), shortest[n]);
+      }
+    }
+    assertThat(withinTwo.size()).as("the limit binds: most of the site is deeper").isLessThan(PAGES / 2);
+    Map<String, Integer> stored = new HashMap<>();
+    Db.rows(db, "SELECT url, depth FROM pages")
+        .forEach(r -> stored.put((String) r.get("url"), ((Number) r.get("depth")).intValue()));
+    // Every page within two links of the seed, each at its shortest distance (the seed's links are
+    // all queued at depth 1 before any of them is fetched), and nothing further.
+    assertThat(stored).isEqualTo(withinTwo);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE depth > 2")).as("deeper links not even queued").isZero();
+    assertThat(site.requests()).isBetween((long) withinTwo.size(), withinTwo.size() + 1L);
+  }
+
+  @Test
+  void maxDepthZeroFetchesOnlyTheSeeds() throws Exception {
+    Path config = config("");
+    Files.writeString(dir.resolve("seeds.txt"), site.url(0) + "\n" + site.url(7) + "\n");
+
+    assertThat(Main.run("crawl", "-c", config.toString(), "--max-depth", "0")).isEqualTo(Main.OK);
+
+    assertThat(Db.rows(db, "SELECT url, depth FROM pages ORDER BY url"))
+        .extracting(r -> r.get("url") + " " + r.get("depth")).containsExactly(site.url(0) + " 0", site.url(7) + " 0");
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier")).isEqualTo(2);
+    assertThat(Db.count(db, "SELECT count(*) FROM links")).as("their links are still recorded").isPositive();
+    assertThat(site.requests()).isBetween(2L, 3L);
+  }
+
+  @Test
+  void stopsHandingOutWorkAfterMaxDuration() throws Exception {
+    // At 20 requests a second the site would take 30 s; the crawl is given 1 s.
+    int code = Main.run("crawl", "-c", config("").toString(), "--max-duration", "1s", "--rate", "20/s");
+
+    assertThat(code).isEqualTo(Main.OK);
+    long stored = Db.count(db, "SELECT count(*) FROM pages");
+    assertThat(stored).isPositive().isLessThan(PAGES / 4);
+    assertThat(site.requests()).as("what was in flight at the stop was finished and stored, nothing more sent")
+        .isBetween(stored, stored + 1);
+    Map<String, Object> crawl = Db.rows(db, "SELECT outcome, stats FROM crawls").get(0);
+    assertThat(crawl.get("outcome")).isEqualTo("finished");
+    assertThat(new JsonObject(String.valueOf(crawl.get("stats"))).getString("stopReason")).isEqualTo("max_duration");
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")).isPositive();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isZero();
+  }
+
+  @Test
   void refusesToOverwriteAnEarlierCrawlUnlessFresh() throws Exception {
     Path config = config("");
     assertThat(Main.run("crawl", "-c", config.toString(), "--max-pages", "5")).isEqualTo(Main.OK);

@@ -8,11 +8,13 @@ import io.trawl.testing.Db;
 import io.trawl.testing.GeneratedBytes;
 import io.trawl.testing.ScriptedSite;
 import io.trawl.testing.TrawlProcess;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +176,28 @@ class DownloadIT {
   }
 
   @Test
+  void failsADownloadThatCannotBeWrittenAsFileAndGoesOn() throws Exception {
+    // download.dir is fine when the crawl starts; by the time the file arrives a regular file has
+    // taken its place, so no directory can hold it.
+    Path files = dir.resolve("files");
+    site.route("/gone.pdf", req -> vertx.fileSystem().exists(files.toString())
+        .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(files.toString()) : Future.succeededFuture())
+        .compose(v -> vertx.fileSystem().writeFile(files.toString(), Buffer.buffer("in the way")))
+        .onFailure(err -> req.response().setStatusCode(500).end())
+        .onSuccess(v -> req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(PDF))));
+    Path config = config("content_types: [application/pdf]", "/gone.pdf", "/index.html");
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+
+    Path db = dir.resolve("trawl.db");
+    assertThat(Db.rows(db, "SELECT url, coalesce(error, 'none') error FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", site.url("/gone.pdf"), "error", "file"),
+        Map.of("url", site.url("/index.html"), "error", "none"));
+    assertThat(Db.count(db, "SELECT count(*) FROM downloads")).isZero();
+    assertThat(files).isRegularFile().hasContent("in the way");
+  }
+
+  @Test
   void deletesPartialFilesAKilledRunLeftAndExportsTheDownloads() throws Exception {
     Path leftover = dir.resolve("files").resolve(".trawl-" + UUID.randomUUID() + ".part");
     Files.createDirectories(leftover.getParent());
@@ -200,11 +224,11 @@ class DownloadIT {
     Path config = config("content_types: [application/pdf]\nmax_size: 1GB", "/huge.pdf");
     Path log = dir.resolve("crawl.log");
 
-    Process crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString());
-
-    assertThat(crawl.waitFor(180, TimeUnit.SECONDS)).as("crawl ended").isTrue();
-    String output = Files.readString(log);
-    assertThat(crawl.exitValue()).as(output).isEqualTo(Main.OK);
+    String output;
+    try (TrawlProcess crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString())) {
+      assertThat(crawl.exitCode(Duration.ofSeconds(180))).as(crawl.output()).isEqualTo(Main.OK);
+      output = crawl.output();
+    }
     assertThat(output).doesNotContain("OutOfMemoryError");
     String sha = GeneratedBytes.sha256(size);
     Path file = dir.resolve("files").resolve(sha + ".pdf");

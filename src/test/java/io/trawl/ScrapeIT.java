@@ -66,6 +66,37 @@ class ScrapeIT {
   }
 
   @Test
+  void aPageARuleCannotBeRunOnEndsAsParseAndTheCrawlGoesOn() throws Exception {
+    // The regex recurses once per character: 100,000 of them overflow the parse thread's stack.
+    ScriptedSite site = new ScriptedSite(vertx).start()
+        .page("/", "<title>home</title><p>ab</p><a href=\"/deep\">deep</a> <a href=\"/fine\">fine</a>")
+        .page("/deep", "<title>deep</title><p>" + "a".repeat(100_000) + "</p>")
+        .page("/fine", "<title>fine</title><p>abba</p>");
+    Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
+    Path config = Files.writeString(dir.resolve("rules.yaml"), """
+        crawl:
+          seeds: %s
+          db: %s
+        fetch:
+          per_host_rate: 1000/s
+        rules:
+          - name: letters
+            fields:
+              text: {css: p, regex: '^((?:a|b)*)$'}
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db")));
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+
+    Path db = dir.resolve("trawl.db");
+    assertThat(Db.rows(db, "SELECT url, status, coalesce(error, 'none') error FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", site.url("/"), "status", 200, "error", "none"),
+        Map.of("url", site.url("/deep"), "status", 200, "error", "parse"),
+        Map.of("url", site.url("/fine"), "status", 200, "error", "none"));
+    assertThat(items(db, "letters")).extracting(item -> item.getString("text")).containsExactly("ab", "abba");
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'failed'")).isEqualTo(1);
+  }
+
+  @Test
   void theDefaultRulesExtractEveryQuoteAndBookFollowingOnlyThePagination() throws Exception {
     assertThat(crawlWithTheReposConfig()).isEqualTo(Main.OK);
 

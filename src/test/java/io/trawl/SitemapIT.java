@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ class SitemapIT {
     return dir.resolve("trawl.db");
   }
 
-  private int crawl(String crawlKeys) throws Exception {
+  private int crawl(String crawlKeys, String... flags) throws Exception {
     Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
     Path config = dir.resolve("config.yaml");
     Files.writeString(config, """
@@ -62,7 +63,22 @@ class SitemapIT {
           per_host_concurrency: 4
           per_host_rate: 1000/s
         """.formatted(dir.resolve("seeds.txt"), db(), crawlKeys.indent(2)));
-    return Main.run("crawl", "-c", config.toString());
+    List<String> args = new ArrayList<>(List.of("crawl", "-c", config.toString()));
+    args.addAll(List.of(flags));
+    return Main.run(args.toArray(String[]::new));
+  }
+
+  private String index(String... paths) {
+    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (String path : paths) {
+      xml.append("  <sitemap><loc>").append(site.url(path)).append("</loc></sitemap>\n");
+    }
+    return xml.append("</sitemapindex>\n").toString();
+  }
+
+  private long sitemapRequests() {
+    return site.hits().stream().filter(hit -> hit.path().startsWith("/maps/")).count();
   }
 
   private String urlset(String... paths) {
@@ -122,6 +138,74 @@ class SitemapIT {
 
     assertThat(Db.rows(db(), "SELECT url FROM pages")).extracting(r -> r.get("url")).containsExactly(site.url("/"));
     assertThat(site.count("/sitemap.xml")).isZero();
+  }
+
+  @Test
+  void followsAnIndexOfAnIndexButNoFurther() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: *\nSitemap: " + site.url("/maps/top.xml") + "\n")
+        .text("/maps/top.xml", "application/xml", index("/maps/middle.xml"))
+        .text("/maps/middle.xml", "application/xml", index("/maps/pages.xml", "/maps/third.xml"))
+        .text("/maps/pages.xml", "application/xml", urlset("/p/1", "/p/2"))
+        .text("/maps/third.xml", "application/xml", index("/maps/too-deep.xml"))
+        .text("/maps/too-deep.xml", "application/xml", urlset("/p/9"));
+
+    assertThat(crawl("sitemaps: true")).isEqualTo(Main.OK);
+
+    assertThat(Db.rows(db(), "SELECT url, depth FROM pages WHERE url LIKE '%/p/%' ORDER BY url")).containsExactly(
+        Map.of("url", site.url("/p/1"), "depth", 1), Map.of("url", site.url("/p/2"), "depth", 1));
+    assertThat(site.count("/maps/pages.xml")).as("an index's index's sitemap is read").isEqualTo(1);
+    assertThat(site.count("/maps/third.xml")).isEqualTo(1);
+    assertThat(site.count("/maps/too-deep.xml")).as("a third level of index is not followed").isZero();
+    assertThat(Db.count(db(), "SELECT count(*) FROM frontier WHERE url LIKE '%/p/9'")).isZero();
+  }
+
+  @Test
+  void readsAtMostFiftySitemapFilesOfAHost() throws Exception {
+    String[] children = IntStream.rangeClosed(1, 60).mapToObj(i -> "/maps/part-" + i + ".xml").toArray(String[]::new);
+    site.text("/robots.txt", "text/plain", "User-agent: *\nSitemap: " + site.url("/maps/index.xml") + "\n")
+        .text("/maps/index.xml", "application/xml", index(children));
+    for (int i = 1; i <= 60; i++) {
+      site.text("/maps/part-" + i + ".xml", "application/xml", urlset("/p/" + i));
+      site.page("/p/" + i, "<title>p" + i + "</title>");
+    }
+
+    assertThat(crawl("sitemaps: true")).isEqualTo(Main.OK);
+
+    // The index is one of the 50 files, so 49 of its 60 sitemaps are read, in the order it lists them.
+    assertThat(sitemapRequests()).isEqualTo(50);
+    assertThat(site.count("/maps/part-49.xml")).isEqualTo(1);
+    assertThat(site.count("/maps/part-50.xml")).isZero();
+    assertThat(Db.count(db(), "SELECT count(*) FROM pages WHERE url LIKE '%/p/%' AND error IS NULL")).isEqualTo(49);
+  }
+
+  @Test
+  void readsNoSitemapAtMaxDepthZero() throws Exception {
+    site.text("/robots.txt", "text/plain", "User-agent: *\nSitemap: " + site.url("/maps/pages.xml") + "\n")
+        .text("/maps/pages.xml", "application/xml", urlset("/p/1", "/p/2"))
+        .text("/sitemap.xml", "application/xml", urlset("/p/3"));
+
+    assertThat(crawl("sitemaps: true", "--max-depth", "0")).isEqualTo(Main.OK);
+
+    assertThat(Db.rows(db(), "SELECT url FROM frontier")).extracting(r -> r.get("url")).containsExactly(site.url("/"));
+    assertThat(sitemapRequests() + site.count("/sitemap.xml")).isZero();
+  }
+
+  @Test
+  void resumeReadsTheSitemapsAgainAndAddsOnlyTheNewUrls() throws Exception {
+    site.text("/sitemap.xml", "application/xml", urlset("/p/1", "/p/2"));
+    assertThat(crawl("sitemaps: true")).isEqualTo(Main.OK);
+    assertThat(Db.count(db(), "SELECT count(*) FROM pages")).isEqualTo(3);
+
+    site.text("/sitemap.xml", "application/xml", urlset("/p/1", "/p/2", "/p/3", "/p/4"));
+    assertThat(crawl("sitemaps: true", "--resume")).isEqualTo(Main.OK);
+
+    assertThat(site.count("/sitemap.xml")).as("read again").isEqualTo(2);
+    assertThat(Db.rows(db(), "SELECT url FROM pages ORDER BY url")).extracting(r -> r.get("url")).containsExactly(
+        site.url("/"), site.url("/p/1"), site.url("/p/2"), site.url("/p/3"), site.url("/p/4"));
+    for (int i = 1; i <= 4; i++) {
+      assertThat(site.count("/p/" + i)).as("requests of /p/%d", i).isEqualTo(1);
+    }
+    assertThat(Db.count(db(), "SELECT count(*) FROM frontier")).isEqualTo(5);
   }
 
   private static byte[] gzip(String text) throws Exception {

@@ -8,6 +8,8 @@ import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -95,10 +97,12 @@ public final class Trawl {
     if (started != null) {
       throw new IllegalStateException("a Trawl runs once; build another for another crawl");
     }
-    Vertx vertx = givenVertx != null ? givenVertx : Vertx.vertx(CrawlJob.vertxOptions());
+    CrawlMetrics metrics = CrawlMetrics.forConfig(config);
+    Vertx vertx = givenVertx != null ? givenVertx
+        : MetricsVertx.create(CrawlJob.vertxOptions(), metrics, config.crawl().metrics().isPresent());
     Scope scope = Scope.of(config.crawl(), seeds);
     List<String> inScope = seeds.stream().filter(scope::allows).toList();
-    job = new CrawlJob(vertx, config, inScope, scope, resume, extensions);
+    job = new CrawlJob(vertx, config, inScope, scope, resume, extensions, metrics);
     long startedMs = System.currentTimeMillis();
     started = new CompletableFuture<>();
     job.start()

@@ -1,10 +1,13 @@
 package io.trawl.bench;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
 import io.trawl.parse.HtmlParser;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
@@ -12,10 +15,15 @@ import io.trawl.store.StoreReader;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,8 +34,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code trawl bench}: crawls a generated site served on 127.0.0.1 with the full pipeline into a
@@ -36,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * all. Runs on the calling (main) thread, which only waits; the work is on event loops and workers.
  */
 public final class Bench {
+  private static final Logger log = LoggerFactory.getLogger(Bench.class);
+  private static final long SCRAPE_EVERY_MS = 5000;
   /**
    * @param pages pages in the site
    * @param pageBytes approximate bytes per page
@@ -45,9 +58,12 @@ public final class Bench {
    * @param runs crawls of the whole site, one after another in this JVM, each into a new file
    * @param parseThreads parse.threads for the crawl; 0 = the crawler's default
    * @param postgres a PostgreSQL URL to crawl into as well, each run after the SQLite one; null for none
+   * @param compareMetrics crawl each run twice, without and with {@code crawl.metrics} (in
+   *     alternating order), to measure what the metrics cost
+   * @param keepDb where to keep the last SQLite run's database (for {@code trawl report}), or null
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
-      String postgres) {}
+      String postgres, boolean compareMetrics, Path keepDb) {}
 
   /**
    * One crawl of the whole site.
@@ -58,6 +74,7 @@ public final class Bench {
    * @param cpuByGroup the same CPU by stage: parse, store, event loops, server, other threads, gc+jit
    * @param databaseCpuSeconds CPU of the PostgreSQL server processes on this machine during the
    *     crawl (NaN for SQLite, which runs in the crawler's store thread, or when it cannot be read)
+   * @param withMetrics whether {@code crawl.metrics} was on (served, and scraped every few seconds)
    */
   public record Run(
       long pagesStored,
@@ -69,10 +86,16 @@ public final class Bench {
       long latencyP99Ms,
       long bytes,
       Map<String, Double> cpuByGroup,
-      double databaseCpuSeconds) {
+      double databaseCpuSeconds,
+      boolean withMetrics) {
 
     public double pagesPerSecond() {
       return pagesStored / seconds;
+    }
+
+    /** CPU of the whole process (crawler, server, JIT and GC) per page stored, in ms. */
+    public double cpuMsPerPage() {
+      return 1000 * cpuSeconds / Math.max(1, pagesStored);
     }
 
     public double megabytesPerSecond() {
@@ -123,13 +146,25 @@ public final class Bench {
       resetPeaks();
       List<Run> runs = new ArrayList<>();
       List<Run> postgresRuns = new ArrayList<>();
+      Path last = null;
       for (int i = 0; i < options.runs(); i++) {
-        runs.add(crawl(site, options, StoreBackends.of(dir.resolve("bench-" + i + ".db").toString(), "public"),
-            dir.resolve("bench-" + i + ".db").toString()));
+        if (options.compareMetrics()) {
+          // Alternating which goes first, so the JIT's progress and the machine's drift fall on both.
+          boolean metricsFirst = i % 2 == 1;
+          runs.add(crawl(site, options, sqlite(dir.resolve("bench-" + i + "a.db")), metricsFirst));
+          last = dir.resolve("bench-" + i + "b.db");
+          runs.add(crawl(site, options, sqlite(last), !metricsFirst));
+        } else {
+          last = dir.resolve("bench-" + i + ".db");
+          runs.add(crawl(site, options, sqlite(last), false));
+        }
         if (postgres != null) {
           postgres.wipe();
-          postgresRuns.add(crawl(site, options, postgres, options.postgres()));
+          postgresRuns.add(crawl(site, options, new Target(postgres, options.postgres()), false));
         }
+      }
+      if (options.keepDb() != null) {
+        Files.copy(last, options.keepDb(), StandardCopyOption.REPLACE_EXISTING);
       }
       if (postgres != null) {
         postgres.wipe();
@@ -145,9 +180,15 @@ public final class Bench {
     }
   }
 
-  /** Crawls the whole site from page 0 into {@code store} (at {@code location}) on a Vert.x instance of its own. */
-  private static Run crawl(GeneratedSite site, Options options, StoreBackend store, String location) throws Exception {
+  /**
+   * Crawls the whole site from page 0 into {@code target} on a Vert.x instance of its own; with
+   * {@code withMetrics}, with {@code crawl.metrics} on and its endpoint scraped as Prometheus would.
+   */
+  private static Run crawl(GeneratedSite site, Options options, Target target, boolean withMetrics) throws Exception {
+    StoreBackend store = target.store();
+    String location = target.location();
     TrawlConfig config = ConfigLoader.load(null, Map.of(
+        "crawl.metrics", withMetrics ? "127.0.0.1:0" : "off",
         "crawl.db", location,
         "crawl.db_schema", POSTGRES_SCHEMA,
         "crawl.max_depth", "1000000",
@@ -162,12 +203,20 @@ public final class Bench {
     double cpuBefore = processCpuSeconds();
     ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
-    Vertx crawlVertx = Vertx.vertx(CrawlJob.vertxOptions());
+    CrawlMetrics metrics = CrawlMetrics.forConfig(config);
+    Vertx crawlVertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, withMetrics);
     Progress last;
+    ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
     try {
-      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false);
-      last = job.start().compose(v -> job.finished()).toCompletionStage().toCompletableFuture().get();
+      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
+          Extensions.NONE, metrics);
+      job.start().toCompletionStage().toCompletableFuture().get();
+      if (withMetrics) {
+        scrapeEvery(scraper, "http://127.0.0.1:" + job.metricsPort() + "/metrics");
+      }
+      last = job.finished().toCompletionStage().toCompletableFuture().get();
     } finally {
+      scraper.shutdownNow();
       crawlVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -176,7 +225,29 @@ public final class Bench {
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
     Stored stored = stored(store);
     return new Run(last.stored(), last.failed(), seconds, stored.fetchingMs() / 1e3, cpu, stored.latencyP50Ms(),
-        stored.latencyP99Ms(), stored.bytes(), cpuByGroup, databaseCpu);
+        stored.latencyP99Ms(), stored.bytes(), cpuByGroup, databaseCpu, withMetrics);
+  }
+
+  /** Where a run crawls into: the backend, and {@code crawl.db} naming it. */
+  private record Target(StoreBackend store, String location) {}
+
+  private static Target sqlite(Path file) {
+    return new Target(StoreBackends.of(file.toString(), "public"), file.toString());
+  }
+
+  /** Scrapes {@code url} every {@value #SCRAPE_EVERY_MS} ms, as Prometheus would (more often than its default 15 s). */
+  private static void scrapeEvery(ScheduledExecutorService scraper, String url) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+    scraper.scheduleAtFixedRate(() -> {
+      try {
+        http.send(request, HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        log.debug("bench scrape failed url={}", url, e); // the crawl is closing; the next one tries again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, SCRAPE_EVERY_MS, SCRAPE_EVERY_MS, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -31,6 +31,7 @@ public final class GeneratedSite {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong strayRequests = new AtomicLong();
+  private final AtomicLong robotsRequests = new AtomicLong();
   private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
   private final Filler filler;
   private HttpServer server;
@@ -96,6 +97,11 @@ public final class GeneratedSite {
     return strayRequests.get();
   }
 
+  /** Requests for /robots.txt (counted in {@link #requests()} too). */
+  public long robotsRequests() {
+    return robotsRequests.get();
+  }
+
   public int maxInFlight() {
     return maxInFlight.get();
   }
@@ -128,6 +134,7 @@ public final class GeneratedSite {
   private void answer(HttpServerRequest request) {
     String path = request.path();
     if (path.equals("/robots.txt")) {
+      robotsRequests.incrementAndGet();
       request.response().setStatusCode(404).end();
       return;
     }

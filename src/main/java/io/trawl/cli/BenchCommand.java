@@ -5,7 +5,9 @@ import io.trawl.config.DataSizes;
 import io.trawl.config.Durations;
 import io.trawl.store.StoreBackends;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
   int parseThreads;
 
+  @Option(names = "--metrics", description = "Crawl each run twice, without and with crawl.metrics (scraped every 5 s), "
+      + "in alternating order, and print what the metrics cost.")
+  boolean metrics;
+
+  @Option(names = "--keep-db", paramLabel = "FILE", description = "Keep the last SQLite run's database here (e.g. for trawl report).")
+  Path keepDb;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -67,12 +76,13 @@ final class BenchCommand implements Callable<Integer> {
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
     Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
-        parseThreads, postgres));
+        parseThreads, postgres, metrics, keepDb));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);
-      out.printf(Locale.ROOT, "run %d            %.0f pages/s, %.1f s CPU%s%n", i + 1, earlier.pagesPerSecond(),
-          earlier.cpuSeconds(), i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : " (the JIT still compiling)");
+      out.printf(Locale.ROOT, "run %d%s %.0f pages/s, %.1f s CPU%s%n", i + 1, metricsTag(r, earlier),
+          earlier.pagesPerSecond(), earlier.cpuSeconds(),
+          i == 0 ? " (cold JVM: the JIT compiles the hot paths meanwhile)" : " (the JIT still compiling)");
     }
     double bound = delay.isZero() ? 0 : concurrency * 1000.0 / delay.toMillis();
     out.printf(Locale.ROOT, """
@@ -99,6 +109,9 @@ final class BenchCommand implements Callable<Integer> {
         bound == 0 ? "-" : String.format(Locale.ROOT, "concurrency / latency = %.0f pages/s; crawl = %.0f%% of it",
             bound, 100 * m.pagesPerSecond() / bound),
         r.cores(), r.jvm());
+    if (metrics) {
+      printMetricsCost(r, out);
+    }
     if (r.postgresMeasured() != null) {
       printPostgres(r, out);
     }
@@ -145,5 +158,40 @@ final class BenchCommand implements Callable<Integer> {
           1000 * seconds / Math.max(1, m.pagesStored())));
     });
     return line.toString();
+  }
+
+  private static String metricsTag(Bench.Report r, Bench.Run run) {
+    return !r.options().compareMetrics() ? "           " : run.withMetrics() ? " (metrics)  " : " (no metrics)";
+  }
+
+  /**
+   * Each pair of runs without and with metrics, and the cost in the pairs after the first (the
+   * JIT's): the mean over those pairs of the loss of pages/s and of the extra CPU per page.
+   */
+  private static void printMetricsCost(Bench.Report r, PrintWriter out) {
+    List<Bench.Run> runs = r.runs();
+    double lossSum = 0;
+    double cpuSum = 0;
+    int pairs = 0;
+    for (int i = 0; i + 1 < runs.size(); i += 2) {
+      Bench.Run off = runs.get(i).withMetrics() ? runs.get(i + 1) : runs.get(i);
+      Bench.Run on = runs.get(i).withMetrics() ? runs.get(i) : runs.get(i + 1);
+      double loss = 100 * (1 - on.pagesPerSecond() / off.pagesPerSecond());
+      double cpu = 100 * (on.cpuMsPerPage() / off.cpuMsPerPage() - 1);
+      out.printf(Locale.ROOT, "metrics pair %d   without %.0f pages/s %.3f ms CPU/page, with %.0f pages/s %.3f ms CPU/page: "
+          + "%+.1f%% pages/s, %+.1f%% CPU/page%n", i / 2 + 1, off.pagesPerSecond(), off.cpuMsPerPage(),
+          on.pagesPerSecond(), on.cpuMsPerPage(), -loss, cpu);
+      if (i > 0) {
+        lossSum += loss;
+        cpuSum += cpu;
+        pairs++;
+      }
+    }
+    if (pairs > 0) {
+      out.printf(Locale.ROOT, "metrics cost     %.1f%% of pages/s, %+.1f%% CPU per page (mean of the %d pairs after the first)%n",
+          lossSum / pairs, cpuSum / pairs, pairs);
+    } else {
+      out.println("metrics cost     - (needs --runs 2 or more: the first pair is the JIT's)");
+    }
   }
 }

@@ -1,12 +1,14 @@
 package io.trawl.cli;
 
 import io.trawl.CrawlJob;
+import io.trawl.Extensions;
 import io.trawl.bus.Progress;
 import io.trawl.cluster.ClusterNode;
 import io.trawl.cluster.ClusterRole;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
+import io.trawl.config.ListenAddress;
 import io.trawl.config.Seed;
 import io.trawl.config.SeedException;
 import io.trawl.config.SeedsFile;
@@ -14,6 +16,8 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.store.ClusterLedger;
+import io.trawl.metrics.CrawlMetrics;
+import io.trawl.metrics.MetricsVertx;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -28,12 +32,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,6 +61,9 @@ final class CrawlCommand implements Callable<Integer> {
   /** How long {@code --stop} waits for the nodes to leave: their grace, then their teardown. */
   private static final long STOP_WAIT_MS = 120_000;
   private static final long STOP_POLL_MS = 500;
+  /** Where {@code --ui} alone serves the dashboard when the config names no address: loopback only. */
+  static final String DEFAULT_UI = "127.0.0.1:8080";
+  private static final String UI_ALONE = "(alone)";
 
   @Spec CommandSpec spec;
 
@@ -91,6 +101,10 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.user_agent=mybot.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--ui", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = UI_ALONE,
+      preprocessor = UiAlone.class, description = "Serve the live dashboard during the crawl (crawl.ui; alone: crawl.ui if set, else " + DEFAULT_UI + ").")
+  String ui;
+
   @Option(names = "--resume", description = "Continue the unfinished crawl in the database.")
   boolean resume;
 
@@ -127,7 +141,7 @@ final class CrawlCommand implements Callable<Integer> {
     if (!urls.isEmpty() && seeds != null) {
       throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
     }
-    TrawlConfig cfg = ConfigLoader.load(configFile(), overrides());
+    TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
     if (stopCluster) {
       if (!cluster) {
         throw new BadInputException("--stop stops a cluster crawl: give it with --cluster");
@@ -149,8 +163,9 @@ final class CrawlCommand implements Callable<Integer> {
     }
     try (StoreClaim claim = store.claim()) {
       prepareDatabase(store, cfg, err);
-      Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions());
-      return run(vertx, new CrawlJob(vertx, cfg, inScope, scope, resume), store, cfg, err);
+      CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
+      Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
+      return run(vertx, new CrawlJob(vertx, cfg, inScope, scope, resume, Extensions.NONE, metrics), store, cfg, err);
     }
   }
 
@@ -257,6 +272,32 @@ final class CrawlCommand implements Callable<Integer> {
       throw e;
     }
     return ledger.start(ConfigJson.toJson(cfg).encode(), resume);
+  }
+
+  /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */
+  private TrawlConfig withUi(TrawlConfig cfg) {
+    if (ui == null || (ui.equals(UI_ALONE) && cfg.crawl().ui().isPresent())) {
+      return cfg;
+    }
+    Map<String, String> overrides = overrides();
+    overrides.put("crawl.ui", ui.equals(UI_ALONE) ? DEFAULT_UI : ui);
+    return ConfigLoader.load(configFile(), overrides);
+  }
+
+  /**
+   * {@code --ui URL}: the URL is a seed, not the dashboard's address (no address has a scheme), so
+   * {@code --ui} stands alone there as it does before an option or at the end. An address is
+   * given after a space or an equals sign.
+   */
+  static final class UiAlone implements IParameterPreprocessor {
+    @Override
+    public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+      boolean attached = !" ".equals(info.get("separator"));
+      if (!attached && !args.isEmpty() && args.peek().contains("://")) {
+        args.push(UI_ALONE);
+      }
+      return false;
+    }
   }
 
   private Path configFile() {
@@ -384,6 +425,26 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
+  /** Says where the metrics and the dashboard are, and warns when they are reachable from other machines. */
+  private static void announceServers(CrawlJob job, TrawlConfig cfg, PrintWriter err) {
+    cfg.crawl().metrics().ifPresent(address -> {
+      err.println("trawl: metrics at " + address.url(job.metricsPort()) + "/metrics");
+      warnIfOpen("crawl.metrics", address, err);
+    });
+    cfg.crawl().ui().ifPresent(address -> {
+      err.println("trawl: dashboard at " + address.url(job.uiPort()) + "/");
+      warnIfOpen("crawl.ui", address, err);
+    });
+    err.flush();
+  }
+
+  private static void warnIfOpen(String key, ListenAddress address, PrintWriter err) {
+    if (!address.isLoopback()) {
+      err.println("trawl: warning: " + key + " listens on " + address + ": other machines can read the crawl's "
+          + "URLs and errors there (no authentication); use 127.0.0.1 unless you mean it");
+    }
+  }
+
   /** Runs {@code job} on {@code vertx} to its end, printing progress and the summary; closes {@code vertx}. */
   private int run(Vertx vertx, CrawlJob job, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
@@ -393,6 +454,7 @@ final class CrawlCommand implements Callable<Integer> {
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> job.fail(error));
     CompletableFuture<Progress> done = job.start()
+        .onSuccess(v -> announceServers(job, cfg, err))
         .compose(v -> job.finished())
         .toCompletionStage().toCompletableFuture();
     try {
@@ -401,6 +463,10 @@ final class CrawlCommand implements Callable<Integer> {
       return signals.exitCode().orElse("failed".equals(last.stopReason()) ? Main.FAILED : Main.OK);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof ConfigException bad) {
+        err.println("trawl: " + bad.getMessage());
+        return Main.BAD_INPUT;
+      }
       log.debug("crawl failed", cause);
       err.println("trawl: crawl failed: " + (cause instanceof Error || cause.getMessage() == null ? cause : cause.getMessage()));
       return Main.FAILED;

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code trawl} command line: crawl, try, query, stats, export, bench. Exit codes: 0 done, 1 failed,
+ * The {@code trawl} command line: crawl, try, query, stats, export, report, bench. Exit codes: 0 done, 1 failed,
  * 2 bad input, 130/143 stopped by a signal; 3 is the JVM's own when it runs out of memory
  * ({@code -XX:+ExitOnOutOfMemoryError} in {@code src/main/jvm.options}).
  */
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "An asynchronous web crawler and scraper that stores everything in one SQLite file.",
     subcommands = {
-      CrawlCommand.class, TryCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class,
+      CrawlCommand.class, TryCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class,
+      ReportCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -33,7 +34,21 @@ public final class Main {
   public static final int TERMINATED = 143;
 
   public static void main(String[] args) {
+    withoutNettyJfrEvents();
     System.exit(run(args));
+  }
+
+  /**
+   * Netty registers its buffer allocator's JFR event types when it allocates its first buffer,
+   * which builds JFR's whole type library on the event loop of the first request: 0.3-0.8 s seen
+   * by the blocked-thread check. trawl's profiling (BENCHMARKS.md) uses JFR's execution samples,
+   * not these events; {@code -Dio.netty.jfr.enabled=true} brings them back. Must run before Netty
+   * is first used.
+   */
+  static void withoutNettyJfrEvents() {
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   /** Runs the command line and returns its exit code (tests call this instead of main). */

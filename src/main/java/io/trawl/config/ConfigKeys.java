@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -80,7 +81,15 @@ final class ConfigKeys {
       key("sitemaps", false, ConfigValue::asBoolean,
           "read each seed host's sitemaps and queue their URLs at depth 1 ([Sitemaps](#sitemaps))"),
       key("max_sitemap_urls", 50_000, v -> v.asInt(1, MAX),
-          "entries read from one sitemap file at most; the rest are ignored"));
+          "entries read from one sitemap file at most; the rest are ignored"),
+      key("metrics", Optional.<ListenAddress>empty(), ListenAddress::read,
+          "serve Prometheus metrics at `http://<address>/metrics` during the crawl: `host:port` "
+              + "(e.g. `127.0.0.1:9464`), a bare port (loopback), or `off` ([Metrics](#metrics-dashboard-and-report))")
+          .printedWith(ListenAddress::print),
+      key("ui", Optional.<ListenAddress>empty(), ListenAddress::read,
+          "serve the live dashboard at `http://<address>/` during the crawl, as `crawl.metrics`; "
+              + "`--ui` alone turns it on at `127.0.0.1:8080`")
+          .printedWith(ListenAddress::print));
 
   static final KeyTable<TrawlConfig.Fetch> FETCH = KeyTable.of(TrawlConfig.Fetch.class,
       key("concurrency", 32, v -> v.asInt(1, MAX),

@@ -87,6 +87,16 @@ final class ConfigValue {
     throw refuse("a string");
   }
 
+  /** Whether the value is written as a number in the file. */
+  boolean isNumber() {
+    return raw instanceof Number;
+  }
+
+  /** Whether the value is written as the boolean {@code false} in the file. */
+  boolean isFalse() {
+    return Boolean.FALSE.equals(raw);
+  }
+
   /** Whether the value is written as a string (or given on the command line). */
   boolean isString() {
     return raw instanceof String || raw instanceof OverrideValue;

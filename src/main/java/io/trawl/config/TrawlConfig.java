@@ -37,7 +37,9 @@ public record TrawlConfig(
       List<String> exclude,
       Duration progressInterval,
       boolean sitemaps,
-      int maxSitemapUrls) {}
+      int maxSitemapUrls,
+      Optional<ListenAddress> metrics,
+      Optional<ListenAddress> ui) {}
 
   /** {@code fetch.*}: how pages are fetched ({@link ConfigKeys#FETCH}). */
   public record Fetch(

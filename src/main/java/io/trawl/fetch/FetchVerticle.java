@@ -11,9 +11,11 @@ import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.CrawlMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.function.Supplier;
 import io.vertx.core.Future;
@@ -43,7 +45,10 @@ public final class FetchVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
   private final Function<String, Map<String, String>> requestHeaders;
+  private final CrawlMetrics metrics;
   private HttpFetcher fetcher;
+  /** Set once the crawl is being torn down; see {@link #store}. */
+  private boolean stopping;
 
   /**
    * @param breakers the per-host circuit breakers, shared by every fetcher instance
@@ -51,20 +56,22 @@ public final class FetchVerticle extends VerticleBase {
    *     asked about over the event bus
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
-    this(config, scope, breakers, knownRobots, url -> Map.of());
+    this(config, scope, breakers, knownRobots, url -> Map.of(), CrawlMetrics.OFF);
   }
 
   /**
    * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
    *     library's request hook; called on this verticle's event loop
+   * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      Function<String, Map<String, String>> requestHeaders) {
+      Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
     this.requestHeaders = requestHeaders;
+    this.metrics = metrics;
     this.retryPolicy = new RetryPolicy(config.retry());
   }
 
@@ -93,6 +100,7 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     fetcher.close();
     return Future.succeededFuture();
   }
@@ -119,6 +127,9 @@ public final class FetchVerticle extends VerticleBase {
 
   private Future<FetchOutcome> obeying(FetchRequest request, RobotsAnswer answer) {
     long now = System.currentTimeMillis();
+    if (config.fetch().respectRobots()) {
+      metrics.robotsVerdict(answer.verdict());
+    }
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
         return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
@@ -146,7 +157,12 @@ public final class FetchVerticle extends VerticleBase {
     long startedMs = System.currentTimeMillis();
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
-      return VertxResilience.breaker(breaker, request.url(), () -> fetcher.fetch(request.url(), scope::allows));
+      return VertxResilience.breaker(breaker, request.url(), () -> {
+        if (request.attempts() + tries[0] > 1) {
+          metrics.retried();
+        }
+        return fetcher.fetch(request.url(), scope::allows);
+      });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
         .compose(result -> route(request, result, request.attempts() + tries[0]))
@@ -200,7 +216,16 @@ public final class FetchVerticle extends VerticleBase {
     vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id(), Delivery.local());
   }
 
+  /**
+   * Stores a page's row. While the fetcher stops, a URL that got no response is not stored: its
+   * request was cut short by the stop (a Ctrl-C whose grace ran out closes the connections still
+   * waiting), which says nothing about the page, so its row stays in flight for --resume to put back.
+   */
   private Future<PageStored> store(PageRecord record) {
+    if (stopping && record.status() == 0) {
+      log.debug("fetch abandoned at stop url={} kind={}", record.url(), record.error());
+      return Future.failedFuture(new CrawlException(FailureKind.INTERNAL, record.url(), "the crawl stopped"));
+    }
     return vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM)
         .map(Message::body);
   }

@@ -2,10 +2,13 @@ package io.trawl.frontier;
 
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.core.FailureKind;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.metrics.FrontierSnapshot;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -38,6 +41,9 @@ final class Frontier {
   /** Rows handed out, by id; and of those, the ones whose request is over and that wait for the store. */
   private final Map<Long, FrontierRow> handedOut = new HashMap<>();
   private final Set<Long> awaitingStore = new HashSet<>();
+  /** Hosts a breaker or a Retry-After held when last looked at; {@link #snapshot} drops those whose hold ended. */
+  private final Set<HostQueue> paused = new HashSet<>();
+  private int activeHosts;
   private int inFlight;
   private int storing;
   private long inMemory;
@@ -150,7 +156,9 @@ final class Frontier {
     host.scheduled = false;
     FrontierRow row = host.rows.poll();
     inMemory--;
-    host.inFlight++;
+    if (host.inFlight++ == 0) {
+      activeHosts++;
+    }
     inFlight++;
     host.nextAllowedNanos = Math.max(now, host.nextAllowedNanos) + host.intervalNanos;
     schedule(host);
@@ -178,6 +186,7 @@ final class Frontier {
   void markDone(long id, boolean withError) {
     HostQueue host = finish(id);
     stored++;
+    host.done++;
     if (withError) {
       failed++;
     }
@@ -189,9 +198,11 @@ final class Frontier {
    * waits until then, since a server that asks one URL to wait asks it of its host.
    *
    * @param attempts the row's tries so far
+   * @param byBreaker whether the host's circuit breaker is what holds it (else a Retry-After or a
+   *     robots.txt that could not be read), for {@link #snapshot}
    * @return the row as it goes back to the queue
    */
-  FrontierRow reclaim(long id, int attempts, long notBeforeMs) {
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker) {
     FrontierRow out = handedOut.get(id);
     HostQueue host = finish(id);
     FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
@@ -200,6 +211,11 @@ final class Frontier {
       budget++; // the page was not stored: its share of crawl.max_pages comes back
     }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
+    if (row.notBeforeMs() > 0) {
+      host.pausedUntilNanos = host.nextAllowedNanos;
+      host.pausedByBreaker = byBreaker;
+      paused.add(host);
+    }
     if (owned == null || owned.contains(host.partition)) {
       host.rows.add(row);
       inMemory++;
@@ -222,7 +238,7 @@ final class Frontier {
       markDone(id, outcome.error() != null);
       return null;
     }
-    return reclaim(id, outcome.attempts(), outcome.retryAtMs());
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
   }
 
   /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
@@ -295,6 +311,21 @@ final class Frontier {
     return hosts.size();
   }
 
+  /**
+   * Where the frontier stands, for the metrics and the dashboard.
+   *
+   * @param queued rows queued in all (the window's count, the table's included)
+   * @param topHosts how many hosts to list, most pages done first; 0 for none
+   */
+  FrontierSnapshot snapshot(long queued, int topHosts) {
+    long now = nanoTime.getAsLong();
+    paused.removeIf(host -> host.pausedUntilNanos <= now);
+    int byBreaker = (int) paused.stream().filter(host -> host.pausedByBreaker).count();
+    return new FrontierSnapshot(queued, inFlight, storing, hosts.size(), activeHosts, byBreaker,
+        paused.size() - byBreaker, topHosts == 0 ? List.of() : HostRanking.top(hosts.values(), topHosts, now),
+        currentMillis.getAsLong());
+  }
+
   /** Forgets handed-out row {@code id}, freeing its request slot or its place among the rows awaiting the store. */
   private HostQueue finish(long id) {
     FrontierRow row = handedOut.remove(id);
@@ -310,7 +341,9 @@ final class Frontier {
 
   private HostQueue release(FrontierRow row) {
     HostQueue host = hosts.get(UrlNormalizer.host(row.url()));
-    host.inFlight--;
+    if (--host.inFlight == 0) {
+      activeHosts--;
+    }
     inFlight--;
     return host;
   }

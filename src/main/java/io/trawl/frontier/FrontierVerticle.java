@@ -11,6 +11,7 @@ import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.HostPartitions;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code frontier} table into the {@link Frontier}, which hands rows to fetchers against free
  * credits and per-host politeness; the fetchers' outcomes go back to both, and
  * {@link CrawlEnding} says when the crawl is over. Its requests to other stages are
- * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end.
+ * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end, and tells the
+ * metrics where it stands as often ({@link FrontierStatus}).
  *
  * <p>On a node of a cluster crawl ({@link #ofNode}) it hands out only the host partitions its node
  * owns, until its lease runs out ({@link Addresses#FRONTIER_PARTITIONS}), pages of {@code
@@ -41,6 +43,7 @@ public final class FrontierVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final List<String> seeds;
+  private final CrawlMetrics metrics;
   /** Whether this is a node of a cluster crawl. */
   private final boolean clustered;
   private final long startedAtMs = System.currentTimeMillis();
@@ -50,19 +53,24 @@ public final class FrontierVerticle extends VerticleBase {
   private FrontierWindow window;
   private CrawlEnding ending;
   private WakeTimer wakeTimer;
+  private FrontierStatus status;
   /** A cluster node's rows put back to the queue and not yet written, by partition. */
   private final Map<Integer, Integer> puttingBack = new HashMap<>();
   private boolean budgetAsked;
   private boolean doneAsked;
 
-  /** @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming) */
-  public FrontierVerticle(TrawlConfig config, List<String> seeds) {
-    this(config, seeds, false);
+  /**
+   * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
+   * @param metrics told where the frontier stands every second
+   */
+  public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
+    this(config, seeds, metrics, false);
   }
 
-  private FrontierVerticle(TrawlConfig config, List<String> seeds, boolean clustered) {
+  private FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, boolean clustered) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
+    this.metrics = metrics;
     this.clustered = clustered;
   }
 
@@ -72,8 +80,8 @@ public final class FrontierVerticle extends VerticleBase {
    *
    * @param seeds seed URLs to add (the crawl's first node), or none
    */
-  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds) {
-    return new FrontierVerticle(config, seeds, true);
+  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
+    return new FrontierVerticle(config, seeds, metrics, true);
   }
 
   @Override
@@ -94,6 +102,7 @@ public final class FrontierVerticle extends VerticleBase {
       }
     }
     wakeTimer = new WakeTimer(vertx, this::pump);
+    status = new FrontierStatus(frontier, window, ending, metrics, startedAtMs);
     vertx.setPeriodic(1000, id -> everySecond());
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
@@ -105,7 +114,8 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void everySecond() {
-    bus.publish(Addresses.PROGRESS, progress(), Delivery.local());
+    bus.publish(Addresses.PROGRESS, status.progress(), Delivery.local());
+    status.toMetrics();
     if (clustered && ending.reason() == null) {
       askWhetherClusterIsDone(); // before the refresh, which has every partition read again
       window.refresh();
@@ -196,7 +206,7 @@ public final class FrontierVerticle extends VerticleBase {
   }
 
   private void onFrontierStop(Message<Void> msg) {
-    ending.whenAnnounced(() -> msg.reply(progress()));
+    ending.whenAnnounced(() -> msg.reply(status.progress()));
     stop(CrawlEnding.STOPPED);
   }
 
@@ -244,7 +254,8 @@ public final class FrontierVerticle extends VerticleBase {
     requests.read(FrontierWindow.countOnly())
         .onSuccess(batch -> window.counted(batch.queuedTotal()))
         .onComplete(ar -> {
-          Progress last = progress();
+          Progress last = status.progress();
+          status.toMetrics();
           log.info("crawl finished reason={} stored={} failed={} queued={}", last.stopReason(), last.stored(),
               last.failed(), last.queued());
           ending.announce();
@@ -257,12 +268,7 @@ public final class FrontierVerticle extends VerticleBase {
       log.error("crawl failed: the store could not be reached or written", err);
       wakeTimer.cancel();
       ending.announce();
-      bus.publish(Addresses.FINISHED, progress(), Delivery.local());
+      bus.publish(Addresses.FINISHED, status.progress(), Delivery.local());
     }
-  }
-
-  private Progress progress() {
-    return new Progress(frontier.stored(), frontier.failed(), frontier.inFlight(), window.queued(),
-        frontier.retries(), System.currentTimeMillis() - startedAtMs, frontier.hostCount(), ending.reason());
   }
 }

@@ -27,6 +27,12 @@ final class HostQueue {
   /** Whether the host sits in the frontier's ready queue, and under which key. */
   boolean scheduled;
   long readyAtNanos;
+  /** Its rows finished this run (stored, with or without an error). */
+  long done;
+  /** Until when a breaker or a Retry-After holds it (System.nanoTime), 0 when never held. */
+  long pausedUntilNanos;
+  /** Whether that hold is its circuit breaker's (else a Retry-After's or robots.txt's). */
+  boolean pausedByBreaker;
 
   HostQueue(String host, long intervalNanos) {
     this.host = host;

@@ -13,6 +13,7 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.trawl.core.Scope;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -50,6 +51,7 @@ public final class ParseVerticle extends VerticleBase {
   private final List<PageHandler> pageHandlers;
   private final ItemSink itemSink;
   private final AtomicBoolean handlerFailureLogged = new AtomicBoolean();
+  private final CrawlMetrics metrics;
   private WorkerExecutor parsePool;
 
   /**
@@ -57,17 +59,19 @@ public final class ParseVerticle extends VerticleBase {
    * @param ruleStats where the extraction rules' items, drops and empty fields are counted
    */
   public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats) {
-    this(config, scope, dropped, ruleStats, List.of(), null);
+    this(config, scope, dropped, ruleStats, List.of(), null, CrawlMetrics.OFF);
   }
 
   /**
    * @param pageHandlers the library's page handlers, run on every parsed page after the rules
    * @param itemSink the library's item sink, given each page's items before the page is stored; null for none
+   * @param metrics told how long each page took on the parse pool (parse, extraction, handlers, item sink)
    */
   public ParseVerticle(TrawlConfig config, Scope scope, DroppedLinks dropped, RuleStats ruleStats,
-      List<PageHandler> pageHandlers, ItemSink itemSink) {
+      List<PageHandler> pageHandlers, ItemSink itemSink, CrawlMetrics metrics) {
     this.config = config;
     this.scope = scope;
+    this.metrics = metrics;
     this.parser = new HtmlParser(config);
     this.extractor = new Extractor(config.rules(), config.download().fromFields(), ruleStats);
     this.dropped = dropped;
@@ -94,11 +98,13 @@ public final class ParseVerticle extends VerticleBase {
   private void onParse(Message<FetchedPage> msg) {
     FetchedPage page = msg.body();
     long share = budget.reservationFor(page.body().length);
+    PageClock clock = new PageClock();
     budget.acquire(share)
-        .compose(v -> parsePool.executeBlocking(() -> toRecord(page, share), false)
+        .compose(v -> parsePool.executeBlocking(() -> clock.time(() -> toRecord(page, share)), false)
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err))
-        .compose(this::delivered)
+        .compose(record -> delivered(record, clock))
+        .onSuccess(record -> parsed(record, clock))
         .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
         .onSuccess(stored -> msg.reply(stored.body()))
         .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
@@ -109,11 +115,11 @@ public final class ParseVerticle extends VerticleBase {
    * that throws fails the request as {@code store}, which ends the crawl as failed with the page
    * not stored, so a resumed crawl delivers it again.
    */
-  private Future<PageRecord> delivered(PageRecord record) {
+  private Future<PageRecord> delivered(PageRecord record, PageClock clock) {
     if (itemSink == null || record.items().isEmpty()) {
       return Future.succeededFuture(record);
     }
-    return parsePool.executeBlocking(() -> {
+    return parsePool.executeBlocking(() -> clock.time(() -> {
       List<Item> items = new ArrayList<>(record.items().size());
       for (Object item : record.items()) {
         items.add(HandledPage.item((JsonObject) item, record.url()));
@@ -124,7 +130,14 @@ public final class ParseVerticle extends VerticleBase {
         throw new CrawlException(FailureKind.STORE, record.url(), "the item sink failed: " + e, e);
       }
       return record;
-    }, false);
+    }), false);
+  }
+
+  /** A page that parsed counts its time on the parse pool toward the parse stage's histogram. */
+  private void parsed(PageRecord record, PageClock clock) {
+    if (record.error() == null) {
+      metrics.parsed(clock.nanos());
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.trawl.store;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
+import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ final class BatchWriter {
   private final StoreWriter store;
   private final int batchSize;
   private final long batchDelayMs;
+  private final CrawlMetrics metrics;
   private final List<PendingPage> pages = new ArrayList<>();
   private final List<PendingFrontier> frontier = new ArrayList<>();
   private final SeenUrls seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
@@ -30,8 +32,15 @@ final class BatchWriter {
   private long timerId = -1;
   private long crawlId;
 
+  /** A writer that tells no metrics. */
   BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay) {
+    this(vertx, writerThread, store, batchSize, batchDelay, CrawlMetrics.OFF);
+  }
+
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay,
+      CrawlMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.writerThread = writerThread;
     this.store = store;
     this.batchSize = batchSize;
@@ -107,13 +116,23 @@ final class BatchWriter {
     }
     long id = crawlId;
     writing = true;
-    writerThread.executeBlocking(() -> store.write(updates, records, unseen, id), true)
+    writerThread.executeBlocking(() -> {
+          long startedNanos = System.nanoTime();
+          List<Integer> newUrls = store.write(updates, records, unseen, id);
+          if (!records.isEmpty()) {
+            metrics.batchCommitted(records.size(), System.nanoTime() - startedNanos);
+          }
+          return newUrls;
+        }, true)
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
             frontierBatch.forEach(p -> p.promise.complete());
             for (int i = 0; i < pageBatch.size(); i++) {
               PendingPage pending = pageBatch.get(i);
+              PageRecord page = pending.page;
+              metrics.pageStored(page.url(), page.status(), page.error(), page.bytes(), page.elapsedMs(),
+                  page.fetchedAtMs());
               pending.promise.complete(new PageStored(ar.result().get(i), pending.page.error()));
             }
           } else {

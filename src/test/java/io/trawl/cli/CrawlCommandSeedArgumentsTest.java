@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,30 +88,30 @@ class CrawlCommandSeedArgumentsTest {
 
   @Test
   void readsTheSeedsFromStandardInputWithSeedsDash() throws Exception {
-    Process crawl = crawlReadingStdin("# from a pipe\n" + site.url("/b") + "\n\n" + site.url("/c") + "\n");
+    int exit = crawlReadingStdin("# from a pipe\n" + site.url("/b") + "\n\n" + site.url("/c") + "\n");
 
-    assertThat(crawl.exitValue()).as(Files.readString(dir.resolve("crawl.log"))).isEqualTo(Main.OK);
+    assertThat(exit).as(Files.readString(dir.resolve("crawl.log"))).isEqualTo(Main.OK);
     assertThat(Db.rows(db, "SELECT url FROM pages ORDER BY url"))
         .extracting(row -> row.get("url")).containsExactly(site.url("/b"), site.url("/c"));
   }
 
   @Test
   void refusesABadStdinLineNamingItsLineWithExit2() throws Exception {
-    Process crawl = crawlReadingStdin(site.url("/b") + "\nftp://nope/\n");
+    int exit = crawlReadingStdin(site.url("/b") + "\nftp://nope/\n");
 
     String output = Files.readString(dir.resolve("crawl.log"));
-    assertThat(crawl.exitValue()).as(output).isEqualTo(Main.BAD_INPUT);
+    assertThat(exit).as(output).isEqualTo(Main.BAD_INPUT);
     assertThat(output).contains("stdin:2");
     assertThat(db).doesNotExist();
   }
 
-  private Process crawlReadingStdin(String seeds) throws Exception {
-    Process crawl = TrawlProcess.start("128m", dir.resolve("crawl.log"), "crawl", "-c", config.toString(),
+  /** Runs a crawl reading its seeds from stdin and returns its exit code. */
+  private int crawlReadingStdin(String seeds) throws Exception {
+    TrawlProcess crawl = TrawlProcess.start("128m", dir.resolve("crawl.log"), "crawl", "-c", config.toString(),
         "--db", db.toString(), "--seeds", "-");
-    try (OutputStream stdin = crawl.getOutputStream()) {
+    try (OutputStream stdin = crawl.stdin()) {
       stdin.write(seeds.getBytes(StandardCharsets.UTF_8));
     }
-    assertThat(crawl.waitFor(60, TimeUnit.SECONDS)).as("the crawl ends by itself").isTrue();
-    return crawl;
+    return crawl.exitCode(Duration.ofSeconds(60));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.trawl.testing.TrawlProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,12 +27,12 @@ class CrawlCommandSeedsTest {
     Path config = Files.writeString(dir.resolve("config.yaml"), "");
     Path log = dir.resolve("crawl.log");
 
-    Process crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString(),
-        "--db", dir.resolve("trawl.db").toString(), "--set", "crawl.seeds=" + endless);
-
-    assertThat(crawl.waitFor(50, TimeUnit.SECONDS)).as("the crawl ends by itself").isTrue();
-    String output = Files.readString(log);
-    assertThat(crawl.exitValue()).as(output).isEqualTo(Main.BAD_INPUT);
+    String output;
+    try (TrawlProcess crawl = TrawlProcess.start("64m", log, "crawl", "-c", config.toString(),
+        "--db", dir.resolve("trawl.db").toString(), "--set", "crawl.seeds=" + endless)) {
+      assertThat(crawl.exitCode(Duration.ofSeconds(50))).as(crawl.output()).isEqualTo(Main.BAD_INPUT);
+      output = crawl.output();
+    }
     assertThat(output).contains("/dev/zero").contains(String.valueOf(8192)).doesNotContain("OutOfMemoryError");
     assertThat(dir.resolve("trawl.db")).as("nothing was created").doesNotExist();
   }

@@ -37,7 +37,7 @@ class CrawlLockIT {
   /** The first request of /held, answered only when the test says: the running crawl waits on it. */
   private final AtomicReference<HttpServerRequest> held = new AtomicReference<>();
   private final AtomicReference<Context> heldOn = new AtomicReference<>();
-  private Process running;
+  private TrawlProcess running;
 
   @BeforeEach
   void startSite() {
@@ -55,8 +55,8 @@ class CrawlLockIT {
 
   @AfterEach
   void stop() {
-    if (running != null && running.isAlive()) {
-      running.destroyForcibly();
+    if (running != null) {
+      running.close();
     }
     Await.result(vertx.close());
   }
@@ -80,8 +80,7 @@ class CrawlLockIT {
     }
     heldOn.get().runOnContext(v -> answer(held.get()));
 
-    assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(running.exitValue()).as(Files.readString(log)).isEqualTo(Main.OK);
+    assertThat(running.exitCode(Duration.ofSeconds(60))).as(running.output()).isEqualTo(Main.OK);
     assertThat(Db.rows(db, "SELECT url, status, error FROM pages ORDER BY url")).extracting(r -> r.get("status"))
         .containsExactly(200, 200);
     assertThat(site.count("/held")).as("requests of /held").isEqualTo(1);

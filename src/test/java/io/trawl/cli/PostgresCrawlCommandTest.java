@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,12 +102,12 @@ class PostgresCrawlCommandTest {
     String db = EmbeddedPg.freshDatabase();
     Path log = dir.resolve("crawl.log");
 
-    Process crawl = TrawlProcess.start("256m", log, "crawl", "-c", dir.resolve("config.yaml").toString(),
-        "--seeds", dir.resolve("seeds.txt").toString(), "--db", limitedUrl(db));
-
-    assertThat(crawl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String output = Files.readString(log);
-    assertThat(crawl.exitValue()).as(output).isEqualTo(Main.OK);
+    String output;
+    try (TrawlProcess crawl = TrawlProcess.start("256m", log, "crawl", "-c", dir.resolve("config.yaml").toString(),
+        "--seeds", dir.resolve("seeds.txt").toString(), "--db", limitedUrl(db))) {
+      assertThat(crawl.exitCode(Duration.ofSeconds(60))).as(Files.readString(log)).isEqualTo(Main.OK);
+      output = crawl.output();
+    }
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isEqualTo(2);
     assertThat(output).contains("127.0.0.1:" + EmbeddedPg.port()).doesNotContain(PASSWORD);
     String config = (String) Db.rows(db, "SELECT config FROM crawls").get(0).get("config");

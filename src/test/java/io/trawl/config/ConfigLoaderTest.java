@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,8 @@ class ConfigLoaderTest {
         progress_interval: 5s
         sitemaps: true
         max_sitemap_urls: 100
+        metrics: 9464
+        ui: 0.0.0.0:8080
       fetch:
         concurrency: 64
         per_host_concurrency: 4
@@ -83,7 +86,9 @@ class ConfigLoaderTest {
                 List.of(),
                 Duration.ofSeconds(10),
                 false,
-                50_000));
+                50_000,
+                Optional.empty(),
+                Optional.empty()));
     assertThat(config.fetch())
         .isEqualTo(
             new TrawlConfig.Fetch(
@@ -131,7 +136,9 @@ class ConfigLoaderTest {
                 List.of("\\?sort="),
                 Duration.ofSeconds(5),
                 true,
-                100));
+                100,
+                Optional.of(new ListenAddress("127.0.0.1", 9464)),
+                Optional.of(new ListenAddress("0.0.0.0", 8080))));
     assertThat(config.fetch())
         .isEqualTo(
             new TrawlConfig.Fetch(
@@ -237,6 +244,11 @@ class ConfigLoaderTest {
           crawl.max_duration         | soon
           crawl.progress_interval    | 0
           crawl.allowed_domains      | example.com
+          crawl.metrics              | 70000
+          crawl.metrics              | 'http://127.0.0.1:9464'
+          crawl.metrics              | true
+          crawl.ui                   | localhost
+          crawl.ui                   | '"127.0.0.1:99999"'
           fetch.concurrency          | 0
           fetch.concurrency          | 99999999999
           fetch.per_host_concurrency | 0

@@ -1,5 +1,6 @@
 package io.trawl.fetch;
 
+import io.trawl.CrawlJob;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
@@ -30,7 +31,8 @@ public final class HeapProbe {
   public static void main(String[] args) throws Exception {
     MockWebServer server = new MockWebServer();
     server.start(InetAddress.getByName("127.0.0.1"), 0);
-    Vertx vertx = Vertx.vertx();
+    // NIO as before, with the test run's blocked-thread limit.
+    Vertx vertx = Vertx.vertx(CrawlJob.vertxOptions().setPreferNativeTransport(false));
     TrawlConfig.Fetch config = ConfigLoader.fromYaml("", Map.of("fetch.request_timeout", "60s")).fetch();
     HttpFetcher fetcher = new HttpFetcher(vertx, config);
     try {

@@ -121,14 +121,15 @@ class HostBreakersTest {
   @Test
   void letsOneProbeThroughAfterOpenForAndClosesWhenItSucceeds() {
     CircuitBreaker breaker = breakers().of("a.test");
+    // Taken before the breaker opens, so a pause of this thread cannot shorten the wait measured.
+    long beforeOpening = System.nanoTime();
     open(breaker);
-    long openedAt = System.nanoTime();
     Promise<FetchResult> probe = Promise.promise();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !rejected(call(breaker, probe::future)));
-    long waitedMs = (System.nanoTime() - openedAt) / 1_000_000;
+    long waitedMs = (System.nanoTime() - beforeOpening) / 1_000_000;
 
-    assertThat(waitedMs).isGreaterThanOrEqualTo(OPEN_FOR_MS - 20);
+    assertThat(waitedMs).isGreaterThanOrEqualTo(OPEN_FOR_MS - 1);
     assertThat(calls.get()).isEqualTo(5);
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     // While the probe is out, nothing else goes.

@@ -3,8 +3,8 @@ package io.trawl.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.testing.TrawlProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +31,11 @@ class HttpFetcherMemoryTest {
   void hostileBodiesEndAsTooLargeUnderA64MbHeap() throws Exception {
     Path log = dir.resolve("probe.log");
 
-    Process probe = TrawlProcess.startMain("64m", log, HeapProbe.class.getName());
-
-    assertThat(probe.waitFor(90, TimeUnit.SECONDS)).as("probe ended").isTrue();
-    String output = Files.readString(log);
-    assertThat(probe.exitValue()).as(output).isZero();
+    String output;
+    try (TrawlProcess probe = TrawlProcess.startMain("64m", log, HeapProbe.class.getName())) {
+      assertThat(probe.exitCode(Duration.ofSeconds(90))).as(probe.output()).isZero();
+      output = probe.output();
+    }
     assertThat(output).doesNotContain("OutOfMemoryError");
     Map<String, String> outcomes = new LinkedHashMap<>();
     Map<String, Long> servedMb = new LinkedHashMap<>();

@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
@@ -47,6 +48,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class HttpFetcherTest {
   private static final long TIMEOUT_MS = 500;
+  // The deadline is checked from below exactly (a timer never fires early) and from above with room
+  // for a busy 2-core VM; what each case guards against (a stalled or trickled body read to the end,
+  // 10 s or never) is far beyond either.
   private static final int CAP = 1 << 20;
 
   @StartStop public final MockWebServer server = new MockWebServer();
@@ -84,7 +88,7 @@ class HttpFetcherTest {
     long started = System.nanoTime();
 
     failsAs(vertx, fetchWithTimeout(vertx, "/stall"), FailureKind.TIMEOUT, ctx,
-        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 2_000));
+        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 4_000));
   }
 
   @Test
@@ -94,7 +98,7 @@ class HttpFetcherTest {
     long started = System.nanoTime();
 
     failsAs(vertx, fetchWithTimeout(vertx, "/slow-loris"), FailureKind.TIMEOUT, ctx,
-        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 2_000));
+        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 4_000));
   }
 
   @Test
@@ -105,7 +109,7 @@ class HttpFetcherTest {
     long started = System.nanoTime();
 
     failsAs(vertx, fetchWithTimeout(vertx, "/trickle"), FailureKind.TIMEOUT, ctx,
-        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 2_000));
+        () -> assertThat(msSince(started)).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 4_000));
   }
 
   // --- connections cut: reset without a length to compare, truncated when one was announced ---
@@ -229,7 +233,8 @@ class HttpFetcherTest {
 
     succeeds(fetcher.fetch(url("/small-bomb"), u -> true), ctx, result -> {
       assertThat(result.body()).hasSize(4 << 20);
-      assertThat(result.body()).containsOnly(0);
+      // Compared as arrays: AssertJ's containsOnly boxes 4 million bytes, 300 ms on the event loop.
+      assertThat(Arrays.equals(result.body(), new byte[4 << 20])).as("only zeros").isTrue();
     });
   }
 
@@ -380,7 +385,7 @@ class HttpFetcherTest {
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertThat(FailureKind.of(err)).isEqualTo(FailureKind.DNS);
           assertThat(dns.queries()).isPositive();
-          assertThat(msSince(started)).isLessThan(2_000);
+          assertThat(msSince(started)).isLessThan(NxDomainDns.QUERY_TIMEOUT_MS / 2);
           ctx.completeNow();
         })));
   }

@@ -82,7 +82,7 @@ class FrontierTest {
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(first.id(), 1, millis + 5000);
+    frontier.reclaim(first.id(), 1, millis + 5000, false);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -348,8 +348,43 @@ class FrontierTest {
 
     assertThat(out).hasSize(2);
     assertThat(frontier.wantsBudget()).isTrue();
-    frontier.reclaim(out.get(0).id(), 1, 0);
+    frontier.reclaim(out.get(0).id(), 1, 0, false);
     assertThat(frontier.budget()).isEqualTo(1);
     assertThat(drain(frontier)).hasSize(1);
+  }
+
+  @Test
+  void snapshotCountsHostsActivePausedByTheirBreakerOrARetryAfterAndRanksTheMostDone() {
+    Frontier frontier = frontier(10, 1, 0, 0);
+    for (String host : List.of("a", "b", "c")) {
+      for (int i = 0; i < 3; i++) {
+        frontier.add(row("http://" + host + ".test/" + i));
+      }
+    }
+    List<FrontierRow> first = drain(frontier);
+    assertThat(first).hasSize(3);
+    assertThat(frontier.snapshot(9, 0).hostsActive()).isEqualTo(3);
+    FrontierRow a = first.stream().filter(r -> r.url().startsWith("http://a.")).findFirst().orElseThrow();
+    FrontierRow b = first.stream().filter(r -> r.url().startsWith("http://b.")).findFirst().orElseThrow();
+    FrontierRow c = first.stream().filter(r -> r.url().startsWith("http://c.")).findFirst().orElseThrow();
+    frontier.markDone(a.id(), false);
+    frontier.complete(b.id(), FetchOutcome.retryAt(b.id(), "circuit_open", millis + 5000, 0));
+    frontier.complete(c.id(), FetchOutcome.retryAt(c.id(), "http_429", millis + 2000, 1));
+
+    var snapshot = frontier.snapshot(9, 2);
+    assertThat(snapshot.hostsActive()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isEqualTo(1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isEqualTo(1);
+    assertThat(snapshot.hostsSeen()).isEqualTo(3);
+    assertThat(snapshot.topHosts()).hasSize(2);
+    assertThat(snapshot.topHosts().get(0).host()).isEqualTo("a.test");
+    assertThat(snapshot.topHosts().get(0).done()).isEqualTo(1);
+    assertThat(snapshot.topHosts().get(1).state()).isEqualTo("paused_breaker");
+    assertThat(snapshot.topHosts().get(1).pausedForMs()).isEqualTo(5000);
+
+    advanceMs(2000);
+    assertThat(frontier.snapshot(9, 0).hostsPausedRetryAfter()).as("the Retry-After is over").isZero();
+    advanceMs(3000);
+    assertThat(frontier.snapshot(9, 0).hostsPausedBreaker()).as("the breaker's pause is over").isZero();
   }
 }

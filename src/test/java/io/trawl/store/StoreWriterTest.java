@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The store seam on both backends, through its public interface only: a batch's rows land
- * together, discovered URLs are counted once, queued rows page in by id, crawls are recorded,
+ * together or, when it fails mid-way, not at all, discovered URLs are counted once, queued rows page in by id, crawls are recorded,
  * in-flight rows are requeued on resume, the history says what is there, and wipe removes it.
  */
 @ParameterizedClass
@@ -192,8 +192,60 @@ class StoreWriterTest {
     assertThat(Db.rows(db, "SELECT state FROM frontier")).singleElement().satisfies(r -> assertThat(r.get("state")).isEqualTo("done"));
   }
 
+  @Test
+  void rollsBackEveryRowOfABatchThatFailsMidWay() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      List<Long> ids = queuedIds(writer);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      // B's item has no rule: items.rule is NOT NULL, so the batch fails on its items, after the
+      // pages, links and discovered URLs of all three were written in the transaction.
+      List<PageRecord> batch = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null), fetched(ids.get(2), C, "r"));
+      FrontierUpdate seed = FrontierUpdate.ofSeeds(List.of("http://127.0.0.1:1/d"));
+      FrontierUpdate putBack = new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(ids.get(0), A, 0, 1, 99)));
+
+      assertThatThrownBy(() -> writer.write(List.of(seed, putBack), batch, batch.stream().map(PageRecord::discovered).toList(), 0))
+          .isInstanceOf(StoreException.class);
+    }
+    assertThat(Db.count(db, "SELECT count(*) FROM pages")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM links")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM items")).isZero();
+    assertThat(Db.rows(db, "SELECT url, state, attempts, not_before FROM frontier ORDER BY id"))
+        .as("no seed added, no row put back or finished, nothing discovered")
+        .extracting(r -> r.get("url") + " " + r.get("state") + " " + r.get("attempts") + " " + r.get("not_before"))
+        .containsExactly(A + " in_flight 0 0", B + " in_flight 0 0", C + " in_flight 0 0");
+  }
+
+  @Test
+  void commitsOnlyItsOwnRowsInTheBatchAfterOneThatFailed() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      List<Long> ids = queuedIds(writer);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      List<PageRecord> failing = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null));
+      assertThatThrownBy(() -> writer.write(List.of(), failing, failing.stream().map(PageRecord::discovered).toList(), 0))
+          .isInstanceOf(StoreException.class);
+
+      PageRecord b = fetched(ids.get(1), B, "r");
+      writer.write(List.of(), List.of(b), List.of(b.discovered()), 0);
+    }
+    assertThat(Db.rows(db, "SELECT url FROM pages")).extracting(r -> r.get("url")).containsExactly(B);
+    assertThat(Db.count(db, "SELECT count(*) FROM links")).as("none of the failed batch's rows linger").isEqualTo(2);
+    assertThat(Db.count(db, "SELECT count(*) FROM items")).isEqualTo(1);
+    assertThat(Db.rows(db, "SELECT url, state FROM frontier ORDER BY id")).extracting(r -> r.get("url") + " " + r.get("state"))
+        .containsExactly(A + " in_flight", B + " done", B + "/a queued");
+  }
+
   private static List<Long> queuedIds(StoreWriter writer) {
     return writer.queued(0, 100).rows().stream().map(FrontierRow::id).toList();
+  }
+
+  /** A fetched page with two links, one discovered URL ({@code url/a}) and an item of {@code rule}. */
+  static PageRecord fetched(long id, String url, String rule) {
+    JsonArray items = new JsonArray().add(new JsonObject().put("rule", rule).put("data", new JsonObject().put("n", id)));
+    FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
+        1_700_000_000_000L, 5, 1);
+    return PageRecord.parsed(response, "title", "hash" + id, List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
   }
 
   private static PageRecord page(long id, String url, String error) {

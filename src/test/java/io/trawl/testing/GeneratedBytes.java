@@ -1,5 +1,6 @@
 package io.trawl.testing;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.security.MessageDigest;
@@ -11,6 +12,8 @@ import java.util.HexFormat;
  */
 public final class GeneratedBytes {
   private static final int CHUNK = 64 * 1024;
+  /** Chunks generated per turn of the event loop, so serving a big body never holds it long. */
+  private static final int CHUNKS_PER_TURN = 16;
 
   private GeneratedBytes() {}
 
@@ -60,15 +63,17 @@ public final class GeneratedBytes {
     }
 
     void pump() {
-      while (sent < total && !response.writeQueueFull()) {
+      for (int i = 0; i < CHUNKS_PER_TURN && sent < total && !response.writeQueueFull(); i++) {
         int n = (int) Math.min(CHUNK, total - sent);
         response.write(Buffer.buffer(chunk(sent / CHUNK)).slice(0, n));
         sent += n;
       }
       if (sent >= total) {
         response.end();
-      } else {
+      } else if (response.writeQueueFull()) {
         response.drainHandler(v -> pump());
+      } else {
+        Vertx.currentContext().runOnContext(v -> pump());
       }
     }
   }

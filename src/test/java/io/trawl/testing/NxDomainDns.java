@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Vert.x instance at it with {@link #resolverOptions()}.
  */
 public final class NxDomainDns {
+  public static final long QUERY_TIMEOUT_MS = 10_000;
   private static final int FLAGS_NXDOMAIN = 0x8183; // response, recursion desired and available, rcode 3
   private final DatagramSocket socket;
   private final AtomicInteger queries = new AtomicInteger();
@@ -29,12 +30,16 @@ public final class NxDomainDns {
     return dns;
   }
 
-  /** Resolver options that ask only this server, once, without search domains. */
+  /**
+   * Resolver options that ask only this server, once, without search domains. The query timeout
+   * is long ({@value #QUERY_TIMEOUT_MS} ms), so a caller that missed the answer and waited for the
+   * timeout instead stands out from one that failed fast on it, however busy the machine.
+   */
   public AddressResolverOptions resolverOptions() {
     return new AddressResolverOptions()
         .setServers(List.of("127.0.0.1:" + socket.localAddress().port()))
         .setSearchDomains(List.of())
-        .setQueryTimeout(2_000)
+        .setQueryTimeout(QUERY_TIMEOUT_MS)
         .setMaxQueries(1);
   }
 

@@ -1,52 +1,138 @@
 package io.trawl.testing;
 
-import java.io.File;
+import io.trawl.CrawlJob;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.util.OSInfo;
 
-/** A real {@code trawl} child JVM (or another main), started from the test classpath, for kill, resume and heap tests. */
-public final class TrawlProcess {
-  private TrawlProcess() {}
-
+/**
+ * A real {@code trawl} child JVM (or another main of the test classpath), for kill, signal, resume
+ * and heap tests. Every child runs with this JVM's lowered blocked-thread limit and its
+ * {@link BlockedThreadWatch}, and every way of reading its end ({@link #exitCode}, {@link #output},
+ * {@link #kill}) fails the test when the child's watch judged a block real (past its
+ * {@link #WARM_UP}).
+ */
+public final class TrawlProcess implements AutoCloseable {
+  /** What Vert.x's blocked-thread checker writes ("Thread ... has been blocked for 312 ms, time limit is 200 ms"). */
+  static final String BLOCKED_WARNING = "has been blocked for";
+  /**
+   * A fresh JVM's event loops load and link most of Vert.x and Netty on its first requests: the
+   * first request of a child crawl held its loop 0.1-0.4 s on this shared 2-core VM at a load of
+   * 5-8, 0.6 s at 20, class loading all the way down. A block that began within this long of the
+   * child's start is its warm-up, tolerated up to {@link #WARM_UP_LIMIT_MS}; any later one fails
+   * at the limit every JVM of the test run has (200 ms).
+   */
+  static final Duration WARM_UP = Duration.ofSeconds(10);
+  static final long WARM_UP_LIMIT_MS = 1_000;
+  private static final Pattern WARNING_LINE =
+      Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*" + BLOCKED_WARNING + " (\\d+) ms");
+  private static final Logger log = LoggerFactory.getLogger(TrawlProcess.class);
   private static final Path BASEDIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
   /** The heap flags of the launcher: {@code ${TRAWL_JAVA_OPTS:--Xms128m -Xmx512m}}. */
   private static final Pattern LAUNCHER_HEAP = Pattern.compile("\\$\\{TRAWL_JAVA_OPTS:-([^}]*)}");
 
+  /** Every child started, killed when this JVM exits if a test that failed early left one running. */
+  private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+  }
+
+  private final Process process;
+  private final Path logFile;
+  private final Instant startedAt;
+  private final Set<String> toleratedSeen = ConcurrentHashMap.newKeySet();
+
+  private TrawlProcess(Process process, Path logFile, Instant startedAt) {
+    this.process = process;
+    this.logFile = logFile;
+    this.startedAt = startedAt;
+  }
+
+  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output (stdout and stderr) to {@code logFile}. */
+  public static TrawlProcess start(String heap, Path logFile, String... args) throws IOException {
+    return startWith(List.of("-Xmx" + heap), null, logFile, "io.trawl.cli.Main", args);
+  }
+
+  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code logFile}. */
+  public static TrawlProcess startMain(String heap, Path logFile, String mainClass, String... args)
+      throws IOException {
+    // trawl's Main turns Netty's JFR events off itself; another main gets them off as this JVM has (pom.xml).
+    return startWith(List.of("-Xmx" + heap, "-Dio.netty.jfr.enabled=false"), null, logFile, mainClass, args);
+  }
+
+  /**
+   * Starts {@code trawl args...} with {@code -Xmx256m} in the working directory {@code dir}, where
+   * the default {@code config.yaml}, {@code seeds.txt} and {@code trawl.db} are looked for, as a
+   * user runs it.
+   */
+  public static TrawlProcess startIn(Path dir, Path logFile, String... args) throws IOException {
+    return startWith(List.of("-Xmx256m"), dir, logFile, "io.trawl.cli.Main", args);
+  }
+
+  /**
+   * Starts {@code trawl args...} with {@code -Xmx256m} under a file size limit of {@code kilobytes}
+   * ({@code ulimit -f}): a write that would grow any file past it fails with "File too large". Unlike
+   * a file's permissions, the limit binds root too, so a test can make the database unwritable
+   * mid-crawl whoever runs it.
+   */
+  public static TrawlProcess startLimitingFileSize(long kilobytes, Path logFile, String... args) throws IOException {
+    List<String> shell = List.of("bash", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "bash");
+    // sqlite-jdbc would write its 1 MB native library to a temp file first: hand it one ready made.
+    String name = System.mapLibraryName("sqlitejdbc");
+    Path libDir = Files.createDirectories(logFile.resolveSibling("sqlite-native"));
+    String resource = "/org/sqlite/native/" + OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+    try (InputStream lib = TrawlProcess.class.getResourceAsStream(resource)) {
+      if (lib == null) {
+        throw new IOException("sqlite-jdbc bundles no " + resource);
+      }
+      Files.copy(lib, libDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return startWith(shell, List.of("-Xmx256m", "-Dorg.sqlite.lib.path=" + libDir, "-Dorg.sqlite.lib.name=" + name),
+        null, logFile, "io.trawl.cli.Main", args);
+  }
+
   /**
    * Starts {@code mainClass args...} as the {@code ./trawl} launcher starts a crawl: with the JVM flags
    * of {@code src/main/jvm.options} and the launcher's default heap flags, read from those files, so
-   * a test of "the default heap" follows them. Output to {@code log}.
+   * a test of "the default heap" follows them. Output to {@code logFile}.
    */
-  public static Process startLikeLauncher(Path log, String mainClass, String... args) throws IOException {
-    return startLikeLauncher(log, List.of(), mainClass, args);
+  public static TrawlProcess startLikeLauncher(Path logFile, String mainClass, String... args) throws IOException {
+    return startLikeLauncher(logFile, List.of(), mainClass, args);
   }
 
   /** As {@link #startLikeLauncher(Path, String, String...)}, with more JVM flags (a GC log...) after the launcher's. */
-  public static Process startLikeLauncher(Path log, List<String> jvmFlags, String mainClass, String... args)
+  public static TrawlProcess startLikeLauncher(Path logFile, List<String> jvmFlags, String mainClass, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("@" + BASEDIR.resolve("src/main/jvm.options"));
+    List<String> flags = new ArrayList<>();
+    flags.add("@" + BASEDIR.resolve("src/main/jvm.options"));
     if (!"root".equals(System.getProperty("user.name"))) {
-      command.add("-XX:-PrintWarnings"); // as the launcher does, see there
+      flags.add("-XX:-PrintWarnings"); // as the launcher does, see there
     }
-    command.addAll(launcherHeapFlags());
-    command.addAll(jvmFlags);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    flags.addAll(launcherHeapFlags());
+    flags.addAll(jvmFlags);
+    return startWith(flags, null, logFile, mainClass, args);
   }
 
   /** The heap flags the launcher passes when TRAWL_JAVA_OPTS is not set. */
@@ -62,35 +148,140 @@ public final class TrawlProcess {
     }
   }
 
-  /** Starts {@code trawl args...} with {@code -Xmx<heap>}, output to {@code log}. */
-  public static Process start(String heap, Path log, String... args) throws IOException {
-    return startMain(heap, log, "io.trawl.cli.Main", args);
+  private static TrawlProcess startWith(List<String> jvmFlags, Path workDir, Path logFile, String mainClass,
+      String... args) throws IOException {
+    return startWith(List.of(), jvmFlags, workDir, logFile, mainClass, args);
   }
 
-  /** Starts the main class {@code mainClass} of the test classpath with {@code -Xmx<heap>}, output to {@code log}. */
-  public static Process startMain(String heap, Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+  /** @param launcher what runs the {@code java} command ({@code bash -c ...}), or nothing */
+  private static TrawlProcess startWith(List<String> launcher, List<String> jvmFlags, Path workDir, Path logFile,
+      String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + heap);
+    command.addAll(jvmFlags);
+    String limit = System.getProperty(CrawlJob.EVENT_LOOP_LIMIT_PROPERTY);
+    if (limit != null) {
+      command.add("-D" + CrawlJob.EVENT_LOOP_LIMIT_PROPERTY + "=" + limit);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    Instant startedAt = Instant.now();
+    Process process = new ProcessBuilder(command)
+        .directory(workDir == null ? null : workDir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
+        .redirectOutput(logFile.toFile())
         .start();
+    STARTED.add(process);
+    return new TrawlProcess(process, logFile, startedAt);
   }
 
-  /** Sends SIGINT (Ctrl-C) to {@code process}. */
-  public static void interrupt(Process process) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
-    if (kill.waitFor() != 0) {
-      throw new IOException("kill -INT " + process.pid() + " failed");
+  /** The child's standard input. */
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Waits for the process to end and returns its exit code; fails if it is still running after
+   * {@code timeout} (and kills it) or if its output holds a blocked-thread warning.
+   */
+  public int exitCode(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("the process did not end within " + timeout + ":\n" + rawOutput());
+    }
+    output();
+    return process.exitValue();
+  }
+
+  /**
+   * What the process has written so far; fails if it holds a blocked-thread warning that
+   * {@link BlockedThreadWatch} judged blocking, past the child's warm-up.
+   */
+  public String output() {
+    String output = rawOutput();
+    List<String> failing = new ArrayList<>();
+    for (String line : output.lines().filter(l -> l.contains(BlockedThreadWatch.VERDICT + "BLOCKING")).toList()) {
+      if (!isWarmUp(line, startedAt)) {
+        failing.add(line);
+      } else if (toleratedSeen.add(line)) {
+        log.warn("child JVM warm-up, tolerated: {}", line);
+      }
+    }
+    if (!failing.isEmpty()) {
+      throw new AssertionError("a Vert.x thread was blocked in the child process: " + failing.get(0) + "\n" + output);
+    }
+    return output;
+  }
+
+  /**
+   * Whether the blocked-thread warning {@code line}, logged by a child started at {@code startedAt},
+   * reports a block of its {@link #WARM_UP} under {@link #WARM_UP_LIMIT_MS}. A line whose time or
+   * duration cannot be read is not.
+   */
+  static boolean isWarmUp(String line, Instant startedAt) {
+    Matcher m = WARNING_LINE.matcher(line);
+    if (!m.find()) {
+      return false;
+    }
+    long blockedMs = Long.parseLong(m.group(2));
+    ZonedDateTime start = startedAt.atZone(ZoneId.systemDefault());
+    ZonedDateTime logged = start.with(LocalTime.parse(m.group(1)));
+    if (logged.isBefore(start.minusMinutes(1))) {
+      logged = logged.plusDays(1); // logged after midnight
+    }
+    Instant blockedFrom = logged.toInstant().minusMillis(blockedMs);
+    return blockedMs < WARM_UP_LIMIT_MS && blockedFrom.isBefore(startedAt.plus(WARM_UP));
+  }
+
+  /** Sends SIGINT, as Ctrl-C does. */
+  public void interrupt() throws IOException, InterruptedException {
+    signal("INT");
+  }
+
+  /** Sends SIGTERM. */
+  public void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
+  /** SIGKILL, then waits for the end; fails if the output so far holds a blocked-thread warning. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the process survived SIGKILL for 30 s");
+    }
+    output();
+  }
+
+  /** Kills the process if it is still running, so a failed test leaves none behind. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
     }
   }
 
-  public static String classpathSeparator() {
-    return File.pathSeparator;
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  private String rawOutput() {
+    try {
+      return Files.exists(logFile) ? Files.readString(logFile) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

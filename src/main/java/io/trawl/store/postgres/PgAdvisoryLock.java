@@ -19,16 +19,22 @@ final class PgAdvisoryLock implements StoreClaim {
   private static final Logger log = LoggerFactory.getLogger(PgAdvisoryLock.class);
   private static final String TRY_LOCK =
       "SELECT pg_try_advisory_lock(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
+  private static final String UNLOCK =
+      "SELECT pg_advisory_unlock(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
   /** The same lock, shared by the nodes of a cluster crawl: a crawl on one machine cannot take it meanwhile. */
   private static final String TRY_LOCK_SHARED =
       "SELECT pg_try_advisory_lock_shared(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
+  private static final String UNLOCK_SHARED =
+      "SELECT pg_advisory_unlock_shared(hashtext('trawl.crawl'), hashtext(current_database() || '.' || ?))";
 
   private final Connection conn;
   private final PgConnector connector;
+  private final boolean shared;
 
-  private PgAdvisoryLock(Connection conn, PgConnector connector) {
+  private PgAdvisoryLock(Connection conn, PgConnector connector, boolean shared) {
     this.conn = conn;
     this.connector = connector;
+    this.shared = shared;
   }
 
   static PgAdvisoryLock take(PgConnector connector) {
@@ -54,7 +60,7 @@ final class PgAdvisoryLock implements StoreClaim {
                 : ": another crawl is running on this database and schema; ")
             + "wait for it to end or stop it, or use --db-schema for another schema");
       }
-      return new PgAdvisoryLock(conn, connector);
+      return new PgAdvisoryLock(conn, connector, shared);
     } catch (SQLException e) {
       try {
         conn.close();
@@ -65,10 +71,16 @@ final class PgAdvisoryLock implements StoreClaim {
     }
   }
 
+  /**
+   * Unlocks, then closes the connection. Closing alone would free the lock only once the server
+   * has ended the connection's backend, some time after this returns: a crawl started right
+   * after this one (a resume) could find its schema still claimed.
+   */
   @Override
   public void close() {
-    try {
-      conn.close();
+    try (Connection held = conn; PreparedStatement stmt = held.prepareStatement(shared ? UNLOCK_SHARED : UNLOCK)) {
+      stmt.setString(1, connector.schema());
+      stmt.execute();
     } catch (SQLException e) {
       log.warn("releasing the crawl's lock failed db={}", connector.display(), e);
     }

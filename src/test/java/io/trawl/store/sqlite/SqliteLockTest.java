@@ -8,6 +8,7 @@ import io.trawl.testing.TrawlProcess;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,9 +73,10 @@ class SqliteLockTest {
   }
 
   private int tryLockInAnotherProcess(Path file) throws Exception {
-    Process child = TrawlProcess.startMain("32m", dir.resolve("try-lock.log"), TryLock.class.getName(), file.toString());
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return child.exitValue();
+    try (TrawlProcess child = TrawlProcess.startMain("32m", dir.resolve("try-lock.log"), TryLock.class.getName(),
+        file.toString())) {
+      return child.exitCode(Duration.ofSeconds(30));
+    }
   }
 
   /** A child JVM's attempt at the lock: exits {@link #GOT_IT} or {@link #HELD}. */
