@@ -89,7 +89,7 @@ final class PostgresSchema {
       List.of(
           "ALTER TABLE items ADD COLUMN item_key text",
           "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
-      // 5: cluster mode, as SQLite's 5: partitions (existing rows computed by Partitions.backfill), nodes, owners.
+      // 5: cluster mode, as SQLite's 5: partitions (existing rows computed by PartitionBackfill), nodes, owners.
       List.of(
           "ALTER TABLE frontier ADD COLUMN partition integer NOT NULL DEFAULT 0",
           "ALTER TABLE frontier ADD COLUMN node text",

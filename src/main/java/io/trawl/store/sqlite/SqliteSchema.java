@@ -82,7 +82,7 @@ final class SqliteSchema {
           "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
       // 5: cluster mode: each URL's host partition, the node a row is in flight on and the node that stored a page,
       // the nodes of a cluster crawl and who owns which partition. Existing rows get their partition from
-      // Partitions.backfill (SQLite has no hash function to compute it in SQL).
+      // PartitionBackfill (SQLite has no hash function to compute it in SQL).
       List.of(
           "ALTER TABLE frontier ADD COLUMN partition INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE frontier ADD COLUMN node TEXT",
