@@ -15,9 +15,12 @@ import io.trawl.config.ListenAddress;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.dashboard.DashboardVerticle;
+import io.trawl.fetch.CookieVerticle;
+import io.trawl.fetch.FetchContext;
 import io.trawl.fetch.FetchVerticle;
 import io.trawl.fetch.HostBreakers;
 import io.trawl.fetch.KnownRobots;
+import io.trawl.fetch.RenderRoutes;
 import io.trawl.fetch.RobotsVerticle;
 import io.trawl.fetch.SitemapVerticle;
 import io.trawl.frontier.FrontierVerticle;
@@ -26,6 +29,9 @@ import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
+import io.trawl.store.RecrawlSchedule;
+import io.trawl.store.RunKind;
+import io.trawl.render.RenderVerticle;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreVerticle;
@@ -36,6 +42,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -81,16 +88,19 @@ public final class CrawlJob {
   private final TrawlConfig config;
   private final List<String> seeds;
   private final Scope scope;
-  private final boolean resume;
+  private final RunKind kind;
+  private final long dueBeforeMs;
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
+  private final FetchContext fetchContext;
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
   private final Extensions extensions;
   private final CrawlMetrics metrics;
   private MetricsVerticle metricsServer;
   private DashboardVerticle dashboard;
+  private final RenderRoutes renderRoutes;
   private final List<String> deployments = new ArrayList<>();
   private final Promise<Progress> finished = Promise.promise();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -117,10 +127,23 @@ public final class CrawlJob {
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
       Extensions extensions, CrawlMetrics metrics) {
-    this(vertx, config, seeds, scope, resume, extensions, metrics, null);
+    this(vertx, config, seeds, scope, resume ? RunKind.RESUME : RunKind.CRAWL, Long.MAX_VALUE, extensions, metrics);
   }
 
-  private CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, boolean resume,
+  /**
+   * @param seeds normalized seed URLs (added to the frontier unless already there)
+   * @param kind a first crawl; a resume (rows an earlier run left in flight go back in the queue);
+   *     or a recrawl (the same, then the finished rows due by {@code dueBeforeMs} are queued again)
+   * @param dueBeforeMs for a recrawl, which rows are due ({@code Long.MAX_VALUE}: all)
+   * @param extensions the library user's page handlers, item sink and request hook
+   * @param metrics the crawl's meters, {@link CrawlMetrics#forConfig}
+   */
+  public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
+      Extensions extensions, CrawlMetrics metrics) {
+    this(vertx, config, seeds, scope, kind, dueBeforeMs, extensions, metrics, null);
+  }
+
+  private CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
       Extensions extensions, CrawlMetrics metrics, ClusterRole cluster) {
     this.cluster = cluster;
     this.extensions = extensions;
@@ -129,9 +152,12 @@ public final class CrawlJob {
     this.config = config;
     this.seeds = List.copyOf(seeds);
     this.scope = scope;
-    this.resume = resume;
+    this.kind = kind;
+    this.dueBeforeMs = dueBeforeMs;
     this.store = StoreBackends.of(config.crawl().db(), config.crawl().dbSchema());
     this.breakers = new HostBreakers(config.circuit(), config.retry());
+    this.fetchContext = FetchContext.of(config);
+    this.renderRoutes = new RenderRoutes(config.render());
   }
 
   /**
@@ -143,8 +169,8 @@ public final class CrawlJob {
    * @param seeds seed URLs to add (the crawl's first node), or none
    */
   public static CrawlJob ofNode(TrawlConfig config, List<String> seeds, Scope scope, ClusterRole role) {
-    return new CrawlJob(role.node().vertx(), config, seeds, scope, false, Extensions.NONE, CrawlMetrics.forConfig(config),
-        role);
+    return new CrawlJob(role.node().vertx(), config, seeds, scope, RunKind.CRAWL, Long.MAX_VALUE, Extensions.NONE,
+        CrawlMetrics.forConfig(config), role);
   }
 
   /**
@@ -180,12 +206,17 @@ public final class CrawlJob {
         .compose(v -> cluster == null ? openStore() : openNodeStore())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
-        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots), 1))
-        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config.download()))
-        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots,
-            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics),
+        .compose(v -> fetchContext.jar() == null ? Future.<String>succeededFuture()
+            : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
+        .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
+        .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
+        .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope), 1)
+            : Future.<String>succeededFuture())
+        .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
+            extensions.requestHook() == null ? url -> Map.of() : extensions.requestHook()::headers, metrics,
+            renderRoutes),
             fetchers))
-        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope), 1)
+        .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds, metrics)
             : FrontierVerticle.ofNode(config, seeds, metrics), 1))
@@ -195,10 +226,10 @@ public final class CrawlJob {
 
   /** The store, and this run's {@code crawls} row. */
   private Future<Void> openStore() {
-    return deploy(() -> new StoreVerticle(store, config.store(), resume, metrics), 1)
+    return deploy(() -> new StoreVerticle(store, config.store(), schedule(), kind != RunKind.CRAWL, metrics), 1)
         .onSuccess(id -> storeDeployment = id)
         .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config)), Delivery.local(Replies.STORE_REPLY_MS)))
+            CrawlRecord.open(ConfigJson.toJson(config), kind.column(), dueBeforeMs), Delivery.local(Replies.STORE_REPLY_MS)))
         .onSuccess(reply -> crawlId = reply.body())
         .mapEmpty();
   }
@@ -213,9 +244,14 @@ public final class CrawlJob {
     cluster.node().onMembershipChange(clusterVerticle::membersChanged);
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
-        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), metrics, cluster.node().id(), clusterCrawl), 1))
+        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), schedule(), metrics, cluster.node().id(),
+            clusterCrawl), 1))
         .onSuccess(id -> storeDeployment = id)
         .mapEmpty();
+  }
+
+  private RecrawlSchedule schedule() {
+    return new RecrawlSchedule(config.recrawl(), Clock.systemUTC());
   }
 
   /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
@@ -264,6 +300,11 @@ public final class CrawlJob {
   /** The port the Prometheus endpoint listens on, once started; 0 when {@code crawl.metrics} is off. */
   public int metricsPort() {
     return metricsServer == null ? 0 : metricsServer.port();
+  }
+
+  /** The URL patterns {@code render.mode: auto} learned to need the browser so far. */
+  public List<String> renderLearned() {
+    return renderRoutes.learned();
   }
 
   /** Completes with the last progress once the crawl has ended and the store is closed. */
@@ -334,6 +375,9 @@ public final class CrawlJob {
         .mergeIn(ruleStats.toJson());
     if (clusterVerticle != null) {
       clusterVerticle.outcome(outcome, outcome);
+    }
+    if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
+      stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
     }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()

@@ -109,7 +109,7 @@ public final class PageTrial implements AutoCloseable {
     String normalized = UrlNormalizer.normalize(url)
         .orElseThrow(() -> new CrawlException(FailureKind.BAD_URL, url, "not an http(s) URL trawl can fetch"));
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
-    fetcher = new SinglePageFetcher(vertx, config.fetch());
+    fetcher = new SinglePageFetcher(vertx, config);
     Scope scope = Scope.of(config.crawl(), List.of(normalized));
     FetchResult result = await(fetcher.start().compose(v -> fetcher.fetch(normalized, scope::allows)), normalized);
     if (result.status() >= 400) {

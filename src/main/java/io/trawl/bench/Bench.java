@@ -9,6 +9,7 @@ import io.trawl.core.Scope;
 import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVertx;
 import io.trawl.parse.HtmlParser;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreReader;
@@ -61,9 +62,47 @@ public final class Bench {
    * @param compareMetrics crawl each run twice, without and with {@code crawl.metrics} (in
    *     alternating order), to measure what the metrics cost
    * @param keepDb where to keep the last SQLite run's database (for {@code trawl report}), or null
+   * @param recrawlEvery after the runs, edit one page in this many and recrawl the last SQLite
+   *     run's file (10: a tenth of the site changed); 0 for no recrawl
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
-      String postgres, boolean compareMetrics, Path keepDb) {}
+      String postgres, boolean compareMetrics, Path keepDb, int recrawlEvery) {
+
+    public Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int runs, int parseThreads,
+        String postgres, boolean compareMetrics, Path keepDb) {
+      this(pages, pageBytes, links, latencyMs, concurrency, runs, parseThreads, postgres, compareMetrics, keepDb, 0);
+    }
+  }
+
+  /**
+   * What the server saw of one crawl: requests (robots.txt included), {@code 304} answers, and page
+   * body bytes sent.
+   */
+  public record Traffic(long requests, long notModified, long bodyBytes) {
+    Traffic minus(Traffic before) {
+      return new Traffic(requests - before.requests, notModified - before.notModified, bodyBytes - before.bodyBytes);
+    }
+
+    static Traffic of(GeneratedSite site) {
+      return new Traffic(site.requests(), site.notModified(), site.bodyBytes());
+    }
+  }
+
+  /**
+   * The recrawl of the last SQLite run's file after a share of the site changed, with conditional
+   * requests, and then a {@code --due} run timed as if {@value #DUE_LATER_FRACTION_OF_INTERVAL} of
+   * {@code recrawl.interval} had passed: by then the adaptive schedule has made only the pages
+   * found changed due.
+   *
+   * @param edited pages changed before the recrawl
+   * @param crawl the last SQLite crawl's traffic, for comparison
+   * @param recrawl the recrawl's traffic
+   * @param recrawlRun the recrawl itself
+   * @param changes the recrawl's {@code page_versions.change} counts
+   * @param due the later {@code --due} run's traffic
+   */
+  public record Recrawl(int edited, Run crawlRun, Traffic crawl, Traffic recrawl, Run recrawlRun, Map<String, Long> changes,
+      Traffic due) {}
 
   /**
    * One crawl of the whole site.
@@ -116,7 +155,8 @@ public final class Bench {
       long peakRssBytes,
       double parseOnlyPagesPerSecond,
       int cores,
-      String jvm) {
+      String jvm,
+      Recrawl recrawl) {
 
     /** The last run: the one with the JIT's work done, as in any crawl longer than a minute. */
     public Run measured() {
@@ -133,6 +173,8 @@ public final class Bench {
   public static final String POSTGRES_SCHEMA = "trawl_bench";
   private static final int PARSE_ONLY_DISTINCT = 1000;
   private static final int PARSE_ONLY_PASSES = 3;
+  /** When the bench's {@code --due} run comes after the recrawl, in {@code recrawl.interval}s. */
+  public static final double DUE_LATER_FRACTION_OF_INTERVAL = 0.9;
 
   private Bench() {}
 
@@ -141,22 +183,31 @@ public final class Bench {
     Vertx serverVertx = Vertx.vertx(CrawlJob.vertxOptions());
     try {
       GeneratedSite site = new GeneratedSite(serverVertx, options.pages(), options.pageBytes(), options.links(),
-          options.latencyMs()).start().toCompletionStage().toCompletableFuture().get();
+          options.latencyMs());
+      if (options.recrawlEvery() > 0) {
+        site.withValidators();
+      }
+      site.start().toCompletionStage().toCompletableFuture().get();
       StoreBackend postgres = options.postgres() == null ? null : StoreBackends.of(options.postgres(), POSTGRES_SCHEMA);
       resetPeaks();
       List<Run> runs = new ArrayList<>();
       List<Run> postgresRuns = new ArrayList<>();
       Path last = null;
+      Traffic lastCrawl = null;
       for (int i = 0; i < options.runs(); i++) {
         if (options.compareMetrics()) {
           // Alternating which goes first, so the JIT's progress and the machine's drift fall on both.
           boolean metricsFirst = i % 2 == 1;
           runs.add(crawl(site, options, sqlite(dir.resolve("bench-" + i + "a.db")), metricsFirst));
           last = dir.resolve("bench-" + i + "b.db");
+          Traffic before = Traffic.of(site);
           runs.add(crawl(site, options, sqlite(last), !metricsFirst));
+          lastCrawl = Traffic.of(site).minus(before);
         } else {
           last = dir.resolve("bench-" + i + ".db");
+          Traffic before = Traffic.of(site);
           runs.add(crawl(site, options, sqlite(last), false));
+          lastCrawl = Traffic.of(site).minus(before);
         }
         if (postgres != null) {
           postgres.wipe();
@@ -169,11 +220,13 @@ public final class Bench {
       if (postgres != null) {
         postgres.wipe();
       }
+      Recrawl recrawl = options.recrawlEvery() <= 0 ? null
+          : recrawl(site, options, last, runs.get(runs.size() - 1), lastCrawl);
       long peakHeap = peakHeap();
       double parseOnly = parseOnly(site, Runtime.getRuntime().availableProcessors());
       return new Report(options, runs, postgresRuns, postgres == null ? null : postgres.display(), peakHeap, peakRss(),
           parseOnly, Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+          System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), recrawl);
     } finally {
       serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       deleteTree(dir);
@@ -181,10 +234,45 @@ public final class Bench {
   }
 
   /**
+   * Edits one page in {@code options.recrawlEvery()}, recrawls the SQLite {@code file} (every
+   * page, with conditional requests), then runs {@code --due} as if {@value
+   * #DUE_LATER_FRACTION_OF_INTERVAL} of an interval had passed.
+   */
+  private static Recrawl recrawl(GeneratedSite site, Options options, Path file, Run crawlRun, Traffic crawl)
+      throws Exception {
+    int edited = site.edit(options.recrawlEvery());
+    Target target = sqlite(file);
+    StoreBackend store = target.store();
+    Traffic before = Traffic.of(site);
+    Run recrawlRun = crawl(site, options, target, false, RunKind.RECRAWL, Long.MAX_VALUE);
+    Traffic recrawl = Traffic.of(site).minus(before);
+    Map<String, Long> changes = new java.util.TreeMap<>();
+    try (StoreReader reader = store.openReader();
+        ResultSet rs = reader.query("SELECT change, count(*) FROM page_versions "
+            + "WHERE crawl_id = (SELECT max(id) FROM crawls) GROUP BY change")) {
+      while (rs.next()) {
+        changes.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    long interval = ConfigLoader.defaults().recrawl().interval().toMillis();
+    long dueBefore = System.currentTimeMillis() + Math.round(DUE_LATER_FRACTION_OF_INTERVAL * interval);
+    before = Traffic.of(site);
+    crawl(site, options, target, false, RunKind.RECRAWL, dueBefore);
+    Traffic due = Traffic.of(site).minus(before);
+    return new Recrawl(edited, crawlRun, crawl, recrawl, recrawlRun, changes, due);
+  }
+
+  /**
    * Crawls the whole site from page 0 into {@code target} on a Vert.x instance of its own; with
    * {@code withMetrics}, with {@code crawl.metrics} on and its endpoint scraped as Prometheus would.
    */
   private static Run crawl(GeneratedSite site, Options options, Target target, boolean withMetrics) throws Exception {
+    return crawl(site, options, target, withMetrics, RunKind.CRAWL, Long.MAX_VALUE);
+  }
+
+  /** A run of {@code kind} on the site into {@code target}; a recrawl refetches the rows due by {@code dueBeforeMs}. */
+  private static Run crawl(GeneratedSite site, Options options, Target target, boolean withMetrics, RunKind kind,
+      long dueBeforeMs) throws Exception {
     StoreBackend store = target.store();
     String location = target.location();
     TrawlConfig config = ConfigLoader.load(null, Map.of(
@@ -208,8 +296,8 @@ public final class Bench {
     Progress last;
     ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
     try {
-      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), false,
-          Extensions.NONE, metrics);
+      CrawlJob job = new CrawlJob(crawlVertx, config, seeds, Scope.of(config.crawl(), seeds), kind,
+          dueBeforeMs, Extensions.NONE, metrics);
       job.start().toCompletionStage().toCompletableFuture().get();
       if (withMetrics) {
         scrapeEvery(scraper, "http://127.0.0.1:" + job.metricsPort() + "/metrics");

@@ -15,8 +15,16 @@ public final class Addresses {
   public static final String ROBOTS_SITEMAPS = "trawl.robots.sitemaps";
   /** Frontier → sitemap reader: a {@link SitemapRequest}; reply the Integer count of frontier rows its sitemaps added. */
   public static final String SITEMAPS = "trawl.sitemaps";
-  /** Fetcher → parser: a {@link FetchedPage}; reply {@link PageStored} once the page is committed. */
+  /**
+   * Fetcher → parser: a {@link FetchedPage}; reply {@link ParseResult} once the page is committed
+   * (or, in {@code render.mode: auto}, at once when the page must be rendered instead).
+   */
   public static final String PARSE = "trawl.parse";
+  /**
+   * Fetcher → renderer: a {@link RenderRequest}; reply {@link RenderedPage} once the browser has
+   * rendered it, or a failure with its kind ({@code timeout}, {@code browser}...).
+   */
+  public static final String RENDER = "trawl.render";
   /** Fetcher or parser → store: a {@link PageRecord}; reply {@link PageStored} after its transaction commits. */
   public static final String STORE_PAGE = "trawl.store.page";
   /** Frontier → store: a {@link FrontierUpdate} (seeds to add, claims, put-backs); reply when committed. */
@@ -25,6 +33,13 @@ public final class Addresses {
   public static final String STORE_DISCOVERED = "trawl.store.discovered";
   /** Frontier → store: a {@link QueuedRequest}; reply {@link QueuedBatch} of queued frontier rows. */
   public static final String STORE_QUEUED = "trawl.store.queued";
+  /**
+   * Fetch stage → store: {@link CookieChanges} of the crawl's cookie jar; reply once committed,
+   * which is before any page sent to the store afterwards.
+   */
+  public static final String STORE_COOKIES = "trawl.store.cookies";
+  /** Fetch stage → store, at start (no body): reply {@link StoredCookies}, what the {@code cookies} table holds. */
+  public static final String STORE_COOKIES_READ = "trawl.store.cookies.read";
   /** Crawl runner → store: a {@link CrawlRecord} opening or closing a row of {@code crawls}; reply its id. */
   public static final String STORE_CRAWL = "trawl.store.crawl";
   /** Crawl runner → frontier, no body: stop handing out work; reply the last {@link Progress} once nothing is in flight. */

@@ -12,6 +12,13 @@ package io.trawl.bus;
  * @param fetchedAtMs epoch millis when the response ended
  * @param elapsedMs time from the first request byte to the last body byte
  * @param attempts tries it took, this one included
+ * @param etag the response's ETag header, or null
+ * @param lastModified the response's Last-Modified header, or null
+ * @param rendered why the page was rendered in the browser (a {@code pages.rendered} word; its
+ *     body is then the DOM, as UTF-8), or null when it was fetched plainly
+ * @param mayRender whether the parser may send it to the browser instead of storing it, when it
+ *     lacks what the rules look for ({@code render.mode: auto})
+ * @param screenshot the PNG of the rendered page, saved, or null
  */
 public record FetchedPage(
     FetchRequest request,
@@ -21,4 +28,30 @@ public record FetchedPage(
     byte[] body,
     long fetchedAtMs,
     long elapsedMs,
-    int attempts) {}
+    int attempts,
+    String etag,
+    String lastModified,
+    String rendered,
+    boolean mayRender,
+    DownloadedFile screenshot) {
+
+  /** A response fetched plainly, without validators, which the parser stores whatever it holds. */
+  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+      long fetchedAtMs, long elapsedMs, int attempts) {
+    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null);
+  }
+
+  /** A response fetched plainly, with its validators. */
+  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+      long fetchedAtMs, long elapsedMs, int attempts, String etag, String lastModified) {
+    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, etag, lastModified, null,
+        false, null);
+  }
+
+  /** A response without validators, rendered ({@code rendered}) or one the parser may send to the browser. */
+  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+      long fetchedAtMs, long elapsedMs, int attempts, String rendered, boolean mayRender, DownloadedFile screenshot) {
+    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null, rendered,
+        mayRender, screenshot);
+  }
+}

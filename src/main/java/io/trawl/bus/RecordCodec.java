@@ -19,6 +19,8 @@ import java.util.List;
 public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
   /** Every record that travels on the bus, as a message, a reply or inside one. */
   public static final List<Class<? extends Record>> RECORDS = List.of(
+      CookieChanges.class,
+      CookieRecord.class,
       CrawlRecord.class,
       DiscoveredUrls.class,
       DownloadedFile.class,
@@ -30,14 +32,19 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       OwnedPartitions.class,
       PageRecord.class,
       PageStored.class,
+      ParseResult.class,
       Partitions.class,
       Progress.class,
       QueuedBatch.class,
       QueuedRequest.class,
+      Revisit.class,
+      RenderRequest.class,
+      RenderedPage.class,
       RobotsAnswer.class,
       RobotsQuery.class,
       RobotsSitemaps.class,
-      SitemapRequest.class);
+      SitemapRequest.class,
+      StoredCookies.class);
 
   private final Class<T> type;
 

@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.bench.Bench;
+import io.trawl.bench.RenderBench;
 import io.trawl.config.DataSizes;
 import io.trawl.config.Durations;
 import io.trawl.store.StoreBackends;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--pages", defaultValue = "20000", description = "Pages in the site (default: ${DEFAULT-VALUE}).")
-  int pages;
+  @Option(names = "--pages", description = "Pages in the site (default: 20000; 1000 with --render).")
+  Integer pages;
 
   @Option(names = "--page-size", defaultValue = "20KB", description = "Bytes per page (default: ${DEFAULT-VALUE}).")
   String pageSize;
@@ -49,6 +50,11 @@ final class BenchCommand implements Callable<Integer> {
       + "and compare.")
   String postgres;
 
+  @Option(names = "--recrawl", paramLabel = "PERCENT", defaultValue = "0", description = "After the runs, change this "
+      + "percent of the pages and recrawl the last run's file with conditional requests, then run --due as if 0.9 of "
+      + "recrawl.interval had passed; print the requests and bytes each took (default: ${DEFAULT-VALUE}, none).")
+  int recrawlPercent;
+
   @Option(names = "--parse-threads", defaultValue = "0", description = "parse.threads for the crawl; 0 = the crawler's default (default: ${DEFAULT-VALUE}).")
   int parseThreads;
 
@@ -59,24 +65,46 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-db", paramLabel = "FILE", description = "Keep the last SQLite run's database here (e.g. for trawl report).")
   Path keepDb;
 
+  @Option(names = "--render", description = "Bench rendering instead: pages built by their scripts, rendered in "
+      + "headless Chromium; then a site where every tenth page is, crawled plainly and with render.mode auto.")
+  boolean render;
+
+  @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int tabs;
+
+  @Option(names = "--browser", defaultValue = "chromium", description = "render.browser with --render (default: ${DEFAULT-VALUE}).")
+  String browser;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long pageBytes = DataSizes.parse(pageSize).map(s -> s.bytes()).orElse(-1L);
     Duration delay = Durations.parse(latency).orElse(null);
-    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0) {
-      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, a size like 20KB and a duration like 50ms");
+    int pages = this.pages != null ? this.pages : render ? 1000 : 20000;
+    if (pageBytes < 0 || delay == null || pages < 1 || links < 3 || concurrency < 1 || runs < 1 || parseThreads < 0
+        || tabs < 0 || recrawlPercent < 0 || recrawlPercent > 100) {
+      err.println("trawl: bench: expected --pages >= 1, --links >= 3, --concurrency >= 1, --runs >= 1, --tabs >= 0, "
+          + "--recrawl from 0 to 100, a size like 20KB and a duration like 50ms");
       return Main.BAD_INPUT;
     }
     if (postgres != null && !StoreBackends.isPostgres(postgres)) {
       err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
       return Main.BAD_INPUT;
     }
+    if (render && (metrics || keepDb != null || postgres != null)) {
+      err.println("trawl: bench --render: --metrics, --keep-db and --db do not apply to it (its crawls use temporary SQLite files)");
+      return Main.BAD_INPUT;
+    }
+    if (render) {
+      return RenderBenchReport.print(new RenderBench.Options(pages, (int) pageBytes, links, delay.toMillis(),
+          concurrency, tabs, browser), out, err);
+    }
     err.printf("bench: %d pages of %s with %d links, latency %s, concurrency %d...%n",
         pages, pageSize, links, latency, concurrency);
     Bench.Report r = Bench.run(new Bench.Options(pages, (int) pageBytes, links, delay.toMillis(), concurrency, runs,
-        parseThreads, postgres, metrics, keepDb));
+        parseThreads, postgres, metrics, keepDb,
+        recrawlPercent == 0 ? 0 : Math.max(1, Math.round(100f / recrawlPercent))));
     Bench.Run m = r.measured();
     for (int i = 0; i < r.runs().size() - 1; i++) {
       Bench.Run earlier = r.runs().get(i);
@@ -115,6 +143,9 @@ final class BenchCommand implements Callable<Integer> {
     if (r.postgresMeasured() != null) {
       printPostgres(r, out);
     }
+    if (r.recrawl() != null) {
+      printRecrawl(r.recrawl(), out);
+    }
     out.flush();
     return Main.OK;
   }
@@ -145,6 +176,28 @@ final class BenchCommand implements Callable<Integer> {
             : String.format(Locale.ROOT, "%.1f s PostgreSQL server (%.3f ms/page)", pg.databaseCpuSeconds(),
                 1000 * pg.databaseCpuSeconds() / Math.max(1, pg.pagesStored())),
         byStage(pg));
+  }
+
+  /** The recrawl of the last run's file after a share of the site changed, and the --due run after it. */
+  private static void printRecrawl(Bench.Recrawl r, PrintWriter out) {
+    Bench.Traffic c = r.crawl();
+    Bench.Traffic re = r.recrawl();
+    Bench.Traffic due = r.due();
+    out.printf(Locale.ROOT, """
+
+        recrawl          %d pages changed of %d (the last run's file, every page asked again, conditional requests)
+        requests         %d (%d answered 304 Not Modified); the crawl made %d
+        body bytes       %.1f MB = %.1f%% of the crawl's %.1f MB (%.1f MB saved)
+        pages            %s
+        time             %.2f s, %.0f pages/s, %.1f s CPU (the crawl: %.2f s, %.1f s CPU)
+        --due at +%.1fd  %d requests = %.1f%% of the crawl's (%d saved), %.1f MB of bodies
+        """,
+        r.edited(), r.recrawlRun().pagesStored(), re.requests(), re.notModified(), c.requests(),
+        re.bodyBytes() / 1e6, 100.0 * re.bodyBytes() / Math.max(1, c.bodyBytes()), c.bodyBytes() / 1e6,
+        (c.bodyBytes() - re.bodyBytes()) / 1e6, r.changes(),
+        r.recrawlRun().seconds(), r.recrawlRun().pagesPerSecond(), r.recrawlRun().cpuSeconds(), r.crawlRun().seconds(),
+        r.crawlRun().cpuSeconds(), Bench.DUE_LATER_FRACTION_OF_INTERVAL, due.requests(),
+        100.0 * due.requests() / Math.max(1, c.requests()), c.requests() - due.requests(), due.bodyBytes() / 1e6);
   }
 
   /** {@code parse 10.2 s (0.51 ms/page), store ...}: what each page cost each stage. */

@@ -6,6 +6,8 @@ import io.trawl.bus.Progress;
 import io.trawl.cluster.ClusterNode;
 import io.trawl.cluster.ClusterRole;
 import io.trawl.config.ConfigException;
+import io.trawl.render.Browser;
+import io.trawl.render.Chromium;
 import io.trawl.config.ConfigJson;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.ListenAddress;
@@ -16,8 +18,10 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.store.ClusterLedger;
+import io.trawl.fetch.CookieFile;
 import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVertx;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
@@ -119,6 +123,13 @@ final class CrawlCommand implements Callable<Integer> {
       + "gracefully, and wait until they have left.")
   boolean stopCluster;
 
+  @Option(names = "--recrawl", description = "Fetch the crawl's pages again as a new run, with conditional requests; "
+      + "new pages found are crawled too. On a database without a crawl, crawl it for the first time.")
+  boolean recrawl;
+
+  @Option(names = "--due", description = "With --recrawl: only the pages due by their schedule (recrawl.*).")
+  boolean due;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -141,6 +152,16 @@ final class CrawlCommand implements Callable<Integer> {
     if (!urls.isEmpty() && seeds != null) {
       throw new BadInputException("--seeds and URL arguments exclude each other: give the seeds one way");
     }
+    if (recrawl && (resume || fresh)) {
+      throw new BadInputException("--recrawl and --" + (resume ? "resume" : "fresh") + " exclude each other"
+          + (resume ? " (--resume alone finishes an interrupted recrawl)" : ""));
+    }
+    if (due && !recrawl) {
+      throw new BadInputException("--due needs --recrawl (it picks which pages a recrawl fetches again)");
+    }
+    if (recrawl && cluster) {
+      throw new BadInputException("--recrawl runs on one machine: a cluster crawl (--cluster) cannot recrawl yet");
+    }
     TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
     if (stopCluster) {
       if (!cluster) {
@@ -156,16 +177,17 @@ final class CrawlCommand implements Callable<Integer> {
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
-    DownloadDir.requireUsable(cfg.download());
+    DownloadDir.requireUsable(cfg);
+    requireBrowser(cfg.render());
+    // Read once here so a bad cookie file is bad input (exit 2) before anything starts.
+    cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
     if (cluster) {
       return runNode(cfg, store, inScope, scope, err);
     }
     try (StoreClaim claim = store.claim()) {
-      prepareDatabase(store, cfg, err);
-      CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
-      Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
-      return run(vertx, new CrawlJob(vertx, cfg, inScope, scope, resume, Extensions.NONE, metrics), store, cfg, err);
+      RunKind kind = prepareDatabase(store, cfg, err);
+      return run(cfg, store, inScope, scope, kind, err);
     }
   }
 
@@ -399,10 +421,16 @@ final class CrawlCommand implements Callable<Integer> {
     return shown.toString();
   }
 
-  /** Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed config. */
-  private void prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+  /**
+   * Refuses to overwrite an earlier crawl unless asked; wipes it on --fresh; warns on a changed
+   * config; says what kind of run this is.
+   */
+  private RunKind prepareDatabase(StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     String file = store.display();
     CrawlLedger.State state = CrawlLedger.inspect(store);
+    if (recrawl) {
+      return prepareRecrawl(state, cfg, err);
+    }
     if (resume) {
       if (!state.hasCrawl()) {
         throw new BadInputException(file + ": no crawl to resume (drop --resume to start one)");
@@ -413,7 +441,7 @@ final class CrawlCommand implements Callable<Integer> {
         err.println("trawl: warning: the config changed since the crawl started; resuming with the new values:");
         changes.forEach(line -> err.println("  " + line));
       }
-      return;
+      return RunKind.RESUME;
     }
     if (state.hasCrawl() && !fresh) {
       throw new BadInputException(file + ": already holds a crawl"
@@ -423,6 +451,7 @@ final class CrawlCommand implements Callable<Integer> {
     if (fresh) {
       CrawlLedger.delete(store);
     }
+    return RunKind.CRAWL;
   }
 
   /** Says where the metrics and the dashboard are, and warns when they are reachable from other machines. */
@@ -443,6 +472,39 @@ final class CrawlCommand implements Callable<Integer> {
       err.println("trawl: warning: " + key + " listens on " + address + ": other machines can read the crawl's "
           + "URLs and errors there (no authentication); use 127.0.0.1 unless you mean it");
     }
+  }
+
+  /**
+   * A recrawl of the crawl in the database, or its first crawl when it holds none (so one cron line
+   * does both). An unfinished last run is not refused: its pending URLs are fetched in this run,
+   * which neither skips nor repeats them. Pages keep the items their rules extracted when their
+   * content came; changed rules only reach pages whose content changes.
+   */
+  private RunKind prepareRecrawl(CrawlLedger.State state, TrawlConfig cfg, PrintWriter err) {
+    if (!state.hasCrawl()) {
+      err.println("trawl: no crawl in the database yet: crawling it for the first time");
+      return RunKind.CRAWL;
+    }
+    if (state.unfinished()) {
+      err.println("trawl: warning: the last run did not finish; its " + state.pending()
+          + " pending URLs are fetched in this recrawl");
+    }
+    List<String> changes = state.lastConfig() == null ? List.of()
+        : ConfigJson.diff(state.lastConfig(), ConfigJson.toJson(cfg));
+    if (changes.stream().anyMatch(line -> line.startsWith("rules"))) {
+      err.println("trawl: warning: the rules changed since the last run: pages whose content did not change keep "
+          + "the items the old rules extracted (--fresh extracts everything again)");
+    }
+    return RunKind.RECRAWL;
+  }
+
+  private int run(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, RunKind kind,
+      PrintWriter err) {
+    CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
+    Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
+    long dueBeforeMs = due ? System.currentTimeMillis() : Long.MAX_VALUE;
+    return run(vertx, new CrawlJob(vertx, cfg, seedUrls, scope, kind, dueBeforeMs, Extensions.NONE, metrics), store, cfg,
+        err);
   }
 
   /** Runs {@code job} on {@code vertx} to its end, printing progress and the summary; closes {@code vertx}. */
@@ -475,6 +537,19 @@ final class CrawlCommand implements Callable<Integer> {
       printer.close();
       signals.uninstall();
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+    }
+  }
+
+  /**
+   * Refuses (exit 2) a crawl that may render pages when {@code render.browser} names no
+   * executable: every rendered page would fail as {@code browser}. A DevTools URL is only
+   * connected to when the crawl starts.
+   */
+  private static void requireBrowser(TrawlConfig.Render render) {
+    if (render.enabled() && !Browser.isDevToolsUrl(render.browser()) && Chromium.find(render.browser()).isEmpty()) {
+      throw new BadInputException("render.browser: no Chromium executable \"" + render.browser() + "\""
+          + (render.browser().contains("/") ? "" : " on PATH")
+          + "; install it (Debian: apt-get install chromium) or name the browser's path");
     }
   }
 }

@@ -17,30 +17,35 @@ import java.nio.file.Path;
 final class DownloadDir {
   private DownloadDir() {}
 
-  /** Refuses (exit 2) a {@code download.dir} files cannot be written in; does nothing when downloads are off. */
-  static void requireUsable(TrawlConfig.Download download) {
-    if (download.contentTypes().isEmpty()) {
+  /**
+   * Refuses (exit 2) a {@code download.dir} files cannot be written in; does nothing when neither
+   * downloads nor screenshots ({@code render.screenshot}) are on.
+   */
+  static void requireUsable(TrawlConfig config) {
+    TrawlConfig.Download download = config.download();
+    String why = !download.contentTypes().isEmpty() ? "downloads are on (download.content_types)"
+        : config.render().enabled() && config.render().screenshot() ? "screenshots are on (render.screenshot)" : null;
+    if (why == null) {
       return;
     }
     Path dir = download.dir().toAbsolutePath();
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw refused(dir, "is not a directory");
+      throw refused(dir, "is not a directory", why);
     }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw refused(dir, "cannot be created (" + reason(e) + ")");
+      throw refused(dir, "cannot be created (" + reason(e) + ")", why);
     }
     try {
       Files.delete(Files.createTempFile(dir, ".trawl-check-", ".tmp"));
     } catch (IOException e) {
-      throw refused(dir, "cannot be written in (" + reason(e) + ")");
+      throw refused(dir, "cannot be written in (" + reason(e) + ")", why);
     }
   }
 
-  private static BadInputException refused(Path dir, String problem) {
-    return new BadInputException("download.dir: " + dir + " " + problem
-        + "; downloads are on (download.content_types), so every one would fail");
+  private static BadInputException refused(Path dir, String problem, String why) {
+    return new BadInputException("download.dir: " + dir + " " + problem + "; " + why + ", so every one would fail");
   }
 
   private static String reason(IOException e) {

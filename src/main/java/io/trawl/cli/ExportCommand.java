@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DbOptions dbOptions;
 
-  @Option(names = {"-t", "--table"}, defaultValue = "pages", description = "pages, links, items, frontier, crawls or downloads (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-t", "--table"}, defaultValue = "pages", description = "pages, links, items, frontier, crawls, downloads, page_versions or item_history "
+      + "(default: ${DEFAULT-VALUE}).")
   String table;
 
   @Option(names = {"-f", "--format"}, defaultValue = "jsonl", description = "jsonl, json or csv (default: ${DEFAULT-VALUE}).")
@@ -43,7 +45,8 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ExportTable exported = ExportTable.named(table).orElse(null);
     if (exported == null) {
-      err.println("trawl: export --table " + table + ": expected one of pages, links, items, frontier, crawls, downloads");
+      err.println("trawl: export --table " + table + ": expected one of "
+          + String.join(", ", Arrays.stream(ExportTable.values()).map(ExportTable::tableName).toList()));
       return Main.BAD_INPUT;
     }
     if (rule != null && !table.equalsIgnoreCase("items")) {

@@ -7,8 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code trawl} command line: crawl, try, query, stats, export, report, bench. Exit codes: 0 done, 1 failed,
- * 2 bad input, 130/143 stopped by a signal; 3 is the JVM's own when it runs out of memory
+ * The {@code trawl} command line: crawl, try, query, stats, export, diff, report, bench. Exit codes: 0
+ * done, 1 failed, 2 bad input, 130/143 stopped by a signal; 3 is the JVM's own when it runs out of memory
  * ({@code -XX:+ExitOnOutOfMemoryError} in {@code src/main/jvm.options}).
  */
 @Command(
@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     description = "An asynchronous web crawler and scraper that stores everything in one SQLite file.",
     subcommands = {
       CrawlCommand.class, TryCommand.class, QueryCommand.class, StatsCommand.class, ExportCommand.class,
-      ReportCommand.class, BenchCommand.class,
+      DiffCommand.class, ReportCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

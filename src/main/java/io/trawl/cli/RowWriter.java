@@ -40,27 +40,39 @@ final class RowWriter {
 
   private static long table(ResultSet rs, String[] names, PrintWriter out) throws SQLException {
     List<String[]> rows = new ArrayList<>();
+    while (rs.next()) {
+      String[] row = new String[names.length];
+      for (int i = 0; i < names.length; i++) {
+        row[i] = rs.getString(i + 1);
+      }
+      rows.add(row);
+    }
+    table(names, rows, out);
+    return rows.size();
+  }
+
+  /** Rows as an aligned table, each cell as the terminal may show it (null as NULL, at most 80 characters). */
+  static void table(String[] names, List<String[]> rows, PrintWriter out) {
     int[] widths = new int[names.length];
     String[] header = new String[names.length];
     for (int i = 0; i < names.length; i++) {
       header[i] = TerminalText.visible(names[i]);
       widths[i] = header[i].length();
     }
-    while (rs.next()) {
+    List<String[]> shown = new ArrayList<>(rows.size());
+    for (String[] cells : rows) {
       String[] row = new String[names.length];
       for (int i = 0; i < names.length; i++) {
-        String value = rs.getString(i + 1);
-        value = value == null ? "NULL" : TerminalText.visible(value);
+        String value = cells[i] == null ? "NULL" : TerminalText.visible(cells[i]);
         if (value.length() > MAX_CELL) {
           value = value.substring(0, MAX_CELL - 1) + "…";
         }
         row[i] = value;
         widths[i] = Math.max(widths[i], value.length());
       }
-      rows.add(row);
+      shown.add(row);
     }
-    printTable(header, rows, widths, out);
-    return rows.size();
+    printTable(header, shown, widths, out);
   }
 
   /** Writes rows computed in Java (cells already text) as an aligned table, like a result's. */

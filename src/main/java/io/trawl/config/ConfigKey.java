@@ -1,11 +1,16 @@
 package io.trawl.config;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -27,9 +32,10 @@ final class ConfigKey<T> {
   private final String meaning;
   private final boolean secret;
   private final KeyTable<?> table;
+  private final String entryWord;
 
   private ConfigKey(String name, T fallback, Function<ConfigValue, T> reader,
-      Function<? super T, Object> printer, String meaning, boolean secret, KeyTable<?> table) {
+      Function<? super T, Object> printer, String meaning, boolean secret, KeyTable<?> table, String entryWord) {
     this.name = Objects.requireNonNull(name);
     this.fallback = fallback;
     this.reader = Objects.requireNonNull(reader);
@@ -37,6 +43,7 @@ final class ConfigKey<T> {
     this.meaning = Objects.requireNonNull(meaning);
     this.secret = secret;
     this.table = table;
+    this.entryWord = entryWord;
   }
 
   /**
@@ -46,17 +53,49 @@ final class ConfigKey<T> {
    * @param meaning the README's meaning of the key, verbatim (Markdown)
    */
   static <T> ConfigKey<T> key(String name, T fallback, Function<ConfigValue, T> reader, String meaning) {
-    return new ConfigKey<>(name, fallback, reader, ConfigKey::printed, meaning, false, null);
+    return new ConfigKey<>(name, fallback, reader, ConfigKey::printed, meaning, false, null, null);
   }
 
   /** A section: a map of the keys of {@code table}; absent or empty ({@code fetch:}) is all defaults. */
   static <R extends Record> ConfigKey<R> section(String name, KeyTable<R> table) {
-    return new ConfigKey<>(name, table.defaults(), v -> table.read(v.asSectionOrEmpty()), table::toJson, "", false, table);
+    return new ConfigKey<>(name, table.defaults(), v -> table.read(v.asSectionOrEmpty()), table::toJson, "", false,
+        table, null);
+  }
+
+  /**
+   * A section keyed by the user ({@code hosts:} keyed by host pattern): a map whose every entry is
+   * a map of the keys of {@code table}, read under the key path {@code name."<entry>"} (quoted: an
+   * entry such as {@code *.example.org} holds dots). Each entry's own name is checked by {@code
+   * entryName}, which gets it as a value at that path and returns it as kept (lowercased, say). The
+   * README lists this key, then the keys of an entry as {@code name.<entryWord>.key}. Absent is an
+   * empty map; set in the file only, not with {@code --set}.
+   */
+  static <R extends Record> ConfigKey<Map<String, R>> keyed(String name, String entryWord,
+      Function<ConfigValue, String> entryName, KeyTable<R> table, String meaning) {
+    Function<ConfigValue, Map<String, R>> reader = v -> {
+      ConfigSection entries = v.asSectionOrEmpty();
+      Map<String, R> read = new LinkedHashMap<>();
+      for (String entry : entries.keys()) {
+        String path = v.path() + ".\"" + entry + "\"";
+        String kept = entryName.apply(new ConfigValue(path, entry));
+        R record = table.read(new ConfigValue(path, entries.raw(entry)).asSectionOrEmpty());
+        if (read.put(kept, record) != null) {
+          throw new ConfigException(path, "an entry no other entry of " + v.path() + " names the same way", entry);
+        }
+      }
+      return Collections.unmodifiableMap(read);
+    };
+    Function<Map<String, R>, Object> printer = entries -> {
+      JsonObject json = new JsonObject();
+      entries.forEach((entry, record) -> json.put(entry, table.toJson(record)));
+      return json;
+    };
+    return new ConfigKey<>(name, Map.of(), reader, printer, meaning, false, table, entryWord);
   }
 
   /** This key printed by {@code printer} instead of by its value's type. */
   ConfigKey<T> printedWith(Function<? super T, Object> printer) {
-    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table);
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table, entryWord);
   }
 
   /**
@@ -65,7 +104,7 @@ final class ConfigKey<T> {
    * elements). Its record component still holds it: never log that record.
    */
   ConfigKey<T> secret() {
-    return new ConfigKey<>(name, fallback, reader, printer, meaning, true, table);
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, true, table, entryWord);
   }
 
   String name() {
@@ -80,9 +119,9 @@ final class ConfigKey<T> {
     return secret;
   }
 
-  /** Whether this key is a section of keys rather than one value. */
+  /** Whether this key is a section of keys rather than one value ({@code --set} may reach its keys). */
   boolean isSection() {
-    return table != null;
+    return table != null && entryWord == null;
   }
 
   /** The value {@code value} holds; a {@link ConfigException} naming its path if it is bad. */
@@ -90,17 +129,25 @@ final class ConfigKey<T> {
     return reader.apply(value);
   }
 
-  /** {@code value} (of this key's type) as JSON, or {@value #SECRET_SHOWN_AS} for a secret. */
+  /** {@code value} (of this key's type) as JSON, or {@value #SECRET_SHOWN_AS} for a secret that is set. */
   Object print(Object value) {
-    return secret ? SECRET_SHOWN_AS : unmasked(value);
+    boolean nothing = value == null || "".equals(value) || value instanceof java.util.Collection<?> c && c.isEmpty();
+    return secret && !nothing ? SECRET_SHOWN_AS : unmasked(value);
   }
 
   /** The README rows of this key under {@code prefix} ("" or {@code "fetch."}): one, or a section's. */
   List<KeyTable.Row> rows(String prefix) {
-    if (table != null) {
+    KeyTable.Row own = new KeyTable.Row(prefix + name, text(unmasked(fallback)), meaning);
+    if (table == null) {
+      return List.of(own);
+    }
+    if (entryWord == null) {
       return table.rows(prefix + name + ".");
     }
-    return List.of(new KeyTable.Row(prefix + name, text(unmasked(fallback)), meaning));
+    List<KeyTable.Row> rows = new ArrayList<>();
+    rows.add(own);
+    rows.addAll(table.rows(prefix + name + ".<" + entryWord + ">."));
+    return rows;
   }
 
   @SuppressWarnings("unchecked") // KeyTable passes only values of the record component this key reads
@@ -111,11 +158,15 @@ final class ConfigKey<T> {
   /**
    * The config spelling of a value, as JSON: durations, sizes and rates as written in {@code
    * config.yaml} ({@code "30s"}, {@code "10MB"}, {@code "2/s"}), paths as written, lists as
-   * arrays. A key of another type names its printer with {@link #printedWith}.
+   * arrays, an empty {@link Optional} as null. A key of another type names its printer with {@link
+   * #printedWith}.
    */
   static Object printed(Object value) {
     if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value;
+    }
+    if (value instanceof Optional<?> optional) {
+      return optional.map(ConfigKey::printed).orElse(null);
     }
     if (value instanceof Duration duration) {
       return Durations.format(duration);
@@ -137,8 +188,11 @@ final class ConfigKey<T> {
     throw new IllegalStateException("no printer for a " + value.getClass().getName() + ": give its key one with printedWith");
   }
 
-  /** A printed value as the README's default column shows it: {@code 10s}, {@code [429, 500]}. */
+  /** A printed value as the README's default column shows it: {@code 10s}, {@code [429, 500]}, {@code none}. */
   private static String text(Object printed) {
+    if (printed == null) {
+      return "none";
+    }
     if (printed instanceof JsonArray list) {
       List<String> items = new ArrayList<>(list.size());
       list.forEach(item -> items.add(text(item)));

@@ -3,12 +3,24 @@ package io.trawl.config;
 import static io.trawl.config.ConfigKey.key;
 import static io.trawl.config.ConfigKey.section;
 
+import io.vertx.core.json.JsonObject;
 import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +129,37 @@ final class ConfigKeys {
       key("block_private_addresses", false, ConfigValue::asBoolean,
           "refuse to connect to loopback, link-local, private, unspecified and multicast addresses, checked after "
               + "DNS resolution on every request (each redirect hop, robots.txt and sitemaps included); such a URL "
-              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls))"));
+              + "fails as `blocked_address` ([Hostile URLs](#hostile-urls); through a proxy, see [Proxies](#proxies))"),
+      key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, true),
+          "headers sent with every request, e.g. `{Accept-Language: \"en\"}`; a value may name environment variables "
+              + "as `${NAME}`. Not `Host`, `Cookie`, `User-Agent` nor credentials (`Authorization`: see `hosts`)")
+          .printedWith(ConfigKeys::headersJson),
+      key("cookies", true, ConfigValue::asBoolean,
+          "keep the cookies servers set and send them back, per crawl, as a browser does; kept in the `cookies` "
+              + "table so `--resume` continues the same sessions ([Cookies](#cookies))"),
+      key("cookies_file", Optional.<Path>empty(), optional(ConfigValue::asPath),
+          "a Netscape/curl cookie file (`curl -c`, a browser export) whose cookies the crawl starts with"),
+      key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, false)),
+          "send every request through this proxy: `http://host:port` (https pages through CONNECT) or "
+              + "`socks5://host:port`, with `user:password@` if it wants them (`${NAME}` variables allowed; the "
+              + "password is never printed) ([Proxies](#proxies))")
+          .printedWith(p -> p.map(Object::toString).orElse(null)),
+      key("proxies", List.<TrawlConfig.Proxy>of(), v -> v.asList(p -> proxy(p, false)),
+          "several proxies, used in turn (see `proxy_rotation`); one that fails is benched and the request "
+              + "goes through another")
+          .printedWith(ConfigKeys::proxiesJson),
+      key("proxy_rotation", TrawlConfig.Fetch.PER_REQUEST,
+          v -> oneOf(v, List.of(TrawlConfig.Fetch.PER_REQUEST, TrawlConfig.Fetch.PER_HOST)),
+          "`per_request`: the next proxy of `proxies` for each request; `per_host`: a host keeps its proxy until "
+              + "that proxy is benched (its cookies and session stay on one IP)"),
+      key("proxy_bench", Duration.ofMinutes(2), ConfigValue::asPositiveDuration,
+          "how long a failing proxy sits out: one that cannot be connected to, answers 407, or whose answers are "
+              + "mostly bans (see `proxy_ban_rate`)"),
+      key("proxy_ban_rate", 50, v -> v.asInt(1, 100),
+          "percent of a proxy's last 10 answers that may be `403` or `429` before it is benched; `100` = never "
+              + "for bans"))
+      .checking(ConfigKeys::oneProxyKey)
+      .checking(ConfigKeys::cookiesFileNeedsCookies);
 
   static final KeyTable<TrawlConfig.Retry> RETRY = KeyTable.of(TrawlConfig.Retry.class,
       key("max_attempts", 3, v -> v.asInt(1, MAX),
@@ -168,6 +210,97 @@ final class ConfigKeys {
           "extraction fields written `rule.field` (e.g. `[books.image]`) whose URLs are queued for download, "
               + "in scope, whatever their depth; needs `download.content_types`"));
 
+  static final KeyTable<TrawlConfig.Recrawl> RECRAWL = KeyTable.of(TrawlConfig.Recrawl.class,
+      key("interval", Duration.ofDays(1), ConfigValue::asPositiveDuration,
+          "how long a page waits after a fetch before it is due again (`crawl --recrawl --due`), until the adaptive "
+              + "schedule moves it ([Recrawling](#recrawling)); a sitemap's `<changefreq>` replaces it for its URLs"),
+      key("min_interval", Duration.ofHours(1), ConfigValue::asPositiveDuration,
+          "the shortest a page's interval becomes, however often it changes"),
+      key("max_interval", Duration.ofDays(30), ConfigValue::asPositiveDuration,
+          "the longest a page's interval becomes, however rarely it changes"),
+      key("changed_factor", 0.8, v -> v.asDouble(0.01, 1.0),
+          "a page found changed waits its interval times this next time (Nutch's adaptive schedule; `1` = fixed)"),
+      key("unchanged_factor", 1.4, v -> v.asDouble(1.0, 100.0),
+          "a page found unchanged (`304`, or the same body) or gone waits its interval times this next time "
+              + "(`1` = fixed)"))
+      .checking(ConfigKeys::intervalsInOrder);
+  static final KeyTable<TrawlConfig.Basic> BASIC = KeyTable.of(TrawlConfig.Basic.class,
+      key("user", "", emptyOr(ConfigValue::asTextWithVariables),
+          "the Basic auth user (`${NAME}` variables allowed)"),
+      key("password", "", emptyOr(ConfigValue::asTextWithVariables),
+          "its password; write it `${NAME}` to keep it out of the file. Never printed").secret());
+
+  static final KeyTable<TrawlConfig.Auth> AUTH = KeyTable.of(TrawlConfig.Auth.class,
+      section("basic", BASIC),
+      key("bearer", "", emptyOr(ConfigValue::asTextWithVariables),
+          "a token sent as `Authorization: Bearer <token>` (`${NAME}` variables allowed). Never printed").secret())
+      .checking(ConfigKeys::oneAuth);
+
+  static final KeyTable<TrawlConfig.HostRetry> HOST_RETRY = KeyTable.of(TrawlConfig.HostRetry.class,
+      key("max_attempts", Optional.<Integer>empty(), optional(v -> v.asInt(1, MAX)),
+          "`retry.max_attempts` for these hosts"),
+      key("initial_delay", Optional.<Duration>empty(), optional(v -> v.asDuration()),
+          "`retry.initial_delay` for these hosts"),
+      key("multiplier", Optional.<Double>empty(), optional(v -> v.asDouble(1.0, Double.MAX_VALUE)),
+          "`retry.multiplier` for these hosts"),
+      key("max_delay", Optional.<Duration>empty(), optional(v -> v.asDuration()),
+          "`retry.max_delay` for these hosts"),
+      key("statuses", Optional.<List<Integer>>empty(), optional(v -> v.asList(status -> status.asInt(100, 599))),
+          "`retry.statuses` for these hosts"));
+
+  static final KeyTable<TrawlConfig.Host> HOST = KeyTable.of(TrawlConfig.Host.class,
+      key("per_host_rate", Optional.<Rate>empty(), optional(v -> v.asRate()),
+          "`fetch.per_host_rate` for these hosts (faster or slower)"),
+      key("per_host_concurrency", Optional.<Integer>empty(), optional(v -> v.asInt(1, MAX)),
+          "`fetch.per_host_concurrency` for these hosts"),
+      key("user_agent", Optional.<String>empty(), optional(v -> v.asText()),
+          "`fetch.user_agent` for these hosts (their robots.txt is read for it)"),
+      key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, false),
+          "headers sent to these hosts only, over `fetch.headers` (a header of both: this value); `Authorization` "
+              + "and API keys belong here, values best written `${NAME}`")
+          .printedWith(ConfigKeys::headersJson),
+      section("auth", AUTH),
+      key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, true)),
+          "the proxy for these hosts, over `fetch.proxy`/`fetch.proxies`; `direct` for none")
+          .printedWith(p -> p.map(Object::toString).orElse(null)),
+      key("connect_timeout", Optional.<Duration>empty(), optional(v -> v.asPositiveDuration()),
+          "`fetch.connect_timeout` for these hosts"),
+      key("request_timeout", Optional.<Duration>empty(), optional(v -> v.asPositiveDuration()),
+          "`fetch.request_timeout` for these hosts"),
+      section("retry", HOST_RETRY));
+
+  /** The CDP resource types {@code render.block} may name: all but the page's own document. */
+  static final List<String> RESOURCE_TYPES = List.of("image", "font", "media", "stylesheet", "script", "xhr",
+      "fetch", "websocket", "eventsource", "manifest", "texttrack", "prefetch", "ping", "other");
+
+  static final KeyTable<TrawlConfig.Render> RENDER = KeyTable.of(TrawlConfig.Render.class,
+      key("mode", TrawlConfig.Render.MODE_URLS, ConfigKeys::renderMode,
+          "which pages are loaded in headless Chromium: `urls` (those `render.urls` matches; none when it is empty), "
+              + "`all`, or `auto` (plain HTTP first, rendered when the rules find nothing; learned per URL pattern) "
+              + "([Rendering JavaScript](#rendering-javascript))"),
+      key("urls", List.<String>of(), v -> v.asList(ConfigValue::asRegex),
+          "regexes; a page whose URL matches one is always rendered"),
+      key("when_missing", "", ConfigKeys::optionalSelector,
+          "with `mode: auto`, a CSS selector: a page fetched over plain HTTP without a match is rendered"),
+      key("wait_for", "network_idle", ConfigKeys::renderWait,
+          "what a rendered page waits for after its load event before its DOM is read: `network_idle` (no request "
+              + "in flight for 500 ms), `load` (nothing more), a CSS selector (until a match exists), or a fixed "
+              + "delay like `2s`"),
+      key("timeout", Duration.ofSeconds(30), ConfigValue::asPositiveDuration,
+          "a whole rendered page, its load and wait included; past it the page fails as `timeout`"),
+      key("block", List.of("image", "font", "media", "stylesheet"), v -> v.asList(ConfigKeys::resourceType),
+          "resource types a rendered page may not load (never requested): any of `" + String.join("`, `", RESOURCE_TYPES)
+              + "`"),
+      key("pages", 0, v -> v.asInt(0, MAX),
+          "browser tabs rendering at once; `0` = one per core"),
+      key("recycle_after", 500, v -> v.asInt(0, MAX),
+          "pages a browser renders before it is restarted, which bounds its memory; `0` = never"),
+      key("screenshot", false, ConfigValue::asBoolean,
+          "save a PNG of each rendered page in `download.dir` as its `downloads` row"),
+      key("browser", "chromium", ConfigValue::asText,
+          "the Chromium (or Chrome) executable: a path, or a name looked up on PATH; or the DevTools URL "
+              + "(`ws://...`) of a browser already running, which trawl then connects to instead of starting one"))
+      .checking(ConfigKeys::whenMissingOnlyInAutoMode);
   static final KeyTable<TrawlConfig.Cluster> CLUSTER = KeyTable.of(TrawlConfig.Cluster.class,
       key("members", List.<String>of(), v -> v.asList(ConfigKeys::memberAddress),
           "with `--cluster`: the nodes to join, as `host:port` of their `cluster.port` (TCP/IP join, no multicast); "
@@ -194,11 +327,32 @@ final class ConfigKeys {
       section("parse", PARSE),
       section("store", STORE),
       section("download", DOWNLOAD),
+      section("recrawl", RECRAWL),
+      ConfigKey.keyed("hosts", "pattern", HostPattern::read, HOST,
+          "settings for some hosts: a map from a host pattern (`shop.example.com`, `*.example.org` for its "
+              + "subdomains, an IP address) to the keys below; a host takes the entry of its exact name, else of "
+              + "the longest `*.` suffix it matches ([Per-host settings](#per-host-settings))"),
+      section("render", RENDER),
       section("cluster", CLUSTER),
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
-      .checking(ConfigKeys::downloadFieldsNameRuleFields);
+      .checking(ConfigKeys::downloadFieldsNameRuleFields)
+      .checking(ConfigKeys::hostRetriesConsistent)
+      .checking(ConfigKeys::noRenderingWithPrivateAddressesBlocked);
+
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** Headers trawl writes itself, or that would break the exchange. */
+  private static final Map<String, String> HEADERS_NOT_SET = Map.of(
+      "host", "the URL's host",
+      "content-length", "the body's length",
+      "transfer-encoding", "the body's framing",
+      "connection", "the connection's keep-alive",
+      "cookie", "the cookie jar (fetch.cookies_file to start from a file)",
+      "user-agent", "user_agent");
+  /** Headers that carry credentials: per host only, never printed. */
+  private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization");
+  private static final Pattern SECRET_LOOKING = Pattern.compile("(?i).*(auth|token|key|secret|session|password|signature).*");
 
   private ConfigKeys() {}
 
@@ -212,7 +366,7 @@ final class ConfigKeys {
   }
 
   /** A host name in scope, lowercased, without a leading {@code *.} or {@code .}. */
-  private static String hostName(ConfigValue v) {
+  static String hostName(ConfigValue v) {
     String host = v.asText().trim().toLowerCase(Locale.ROOT);
     if (host.startsWith("*.")) {
       host = host.substring(2);
@@ -238,6 +392,56 @@ final class ConfigKeys {
       throw v.refuse("a content type like \"application/pdf\" or \"image/*\"");
     }
     return range;
+  }
+
+  private static String renderMode(ConfigValue v) {
+    String mode = v.asText().trim();
+    if (!List.of(TrawlConfig.Render.MODE_URLS, TrawlConfig.Render.MODE_ALL, TrawlConfig.Render.MODE_AUTO).contains(mode)) {
+      throw v.refuse("one of urls, all, auto");
+    }
+    return mode;
+  }
+
+  /** A CSS selector, or "" for none. */
+  private static String optionalSelector(ConfigValue v) {
+    return v.asString().isBlank() ? "" : RuleReader.selector(v);
+  }
+
+  /** {@code network_idle}, {@code load}, a positive duration as written, or a CSS selector. */
+  private static String renderWait(ConfigValue v) {
+    String wait = v.asText().trim();
+    if (wait.equals("network_idle") || wait.equals("load")) {
+      return wait;
+    }
+    if (Character.isDigit(wait.charAt(0))) {
+      Duration delay = Durations.parse(wait)
+          .orElseThrow(() -> v.refuse("network_idle, load, a delay like \"2s\" or a CSS selector"));
+      if (delay.isZero()) {
+        throw v.refuse("a delay longer than 0, like \"2s\" (or load, to wait for nothing more)");
+      }
+      return wait;
+    }
+    try {
+      return RuleReader.selector(v);
+    } catch (ConfigException e) {
+      throw v.refuse("network_idle, load, a delay like \"2s\" or a CSS selector Jsoup can parse");
+    }
+  }
+
+  private static String resourceType(ConfigValue v) {
+    String type = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (!RESOURCE_TYPES.contains(type)) {
+      throw v.refuse("a resource type: one of " + String.join(", ", RESOURCE_TYPES)
+          + (type.equals("document") ? " (a page's own document cannot be blocked)" : ""));
+    }
+    return type;
+  }
+
+  private static void whenMissingOnlyInAutoMode(TrawlConfig.Render render, ConfigSection section) {
+    if (!render.whenMissing().isEmpty() && !render.mode().equals(TrawlConfig.Render.MODE_AUTO)) {
+      throw new ConfigException(section.keyPath("when_missing"),
+          "no value unless render.mode is auto (it chooses which plain pages to render)", render.whenMissing());
+    }
   }
 
   /** A cluster member as {@code host:port}, {@code [v6]:port} for an IPv6 address. */
@@ -303,7 +507,34 @@ final class ConfigKeys {
     }
   }
 
+  /** {@code recrawl.min_interval <= recrawl.interval <= recrawl.max_interval}. */
+  private static void intervalsInOrder(TrawlConfig.Recrawl recrawl, ConfigSection section) {
+    if (recrawl.minInterval().compareTo(recrawl.interval()) > 0) {
+      throw new ConfigException(section.keyPath("min_interval"),
+          "a duration <= recrawl.interval (" + Durations.format(recrawl.interval()) + ")",
+          Durations.format(recrawl.minInterval()));
+    }
+    if (recrawl.maxInterval().compareTo(recrawl.interval()) < 0) {
+      throw new ConfigException(section.keyPath("max_interval"),
+          "a duration >= recrawl.interval (" + Durations.format(recrawl.interval()) + ")",
+          Durations.format(recrawl.maxInterval()));
+    }
+  }
+
   /** Each {@code download.from_fields} entry names a top-level field of a rule, and something is downloaded. */
+  /**
+   * The browser resolves host names itself, for the page and every request its scripts make, so
+   * {@code fetch.block_private_addresses} could not hold for rendered pages: refused together
+   * rather than half kept.
+   */
+  private static void noRenderingWithPrivateAddressesBlocked(TrawlConfig config, ConfigSection document) {
+    if (config.render().enabled() && config.fetch().blockPrivateAddresses()) {
+      throw new ConfigException(document.keyPath("fetch") + ".block_private_addresses",
+          "false while pages are rendered (render.mode, render.urls): the browser resolves host names itself, "
+              + "where trawl cannot check the addresses", "true");
+    }
+  }
+
   private static void downloadFieldsNameRuleFields(TrawlConfig config, ConfigSection document) {
     List<String> fromFields = config.download().fromFields();
     String path = document.keyPath("download") + ".from_fields";
@@ -323,4 +554,163 @@ final class ConfigKeys {
           "the content types to save, e.g. [\"image/*\"], since download.from_fields is set", "[]");
     }
   }
+
+  /** A key whose value may be absent or null ({@code crawls.config} prints an unset one so): empty then. */
+  private static <T> Function<ConfigValue, Optional<T>> optional(Function<ConfigValue, T> read) {
+    return v -> v.isNull() ? Optional.empty() : Optional.of(read.apply(v));
+  }
+
+  /** A key whose empty string means unset ({@code crawls.config} prints an unset one so). */
+  private static Function<ConfigValue, String> emptyOr(Function<ConfigValue, String> read) {
+    return v -> v.isString() && v.asString().isEmpty() ? "" : read.apply(v);
+  }
+
+  private static String oneOf(ConfigValue v, List<String> choices) {
+    String value = v.asText().trim();
+    if (!choices.contains(value)) {
+      throw v.refuse("one of " + String.join(", ", choices));
+    }
+    return value;
+  }
+
+  /**
+   * A map of header names to values: names as HTTP allows them, each once (case aside), none that
+   * trawl sets itself; credentials only per host ({@code global} false). Each value is printed as
+   * written when it names a variable, as {@code ***} when its header looks like a credential.
+   */
+  private static List<TrawlConfig.Header> headers(ConfigValue v, boolean global) {
+    ConfigSection section = v.asSection();
+    List<TrawlConfig.Header> headers = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String name : section.keys()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      String path = section.keyPath(name);
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw new ConfigException(path, "a header name (letters, digits and -)", name);
+      }
+      if (HEADERS_NOT_SET.containsKey(lower)) {
+        throw new ConfigException(path, "a header trawl does not set itself (" + name + " comes from "
+            + HEADERS_NOT_SET.get(lower) + ")", name);
+      }
+      if (global && CREDENTIAL_HEADERS.contains(lower)) {
+        throw new ConfigException(path, "a header for every host; credentials go to one host: "
+            + "hosts.<pattern>.auth or hosts.<pattern>.headers", name);
+      }
+      if (!seen.add(lower)) {
+        throw new ConfigException(path, "each header once", name);
+      }
+      boolean secret = CREDENTIAL_HEADERS.contains(lower) || SECRET_LOOKING.matcher(name).matches();
+      ConfigValue value = new ConfigValue(path, section.raw(name), secret);
+      String sent = value.asTextWithVariables();
+      String shown = value.namesVariables() ? value.asString() : secret ? ConfigKey.SECRET_SHOWN_AS : sent;
+      headers.add(new TrawlConfig.Header(name, sent, shown));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static Object proxiesJson(List<TrawlConfig.Proxy> proxies) {
+    return new io.vertx.core.json.JsonArray(proxies.stream().map(Object::toString).map(Object.class::cast).toList());
+  }
+
+  private static Object headersJson(List<TrawlConfig.Header> headers) {
+    JsonObject json = new JsonObject();
+    headers.forEach(h -> json.put(h.name(), h.shown()));
+    return json;
+  }
+
+  /**
+   * A proxy URL: {@code http://} or {@code socks5://}, a host and a port, optional credentials
+   * (percent-encoded as in any URL, {@code ${NAME}} variables allowed); {@code direct} where
+   * {@code allowDirect}. A refusal shows the URL without its password.
+   */
+  private static TrawlConfig.Proxy proxy(ConfigValue v, boolean allowDirect) {
+    String expected = "a proxy URL like http://proxy.example:3128 or socks5://user:password@proxy.example:1080"
+        + (allowDirect ? ", or direct" : "");
+    String written = v.asString().trim();
+    if (allowDirect && written.equals("direct")) {
+      return TrawlConfig.Proxy.DIRECT;
+    }
+    String url;
+    try {
+      url = v.asTextWithVariables().trim();
+    } catch (ConfigException e) {
+      throw new ConfigException(e.keyPath(), e.expected(), ConfigJson.maskPassword(written));
+    }
+    ConfigException refused = new ConfigException(v.path(), expected, ConfigJson.maskPassword(written));
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw refused;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("https")) {
+      throw new ConfigException(v.path(), "an http:// or socks5:// proxy (an https:// page goes through an http:// "
+          + "proxy with CONNECT; a proxy reached over TLS is not supported)", ConfigJson.maskPassword(written));
+    }
+    if (!scheme.equals("http") && !scheme.equals("socks5")) {
+      throw refused;
+    }
+    if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+        || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw refused;
+    }
+    String user = "";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String info = uri.getRawUserInfo();
+      int colon = info.indexOf(':');
+      user = decode(colon < 0 ? info : info.substring(0, colon));
+      password = colon < 0 ? "" : decode(info.substring(colon + 1));
+      if (user.isEmpty()) {
+        throw refused;
+      }
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new TrawlConfig.Proxy(scheme, host, uri.getPort(), user, password);
+  }
+
+  private static String decode(String percentEncoded) {
+    return URLDecoder.decode(percentEncoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static void oneProxyKey(TrawlConfig.Fetch fetch, ConfigSection section) {
+    if (fetch.proxy().isPresent() && !fetch.proxies().isEmpty()) {
+      throw new ConfigException(section.keyPath("proxies"), "either fetch.proxy or fetch.proxies, not both",
+          fetch.proxies().toString());
+    }
+  }
+
+  private static void cookiesFileNeedsCookies(TrawlConfig.Fetch fetch, ConfigSection section) {
+    if (fetch.cookiesFile().isPresent() && !fetch.cookies()) {
+      throw new ConfigException(section.keyPath("cookies_file"), "no cookie file while fetch.cookies is false",
+          fetch.cookiesFile().get().toString());
+    }
+  }
+
+  private static void oneAuth(TrawlConfig.Auth auth, ConfigSection section) {
+    if (!auth.basic().user().isEmpty() && !auth.bearer().isEmpty()) {
+      throw new ConfigException(section.keyPath("bearer"), "either basic or bearer, not both", ConfigKey.SECRET_SHOWN_AS);
+    }
+    if (auth.basic().user().isEmpty() && !auth.basic().password().isEmpty()) {
+      throw new ConfigException(section.keyPath("basic") + ".user", "a user with the password", null);
+    }
+  }
+
+  /** Each host's retry keys, over {@code retry.*}, keep {@code max_delay >= initial_delay}. */
+  private static void hostRetriesConsistent(TrawlConfig config, ConfigSection document) {
+    config.hosts().forEach((pattern, host) -> {
+      TrawlConfig.Retry retry = host.retry().over(config.retry());
+      if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+        throw new ConfigException("hosts.\"" + pattern + "\".retry.max_delay",
+            "a duration >= its initial_delay (" + Durations.format(retry.initialDelay()) + ")",
+            Durations.format(retry.maxDelay()));
+      }
+    });
+  }
 }
+

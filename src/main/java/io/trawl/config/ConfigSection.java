@@ -45,6 +45,12 @@ final class ConfigSection {
     return entries.keySet();
   }
 
+  /** The value of {@code key} as written, for a reader of its own; marks the key as known. */
+  Object raw(String key) {
+    known.add(key);
+    return entries.get(key);
+  }
+
   /** Whether {@code key} is present. */
   boolean has(String key) {
     return entries.containsKey(key);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -19,6 +20,8 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ConfigValue {
   private static final Pattern BARE_NUMBER = Pattern.compile("[-+]?[0-9.]+");
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([^}]*)}");
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final String path;
   private final Object raw;
@@ -97,6 +100,11 @@ final class ConfigValue {
     return Boolean.FALSE.equals(raw);
   }
 
+  /** Whether the key is there with no value ({@code key:} or {@code key: null}). */
+  boolean isNull() {
+    return raw == null;
+  }
+
   /** Whether the value is written as a string (or given on the command line). */
   boolean isString() {
     return raw instanceof String || raw instanceof OverrideValue;
@@ -109,6 +117,45 @@ final class ConfigValue {
       throw refuse("a non-blank string on one line");
     }
     return s;
+  }
+
+  /**
+   * {@link #asText} with each {@code ${NAME}} replaced by the environment variable {@code NAME}
+   * ({@code $$} is a literal {@code $}): how a password or token is kept out of the file. An unset
+   * or empty variable is refused, naming the variable (never the value).
+   */
+  String asTextWithVariables() {
+    String written = asString();
+    Matcher m = VARIABLE.matcher(written);
+    StringBuilder expanded = new StringBuilder();
+    while (m.find()) {
+      String replacement;
+      if (m.group(1) == null) {
+        replacement = "$";
+      } else {
+        String name = m.group(1);
+        if (!VARIABLE_NAME.matcher(name).matches()) {
+          throw refuse("${NAME} naming an environment variable (letters, digits and _), or $$ for a $");
+        }
+        replacement = System.getenv(name);
+        if (replacement == null || replacement.isEmpty()) {
+          throw new ConfigException(path, "the environment variable " + name + " to be set", secret
+              ? ConfigKey.SECRET_SHOWN_AS : written);
+        }
+      }
+      m.appendReplacement(expanded, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(expanded);
+    String text = expanded.toString();
+    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+      throw refuse("a non-blank string on one line");
+    }
+    return text;
+  }
+
+  /** Whether the value is written with a {@code ${NAME}} environment variable in it. */
+  boolean namesVariables() {
+    return isString() && VARIABLE.matcher(raw.toString()).results().anyMatch(r -> r.group(1) != null);
   }
 
   Path asPath() {

@@ -41,11 +41,14 @@ public final class Durations {
     return Optional.of(Duration.ofNanos(Math.round(amount * nanosPerUnit)));
   }
 
-  /** The shortest config spelling of {@code d}: {@code 1500ms}, {@code 30s}, {@code 2m}. */
+  /** The shortest config spelling of {@code d}: {@code 1500ms}, {@code 30s}, {@code 2m}, {@code 1d}. */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0";
+    }
+    if (ms % 86_400_000 == 0) {
+      return ms / 86_400_000 + "d";
     }
     if (ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";

@@ -21,8 +21,16 @@ public record TrawlConfig(
     Parse parse,
     Store store,
     Download download,
+    Recrawl recrawl,
+    Map<String, Host> hosts,
+    Render render,
     Cluster cluster,
     List<Rule> rules) {
+
+  /** This config with {@code fetch.*} replaced. */
+  public TrawlConfig withFetch(Fetch fetch) {
+    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, recrawl, hosts, render, cluster, rules);
+  }
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
   public record Crawl(
@@ -53,18 +61,126 @@ public record TrawlConfig(
       DataSize maxBodySize,
       boolean respectRobots,
       int maxUrlLength,
-      boolean blockPrivateAddresses) {
+      boolean blockPrivateAddresses,
+      List<Header> headers,
+      boolean cookies,
+      Optional<Path> cookiesFile,
+      Optional<Proxy> proxy,
+      List<Proxy> proxies,
+      String proxyRotation,
+      Duration proxyBench,
+      int proxyBanRate) {
+
+    /** {@code fetch.proxy_rotation}: a proxy of {@code fetch.proxies} chosen for each request in turn. */
+    public static final String PER_REQUEST = "per_request";
+    /** {@code fetch.proxy_rotation}: each host keeps its proxy while it works (sticky sessions). */
+    public static final String PER_HOST = "per_host";
 
     /** These settings with another {@code fetch.max_redirects}. */
     public Fetch withMaxRedirects(int redirects) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
-          redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses);
+          redirects, maxBodySize, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
     }
 
     /** These settings with another {@code fetch.max_body_size}. */
     public Fetch withMaxBodySize(DataSize size) {
       return new Fetch(concurrency, perHostConcurrency, perHostRate, userAgent, connectTimeout, requestTimeout,
-          maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses);
+          maxRedirects, size, respectRobots, maxUrlLength, blockPrivateAddresses, headers, cookies, cookiesFile,
+          proxy, proxies, proxyRotation, proxyBench, proxyBanRate);
+    }
+  }
+
+  /**
+   * One header of {@code fetch.headers} or {@code hosts.<pattern>.headers}.
+   *
+   * @param name the header's name as written
+   * @param value the value sent, {@code ${NAME}} variables replaced
+   * @param shown the value as {@code crawls.config} and logs show it: as written when it names a
+   *     variable or is harmless, {@code ***} when its header carries credentials
+   */
+  public record Header(String name, String value, String shown) {
+    @Override
+    public String toString() {
+      return name + ": " + shown;
+    }
+  }
+
+  /**
+   * A proxy of {@code fetch.proxy}, {@code fetch.proxies} or {@code hosts.<pattern>.proxy}, or
+   * {@link #DIRECT} (a host reached without one). {@link #toString} names it without its password,
+   * as every error and log line does.
+   *
+   * @param scheme {@code http} (plain pages sent to it whole, https ones tunnelled with CONNECT)
+   *     or {@code socks5}; {@code direct} for none
+   * @param user empty when the proxy takes no credentials
+   */
+  public record Proxy(String scheme, String host, int port, String user, String password) {
+    /** No proxy: {@code proxy: direct} for a host of {@code hosts:}. */
+    public static final Proxy DIRECT = new Proxy("direct", "", 0, "", "");
+
+    public boolean isDirect() {
+      return scheme.equals(DIRECT.scheme);
+    }
+
+    @Override
+    public String toString() {
+      if (isDirect()) {
+        return "direct";
+      }
+      String host = this.host.contains(":") ? "[" + this.host + "]" : this.host;
+      return scheme + "://" + (user.isEmpty() ? "" : user + (password.isEmpty() ? "" : ":***") + "@") + host + ":" + port;
+    }
+  }
+
+  /**
+   * {@code hosts.<pattern>.*}: what differs for the hosts a pattern matches ({@link
+   * ConfigKeys#HOST}); an absent key is the crawl-wide one. Resolved per host by {@link
+   * HostOverrides}.
+   */
+  public record Host(
+      Optional<Rate> perHostRate,
+      Optional<Integer> perHostConcurrency,
+      Optional<String> userAgent,
+      List<Header> headers,
+      Auth auth,
+      Optional<Proxy> proxy,
+      Optional<Duration> connectTimeout,
+      Optional<Duration> requestTimeout,
+      HostRetry retry) {}
+
+  /** {@code hosts.<pattern>.auth}: credentials sent to the matching hosts only ({@link ConfigKeys#AUTH}). */
+  public record Auth(Basic basic, String bearer) {
+    public boolean isNone() {
+      return basic.user().isEmpty() && bearer.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return isNone() ? "none" : bearer.isEmpty() ? "basic " + basic : "bearer ***";
+    }
+  }
+
+  /** {@code hosts.<pattern>.auth.basic} ({@link ConfigKeys#BASIC}). */
+  public record Basic(String user, String password) {
+    @Override
+    public String toString() {
+      return user + ":***";
+    }
+  }
+
+  /** {@code hosts.<pattern>.retry}: the retry keys that differ for the matching hosts ({@link ConfigKeys#HOST_RETRY}). */
+  public record HostRetry(
+      Optional<Integer> maxAttempts,
+      Optional<Duration> initialDelay,
+      Optional<Double> multiplier,
+      Optional<Duration> maxDelay,
+      Optional<List<Integer>> statuses) {
+
+    /** {@code retry} with these keys in place of its own. */
+    public Retry over(Retry retry) {
+      return new Retry(maxAttempts.orElse(retry.maxAttempts()), initialDelay.orElse(retry.initialDelay()),
+          multiplier.orElse(retry.multiplier()), maxDelay.orElse(retry.maxDelay()), statuses.orElse(retry.statuses()));
     }
   }
 
@@ -87,6 +203,66 @@ public record TrawlConfig(
 
   /** {@code download.*}: responses saved as files instead of being parsed or dropped ({@link ConfigKeys#DOWNLOAD}). */
   public record Download(List<String> contentTypes, Path dir, DataSize maxSize, List<String> fromFields) {}
+
+  /**
+   * {@code recrawl.*}: when a page is due to be fetched again, an adaptive schedule as Nutch's
+   * ({@link ConfigKeys#RECRAWL}).
+   */
+  public record Recrawl(
+      Duration interval,
+      Duration minInterval,
+      Duration maxInterval,
+      double changedFactor,
+      double unchangedFactor) {}
+
+  /**
+   * {@code render.*}: pages loaded in headless Chromium instead of the plain HTTP client ({@link
+   * ConfigKeys#RENDER}).
+   *
+   * @param mode {@code urls}, {@code all} or {@code auto} ({@link #MODE_URLS}...)
+   * @param waitFor {@code network_idle}, {@code load}, a duration as written ({@code 2s}) or a CSS
+   *     selector
+   * @param block CDP resource types in lower case ({@code image}, {@code xhr}...)
+   * @param browser an executable path, or a name looked up on PATH
+   */
+  public record Render(
+      String mode,
+      List<String> urls,
+      String whenMissing,
+      String waitFor,
+      Duration timeout,
+      List<String> block,
+      int pages,
+      int recycleAfter,
+      boolean screenshot,
+      String browser) {
+    /** Render the pages {@code render.urls} matches, no others. */
+    public static final String MODE_URLS = "urls";
+    /** Render every page. */
+    public static final String MODE_ALL = "all";
+    /** Plain HTTP first; render what the rules find nothing on, and learn which URL patterns need it. */
+    public static final String MODE_AUTO = "auto";
+
+    /** Whether any page of the crawl may be rendered, so a browser is needed. */
+    public boolean enabled() {
+      return !mode.equals(MODE_URLS) || !urls.isEmpty();
+    }
+
+    /** Tabs rendering at once: {@code pages}, or one per core. */
+    public int tabs() {
+      return pages > 0 ? pages : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The longest one try in the browser may take: waiting behind the other requests for a tab
+     * ({@code fetchConcurrency} of them at most, {@link #tabs()} at a time), then its own {@code
+     * timeout}, plus a margin for its screenshot.
+     */
+    public long longestTryMs(int fetchConcurrency) {
+      long rounds = (fetchConcurrency + tabs() - 1) / tabs();
+      return (rounds + 1) * (timeout.toMillis() + 5_000);
+    }
+  }
 
   /**
    * {@code cluster.*}: how this node joins a cluster crawl started with {@code --cluster}

@@ -42,6 +42,12 @@ public final class FailureKind {
    * unspecified or multicast address, which was not connected to.
    */
   public static final FailureKind BLOCKED_ADDRESS = define("blocked_address", false);
+  /**
+   * Every proxy the request could go through failed or sits benched (could not be connected to,
+   * answered 407, or was answered with too many bans); the error names the last proxy tried,
+   * without its password.
+   */
+  public static final FailureKind PROXY = define("proxy", true);
   /** robots.txt disallows the URL for our user agent. */
   public static final FailureKind ROBOTS = define("robots", false);
   /** The host's circuit breaker is open. */
@@ -64,6 +70,11 @@ public final class FailureKind {
   public static final FailureKind CRASHED = define("crashed", false);
   /** A download could not be written to {@code download.dir} (disk full, no permission). */
   public static final FailureKind FILE = define("file", false);
+  /**
+   * The browser rendering the page crashed (again, after a restart), could not be started, or
+   * failed the navigation for a reason no other kind names.
+   */
+  public static final FailureKind BROWSER = define("browser", true);
   /** The SQLite file could not be written: the crawl as a whole fails. */
   public static final FailureKind STORE = define("store", false);
   /** A bug or an unexpected condition inside trawl; never retried. */

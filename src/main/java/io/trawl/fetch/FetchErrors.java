@@ -2,7 +2,9 @@ package io.trawl.fetch;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.resolver.dns.DnsNameResolverException;
+import io.trawl.config.TrawlConfig;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
 import io.vertx.core.http.HttpClosedException;
@@ -11,11 +13,17 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /** Maps what Vert.x and Netty throw to the stable {@link FailureKind} words, keeping the cause. */
 final class FetchErrors {
+  /** A CONNECT answered by the proxy for a target it could not reach, or SOCKS's equivalents. */
+  private static final Pattern TARGET_UNREACHABLE =
+      Pattern.compile("status: (50[234]|HOST_UNREACHABLE|NETWORK_UNREACHABLE|CONNECTION_REFUSED|TTL_EXPIRED)");
+
   private FetchErrors() {}
 
   /**
@@ -30,6 +38,46 @@ final class FetchErrors {
   /** A failure before anything was sent: resolving the host, connecting. */
   static CrawlException connecting(String url, Throwable err) {
     return of(url, err, false, FailureKind.BAD_URL);
+  }
+
+  /** The same through {@code proxy} (null: none), whose name (never its password) the error gives. */
+  static CrawlException connecting(String url, Throwable err, TrawlConfig.Proxy proxy) {
+    CrawlException failed = connecting(url, err);
+    if (proxy == null || err instanceof CrawlException) {
+      return failed;
+    }
+    return new CrawlException(failed.kind(), url, "through proxy " + proxy + ": " + detail(err), err);
+  }
+
+  /**
+   * Why connecting through a proxy failed because of the proxy itself, or null when the proxy
+   * only relayed the target's failure. The proxy's: it cannot be resolved, connected to or
+   * spoken with, or refuses us (407, SOCKS authentication). The target's: a CONNECT answered 502,
+   * 503 or 504, a SOCKS server that could not reach it.
+   */
+  static String proxyFailure(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof ProxyConnectException proxy) {
+        String message = String.valueOf(proxy.getMessage());
+        if (TARGET_UNREACHABLE.matcher(message).find()) {
+          return null;
+        }
+        return message.contains("407") ? "answered 407 Proxy Authentication Required" : "refused: " + message;
+      }
+    }
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException || t instanceof DnsNameResolverException) {
+        return "cannot be connected to: " + detail(t);
+      }
+    }
+    String message = String.valueOf(err.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("connection refused") || message.contains("failed to resolve")
+        ? "cannot be connected to: " + detail(err) : null;
+  }
+
+  private static String detail(Throwable err) {
+    return err.getClass().getSimpleName() + ": " + err.getMessage();
   }
 
   /**
@@ -67,7 +115,7 @@ final class FetchErrors {
         return bodyShort ? FailureKind.TRUNCATED : FailureKind.RESET;
       }
     }
-    String message = String.valueOf(err.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    String message = String.valueOf(err.getMessage()).toLowerCase(Locale.ROOT);
     if (message.contains("failed to resolve") || message.contains("search domain query failed")) {
       return FailureKind.DNS;
     }

@@ -14,7 +14,27 @@ import io.trawl.bus.DownloadedFile;
  * @param redirects redirects followed
  * @param retryAfter the raw Retry-After header, or null
  * @param download the file the body was streamed to instead ({@code body} is then empty), or null
+ * @param etag the ETag header, or null
+ * @param lastModified the Last-Modified header, or null
+ * @param rendered why the page was rendered in the browser ({@code body} is then its DOM), or null
+ *     when it was fetched plainly
+ * @param screenshot the rendered page's PNG, saved, or null
  */
 public record FetchResult(
     String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs, int redirects,
-    String retryAfter, DownloadedFile download) {}
+    String retryAfter, DownloadedFile download, String etag, String lastModified, String rendered,
+    DownloadedFile screenshot) {
+
+  /** A rendered page ({@code rendered}), without validators. */
+  public FetchResult(String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs,
+      int redirects, String retryAfter, DownloadedFile download, String rendered, DownloadedFile screenshot) {
+    this(url, finalUrl, status, contentType, body, elapsedMs, redirects, retryAfter, download, null, null, rendered,
+        screenshot);
+  }
+
+  /** A response over plain HTTP, without validators. */
+  public FetchResult(String url, String finalUrl, int status, String contentType, byte[] body, long elapsedMs,
+      int redirects, String retryAfter, DownloadedFile download) {
+    this(url, finalUrl, status, contentType, body, elapsedMs, redirects, retryAfter, download, null, null, null, null);
+  }
+}

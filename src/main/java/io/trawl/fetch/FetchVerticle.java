@@ -2,17 +2,22 @@ package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
 import io.trawl.bus.Delivery;
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
+import io.trawl.bus.ParseResult;
 import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
+import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
+import io.trawl.core.RenderReason;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
 import io.trawl.metrics.CrawlMetrics;
@@ -23,17 +28,21 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of {@link Addresses#FETCH}: fetches one URL, sends HTML on to the parser and
- * anything else (downloads, other content types, HTTP errors, failures) straight to the store, and answers
- * the frontier with the {@link FetchOutcome} once the page is stored. Event loop; the HTTP work is
- * {@link HttpFetcher}'s.
+ * A consumer of {@link Addresses#FETCH}: fetches one URL, over plain HTTP or through the browser
+ * as {@link RenderRoutes} says, sends HTML (by its Content-Type, or sniffed when it has none:
+ * {@link ContentSniffer}) on to the parser and anything else (downloads, other content types, HTTP
+ * errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
+ * once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
+ * by the settings of the URL's host ({@code hosts:}); the cookie jar's changes are sent to the
+ * store before the page. Event loop; the HTTP work is {@link HttpFetcher}'s, the browser's is the
+ * render stage's ({@link BrowserFetch}).
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
@@ -42,11 +51,15 @@ public final class FetchVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final Scope scope;
   private final HostBreakers breakers;
-  private final RetryPolicy retryPolicy;
   private final KnownRobots knownRobots;
+  private final FetchContext context;
+  /** One policy per {@code hosts:} entry (and the crawl-wide one), built once. */
+  private final Map<String, RetryPolicy> retryPolicies = new HashMap<>();
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
+  private final RenderRoutes routes;
   private HttpFetcher fetcher;
+  private BrowserFetch browser;
   /** Set once the crawl is being torn down; see {@link #store}. */
   private boolean stopping;
 
@@ -56,31 +69,44 @@ public final class FetchVerticle extends VerticleBase {
    *     asked about over the event bus
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots) {
-    this(config, scope, breakers, knownRobots, url -> Map.of(), CrawlMetrics.OFF);
+    this(config, scope, breakers, knownRobots, FetchContext.of(config), url -> Map.of(), CrawlMetrics.OFF);
   }
 
   /**
-   * @param requestHeaders headers to add to each page request (redirect hops included), by URL: the
-   *     library's request hook; called on this verticle's event loop
+   * @param context what every fetcher of the crawl shares: host settings, cookie jar, proxies
+   * @param requestHeaders headers to add to each plain page request (redirect hops included), by
+   *     URL: the library's request hook; called on this verticle's event loop
    * @param metrics told of robots.txt verdicts and of retries
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
+      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
+    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, new RenderRoutes(config.render()));
+  }
+
+  /**
+   * @param routes which pages go to the browser, and what auto mode has learned: shared by every
+   *     fetcher instance
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
+      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
+      RenderRoutes routes) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
+    this.context = context;
     this.requestHeaders = requestHeaders;
     this.metrics = metrics;
-    this.retryPolicy = new RetryPolicy(config.retry());
+    this.routes = routes;
   }
 
   /**
    * Deletes the partial downloads a killed run left in {@code download.dir}. Call once per crawl,
    * before any fetcher starts: a fetcher's own partial files are still being written.
    */
-  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig.Download download) {
-    if (download.contentTypes().isEmpty()) {
+  public static Future<Void> deleteLeftoverDownloads(Vertx vertx, TrawlConfig config) {
+    TrawlConfig.Download download = config.download();
+    if (download.contentTypes().isEmpty() && !config.render().screenshot()) {
       return Future.succeededFuture();
     }
     return FileDownload.deleteLeftovers(vertx, download.dir())
@@ -94,7 +120,8 @@ public final class FetchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch(), new Downloads(config.download()), requestHeaders);
+    fetcher = new HttpFetcher(vertx, config.fetch(), context, new Downloads(config.download()), requestHeaders);
+    browser = new BrowserFetch(vertx.eventBus(), config);
     return vertx.eventBus().<FetchRequest>localConsumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
@@ -130,9 +157,10 @@ public final class FetchVerticle extends VerticleBase {
     if (config.fetch().respectRobots()) {
       metrics.robotsVerdict(answer.verdict());
     }
+    RetryPolicy retryPolicy = retryPolicy(context.settings(request.url()));
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        return fetch(request).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
+        return fetch(request, retryPolicy).map(outcome -> outcome.withCrawlDelayMs(answer.crawlDelayMs()));
       case RobotsAnswer.DISALLOWED:
         log.debug("fetch skipped url={} kind=robots", request.url());
         PageRecord refused = PageRecord.failure(request, FailureKind.ROBOTS.code(), request.attempts(), now, 0);
@@ -151,25 +179,28 @@ public final class FetchVerticle extends VerticleBase {
     }
   }
 
-  private Future<FetchOutcome> fetch(FetchRequest request) {
+  private Future<FetchOutcome> fetch(FetchRequest request, RetryPolicy retryPolicy) {
     CircuitBreaker breaker = breakers.of(UrlNormalizer.host(request.url()));
+    String render = request.render() != null ? request.render() : routes.route(request.url());
     int[] tries = {0};
     long startedMs = System.currentTimeMillis();
+    Supplier<Future<FetchResult>> plainly =
+        () -> fetcher.fetch(request.url(), scope::allows, Revalidation.headers(request.revisit()));
     Supplier<Future<FetchResult>> attempt = () -> {
       tries[0]++;
       return VertxResilience.breaker(breaker, request.url(), () -> {
         if (request.attempts() + tries[0] > 1) {
           metrics.retried();
         }
-        return fetcher.fetch(request.url(), scope::allows);
+        return render == null ? plainly.get() : browser.fetch(request.url(), render, plainly);
       });
     };
     return VertxResilience.retry(vertx, retryPolicy.retryFor(request.attempts()), attempt)
-        .compose(result -> route(request, result, request.attempts() + tries[0]))
-        .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs));
+        .compose(result -> route(request, result, request.attempts() + tries[0], retryPolicy))
+        .recover(err -> failed(request, err, request.attempts() + tries[0], startedMs, render));
   }
 
-  private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts) {
+  private Future<FetchOutcome> route(FetchRequest request, FetchResult result, int attempts, RetryPolicy retryPolicy) {
     long now = System.currentTimeMillis();
     if (retryPolicy.retryableStatus(result.status()) && attempts < retryPolicy.maxAttempts()) {
       long retryAtMs = retryPolicy.retryAtMs(result.retryAfter(), now);
@@ -180,21 +211,77 @@ public final class FetchVerticle extends VerticleBase {
       }
     }
     requestOver(request);
+    Future<Void> cookiesSaved = saveCookies();
+    boolean mayRender = result.rendered() == null && routes.mayRender(request.url());
     FetchedPage page = new FetchedPage(request, result.finalUrl(), result.status(), result.contentType(),
-        result.body(), now, result.elapsedMs(), attempts);
+        result.body(), now, result.elapsedMs(), attempts, result.etag(), result.lastModified(), result.rendered(),
+        mayRender, result.screenshot());
+    if (Revalidation.notModified(request.revisit(), result.status())) {
+      return withCookies(cookiesSaved, store(PageRecord.unchanged(page, 0))).map(stored -> outcome(request, null, attempts, stored));
+    }
     if (result.download() != null) {
-      return store(PageRecord.downloaded(page, result.download()))
+      return withCookies(cookiesSaved, store(PageRecord.downloaded(page, result.download())))
           .map(stored -> outcome(request, null, attempts, stored));
     }
-    if (isHtml(result.contentType()) && result.status() >= 200 && result.status() < 300) {
-      return vertx.eventBus().<PageStored>request(Addresses.PARSE, page, DOWNSTREAM)
-          .map(reply -> outcome(request, reply.body().error(), attempts, reply.body()));
+    if (result.status() >= 200 && result.status() < 300 && ContentSniffer.isHtml(result.contentType(), result.body())) {
+      Future<ParseResult> parsed = vertx.eventBus().<ParseResult>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(Message::body);
+      return withCookies(cookiesSaved, parsed).map(reply -> parsed(request, result, attempts, reply));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;
-    return store(PageRecord.unparsed(page, error)).map(stored -> outcome(request, error, attempts, stored));
+    return withCookies(cookiesSaved, contentHash(result).compose(hash -> store(PageRecord.unparsed(page, error, hash))))
+        .map(stored -> outcome(request, error, attempts, stored));
   }
 
-  private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs) {
+  /**
+   * The hash of a 2xx body that is neither parsed nor downloaded (an image, a feed...), so that a
+   * recrawl can tell whether it changed; on a worker, as it may be megabytes. None for an error.
+   */
+  private Future<String> contentHash(FetchResult result) {
+    if (result.status() < 200 || result.status() >= 300) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(() -> ContentHash.of(result.body()), false);
+  }
+
+  /**
+   * Sends the jar's changes to the store now, before the page: the store commits them first, so a
+   * page stored after its session cookie was set is never in the database without it.
+   */
+  private Future<Void> saveCookies() {
+    CookieChanges changes = context.jar() == null ? CookieChanges.NONE : context.jar().drainChanges();
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(Addresses.STORE_COOKIES, changes, DOWNSTREAM).mapEmpty();
+  }
+
+  private static <T> Future<T> withCookies(Future<Void> cookiesSaved, Future<T> done) {
+    return Future.all(cookiesSaved, done).map(all -> done.result());
+  }
+
+  /**
+   * What the parser made of an HTML page: stored, or (fetched plainly, lacking its content) to be
+   * rendered, which goes back to the frontier so that it waits for its host's turn as any request
+   * does. Auto mode learns from both.
+   */
+  private FetchOutcome parsed(FetchRequest request, FetchResult result, int attempts, ParseResult parsed) {
+    if (parsed.renderWanted() != null) {
+      log.debug("fetch to render url={} reason={}", request.url(), parsed.renderWanted());
+      return FetchOutcome.toRender(request.id(), request.attempts(), parsed.renderWanted());
+    }
+    if (result.rendered() == null) {
+      if (parsed.found()) {
+        routes.plainFound(request.url());
+      }
+    } else if (RenderReason.afterPlain(result.rendered())) {
+      routes.renderedAfterPlain(request.url(), parsed.found());
+    }
+    return FetchOutcome.done(request.id(), parsed.error(), attempts, parsed.newUrls());
+  }
+
+  private Future<FetchOutcome> failed(FetchRequest request, Throwable err, int attempts, long startedMs,
+      String render) {
     FailureKind kind = Replies.kindOf(err);
     if (kind.equals(FailureKind.STORE)) {
       return Future.failedFuture(err);
@@ -207,8 +294,8 @@ public final class FetchVerticle extends VerticleBase {
     log.debug("fetch failed url={} kind={} attempt={}", request.url(), kind.code(), attempts);
     requestOver(request);
     long now = System.currentTimeMillis();
-    PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs);
-    return store(record).map(stored -> outcome(request, kind.code(), attempts, stored));
+    PageRecord record = PageRecord.failure(request, kind.code(), attempts, now, now - startedMs).withRendered(render);
+    return withCookies(saveCookies(), store(record)).map(stored -> outcome(request, kind.code(), attempts, stored));
   }
 
   /** Tells the frontier that this request's slot is free: only the parse and the store remain. */
@@ -234,11 +321,7 @@ public final class FetchVerticle extends VerticleBase {
     return FetchOutcome.done(request.id(), error, attempts, stored.newUrls());
   }
 
-  static boolean isHtml(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String type = contentType.toLowerCase(Locale.ROOT);
-    return type.startsWith("text/html") || type.startsWith("application/xhtml+xml");
+  private RetryPolicy retryPolicy(HostSettings settings) {
+    return retryPolicies.computeIfAbsent(settings.pattern(), p -> new RetryPolicy(settings.retry()));
   }
 }

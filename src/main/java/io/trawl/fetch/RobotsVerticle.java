@@ -39,7 +39,7 @@ public final class RobotsVerticle extends VerticleBase {
   private static final DataSize MAX_ROBOTS_SIZE = new DataSize(500 * 1024);
 
   private final TrawlConfig.Fetch fetchConfig;
-  private final List<String> agentNames;
+  private final FetchContext context;
   private final long unavailableTtlMs;
   private final RobotsCache<Future<Rules>> cache;
   private final KnownRobots known;
@@ -50,7 +50,15 @@ public final class RobotsVerticle extends VerticleBase {
    *     both the same one)
    */
   public RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known) {
-    this(fetchConfig, known, MAX_HOSTS, maxWeightBytes(), holdMs(fetchConfig));
+    this(fetchConfig, known, null, MAX_HOSTS, maxWeightBytes(), holdMs(fetchConfig));
+  }
+
+  /**
+   * @param context what the fetchers of the crawl share: robots.txt goes by the same cookies,
+   *     proxies and host settings as every other request to its host
+   */
+  public RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known, FetchContext context) {
+    this(fetchConfig, known, context, MAX_HOSTS, maxWeightBytes(), holdMs(fetchConfig));
   }
 
   /** The most heap the cached rules may hold: {@code 1/}{@value #HEAP_SHARE} of the JVM's maximum heap. */
@@ -73,9 +81,14 @@ public final class RobotsVerticle extends VerticleBase {
    */
   RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known, int maxHosts, long maxWeightBytes,
       long unavailableTtlMs) {
+    this(fetchConfig, known, null, maxHosts, maxWeightBytes, unavailableTtlMs);
+  }
+
+  private RobotsVerticle(TrawlConfig.Fetch fetchConfig, KnownRobots known, FetchContext context, int maxHosts,
+      long maxWeightBytes, long unavailableTtlMs) {
     this.fetchConfig = fetchConfig;
     this.known = known;
-    this.agentNames = List.of(agentName(fetchConfig.userAgent()));
+    this.context = context;
     this.unavailableTtlMs = unavailableTtlMs;
     // What the fetchers know never outlives the cache.
     this.cache = new RobotsCache<>(maxHosts, maxWeightBytes, System::currentTimeMillis, known::remove);
@@ -90,7 +103,9 @@ public final class RobotsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // RFC 9309: follow at least five redirects; read the first 500 KiB.
-    fetcher = HttpFetcher.keepingPrefix(vertx, fetchConfig.withMaxRedirects(5).withMaxBodySize(MAX_ROBOTS_SIZE));
+    TrawlConfig.Fetch robotsFetch = fetchConfig.withMaxRedirects(5).withMaxBodySize(MAX_ROBOTS_SIZE);
+    fetcher = context == null ? HttpFetcher.keepingPrefix(vertx, robotsFetch)
+        : HttpFetcher.keepingPrefix(vertx, robotsFetch, context);
     return Future.all(
         vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
         vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
@@ -176,7 +191,10 @@ public final class RobotsVerticle extends VerticleBase {
     // crawler-commons turns a Crawl-delay over its maximum into "disallow everything"; the README
     // promises a delay capped at a minute instead, so the parser takes any delay and answer() caps it.
     SimpleRobotRulesParser parser = new SimpleRobotRulesParser(Long.MAX_VALUE, 10);
-    return Rules.of(parser.parseContent(robotsUrl, wholeLines(result.body()), result.contentType(), agentNames));
+    // The rules for the user agent the host's requests go with (a hosts: entry may give its own).
+    String userAgent = fetcher.context.settings(robotsUrl).userAgent();
+    return Rules.of(parser.parseContent(robotsUrl, wholeLines(result.body()), result.contentType(),
+        List.of(agentName(userAgent))));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.RecordCodec;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
@@ -17,32 +18,42 @@ import java.util.function.Predicate;
  * Fetches one page the way a crawl would, for {@code trawl try}: with the fetch stage's own
  * {@link HttpFetcher} and {@link RobotsVerticle} (deployed here for this one page), obeying
  * robots.txt unless {@code fetch.respect_robots} is false, and starting the page's request no
- * sooner than {@code fetch.per_host_rate} (or the host's Crawl-delay) after robots.txt's, as a
+ * sooner than its host's {@code per_host_rate} (or the host's Crawl-delay) after robots.txt's, as a
  * crawl spaces them. One attempt, no retries. Its futures complete on an event loop; a caller
  * that is not one (the CLI's main thread) may wait on them.
  */
 public final class SinglePageFetcher {
-  private static final DeliveryOptions ROBOTS_DELIVERY = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions ROBOTS_DELIVERY = Delivery.local(120_000);
 
   private final Vertx vertx;
   private final TrawlConfig.Fetch config;
+  private final FetchContext context;
   private final KnownRobots known = new KnownRobots();
   private HttpFetcher fetcher;
   private String robotsDeployment;
 
-  public SinglePageFetcher(Vertx vertx, TrawlConfig.Fetch config) {
+  /** @param config the crawl's config: {@code fetch.*} and the page's host's {@code hosts:} entry apply */
+  public SinglePageFetcher(Vertx vertx, TrawlConfig config) {
     this.vertx = vertx;
-    this.config = config;
+    this.config = config.fetch();
+    this.context = FetchContext.of(config);
   }
 
-  /** Deploys the robots verticle (when robots.txt is obeyed) and opens the HTTP client. */
+  /**
+   * Loads the Public Suffix List on a worker (the cookie jar reads it on the event loop), deploys
+   * the robots verticle (when robots.txt is obeyed) and opens the HTTP client.
+   */
   public Future<Void> start() {
     RecordCodec.registerAll(vertx);
-    fetcher = new HttpFetcher(vertx, config);
+    fetcher = new HttpFetcher(vertx, config, context);
+    Future<Void> suffixes = vertx.executeBlocking(() -> {
+      PublicSuffixes.load();
+      return null;
+    }, false);
     if (!config.respectRobots()) {
-      return Future.succeededFuture();
+      return suffixes;
     }
-    return vertx.deployVerticle(new RobotsVerticle(config, known))
+    return suffixes.compose(v -> vertx.deployVerticle(new RobotsVerticle(config, known, context)))
         .onSuccess(id -> robotsDeployment = id)
         .mapEmpty();
   }
@@ -67,7 +78,7 @@ public final class SinglePageFetcher {
   private Future<Long> obeying(String url, RobotsAnswer answer) {
     switch (answer.verdict()) {
       case RobotsAnswer.ALLOWED:
-        long intervalMs = config.perHostRate().intervalNanos() / 1_000_000;
+        long intervalMs = context.settings(url).rate().intervalNanos() / 1_000_000;
         return Future.succeededFuture(Math.max(intervalMs, answer.crawlDelayMs()));
       case RobotsAnswer.DISALLOWED:
         return Future.failedFuture(new CrawlException(FailureKind.ROBOTS, url, "robots.txt disallows it"));

@@ -12,8 +12,9 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,8 +26,19 @@ import java.util.Set;
  * it on a worker, never an event loop. Stateless and thread-safe.
  */
 final class SitemapReader {
-  /** What one sitemap file holds. */
-  record Contents(List<String> sitemaps, List<String> urls) {}
+  /**
+   * What one sitemap file holds.
+   *
+   * @param urls the page URLs to queue
+   * @param lastModifiedMs per URL, its {@code <lastmod>} as epoch millis, 0 when none
+   * @param changeIntervalMs per URL, its {@code <changefreq>} as millis ({@code always} 0,
+   *     {@code never} {@code Long.MAX_VALUE}), -1 when none
+   */
+  record Contents(List<String> sitemaps, List<String> urls, List<Long> lastModifiedMs, List<Long> changeIntervalMs) {
+    static Contents index(List<String> sitemaps) {
+      return new Contents(sitemaps, List.of(), List.of(), List.of());
+    }
+  }
 
   private final Scope scope;
   private final int maxUrls;
@@ -57,15 +69,40 @@ final class SitemapReader {
       for (AbstractSiteMap child : ((SiteMapIndex) map).getSitemaps()) {
         children.add(child.getUrl().toString());
       }
-      return new Contents(children, List.of());
+      return Contents.index(children);
     }
-    Set<String> urls = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>();
+    List<String> urls = new ArrayList<>();
+    List<Long> lastModified = new ArrayList<>();
+    List<Long> changeInterval = new ArrayList<>();
     for (SiteMapURL entry : ((SiteMap) map).getSiteMapUrls()) {
-      UrlNormalizer.normalize(entry.getUrl().toString())
-          .filter(page -> page.length() <= maxUrlLength && scope.allows(page))
-          .ifPresent(urls::add);
+      String page = UrlNormalizer.normalize(entry.getUrl().toString())
+          .filter(u -> u.length() <= maxUrlLength && scope.allows(u) && seen.add(u))
+          .orElse(null);
+      if (page != null) {
+        urls.add(page);
+        lastModified.add(entry.getLastModified() == null ? 0L : entry.getLastModified().getTime());
+        changeInterval.add(changeIntervalMs(entry.getChangeFrequency()));
+      }
     }
-    return new Contents(List.of(), List.copyOf(urls));
+    return new Contents(List.of(), List.copyOf(urls), List.copyOf(lastModified), List.copyOf(changeInterval));
+  }
+
+  /** A {@code <changefreq>} as an interval (the recrawl schedule holds it within its bounds); -1 when absent. */
+  static long changeIntervalMs(SiteMapURL.ChangeFrequency frequency) {
+    if (frequency == null) {
+      return -1;
+    }
+    Duration interval = switch (frequency) {
+      case ALWAYS -> Duration.ZERO;
+      case HOURLY -> Duration.ofHours(1);
+      case DAILY -> Duration.ofDays(1);
+      case WEEKLY -> Duration.ofDays(7);
+      case MONTHLY -> Duration.ofDays(30);
+      case YEARLY -> Duration.ofDays(365);
+      case NEVER -> null;
+    };
+    return interval == null ? Long.MAX_VALUE : interval.toMillis();
   }
 
   private static String mediaType(String contentType) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Reads a seed host's sitemaps ({@code crawl.sitemaps}): the {@code Sitemap:} lines of its
  * robots.txt, else {@code /sitemap.xml}; follows index files {@value #MAX_INDEX_LEVELS} levels
  * deep, at most {@link SitemapRequest#MAX_FILES} files a host, fetched one at a time and spaced by
- * {@code fetch.per_host_rate}. Each file's URLs go to the store as frontier rows at depth 1.
+ * {@code fetch.per_host_rate}, with the host's settings, cookies and proxy ({@link FetchContext}).
+ * Each file's URLs go to the store as frontier rows at depth 1.
  * Event loop; parsing runs on a worker ({@link SitemapReader}).
  */
 public final class SitemapVerticle extends VerticleBase {
@@ -38,18 +39,21 @@ public final class SitemapVerticle extends VerticleBase {
 
   private final TrawlConfig config;
   private final Scope scope;
+  private final FetchContext context;
   private final SitemapReader reader;
   private HttpFetcher fetcher;
 
-  public SitemapVerticle(TrawlConfig config, Scope scope) {
+  /** @param context what the fetchers of the crawl share: host settings, cookies, proxies */
+  public SitemapVerticle(TrawlConfig config, Scope scope, FetchContext context) {
     this.config = config;
     this.scope = scope;
+    this.context = context;
     this.reader = new SitemapReader(scope, config.crawl().maxSitemapUrls(), config.fetch().maxUrlLength());
   }
 
   @Override
   public Future<?> start() {
-    fetcher = new HttpFetcher(vertx, config.fetch());
+    fetcher = new HttpFetcher(vertx, config.fetch(), context);
     return vertx.eventBus().<SitemapRequest>localConsumer(Addresses.SITEMAPS, this::onSitemapRequest).completion();
   }
 
@@ -129,15 +133,16 @@ public final class SitemapVerticle extends VerticleBase {
             contents.sitemaps().forEach(child -> enqueue(child, entry.level() + 1));
             log.debug("sitemap read url={} urls={} sitemaps={}", entry.url(), contents.urls().size(),
                 contents.sitemaps().size());
-            return store(contents.urls());
+            return store(contents);
           });
     }
 
-    private Future<Void> store(List<String> urls) {
-      if (urls.isEmpty()) {
+    private Future<Void> store(SitemapReader.Contents contents) {
+      if (contents.urls().isEmpty()) {
         return Future.succeededFuture();
       }
-      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, new DiscoveredUrls(urls, 1), STORE)
+      DiscoveredUrls urls = new DiscoveredUrls(contents.urls(), 1, contents.lastModifiedMs(), contents.changeIntervalMs());
+      return vertx.eventBus().<Integer>request(Addresses.STORE_DISCOVERED, urls, STORE)
           .onSuccess(reply -> added += reply.body())
           .mapEmpty();
     }

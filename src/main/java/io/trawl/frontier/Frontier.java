@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * The in-memory window of the frontier: one queue per host, each with its politeness clock, and a
  * ready queue of hosts ordered by when each may next be asked. Hands out work only against free
- * credits ({@code concurrency} requests on the network), at most {@code perHostConcurrency} per
- * host, and no faster than each host's interval. A row whose response is in but not yet stored no
+ * credits ({@code concurrency} requests on the network), at most the host's {@code
+ * per_host_concurrency}, and no faster than the host's interval ({@code per_host_rate}; both may
+ * be the host's own, from {@code hosts:}). A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
  * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
  * out are known by id until they are done or reclaimed.
@@ -30,8 +32,7 @@ import java.util.function.LongSupplier;
  */
 final class Frontier {
   private final int concurrency;
-  private final int perHostConcurrency;
-  private final long intervalNanos;
+  private final Function<String, HostLimits> limitsOf;
   private final long maxPages;
   private final LongSupplier nanoTime;
   private final LongSupplier currentMillis;
@@ -60,11 +61,20 @@ final class Frontier {
   /** Pages this node may still hand out of the cluster's crawl.max_pages; -1 for no such limit. */
   private long budget = -1;
 
+  /** The pace of one host: the spacing of its request starts, and how many may be out at once. */
+  record HostLimits(long intervalNanos, int concurrency) {}
+
+  /** A frontier whose hosts all have {@code perHostConcurrency} and {@code intervalNanos}. */
   Frontier(int concurrency, int perHostConcurrency, long intervalNanos, long maxPages,
       LongSupplier nanoTime, LongSupplier currentMillis) {
+    this(concurrency, host -> new HostLimits(intervalNanos, perHostConcurrency), maxPages, nanoTime, currentMillis);
+  }
+
+  /** @param limitsOf the limits of a host (its queue's key), asked once when its queue is made */
+  Frontier(int concurrency, Function<String, HostLimits> limitsOf, long maxPages,
+      LongSupplier nanoTime, LongSupplier currentMillis) {
     this.concurrency = concurrency;
-    this.perHostConcurrency = perHostConcurrency;
-    this.intervalNanos = intervalNanos;
+    this.limitsOf = limitsOf;
     this.maxPages = maxPages;
     this.nanoTime = nanoTime;
     this.currentMillis = currentMillis;
@@ -72,7 +82,7 @@ final class Frontier {
 
   /** Queues a row read from the frontier table; false, keeping nothing, for a row of a partition this node does not own. */
   boolean add(FrontierRow row) {
-    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, intervalNanos));
+    HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, limitsOf.apply(h)));
     if (owned != null && !owned.contains(host.partition)) {
       return false;
     }
@@ -200,18 +210,22 @@ final class Frontier {
    * @param attempts the row's tries so far
    * @param byBreaker whether the host's circuit breaker is what holds it (else a Retry-After or a
    *     robots.txt that could not be read), for {@link #snapshot}
+   * @param render why it goes back to be rendered in the browser (not a retry), or null
    * @return the row as it goes back to the queue
    */
-  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker) {
+  FrontierRow reclaim(long id, int attempts, long notBeforeMs, boolean byBreaker, String render) {
     FrontierRow out = handedOut.get(id);
     HostQueue host = finish(id);
-    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs);
-    retries++;
+    FrontierRow row = new FrontierRow(id, out.url(), out.depth(), attempts, notBeforeMs, out.revisit(), render);
+    if (render == null) {
+      retries++;
+    }
     if (budget >= 0) {
       budget++; // the page was not stored: its share of crawl.max_pages comes back
     }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
-    if (row.notBeforeMs() > 0) {
+    if (row.notBeforeMs() > 0 && render == null) {
+      // A page put back to be rendered waits for its host's turn, not for a pause.
       host.pausedUntilNanos = host.nextAllowedNanos;
       host.pausedByBreaker = byBreaker;
       paused.add(host);
@@ -238,7 +252,8 @@ final class Frontier {
       markDone(id, outcome.error() != null);
       return null;
     }
-    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()));
+    return reclaim(id, outcome.attempts(), outcome.retryAtMs(), FailureKind.CIRCUIT_OPEN.code().equals(outcome.error()),
+        outcome.render());
   }
 
   /** The host of handed-out row {@code id} asks (robots.txt Crawl-delay) for at least this spacing between requests. */
@@ -358,7 +373,7 @@ final class Frontier {
   }
 
   private void schedule(HostQueue host) {
-    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= perHostConcurrency) {
+    if (host.scheduled || host.rows.isEmpty() || host.inFlight >= host.concurrency) {
       return;
     }
     host.readyAtNanos = Math.max(host.nextAllowedNanos, nanosAt(host.rows.peek().notBeforeMs()));

@@ -41,10 +41,18 @@ final class FrontierRequests {
     this.sitemapDelivery = Delivery.local(sitemapsReplyMs(config));
   }
 
-  /** Long enough for every try of a fetch with its longest backoff, then its parse and store: the reply is the real outcome. */
+  /**
+   * Long enough for every try of a fetch with its longest backoff, then its parse and store: the
+   * reply is the real outcome. A try in the browser may first wait for a tab ({@link
+   * TrawlConfig.Render#longestTryMs}).
+   */
   static long fetchReplyMs(TrawlConfig config) {
     TrawlConfig.Retry retry = config.retry();
-    long perAttemptMs = config.fetch().requestTimeout().toMillis() + retry.maxDelay().toMillis();
+    long tryMs = config.fetch().requestTimeout().toMillis();
+    if (config.render().enabled()) {
+      tryMs = Math.max(tryMs, config.render().longestTryMs(config.fetch().concurrency()));
+    }
+    long perAttemptMs = tryMs + retry.maxDelay().toMillis();
     return perAttemptMs * retry.maxAttempts() + Replies.STORE_REPLY_MS;
   }
 
@@ -57,7 +65,7 @@ final class FrontierRequests {
 
   /** Hands {@code row} to a fetcher; its outcome once the page is stored or the URL put back. */
   Future<FetchOutcome> fetch(FrontierRow row) {
-    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts());
+    FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts(), row.revisit(), row.render());
     return bus.<FetchOutcome>request(Addresses.FETCH, request, fetchDelivery)
         .map(Message::body)
         .recover(err -> unlessStore(err, "fetch lost url={} kind={}", row.url())

@@ -9,6 +9,8 @@ import io.trawl.bus.Partitions;
 import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
+import io.trawl.config.HostOverrides;
+import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.HostPartitions;
 import io.trawl.metrics.CrawlMetrics;
@@ -89,8 +91,9 @@ public final class FrontierVerticle extends VerticleBase {
     bus = vertx.eventBus();
     requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
+    HostOverrides hosts = HostOverrides.of(config);
     // A cluster's crawl.max_pages is its budget, granted by the node; the frontier counts none of its own.
-    frontier = new Frontier(fetch.concurrency(), fetch.perHostConcurrency(), fetch.perHostRate().intervalNanos(),
+    frontier = new Frontier(fetch.concurrency(), host -> limits(hosts.settings(host)),
         clustered ? 0 : config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
     window = clustered ? new FrontierWindow(frontier, new PartitionCursors()) : new FrontierWindow(frontier);
     ending = new CrawlEnding(frontier, window, clustered);
@@ -270,5 +273,9 @@ public final class FrontierVerticle extends VerticleBase {
       ending.announce();
       bus.publish(Addresses.FINISHED, status.progress(), Delivery.local());
     }
+  }
+
+  private static Frontier.HostLimits limits(HostSettings settings) {
+    return new Frontier.HostLimits(settings.rate().intervalNanos(), settings.concurrency());
   }
 }

@@ -18,6 +18,8 @@ final class HostQueue {
   /** The host's partition ({@link HostPartitions}), which a cluster hands from node to node. */
   final int partition;
   final PriorityQueue<FrontierRow> rows = new PriorityQueue<>(SHALLOW_FIRST);
+  /** Requests to this host that may be out at once. */
+  final int concurrency;
   /** Requests to this host handed out and not yet answered. */
   int inFlight;
   /** Earliest System.nanoTime at which the next request to this host may start. */
@@ -34,9 +36,10 @@ final class HostQueue {
   /** Whether that hold is its circuit breaker's (else a Retry-After's or robots.txt's). */
   boolean pausedByBreaker;
 
-  HostQueue(String host, long intervalNanos) {
+  HostQueue(String host, Frontier.HostLimits limits) {
     this.host = host;
     this.partition = HostPartitions.ofHost(host);
-    this.intervalNanos = intervalNanos;
+    this.intervalNanos = limits.intervalNanos();
+    this.concurrency = limits.concurrency();
   }
 }

@@ -2,15 +2,13 @@ package io.trawl.parse;
 
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.UrlNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -91,7 +89,7 @@ public final class HtmlParser {
         links.add(link);
       }
     }
-    return new ParsedPage(title.isEmpty() ? null : title, new ArrayList<>(links), sha256(bytes), charset.name(), doc,
+    return new ParsedPage(title.isEmpty() ? null : title, new ArrayList<>(links), ContentHash.of(bytes), charset.name(), doc,
         baseUrl, dropped);
   }
 
@@ -176,11 +174,4 @@ public final class HtmlParser {
     };
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-  }
 }

@@ -8,10 +8,14 @@ import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
+import io.trawl.bus.ParseResult;
 import io.trawl.bus.Replies;
+import io.trawl.bus.Revisit;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.ContentHash;
 import io.trawl.core.CrawlException;
 import io.trawl.core.FailureKind;
+import io.trawl.core.RenderReason;
 import io.trawl.core.Scope;
 import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
@@ -36,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@code trawl-parse} worker pool (never on the event loop), within its share of the heap
  * ({@link ParseBudget}, which a page waits for before its parse starts), keeps the links in scope
  * and within the depth limit as discovered URLs, and hands the page to the store. Answers once the
- * store has committed it. Deployed once per JVM: the budget is the verticle's own.
+ * store has committed it, saying whether the rules found what they look for; or, for a page that
+ * {@link FetchedPage#mayRender may be rendered} and lacks it ({@link ContentCheck}), at once,
+ * storing nothing: the fetcher has the browser render it. Deployed once per JVM: the budget is the verticle's own.
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
@@ -52,7 +58,14 @@ public final class ParseVerticle extends VerticleBase {
   private final ItemSink itemSink;
   private final AtomicBoolean handlerFailureLogged = new AtomicBoolean();
   private final CrawlMetrics metrics;
+  private final ContentCheck contentCheck;
   private WorkerExecutor parsePool;
+
+  /**
+   * A page parsed: its record to store, whether the rules found what they look for, and why it
+   * must be rendered instead (then nothing is stored), or null.
+   */
+  private record Parsed(PageRecord record, boolean found, String renderWanted) {}
 
   /**
    * @param dropped where the links the parser leaves out are counted, for the whole crawl
@@ -77,6 +90,7 @@ public final class ParseVerticle extends VerticleBase {
     this.dropped = dropped;
     this.pageHandlers = List.copyOf(pageHandlers);
     this.itemSink = itemSink;
+    this.contentCheck = new ContentCheck(config.rules(), config.render().whenMissing());
   }
 
   /** Parse threads: the configured count, or one per core. */
@@ -100,14 +114,23 @@ public final class ParseVerticle extends VerticleBase {
     long share = budget.reservationFor(page.body().length);
     PageClock clock = new PageClock();
     budget.acquire(share)
-        .compose(v -> parsePool.executeBlocking(() -> clock.time(() -> toRecord(page, share)), false)
+        .compose(v -> parsePool.executeBlocking(() -> clock.time(() -> parse(page, share)), false)
             .onComplete(parsed -> budget.release(share)))
-        .recover(err -> parseFailure(page, err))
-        .compose(record -> delivered(record, clock))
+        .recover(err -> parseFailure(page, err).map(record -> new Parsed(record, false, null)))
+        .compose(parsed -> storeUnlessToRender(parsed, clock))
+        .onSuccess(msg::reply)
+        .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+  }
+
+  /** Stores the page (its items given to the sink first), or answers at once that it is to be rendered. */
+  private Future<ParseResult> storeUnlessToRender(Parsed parsed, PageClock clock) {
+    if (parsed.renderWanted() != null) {
+      return Future.succeededFuture(ParseResult.toRender(parsed.renderWanted()));
+    }
+    return delivered(parsed.record(), clock)
         .onSuccess(record -> parsed(record, clock))
         .compose(record -> vertx.eventBus().<PageStored>request(Addresses.STORE_PAGE, record, DOWNSTREAM))
-        .onSuccess(stored -> msg.reply(stored.body()))
-        .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
+        .map(stored -> ParseResult.stored(stored.body(), parsed.found()));
   }
 
   /**
@@ -157,13 +180,26 @@ public final class ParseVerticle extends VerticleBase {
    * Parse thread. The URLs to queue are the links in scope within the depth limit (only those the
    * matching rules' {@code follow} regions hold, when they have one, and among the links kept, so
    * that what is queued is in {@code links}), plus the in-scope URLs of {@code download.from_fields}
-   * whatever the depth: the user named those files.
+   * whatever the depth: the user named those files. A page that {@link FetchedPage#mayRender may
+   * be rendered} and lacks what the rules look for goes no further: no handler sees it.
    */
-  private PageRecord toRecord(FetchedPage page, long maxHeapBytes) throws Exception {
+  private Parsed parse(FetchedPage page, long maxHeapBytes) throws Exception {
     lowerPriority();
+    String previousHash = Revisit.contentHashOf(page.request().revisit());
+    if (previousHash != null && previousHash.equals(ContentHash.of(page.body()))) {
+      // The content the crawl holds: its links and items are those stored; nothing to parse, and
+      // nothing for auto mode to learn (the content was found when it was first stored).
+      return new Parsed(PageRecord.unchanged(page, page.body().length), true, null);
+    }
     HtmlParser.ParsedPage parsed = parser.parse(page.finalUrl(), page.body(), page.contentType(), maxHeapBytes);
     Extractor.Extracted extracted =
         extractor.extract(page.request().url(), page.finalUrl(), parsed.document(), parsed.baseUrl());
+    ContentCheck.Lack lack = contentCheck.lack(page.request().url(), page.finalUrl(), parsed.document(), extracted);
+    if (page.mayRender() && lack != ContentCheck.Lack.NONE) {
+      log.debug("parse wants render url={} lack={}", page.request().url(), lack);
+      return new Parsed(null, false,
+          lack == ContentCheck.Lack.WHEN_MISSING_ABSENT ? RenderReason.WHEN_MISSING : RenderReason.AUTO);
+    }
     JsonArray items = extracted.items();
     Set<String> followed = Set.of();
     if (!pageHandlers.isEmpty()) {
@@ -203,8 +239,9 @@ public final class ParseVerticle extends VerticleBase {
       dropped.add(droppedHere);
       log.debug("links dropped url={} kept={} dropped={}", page.request().url(), parsed.links().size(), droppedHere);
     }
-    return PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(), List.copyOf(discovered),
-        items);
+    PageRecord record = PageRecord.parsed(page, parsed.title(), parsed.contentHash(), parsed.links(),
+        List.copyOf(discovered), items);
+    return new Parsed(record, lack == ContentCheck.Lack.NONE, null);
   }
 
   /** Parse thread. A handler that throws fails the page as {@code parse}; the first such failure is logged at WARN. */

@@ -1,9 +1,12 @@
 package io.trawl.store;
 
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
 import io.trawl.metrics.CrawlMetrics;
+import io.trawl.bus.Revisit;
+import io.trawl.core.PageChange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,27 +25,31 @@ final class BatchWriter {
   private final Vertx vertx;
   private final WorkerExecutor writerThread;
   private final StoreWriter store;
+  private final RecrawlSchedule schedule;
   private final int batchSize;
   private final long batchDelayMs;
   private final CrawlMetrics metrics;
   private final List<PendingPage> pages = new ArrayList<>();
   private final List<PendingFrontier> frontier = new ArrayList<>();
+  private final List<PendingCookies> cookies = new ArrayList<>();
   private final SeenUrls seen = new SeenUrls(SeenUrls.DEFAULT_SLOTS);
   private boolean writing;
   private long timerId = -1;
   private long crawlId;
 
   /** A writer that tells no metrics. */
-  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay) {
-    this(vertx, writerThread, store, batchSize, batchDelay, CrawlMetrics.OFF);
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, RecrawlSchedule schedule, int batchSize,
+      Duration batchDelay) {
+    this(vertx, writerThread, store, schedule, batchSize, batchDelay, CrawlMetrics.OFF);
   }
 
-  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, int batchSize, Duration batchDelay,
-      CrawlMetrics metrics) {
+  BatchWriter(Vertx vertx, WorkerExecutor writerThread, StoreWriter store, RecrawlSchedule schedule, int batchSize,
+      Duration batchDelay, CrawlMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.writerThread = writerThread;
     this.store = store;
+    this.schedule = schedule;
     this.batchSize = batchSize;
     this.batchDelayMs = Math.max(0, batchDelay.toMillis());
   }
@@ -62,6 +69,20 @@ final class BatchWriter {
     Promise<Void> promise = Promise.promise();
     frontier.add(new PendingFrontier(update, promise));
     schedule();
+    return promise.future();
+  }
+
+  /**
+   * Saves cookie changes in their own transaction just before the next batch's, so a page stored
+   * after a cookie was set never outlives it in the database (a kill between the two loses
+   * neither a page reported stored nor its session).
+   */
+  Future<Void> saveCookies(CookieChanges changes) {
+    Promise<Void> promise = Promise.promise();
+    cookies.add(new PendingCookies(changes, promise));
+    if (!writing) {
+      write();
+    }
     return promise.future();
   }
 
@@ -96,9 +117,11 @@ final class BatchWriter {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    if (pages.isEmpty() && frontier.isEmpty()) {
+    if (pages.isEmpty() && frontier.isEmpty() && cookies.isEmpty()) {
       return;
     }
+    List<PendingCookies> cookieBatch = new ArrayList<>(cookies);
+    cookies.clear();
     List<PendingPage> pageBatch = new ArrayList<>(pages.subList(0, Math.min(batchSize, pages.size())));
     pages.subList(0, pageBatch.size()).clear();
     List<PendingFrontier> frontierBatch = new ArrayList<>(frontier);
@@ -109,16 +132,22 @@ final class BatchWriter {
       updates.add(pending.update);
     }
     List<PageRecord> records = new ArrayList<>(pageBatch.size());
+    List<PageVersion> versions = new ArrayList<>(pageBatch.size());
     List<List<String>> unseen = new ArrayList<>(pageBatch.size());
     for (PendingPage pending : pageBatch) {
       records.add(pending.page);
+      versions.add(version(pending.page));
       unseen.add(unseen(pending.page.discovered()));
     }
     long id = crawlId;
     writing = true;
     writerThread.executeBlocking(() -> {
+          cookieBatch.forEach(pending -> store.saveCookies(pending.changes));
+          if (updates.isEmpty() && records.isEmpty()) {
+            return List.<Integer>of();
+          }
           long startedNanos = System.nanoTime();
-          List<Integer> newUrls = store.write(updates, records, unseen, id);
+          List<Integer> newUrls = store.write(updates, records, versions, unseen, id);
           if (!records.isEmpty()) {
             metrics.batchCommitted(records.size(), System.nanoTime() - startedNanos);
           }
@@ -127,6 +156,7 @@ final class BatchWriter {
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
+            cookieBatch.forEach(p -> p.promise.complete());
             frontierBatch.forEach(p -> p.promise.complete());
             for (int i = 0; i < pageBatch.size(); i++) {
               PendingPage pending = pageBatch.get(i);
@@ -136,15 +166,23 @@ final class BatchWriter {
               pending.promise.complete(new PageStored(ar.result().get(i), pending.page.error()));
             }
           } else {
+            cookieBatch.forEach(p -> p.promise.fail(ar.cause()));
             frontierBatch.forEach(p -> p.promise.fail(ar.cause()));
             pageBatch.forEach(p -> p.promise.fail(ar.cause()));
           }
-          if (pages.size() >= batchSize || !frontier.isEmpty()) {
+          if (pages.size() >= batchSize || !frontier.isEmpty() || !cookies.isEmpty()) {
             write();
           } else if (!pages.isEmpty()) {
             schedule();
           }
         });
+  }
+
+  /** What the page's fetch found against the content held before, and when the URL is next due. */
+  private PageVersion version(PageRecord page) {
+    PageChange change = PageChange.of(page.error(), page.status(), page.contentHash(), page.previousHash());
+    RecrawlSchedule.Next next = schedule.after(change, Revisit.intervalOf(page.revisit()));
+    return new PageVersion(change, next.intervalMs(), next.dueAtMs());
   }
 
   /** The URLs the fingerprint set has not seen; they are remembered from now on. */
@@ -161,4 +199,6 @@ final class BatchWriter {
   private record PendingPage(PageRecord page, Promise<PageStored> promise) {}
 
   private record PendingFrontier(FrontierUpdate update, Promise<Void> promise) {}
+
+  private record PendingCookies(CookieChanges changes, Promise<Void> promise) {}
 }

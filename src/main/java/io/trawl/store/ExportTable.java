@@ -11,7 +11,11 @@ public enum ExportTable {
   ITEMS,
   FRONTIER,
   CRAWLS,
-  DOWNLOADS;
+  DOWNLOADS,
+  /** Every fetch of every URL (since schema version 5). */
+  PAGE_VERSIONS,
+  /** Items replaced or removed by a later run (since schema version 5). */
+  ITEM_HISTORY;
 
   /** The table's name in the database (and on the command line). */
   public String tableName() {

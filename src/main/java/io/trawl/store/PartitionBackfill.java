@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gives the {@code frontier} rows of a database migrated to schema version 5 their host partition
+ * Gives the {@code frontier} rows of a database migrated to schema version 8 their host partition
  * ({@link HostPartitions}), which neither SQLite nor PostgreSQL can compute in SQL: read in id
  * order, a chunk at a time, and updated in the migration's own transaction. Plain JDBC that both
  * backends run; blocking, the writer thread.

@@ -1,12 +1,14 @@
 package io.trawl.store;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.CookieChanges;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.DiscoveredUrls;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedRequest;
 import io.trawl.bus.Replies;
+import io.trawl.bus.StoredCookies;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.trawl.metrics.CrawlMetrics;
@@ -15,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private final StoreBackend backend;
   private final TrawlConfig.Store settings;
+  private final RecrawlSchedule schedule;
   private final boolean resume;
   private final CrawlMetrics metrics;
   /** The cluster node this store writes for, or null on one machine. */
@@ -43,18 +47,21 @@ public final class StoreVerticle extends VerticleBase {
   /**
    * @param backend the database
    * @param settings batching
+   * @param schedule when each page stored is next due
    * @param resume put rows left {@code in_flight} by an interrupted run back to {@code queued}
    * @param metrics told of every page committed and every transaction
    */
-  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, CrawlMetrics metrics) {
-    this(backend, settings, resume, metrics, null, 0);
+  public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
+      CrawlMetrics metrics) {
+    this(backend, settings, schedule, resume, metrics, null, 0);
   }
 
-  private StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, boolean resume, CrawlMetrics metrics,
-      String node, long crawlId) {
+  private StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
+      CrawlMetrics metrics, String node, long crawlId) {
     this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
+    this.schedule = schedule;
     this.resume = resume;
     this.node = node;
     this.clusterCrawlId = crawlId;
@@ -65,9 +72,9 @@ public final class StoreVerticle extends VerticleBase {
    * to the cluster's crawl {@code crawlId}, its writes carry {@code node} and stop once the node
    * is evicted. It never requeues: the cluster's first node did that.
    */
-  public static StoreVerticle ofNode(StoreBackend backend, TrawlConfig.Store settings, CrawlMetrics metrics, String node,
-      long crawlId) {
-    return new StoreVerticle(backend, settings, false, metrics, node, crawlId);
+  public static StoreVerticle ofNode(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule,
+      CrawlMetrics metrics, String node, long crawlId) {
+    return new StoreVerticle(backend, settings, schedule, false, metrics, node, crawlId);
   }
 
   @Override
@@ -76,7 +83,8 @@ public final class StoreVerticle extends VerticleBase {
     return writerThread.executeBlocking(() -> {
           store = node == null ? backend.openWriter(resume) : backend.openNodeWriter(node);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
-          return new BatchWriter(vertx, writerThread, store, settings.batchSize(), settings.batchDelay(), metrics);
+          return new BatchWriter(vertx, writerThread, store, schedule, settings.batchSize(), settings.batchDelay(),
+              metrics);
         })
         .compose(created -> {
           writer = created;
@@ -86,7 +94,9 @@ public final class StoreVerticle extends VerticleBase {
               vertx.eventBus().<FrontierUpdate>localConsumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
               vertx.eventBus().<QueuedRequest>localConsumer(Addresses.STORE_QUEUED, this::onStoreQueued),
               vertx.eventBus().<DiscoveredUrls>localConsumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().<CrawlRecord>localConsumer(Addresses.STORE_CRAWL, this::onStoreCrawl));
+              vertx.eventBus().<CrawlRecord>localConsumer(Addresses.STORE_CRAWL, this::onStoreCrawl),
+              vertx.eventBus().<CookieChanges>localConsumer(Addresses.STORE_COOKIES, this::onStoreCookies),
+              vertx.eventBus().<Void>localConsumer(Addresses.STORE_COOKIES_READ, this::onStoreCookiesRead));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -120,9 +130,21 @@ public final class StoreVerticle extends VerticleBase {
     DiscoveredUrls discovered = msg.body();
     // After pending batches, on the same writer thread: one more transaction in submission order.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> store.addDiscovered(discovered.urls(), discovered.depth()), true))
+        .compose(v -> writerThread.executeBlocking(() -> addDiscovered(discovered), true))
         .onSuccess(added -> msg.reply(added))
         .onFailure(err -> failed(msg, err));
+  }
+
+  /** Writer thread: the URLs, then their sitemap hints (the interval held within the schedule's bounds). */
+  private int addDiscovered(DiscoveredUrls discovered) {
+    int added = store.addDiscovered(discovered.urls(), discovered.depth());
+    if (!discovered.lastModifiedMs().isEmpty()) {
+      List<Long> intervals = discovered.changeIntervalMs().stream()
+          .map(ms -> ms < 0 ? 0L : schedule.fromChangeFrequency(Duration.ofMillis(ms)))
+          .toList();
+      store.scheduleFromSitemap(discovered.urls(), discovered.lastModifiedMs(), intervals, System.currentTimeMillis());
+    }
+    return added;
   }
 
   private void onStoreQueued(Message<QueuedRequest> msg) {
@@ -136,12 +158,26 @@ public final class StoreVerticle extends VerticleBase {
         .onFailure(err -> failed(msg, err));
   }
 
+  private void onStoreCookies(Message<CookieChanges> msg) {
+    writer.saveCookies(msg.body())
+        .onSuccess(v -> msg.reply(null))
+        .onFailure(err -> failed(msg, err));
+  }
+
+  private void onStoreCookiesRead(Message<Void> msg) {
+    writer.flush()
+        .compose(v -> writerThread.executeBlocking(() -> store.cookies(), true))
+        .onSuccess(cookies -> msg.reply(new StoredCookies(cookies)))
+        .onFailure(err -> failed(msg, err));
+  }
+
   private void onStoreCrawl(Message<CrawlRecord> msg) {
     CrawlRecord record = msg.body();
     Future<Long> id;
     if (record.id() == 0) {
       id = writer.flush()
-          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode()), true))
+          .compose(v -> writerThread.executeBlocking(() -> store.openCrawl(record.config().encode(),
+              RunKind.fromColumn(record.kind()), record.dueBeforeMs()), true))
           .onSuccess(writer::crawlId);
     } else {
       id = writer.flush()

@@ -21,7 +21,7 @@ class PageRecordTest {
 
     assertThat(page).usingRecursiveComparison().isEqualTo(new PageRecord(7, "http://127.0.0.1/a",
         "http://127.0.0.1/final", 200, "text/html", 2, "Title", 1_700_000_000_000L, 15, 1234, "cafe", 2, null,
-        List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), List.of("http://127.0.0.1/x"), items, null));
+        List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), List.of("http://127.0.0.1/x"), items, null, null, null, null));
   }
 
   @Test

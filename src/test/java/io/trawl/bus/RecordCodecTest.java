@@ -36,8 +36,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class RecordCodecTest {
-  private static final FetchRequest REQUEST = new FetchRequest(7, "http://127.0.0.1:8080/a?q=é", 2, 1);
-  private static final FrontierRow ROW = new FrontierRow(Long.MAX_VALUE - 1, "http://127.0.0.1/b", 3, 2, 1_700_000_000_123L);
+  private static final Revisit REVISIT = new Revisit("\"v1\"", "Thu, 01 Jan 2026 00:00:00 GMT", "cafe", 86_400_000L);
+  private static final FetchRequest REQUEST = new FetchRequest(7, "http://127.0.0.1:8080/a?q=é", 2, 1, REVISIT, "auto");
+  private static final FrontierRow ROW = new FrontierRow(Long.MAX_VALUE - 1, "http://127.0.0.1/b", 3, 2, 1_700_000_000_123L,
+      new Revisit(null, null, null, 3_600_000L), "auto");
 
   /** One instance of each bus record, with nulls, nested records, lists, bytes and JSON where it has them. */
   private static Map<Class<? extends Record>, Record> samples() {
@@ -51,29 +53,41 @@ class RecordCodecTest {
     JsonObject config = new JsonObject().put("crawl", new JsonObject().put("max_pages", 5_000_000_000L))
         .put("fetch", new JsonObject().put("user_agent", "trawl/0.1 \"quoted\"\n"));
     Map<Class<? extends Record>, Record> samples = new LinkedHashMap<>();
+    CookieRecord cookie = new CookieRecord("example.com", "/", "sid", "a=b; ✓", true, true, false, 0,
+        1_700_000_000_000L, 1_700_000_000_001L);
     Stream.of(
-        CrawlRecord.open(config),
-        new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1),
+        CrawlRecord.open(config, "recrawl", Long.MAX_VALUE),
+        new DiscoveredUrls(List.of("http://127.0.0.1/x", "http://127.0.0.1/y"), 1, List.of(1_700_000_000_000L, 0L),
+            List.of(-1L, 604_800_000L)),
+        new CookieChanges(List.of(cookie), List.of()),
+        cookie,
         new DownloadedFile("pdfs/ab.pdf", 3_000_000_000L, "ab12"),
-        new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000),
+        new FetchOutcome(7, "http_503", 1_700_000_000_999L, 2, 0, 2000, "auto"),
         REQUEST,
         new FetchedPage(REQUEST, "http://127.0.0.1:8080/final", 200, "text/html; charset=utf-8", body,
-            1_700_000_000_000L, 12, 2),
+            1_700_000_000_000L, 12, 2, "W/\"v2\"", null, "learned", true,
+            new DownloadedFile("d/ab.png", 9, "ab", "image/png")),
         ROW,
         new FrontierUpdate(List.of("http://127.0.0.1/"), List.of(1L, 2L, Long.MAX_VALUE), List.of(ROW)),
         new PageRecord(7, REQUEST.url(), "http://127.0.0.1:8080/final", 200, "text/html", 2, "Title ✓",
             1_700_000_000_000L, 12, 20_480, "cafe", 2, null, List.of("http://127.0.0.1/l1", "http://127.0.0.1/l2"),
-            List.of("http://127.0.0.1/l1"), items, new DownloadedFile("d/x.bin", 4, "beef")),
+            List.of("http://127.0.0.1/l1"), items, new DownloadedFile("d/x.bin", 4, "beef"), REVISIT, "\"v2\"", null, "urls"),
         new OwnedPartitions(List.of(0, 17, 255), Long.MIN_VALUE + 1),
         new PageStored(3, "parse"),
+        new ParseResult(0, null, false, "when_missing"),
         new Partitions(List.of(3, 4)),
+        new RenderRequest("http://127.0.0.1/app"),
+        new RenderedPage("http://127.0.0.1/app", 200, "text/html; charset=utf-8", body, true, 40, null, null),
         new Progress(10, 1, 2, 30, 4, 5000, 3, null),
         new QueuedBatch(List.of(ROW, new FrontierRow(1, "http://127.0.0.1/c", 0, 0, 0)), 42, -1),
+        new QueuedRequest(Long.MAX_VALUE, 0),
         QueuedRequest.inPartitions(List.of(1, 2), List.of(0L, Long.MAX_VALUE), 100),
+        REVISIT,
         new RobotsAnswer(RobotsAnswer.UNAVAILABLE, 0, "dns"),
         new RobotsQuery("http://127.0.0.1/"),
         new RobotsSitemaps(List.of()),
-        new SitemapRequest("https://127.0.0.1:8443/"))
+        new SitemapRequest("https://127.0.0.1:8443/"),
+        new StoredCookies(List.of(cookie)))
         .forEach(sample -> samples.put(sample.getClass(), sample));
     return samples;
   }

@@ -61,4 +61,15 @@ class BenchCommandTest {
 
     assertThat(code).isEqualTo(Main.BAD_INPUT);
   }
+
+  @Test
+  void refusesRenderWithTheFlagsOnlyThePlainBenchHasWithExitTwo() {
+    for (String flag : new String[] {"--metrics", "--keep-db=x.db", "--db=postgresql://127.0.0.1:1/x"}) {
+      StringWriter err = new StringWriter();
+      int code = new CommandLine(new Main()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+          .execute("bench", "--render", "--pages", "1", flag);
+
+      assertThat(code).as(flag).isEqualTo(Main.BAD_INPUT);
+    }
+  }
 }

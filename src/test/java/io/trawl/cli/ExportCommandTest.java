@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExportCommandTest {
   private static final Map<String, String> ROWS = Map.of(
       "pages", "SELECT * FROM pages ORDER BY %s",
-      "links", "SELECT from_url, to_url FROM links ORDER BY %s");
+      "links", "SELECT from_url, to_url FROM links ORDER BY %s",
+      "page_versions", "SELECT * FROM page_versions ORDER BY id");
 
   @TempDir static Path dir;
   private static SmallCrawl crawl;
@@ -49,7 +50,7 @@ class ExportCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pages", "links"})
+  @ValueSource(strings = {"pages", "links", "page_versions"})
   void exportsEveryRowAsJsonLines(String table) {
     SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db, "-t", table, "-f", "jsonl");
 
@@ -59,7 +60,7 @@ class ExportCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pages", "links"})
+  @ValueSource(strings = {"pages", "links", "page_versions"})
   void exportsEveryRowAsOneJsonArray(String table) {
     SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db, "-t", table, "-f", "json");
 
@@ -72,7 +73,7 @@ class ExportCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pages", "links"})
+  @ValueSource(strings = {"pages", "links", "page_versions"})
   void exportsEveryRowAsCsvUnderAHeaderOfItsColumns(String table) {
     SmallCrawl.Result result = SmallCrawl.execute("export", "--db", crawl.db, "-t", table, "-f", "csv");
 

@@ -46,6 +46,13 @@ class ConfigLoaderTest {
         respect_robots: false
         max_url_length: 1024
         block_private_addresses: true
+        headers: {Accept-Language: "de, en;q=0.5", X-Api-Key: inline-key}
+        cookies: true
+        cookies_file: cookies.txt
+        proxies: ["http://user:p%40ss@proxy-a.example:3128", "socks5://proxy-b.example:1080"]
+        proxy_rotation: per_host
+        proxy_bench: 30s
+        proxy_ban_rate: 20
       retry:
         max_attempts: 1
         initial_delay: 0
@@ -102,7 +109,16 @@ class ConfigLoaderTest {
                 new DataSize(10L * 1024 * 1024),
                 true,
                 2083,
-                false));
+                false,
+                List.of(),
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "per_request",
+                Duration.ofMinutes(2),
+                50));
+    assertThat(config.hosts()).isEmpty();
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(
@@ -116,6 +132,10 @@ class ConfigLoaderTest {
     assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ZERO));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100), List.of()));
+    assertThat(config.render())
+        .isEqualTo(new TrawlConfig.Render("urls", List.of(), "", "network_idle", Duration.ofSeconds(30),
+            List.of("image", "font", "media", "stylesheet"), 0, 500, false, "chromium"));
+    assertThat(config.render().enabled()).isFalse();
   }
 
   @Test
@@ -152,7 +172,17 @@ class ConfigLoaderTest {
                 new DataSize(512 * 1024),
                 false,
                 1024,
-                true));
+                true,
+                List.of(new TrawlConfig.Header("Accept-Language", "de, en;q=0.5", "de, en;q=0.5"),
+                    new TrawlConfig.Header("X-Api-Key", "inline-key", "***")),
+                true,
+                Optional.of(Path.of("cookies.txt")),
+                Optional.empty(),
+                List.of(new TrawlConfig.Proxy("http", "proxy-a.example", 3128, "user", "p@ss"),
+                    new TrawlConfig.Proxy("socks5", "proxy-b.example", 1080, "", "")),
+                "per_host",
+                Duration.ofSeconds(30),
+                20));
     assertThat(config.retry())
         .isEqualTo(
             new TrawlConfig.Retry(1, Duration.ZERO, 1.5, Duration.ofSeconds(10), List.of(503)));
@@ -162,6 +192,37 @@ class ConfigLoaderTest {
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(
             List.of("application/pdf", "image/*"), Path.of("files"), DataSize.ofMegabytes(1024), List.of()));
+  }
+
+  @Test
+  void readsEveryKeyOfTheRenderSection() {
+    TrawlConfig config = ConfigLoader.fromYaml("""
+        render:
+          mode: auto
+          urls: ['/app/']
+          when_missing: div.price
+          wait_for: '#app li'
+          timeout: 10s
+          block: [image, Font, xhr]
+          pages: 3
+          recycle_after: 0
+          screenshot: true
+          browser: /opt/chrome/chrome
+        """, Map.of());
+
+    assertThat(config.render())
+        .isEqualTo(new TrawlConfig.Render("auto", List.of("/app/"), "div.price", "#app li", Duration.ofSeconds(10),
+            List.of("image", "font", "xhr"), 3, 0, true, "/opt/chrome/chrome"));
+    assertThat(config.render().enabled()).isTrue();
+  }
+
+  @Test
+  void refusesRenderingWithPrivateAddressesBlocked() {
+    ConfigException e = refusedYaml("fetch: {block_private_addresses: true}\nrender: {urls: ['/app/']}\n");
+
+    assertThat(e.keyPath()).isEqualTo("fetch.block_private_addresses");
+    assertThat(ConfigLoader.fromYaml("fetch: {block_private_addresses: true}\nrender: {pages: 2}\n", Map.of())
+        .render().enabled()).isFalse();
   }
 
   @Test
@@ -285,6 +346,24 @@ class ConfigLoaderTest {
           download.dir               | ''
           download.max_size          | 0
           download.content_types     | application/pdf
+          recrawl.interval           | 0
+          recrawl.interval           | 2
+          recrawl.min_interval       | 2d
+          recrawl.max_interval       | 1h
+          recrawl.changed_factor     | 1.5
+          recrawl.changed_factor     | 0
+          recrawl.unchanged_factor   | 0.5
+          render.mode                | sometimes
+          render.mode                | true
+          render.wait_for            | 'p..x'
+          render.wait_for            | 2 seconds
+          render.wait_for            | 0s
+          render.timeout             | 0
+          render.pages               | -1
+          render.recycle_after       | lots
+          render.screenshot          | please
+          render.browser             | ''
+          render.when_missing        | 'div[['
           """)
   void refusesABadValueNamingItsKeyPath(String keyPath, String yamlValue) {
     String[] sectionAndKey = keyPath.split("\\.");
@@ -310,6 +389,9 @@ class ConfigLoaderTest {
           download.content_types[1] | [image/png, pdf]
           download.content_types[0] | ["*/png"]
           download.content_types[0] | ["image/png; q=1"]
+          render.block[1]           | [image, document]
+          render.block[0]           | [pictures]
+          render.urls[0]            | ["(unclosed"]
           """)
   void refusesABadListElementNamingItsIndex(String keyPath, String yamlList) {
     String[] sectionAndKey = keyPath.replaceAll("\\[.*", "").split("\\.");
@@ -335,6 +417,23 @@ class ConfigLoaderTest {
     ConfigException e = refusedOverride(keyPath, value);
 
     assertThat(e.keyPath()).startsWith(keyPath);
+  }
+
+  @Test
+  void readsTheRenderWaitAsAKeywordADelayOrASelector() {
+    assertThat(ConfigLoader.fromYaml("render: {wait_for: load}", Map.of()).render().waitFor()).isEqualTo("load");
+    assertThat(ConfigLoader.fromYaml("render: {wait_for: 1500ms}", Map.of()).render().waitFor()).isEqualTo("1500ms");
+    assertThat(ConfigLoader.fromYaml("render: {wait_for: '#app .item'}", Map.of()).render().waitFor())
+        .isEqualTo("#app .item");
+  }
+
+  @Test
+  void refusesWhenMissingOutsideAutoMode() {
+    ConfigException e = refusedYaml("render:\n  urls: [x]\n  when_missing: div.item\n");
+
+    assertThat(e.keyPath()).isEqualTo("render.when_missing");
+    assertThat(ConfigLoader.fromYaml("render: {mode: auto, when_missing: div.item}", Map.of()).render().whenMissing())
+        .isEqualTo("div.item");
   }
 
   @Test

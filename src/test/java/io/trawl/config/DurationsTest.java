@@ -31,7 +31,7 @@ class DurationsTest {
   }
 
   @ParameterizedTest(name = "{1}")
-  @CsvSource({"0, 0", "250, 250ms", "1500, 1500ms", "30000, 30s", "120000, 2m", "7200000, 2h"})
+  @CsvSource({"0, 0", "250, 250ms", "1500, 1500ms", "30000, 30s", "120000, 2m", "7200000, 2h", "86400000, 1d", "2592000000, 30d", "90000000, 25h"})
   void formatsTheShortestExactSpelling(long millis, String text) {
     assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
     assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));

@@ -8,6 +8,7 @@ import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
+import io.trawl.bus.ParseResult;
 import io.trawl.bus.RecordCodec;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.TrawlConfig;
@@ -65,7 +66,7 @@ class FetchVerticleTest {
     });
     vertx.eventBus().<FetchedPage>consumer(Addresses.PARSE, msg -> {
       parsed.add(msg.body());
-      msg.reply(new PageStored(0, null));
+      msg.reply(new ParseResult(0, null, true, null));
     });
     vertx.eventBus().<Long>consumer(Addresses.FRONTIER_FETCHED, msg -> { });
   }

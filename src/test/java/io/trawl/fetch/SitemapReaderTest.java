@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.core.Scope;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,23 @@ class SitemapReaderTest {
         urlset("https://example.com/1", "https://example.com/2", "https://example.com/3"));
 
     assertThat(contents.urls()).containsExactly("https://example.com/1", "https://example.com/2");
+  }
+
+  @Test
+  void readsEachUrlsLastmodAndChangefreq() throws Exception {
+    byte[] xml = """
+        <?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+        <url><loc>https://example.com/a</loc><lastmod>2026-11-30T08:00:00+00:00</lastmod><changefreq>weekly</changefreq></url>
+        <url><loc>https://example.com/b</loc><changefreq>never</changefreq></url>
+        <url><loc>https://example.com/c</loc></url>
+        </urlset>""".getBytes(StandardCharsets.UTF_8);
+
+    SitemapReader.Contents contents = new SitemapReader(SCOPE, 100, 2083).read("https://example.com/sitemap.xml",
+        "application/xml", xml);
+
+    assertThat(contents.urls()).containsExactly("https://example.com/a", "https://example.com/b", "https://example.com/c");
+    assertThat(contents.lastModifiedMs()).containsExactly(Instant.parse("2026-11-30T08:00:00Z").toEpochMilli(), 0L, 0L);
+    assertThat(contents.changeIntervalMs()).containsExactly(Duration.ofDays(7).toMillis(), Long.MAX_VALUE, -1L);
   }
 
   @Test

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.config.ConfigLoader;
+import io.trawl.config.HostOverrides;
 import io.trawl.core.HostPartitions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -76,13 +79,35 @@ class FrontierTest {
   }
 
   @Test
+  void givesAHostWithAHostsEntryItsOwnRateAndConcurrency() {
+    HostOverrides hosts = HostOverrides.of(ConfigLoader.fromYaml("""
+        fetch: {per_host_rate: 1/s, per_host_concurrency: 1}
+        hosts:
+          fast.test: {per_host_rate: 10/s, per_host_concurrency: 2}
+        """, Map.of()));
+    Frontier frontier = new Frontier(10,
+        host -> new Frontier.HostLimits(hosts.settings(host).rate().intervalNanos(), hosts.settings(host).concurrency()),
+        0, () -> nanos, () -> millis);
+    for (int i = 0; i < 3; i++) {
+      frontier.add(row("http://fast.test/" + i));
+      frontier.add(row("http://slow.test/" + i));
+    }
+    assertThat(drain(frontier)).extracting(FrontierRow::url)
+        .containsExactlyInAnyOrder("http://fast.test/0", "http://slow.test/0");
+    advanceMs(100);
+    assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://fast.test/1");
+    advanceMs(100);
+    assertThat(drain(frontier)).as("two in flight: fast.test's concurrency").isEmpty();
+  }
+
+  @Test
   void aReclaimedRowPausesItsWholeHostUntilItsNotBefore() {
     Frontier frontier = frontier(10, 2, 0, 0);
     frontier.add(row("http://a.test/0"));
     frontier.add(row("http://a.test/1"));
     frontier.add(row("http://b.test/0"));
     FrontierRow first = frontier.next();
-    frontier.reclaim(first.id(), 1, millis + 5000, false);
+    frontier.reclaim(first.id(), 1, millis + 5000, false, null);
     assertThat(frontier.retries()).isEqualTo(1);
     assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://b.test/0");
     advanceMs(4999);
@@ -348,9 +373,27 @@ class FrontierTest {
 
     assertThat(out).hasSize(2);
     assertThat(frontier.wantsBudget()).isTrue();
-    frontier.reclaim(out.get(0).id(), 1, 0, false);
+    frontier.reclaim(out.get(0).id(), 1, 0, false, null);
     assertThat(frontier.budget()).isEqualTo(1);
     assertThat(drain(frontier)).hasSize(1);
+  }
+
+  @Test
+  void aPagePutBackToBeRenderedIsNoRetryAndDoesNotPauseItsHost() {
+    Frontier frontier = frontier(10, 1, 1000, 0);
+    frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://a.test/2"));
+    FrontierRow first = frontier.next();
+
+    // What FetchOutcome.toRender sends: not before now, so the row waits only for its host's turn.
+    FrontierRow back = frontier.complete(first.id(), new FetchOutcome(first.id(), null, millis, 0, 0, 0, "auto"));
+
+    assertThat(back.render()).isEqualTo("auto");
+    assertThat(frontier.retries()).isZero();
+    var snapshot = frontier.snapshot(2, 1);
+    assertThat(snapshot.hostsPausedRetryAfter()).isZero();
+    assertThat(snapshot.hostsPausedBreaker()).isZero();
+    assertThat(snapshot.topHosts().get(0).state()).doesNotStartWith("paused");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageStored;
+import io.trawl.config.ConfigLoader;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class BatchWriterTest {
+  private static final RecrawlSchedule SCHEDULE = new RecrawlSchedule(ConfigLoader.defaults().recrawl(), Clock.systemUTC());
   private static final String SITE = "http://127.0.0.1:1";
 
   @TempDir Path dir;
@@ -49,7 +52,7 @@ class BatchWriterTest {
     writerThread = vertx.createSharedWorkerExecutor("trawl-store-test", 1);
     store = Await.result(writerThread.executeBlocking(() -> StoreBackends.of(db, "public").openWriter(false)));
     // In-flight rows 1, 2 and 3 for the pages below.
-    BatchWriter setup = new BatchWriter(vertx, writerThread, store, 256, Duration.ZERO);
+    BatchWriter setup = new BatchWriter(vertx, writerThread, store, SCHEDULE, 256, Duration.ZERO);
     onLoop(() -> setup.saveFrontier(FrontierUpdate.ofSeeds(List.of(SITE + "/1", SITE + "/2", SITE + "/3"))));
     onLoop(() -> setup.saveFrontier(new FrontierUpdate(List.of(), List.of(1L, 2L, 3L), List.of())));
   }
@@ -74,7 +77,7 @@ class BatchWriterTest {
   void failsEveryWriteOfABatchThatRolledBackAndStoresNoneOfIt() {
     // One batch of three pages (the second one's item has no rule, which the schema refuses) and a
     // frontier change submitted with them.
-    BatchWriter writer = new BatchWriter(vertx, writerThread, store, 3, Duration.ofHours(1));
+    BatchWriter writer = new BatchWriter(vertx, writerThread, store, SCHEDULE, 3, Duration.ofHours(1));
     List<Future<?>> writes = new ArrayList<>();
     onLoop(() -> {
       writes.add(writer.saveFrontier(FrontierUpdate.ofSeeds(List.of(SITE + "/4"))));
@@ -96,7 +99,7 @@ class BatchWriterTest {
 
   @Test
   void answersEachPageOnlyOnceItsBatchHasCommitted() {
-    BatchWriter writer = new BatchWriter(vertx, writerThread, store, 2, Duration.ofHours(1));
+    BatchWriter writer = new BatchWriter(vertx, writerThread, store, SCHEDULE, 2, Duration.ofHours(1));
 
     long pagesWhenAnswered = onLoop(() -> {
       Future<PageStored> first = writer.savePage(fetched(1, SITE + "/1", "r"));

@@ -2,6 +2,7 @@ package io.trawl.store;
 
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
+import io.trawl.testing.PageVersions;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.store.sqlite.SqliteBackend;
@@ -83,7 +84,7 @@ public class StoreBenchmark {
       pages.add(PageRecord.parsed(page, "Page " + n, "ab".repeat(32), links, links.subList(0, 10), new JsonArray()));
       discovered.add(links.subList(0, 10));
     }
-    return writer.write(List.<FrontierUpdate>of(), pages, discovered, 0);
+    return writer.write(List.<FrontierUpdate>of(), pages, PageVersions.of(pages), discovered, 0);
   }
 
   @Benchmark

@@ -44,17 +44,17 @@ class StoreWriterResumeTest {
   /** A run that claims {@code urls} (their rows go in_flight) and then stops without a word, as kill -9 does. */
   private void runThatCrashesWith(boolean resume, List<String> urls) {
     try (StoreWriter writer = store.openWriter(resume)) {
-      writer.openCrawl("{}");
+      writer.openCrawl("{}", RunKind.CRAWL, 0);
       List<Long> ids = urls.stream().map(url -> (long) Db.count(file, "SELECT id FROM frontier WHERE url = '" + url + "'"))
           .toList();
-      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), List.of(), 0);
     }
   }
 
   @Test
   void aUrlInFlightDuringThreeAbnormalStopsFailsAsCrashedAndTheOthersGoBackToTheQueue() throws Exception {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT, BYSTANDER))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT, BYSTANDER))), List.of(), List.of(), List.of(), 0);
     }
     runThatCrashesWith(false, List.of(CULPRIT, BYSTANDER));
     runThatCrashesWith(true, List.of(CULPRIT));
@@ -76,7 +76,7 @@ class StoreWriterResumeTest {
   @Test
   void withoutResumeNothingInFlightIsTouched() throws Exception {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT))), List.of(), List.of(), List.of(), 0);
     }
     runThatCrashesWith(false, List.of(CULPRIT));
 

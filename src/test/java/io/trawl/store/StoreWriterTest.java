@@ -3,6 +3,8 @@ package io.trawl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.DownloadedFile;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
@@ -12,6 +14,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.core.HostPartitions;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import io.trawl.testing.TestBackend;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,15 +57,16 @@ class StoreWriterTest {
   @Test
   void writesAPageWithItsLinksItemsDownloadAndDiscoveredUrlsInOneBatch() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
-      long crawl = writer.openCrawl("{\"crawl\":{}}");
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      long crawl = writer.openCrawl("{\"crawl\":{}}", RunKind.CRAWL, 0);
       long idA = queuedIds(writer).get(0);
-      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), crawl);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), List.of(), crawl);
 
       JsonArray items = new JsonArray().add(new JsonObject().put("rule", "r").put("data", new JsonObject().put("title", "A").put("n", 1)));
       PageRecord page = new PageRecord(idA, A, A + "?final", 200, "text/html", 0, "Title A", 1_700_000_000_000L, 12, 345,
-          "ab".repeat(32), 1, null, List.of(B, C, B), List.of(B, C), items, new DownloadedFile("d/x.bin", 345, "cd"));
-      List<Integer> added = writer.write(List.of(), List.of(page), List.of(List.of(B, C)), crawl);
+          "ab".repeat(32), 1, null, List.of(B, C, B), List.of(B, C), items, new DownloadedFile("d/x.bin", 345, "cd"), null,
+          null, null);
+      List<Integer> added = writer.write(List.of(), List.of(page), PageVersions.of(List.of(page)), List.of(List.of(B, C)), crawl);
 
       assertThat(added).containsExactly(2);
     }
@@ -87,11 +91,11 @@ class StoreWriterTest {
   @Test
   void countsADiscoveredUrlAsNewOnlyOnce() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
 
-      List<Integer> added = writer.write(List.of(), List.of(page(ids.get(0), A, null), page(ids.get(1), B, "http_404")),
-          List.of(List.of(B, C), List.of(C)), 0);
+      List<PageRecord> pages = List.of(page(ids.get(0), A, null), page(ids.get(1), B, "http_404"));
+      List<Integer> added = writer.write(List.of(), pages, PageVersions.of(pages), List.of(List.of(B, C), List.of(C)), 0);
 
       assertThat(added).containsExactly(1, 0);
       assertThat(writer.addDiscovered(List.of(A, "http://127.0.0.1:1/d"), 3)).isEqualTo(1);
@@ -105,8 +109,8 @@ class StoreWriterTest {
     String other = "http://127.0.0.1:2/x";
     String sitemap = "http://127.0.0.1:3/from-a-sitemap";
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
-      writer.write(List.of(), List.of(page(queuedIds(writer).get(0), A, null)), List.of(List.of(B, other)), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      writer.write(List.of(), List.of(page(queuedIds(writer).get(0), A, null)), PageVersions.of(List.of(page(queuedIds(writer).get(0), A, null))), List.of(List.of(B, other)), 0);
       writer.addDiscovered(List.of(sitemap), 1);
     }
 
@@ -121,7 +125,7 @@ class StoreWriterTest {
   @Test
   void pagesInQueuedRowsByIdWithTheTotalsAndPutsRowsBack() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
       QueuedBatch first = writer.queued(0, 2);
       assertThat(first.rows()).extracting(FrontierRow::url).containsExactly(A, B);
       assertThat(first.queuedTotal()).isEqualTo(3);
@@ -131,10 +135,10 @@ class StoreWriterTest {
       assertThat(rest.finishedTotal()).isEqualTo(-1);
 
       long idA = first.rows().get(0).id();
-      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(idA), List.of())), List.of(), List.of(), List.of(), 0);
       assertThat(writer.queued(0, 10).rows()).extracting(FrontierRow::url).containsExactly(B, C);
       writer.write(List.of(new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(idA, A, 0, 2, 99)))),
-          List.of(), List.of(), 0);
+          List.of(), List.of(), List.of(), 0);
       assertThat(writer.queued(0, 10).rows()).first().isEqualTo(new FrontierRow(idA, A, 0, 2, 99));
     }
   }
@@ -142,8 +146,8 @@ class StoreWriterTest {
   @Test
   void requeuesRowsLeftInFlightWhenOpenedForResume() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
-      writer.write(List.of(new FrontierUpdate(List.of(), queuedIds(writer), List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), queuedIds(writer), List.of())), List.of(), List.of(), List.of(), 0);
     }
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isEqualTo(1);
     store.openWriter(false).close();
@@ -158,10 +162,10 @@ class StoreWriterTest {
   void recordsCrawlsAndTellsTheHistoryThenWipesIt() {
     assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
-      long first = writer.openCrawl("{\"n\":1}");
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
+      long first = writer.openCrawl("{\"n\":1}", RunKind.CRAWL, 0);
       writer.closeCrawl(first, "interrupted", "{\"stored\":0}");
-      long second = writer.openCrawl("{\"n\":2}");
+      long second = writer.openCrawl("{\"n\":2}", RunKind.RESUME, 0);
       assertThat(second).isGreaterThan(first);
     }
 
@@ -181,12 +185,36 @@ class StoreWriterTest {
   }
 
   @Test
+  void keepsTheCookieJarsChangesForTheNextRun() {
+    CookieRecord session = new CookieRecord("127.0.0.1", "/", "sid", "abc", true, false, true, 0, 10, 20);
+    CookieRecord lasting = new CookieRecord("example.com", "/shop", "pref", "x", false, true, false, 1_900_000_000_000L, 11, 21);
+    CookieRecord gone = new CookieRecord("example.com", "/", "tmp", "1", false, false, false, 0, 12, 22);
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.saveCookies(new CookieChanges(List.of(session, lasting, gone), List.of()));
+      writer.saveCookies(new CookieChanges(List.of(session.accessed(30)), List.of(gone)));
+    }
+
+    try (StoreWriter writer = store.openWriter(true)) {
+      assertThat(writer.cookies()).containsExactly(session.accessed(30), lasting);
+    }
+    assertThat(Db.count(db, "SELECT count(*) FROM cookies WHERE expires_at IS NULL")).isEqualTo(1);
+
+    store.wipe();
+
+    assertThat(store.history()).isEqualTo(CrawlHistory.NONE);
+    if (backend == TestBackend.POSTGRES) {
+      assertThat(Db.hasTable(db, "cookies")).isFalse();
+    }
+  }
+
+  @Test
   void keepsTheLastRecordOfAUrlStoredTwiceInOneBatch() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
       long id = queuedIds(writer).get(0);
 
-      writer.write(List.of(), List.of(page(id, A, "timeout"), page(id, A, null)), List.of(List.of(), List.of()), 0);
+      List<PageRecord> pages = List.of(page(id, A, "timeout"), page(id, A, null));
+      writer.write(List.of(), pages, PageVersions.of(pages), List.of(List.of(), List.of()), 0);
     }
     assertThat(Db.rows(db, "SELECT url, error FROM pages")).singleElement().satisfies(r -> assertThat(r.get("error")).isNull());
     assertThat(Db.rows(db, "SELECT state FROM frontier")).singleElement().satisfies(r -> assertThat(r.get("state")).isEqualTo("done"));
@@ -195,21 +223,22 @@ class StoreWriterTest {
   @Test
   void rollsBackEveryRowOfABatchThatFailsMidWay() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
-      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), List.of(), 0);
       // B's item has no rule: items.rule is NOT NULL, so the batch fails on its items, after the
       // pages, links and discovered URLs of all three were written in the transaction.
       List<PageRecord> batch = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null), fetched(ids.get(2), C, "r"));
       FrontierUpdate seed = FrontierUpdate.ofSeeds(List.of("http://127.0.0.1:1/d"));
       FrontierUpdate putBack = new FrontierUpdate(List.of(), List.of(), List.of(new FrontierRow(ids.get(0), A, 0, 1, 99)));
 
-      assertThatThrownBy(() -> writer.write(List.of(seed, putBack), batch, batch.stream().map(PageRecord::discovered).toList(), 0))
+      assertThatThrownBy(() -> writer.write(List.of(seed, putBack), batch, PageVersions.of(batch), batch.stream().map(PageRecord::discovered).toList(), 0))
           .isInstanceOf(StoreException.class);
     }
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM links")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM items")).isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM page_versions")).isZero();
     assertThat(Db.rows(db, "SELECT url, state, attempts, not_before FROM frontier ORDER BY id"))
         .as("no seed added, no row put back or finished, nothing discovered")
         .extracting(r -> r.get("url") + " " + r.get("state") + " " + r.get("attempts") + " " + r.get("not_before"))
@@ -219,21 +248,49 @@ class StoreWriterTest {
   @Test
   void commitsOnlyItsOwnRowsInTheBatchAfterOneThatFailed() {
     try (StoreWriter writer = store.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B))), List.of(), List.of(), List.of(), 0);
       List<Long> ids = queuedIds(writer);
-      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), 0);
+      writer.write(List.of(new FrontierUpdate(List.of(), ids, List.of())), List.of(), List.of(), List.of(), 0);
       List<PageRecord> failing = List.of(fetched(ids.get(0), A, "r"), fetched(ids.get(1), B, null));
-      assertThatThrownBy(() -> writer.write(List.of(), failing, failing.stream().map(PageRecord::discovered).toList(), 0))
+      assertThatThrownBy(() -> writer.write(List.of(), failing, PageVersions.of(failing), failing.stream().map(PageRecord::discovered).toList(), 0))
           .isInstanceOf(StoreException.class);
 
       PageRecord b = fetched(ids.get(1), B, "r");
-      writer.write(List.of(), List.of(b), List.of(b.discovered()), 0);
+      writer.write(List.of(), List.of(b), PageVersions.of(List.of(b)), List.of(b.discovered()), 0);
     }
     assertThat(Db.rows(db, "SELECT url FROM pages")).extracting(r -> r.get("url")).containsExactly(B);
     assertThat(Db.count(db, "SELECT count(*) FROM links")).as("none of the failed batch's rows linger").isEqualTo(2);
     assertThat(Db.count(db, "SELECT count(*) FROM items")).isEqualTo(1);
     assertThat(Db.rows(db, "SELECT url, state FROM frontier ORDER BY id")).extracting(r -> r.get("url") + " " + r.get("state"))
         .containsExactly(A + " in_flight", B + " done", B + "/a queued");
+  }
+
+  @Test
+  void archivesAKeyedItemsVersionOnceWhenALaterRunSightsItOnAnotherPage() {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A, B, C))), List.of(), List.of(), List.of(), 0);
+      long first = writer.openCrawl("{}", RunKind.CRAWL, 0);
+      List<Long> ids = queuedIds(writer);
+      PageRecord onA = keyedPage(ids.get(0), A, "K", 1);
+      writer.write(List.of(), List.of(onA), PageVersions.of(List.of(onA)), List.of(List.of()), first);
+      long second = writer.openCrawl("{}", RunKind.RECRAWL, Long.MAX_VALUE);
+
+      PageRecord onB = keyedPage(ids.get(1), B, "K", 2);
+      writer.write(List.of(), List.of(onB), PageVersions.of(List.of(onB)), List.of(List.of()), second);
+      PageRecord onC = keyedPage(ids.get(2), C, "K", 3);
+      writer.write(List.of(), List.of(onC), PageVersions.of(List.of(onC)), List.of(List.of()), second);
+    }
+
+    assertThat(Db.rows(db, "SELECT page_url, item_key, CAST(crawl_id AS INTEGER) AS crawl_id, "
+        + "CAST(removed_in AS INTEGER) AS removed_in FROM item_history"))
+        .as("the version the first run left, once: a second sighting in the same run is no version")
+        .containsExactly(Map.of("page_url", A, "item_key", "K", "crawl_id", 1, "removed_in", 2));
+    assertThat(Db.rows(db, "SELECT page_url, coalesce(item_key, '-') AS item_key, CAST(crawl_id AS INTEGER) AS crawl_id "
+        + "FROM items ORDER BY page_url, item_key")).as("A keeps its unkeyed item; K is C's now").containsExactly(
+        Map.of("page_url", A, "item_key", "-", "crawl_id", 1),
+        Map.of("page_url", B, "item_key", "-", "crawl_id", 2),
+        Map.of("page_url", C, "item_key", "-", "crawl_id", 2),
+        Map.of("page_url", C, "item_key", "K", "crawl_id", 2));
   }
 
   private static List<Long> queuedIds(StoreWriter writer) {
@@ -246,6 +303,15 @@ class StoreWriterTest {
     FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
         1_700_000_000_000L, 5, 1);
     return PageRecord.parsed(response, "title", "hash" + id, List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
+  }
+
+  /** A new page holding the item of rule {@code r} keyed {@code key} and an item without a key. */
+  private static PageRecord keyedPage(long id, String url, String key, int n) {
+    JsonArray items = new JsonArray()
+        .add(new JsonObject().put("rule", "r").put("key", key).put("data", new JsonObject().put("n", n)))
+        .add(new JsonObject().put("rule", "r").put("data", new JsonObject().put("n", n)));
+    return new PageRecord(id, url, url, 200, "text/html", 0, null, 1_700_000_000_000L, 1, 10, "hash" + n, 1, null,
+        List.of(), List.of(), items, null, null, null, null);
   }
 
   private static PageRecord page(long id, String url, String error) {

@@ -40,6 +40,9 @@ final class EventLoopCpu {
       "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream", "java.io.FileOutputStream",
       "java.io.RandomAccessFile", "sun.nio.fs.UnixNativeDispatcher", "org.sqlite.core.NativeDB", "java.net.Inet");
 
+  /** A frame of a socket's read or write, which goes through the file dispatcher's natives. */
+  private static final String SOCKET_IO = "sun.nio.ch.SocketDispatcher";
+
   /** A frame of handing a task to a thread pool's queue. */
   private static final String POOL_HAND_OFF = "java.util.concurrent.LinkedBlockingQueue.offer";
 
@@ -162,7 +165,7 @@ final class EventLoopCpu {
   }
 
   private static boolean waits(List<String> frames) {
-    if (handsOffToAPool(frames)) {
+    if (handsOffToAPool(frames) || writesToASocket(frames)) {
       return false;
     }
     // The topmost frames: where the thread is now, not what called it.
@@ -174,6 +177,14 @@ final class EventLoopCpu {
    * {@code executeBlocking} does by design): that lock is held for a few instructions at a time,
    * so waiting on it means the holder was descheduled, which the CPU check judges like any other.
    */
+  /**
+   * Whether the thread is in a non-blocking socket read or write (Netty's channels are), which
+   * shows {@code FileDispatcherImpl} on top like file I/O but returns at once: judged by its CPU.
+   */
+  private static boolean writesToASocket(List<String> frames) {
+    return frames.stream().limit(4).anyMatch(frame -> frame.startsWith(SOCKET_IO));
+  }
+
   private static boolean handsOffToAPool(List<String> frames) {
     return frames.stream().limit(12).anyMatch(frame -> frame.startsWith(POOL_HAND_OFF));
   }

@@ -20,4 +20,17 @@ final class PostgresCatalog {
       }
     }
   }
+
+  /** Whether {@code table} of {@code schema} has {@code column}. */
+  static boolean columnExists(Connection conn, String schema, String table, String column) throws SQLException {
+    try (PreparedStatement stmt = conn.prepareStatement(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
+      stmt.setString(1, schema);
+      stmt.setString(2, table);
+      stmt.setString(3, column);
+      try (ResultSet rs = stmt.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
 }

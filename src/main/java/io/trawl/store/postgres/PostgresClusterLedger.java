@@ -2,6 +2,7 @@ package io.trawl.store.postgres;
 
 import io.trawl.core.HostPartitions;
 import io.trawl.store.ClusterLedger;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreException;
 import io.vertx.core.json.JsonObject;
 import java.sql.Array;
@@ -44,8 +45,13 @@ final class PostgresClusterLedger implements ClusterLedger {
       """
       INSERT INTO crawl_partitions (partition, node) SELECT generate_series(0, ? - 1), NULL
       ON CONFLICT (partition) DO UPDATE SET node = NULL""";
-  private static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
-  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
+  /** Pages stored by the runs of the current pass, as the writers count them toward crawl.max_pages. */
+  private static final String COUNT_FINISHED =
+      """
+      SELECT count(*) FROM pages
+      WHERE crawl_id IS NULL
+         OR crawl_id >= (SELECT coalesce(max(id), 0) FROM crawls WHERE kind IS NULL OR kind <> 'resume')""";
+  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   private static final String RENEW =
       "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop";
   private static final String LIVE_NODES =
@@ -176,6 +182,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       try (PreparedStatement open = c.prepareStatement(OPEN_CRAWL)) {
         open.setString(1, now);
         open.setString(2, configJson);
+        open.setString(3, (requeueInFlight ? RunKind.RESUME : RunKind.CRAWL).column());
         try (ResultSet rs = open.executeQuery()) {
           rs.next();
           id = rs.getLong(1);

@@ -42,7 +42,12 @@ final class PostgresReader implements StoreReader {
       "SELECT page_url, rule, data::text AS data, extracted_at FROM items WHERE (?::text IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
       ExportTable.CRAWLS, "SELECT * FROM crawls ORDER BY id",
-      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY ctid");
+      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY ctid",
+      ExportTable.PAGE_VERSIONS, "SELECT * FROM page_versions ORDER BY id",
+      ExportTable.ITEM_HISTORY,
+      """
+      SELECT item_id, page_url, rule, item_key, data::text AS data, extracted_at, crawl_id, removed_in
+      FROM item_history ORDER BY ctid""");
   /** Each key of the items' data with the first item that has it. */
   private static final String ITEM_KEYS =
       """
@@ -50,6 +55,8 @@ final class PostgresReader implements StoreReader {
       WHERE (?::text IS NULL OR items.rule = ?) ORDER BY k, items.id""";
   private static final List<String> SECTIONS =
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
+  private static final String RENDERED = "pages rendered";
+  private static final String ANY_RENDERED = "SELECT EXISTS (SELECT 1 FROM pages WHERE rendered IS NOT NULL)";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -71,7 +78,10 @@ final class PostgresReader implements StoreReader {
       "downloads", """
           SELECT count(*) AS downloads, count(DISTINCT path) AS files,
                  (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads) d) AS file_bytes
-          FROM downloads""");
+          FROM downloads""",
+      RENDERED, """
+          SELECT rendered AS why, count(*) AS pages, count(error) AS errors, round(avg(elapsed_ms)) AS avg_ms
+          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
 
   private static final Logger log = LoggerFactory.getLogger(PostgresReader.class);
 
@@ -258,7 +268,23 @@ final class PostgresReader implements StoreReader {
 
   @Override
   public List<String> statsSections() {
-    return SECTIONS;
+    // A schema written before version 5, read as it is, has no pages.rendered.
+    try {
+      if (!PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered")) {
+        return SECTIONS;
+      }
+      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(ANY_RENDERED)) {
+        return rs.next() && rs.getBoolean(1) ? concat(SECTIONS, RENDERED) : SECTIONS;
+      }
+    } catch (SQLException e) {
+      throw failed("read the pages", e);
+    }
+  }
+
+  private static List<String> concat(List<String> list, String last) {
+    List<String> all = new java.util.ArrayList<>(list);
+    all.add(last);
+    return List.copyOf(all);
   }
 
   @Override

@@ -1,11 +1,17 @@
 package io.trawl.store.postgres;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
+import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
 import io.trawl.core.HostPartitions;
+import io.trawl.store.PageVersion;
+import io.trawl.store.RunKind;
+import io.trawl.store.CookieSql;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
@@ -54,19 +60,51 @@ final class PostgresWriter implements StoreWriter {
       FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS v(id, attempts, not_before) WHERE f.id = v.id""";
   private static final String FINISH =
       """
-      UPDATE frontier f SET state = v.state, attempts = v.attempts
-      FROM unnest(?::bigint[], ?::text[], ?::int[]) AS v(id, state, attempts) WHERE f.id = v.id""";
+      UPDATE frontier f SET state = v.state, attempts = v.attempts,
+        interval_ms = CASE WHEN v.keep AND f.interval_ms > 0 THEN f.interval_ms ELSE v.interval_ms END,
+        due_at = CASE WHEN v.keep AND f.interval_ms > 0 THEN v.scheduled_at + f.interval_ms ELSE v.due_at END
+      FROM unnest(?::bigint[], ?::text[], ?::int[], ?::bool[], ?::bigint[], ?::bigint[], ?::bigint[])
+        AS v(id, state, attempts, keep, interval_ms, scheduled_at, due_at)
+      WHERE f.id = v.id""";
   private static final String UPSERT_PAGES =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id, node)
+                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified,
+                         rendered, node)
       SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],
-                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[])
+                           ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[],
+                           ?::text[], ?::text[])
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
-        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id, node = excluded.node""";
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
+        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered,
+        node = excluded.node""";
+  /** A fetch that leaves the page's content as it was (unchanged, or failed): its own columns only, as SQLite's. */
+  private static final String TOUCH_PAGES =
+      """
+      UPDATE pages p SET fetched_at = v.fetched_at, elapsed_ms = v.elapsed_ms, attempts = v.attempts, error = v.error,
+        crawl_id = v.crawl_id, etag = coalesce(v.etag, p.etag), last_modified = coalesce(v.last_modified, p.last_modified),
+        node = v.node
+      FROM unnest(?::text[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+        AS v(url, fetched_at, elapsed_ms, attempts, error, crawl_id, etag, last_modified, node)
+      WHERE p.url = v.url""";
+  private static final String INSERT_VERSIONS =
+      """
+      INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, content_hash, etag, last_modified, error, change)
+      SELECT u, c, f, s, b, h, e, m, r, k
+      FROM unnest(?::text[], ?::bigint[], ?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
+                  ?::text[]) WITH ORDINALITY AS v(u, c, f, s, b, h, e, m, r, k, n)
+      ORDER BY n""";
+  /** Changed or gone pages' items, kept in item_history as removed by the run {@code ?}, then dropped with their links. */
+  private static final String ARCHIVE_ITEMS =
+      """
+      INSERT INTO item_history (item_id, page_url, rule, item_key, data, extracted_at, crawl_id, removed_in)
+      SELECT id, page_url, rule, item_key, data, extracted_at, crawl_id, ?
+      FROM items WHERE page_url = ANY(?::text[]) ORDER BY id""";
+  private static final String DELETE_ITEMS = "DELETE FROM items WHERE page_url = ANY(?::text[])";
+  private static final String DELETE_LINKS = "DELETE FROM links WHERE from_url = ANY(?::text[])";
   private static final String INSERT_LINKS =
       "INSERT INTO links (from_url, to_url) SELECT * FROM unnest(?::text[], ?::text[])";
   /**
@@ -76,12 +114,26 @@ final class PostgresWriter implements StoreWriter {
    */
   private static final String UPSERT_ITEMS =
       """
-      INSERT INTO items (page_url, rule, data, extracted_at, item_key)
-      SELECT p, r, d::jsonb, e, k FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-        WITH ORDINALITY AS v(p, r, d, e, k, n)
+      INSERT INTO items (page_url, rule, data, extracted_at, item_key, crawl_id)
+      SELECT p, r, d::jsonb, e, k, c FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+        WITH ORDINALITY AS v(p, r, d, e, k, c, n)
       ORDER BY n
       ON CONFLICT (rule, item_key) DO UPDATE SET
-        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at""";
+        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at,
+        crawl_id = excluded.crawl_id""";
+  /**
+   * The stored versions of the keyed items about to be sighted again (elsewhere than on their own
+   * page, whose items a change has archived already), kept in item_history as replaced by the run
+   * {@code ?} before {@link #UPSERT_ITEMS} overwrites them, as SQLite's. Rows of the run itself are
+   * not versions.
+   */
+  private static final String ARCHIVE_KEYED_ITEMS =
+      """
+      INSERT INTO item_history (item_id, page_url, rule, item_key, data, extracted_at, crawl_id, removed_in)
+      SELECT i.id, i.page_url, i.rule, i.item_key, i.data, i.extracted_at, i.crawl_id, ?
+      FROM items i JOIN unnest(?::text[], ?::text[]) AS v(r, k) ON i.rule = v.r AND i.item_key = v.k
+      WHERE coalesce(i.crawl_id, 0) <> ?
+      ORDER BY i.id""";
   private static final String UPSERT_DOWNLOADS =
       """
       INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at)
@@ -91,21 +143,38 @@ final class PostgresWriter implements StoreWriter {
         content_type = excluded.content_type, fetched_at = excluded.fetched_at""";
   /** Prepared once per combination of the statements a batch needs (a few in a crawl). */
   private static final int MAX_CACHED_BATCHES = 64;
+  /** Queued rows with what earlier fetches left of their URL, as SQLite's. */
   private static final String SELECT_QUEUED =
-      "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
+      """
+      SELECT f.id, f.url, f.depth, f.attempts, f.not_before, f.interval_ms, p.etag, p.last_modified, p.content_hash
+      FROM frontier f LEFT JOIN pages p ON p.url = f.url
+      WHERE f.state = 'queued' AND f.id > ? ORDER BY f.id LIMIT ?""";
   private static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
   /**
    * Cluster mode: up to {@code ?} queued rows of each partition a node owns, above that partition's
-   * cursor, through the partial index {@code frontier_partition} (one short range scan a partition).
+   * cursor, through the partial index {@code frontier_partition} (one short range scan a partition),
+   * with what earlier fetches left of their URL as {@link #SELECT_QUEUED}.
    */
   private static final String SELECT_QUEUED_IN =
       """
-      SELECT f.id, f.url, f.depth, f.attempts, f.not_before FROM unnest(?::int[], ?::bigint[]) AS c(p, after)
+      SELECT f.id, f.url, f.depth, f.attempts, f.not_before, f.interval_ms, p.etag, p.last_modified, p.content_hash
+      FROM unnest(?::int[], ?::bigint[]) AS c(p, after)
       CROSS JOIN LATERAL (
-        SELECT id, url, depth, attempts, not_before FROM frontier
-        WHERE partition = c.p AND state = 'queued' AND id > c.after ORDER BY id LIMIT ?) f""";
+        SELECT id, url, depth, attempts, not_before, interval_ms FROM frontier
+        WHERE partition = c.p AND state = 'queued' AND id > c.after ORDER BY id LIMIT ?) f
+      LEFT JOIN pages p ON p.url = f.url""";
   private static final String COUNT_QUEUED_IN = "SELECT count(*) FROM frontier WHERE state = 'queued' AND partition = ANY(?::int[])";
-  private static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
+  /** Pages stored by the runs of the current pass, as SQLite's: what counts toward crawl.max_pages. */
+  private static final String COUNT_FINISHED =
+      """
+      SELECT count(*) FROM pages
+      WHERE crawl_id IS NULL
+         OR crawl_id >= (SELECT coalesce(max(id), 0) FROM crawls WHERE kind IS NULL OR kind <> 'resume')""";
+  /** Finished rows due by {@code ?} back in the queue for a recrawl, each a fresh start. */
+  private static final String REQUEUE_DUE =
+      """
+      UPDATE frontier SET state = 'queued', attempts = 0, not_before = 0, crashes = 0
+      WHERE state IN ('done', 'failed') AND due_at <= ?""";
   /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
   private static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
   /** The pages row of each in-flight URL that was in flight in {@code ?} abnormal stops, charged to the last run. */
@@ -120,9 +189,25 @@ final class PostgresWriter implements StoreWriter {
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  /** Their page_versions rows, as failures. */
+  private static final String VERSION_CRASHED =
+      """
+      INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, error, change)
+      SELECT url, (SELECT max(id) FROM crawls), ?, NULL, 0, 'crashed', 'failed'
+      FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
   private static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
   private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued', node = NULL WHERE state = 'in_flight'";
-  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
+  /** A sitemap's {@code <lastmod>} after the URL's last fetch: due now, as SQLite's. */
+  private static final String DUE_IF_MODIFIED =
+      """
+      UPDATE frontier f SET due_at = 0 FROM unnest(?::text[], ?::bigint[]) AS v(url, modified)
+      WHERE f.url = v.url AND f.state IN ('done', 'failed') AND f.due_at - f.interval_ms < v.modified""";
+  /** A sitemap's {@code <changefreq>}: the URL's interval, due no later than that from now, as SQLite's. */
+  private static final String SET_INTERVAL =
+      """
+      UPDATE frontier f SET interval_ms = v.interval_ms, due_at = LEAST(f.due_at, v.due_at)
+      FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS v(url, interval_ms, due_at) WHERE f.url = v.url""";
+  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   private static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 
   private final Connection conn;
@@ -178,11 +263,16 @@ final class PostgresWriter implements StoreWriter {
   static void requeueInFlight(Connection conn) throws SQLException {
     try (Statement stmt = conn.createStatement();
         PreparedStatement storeCrashed = conn.prepareStatement(STORE_CRASHED);
+        PreparedStatement versionCrashed = conn.prepareStatement(VERSION_CRASHED);
         PreparedStatement failCrashed = conn.prepareStatement(FAIL_CRASHED)) {
       stmt.executeUpdate(COUNT_CRASH);
-      storeCrashed.setString(1, Instant.now().toString());
+      String now = Instant.now().toString();
+      storeCrashed.setString(1, now);
       storeCrashed.setInt(2, MAX_CRASHES);
       storeCrashed.executeUpdate();
+      versionCrashed.setString(1, now);
+      versionCrashed.setInt(2, MAX_CRASHES);
+      versionCrashed.executeUpdate();
       failCrashed.setInt(1, MAX_CRASHES);
       failCrashed.executeUpdate();
       stmt.executeUpdate(REQUEUE_IN_FLIGHT);
@@ -194,13 +284,13 @@ final class PostgresWriter implements StoreWriter {
   }
 
   @Override
-  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
-      long crawlId) {
+  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<PageVersion> versions,
+      List<List<String>> discovered, long crawlId) {
     List<Part> parts = new ArrayList<>();
     frontierParts(updates, node, parts);
     Map<String, Integer> pageOf = new HashMap<>();
     if (!pages.isEmpty()) {
-      pageParts(pages, discovered, crawlId, node, pageOf, parts);
+      pageParts(pages, versions, discovered, crawlId, node, pageOf, parts);
     }
     if (parts.isEmpty()) {
       return List.of();
@@ -229,6 +319,25 @@ final class PostgresWriter implements StoreWriter {
    * the batch finds the node evicted and is rolled back. Pages a node fetched after it was evicted
    * (cut off for longer than {@code cluster.lease}) are never written beside the new owner's.
    */
+  /**
+   * The fence of a write outside {@link #write}'s batch (a sitemap's schedule, URLs added, the
+   * cookies): in a cluster, the transaction's first statement, as in a batch; nothing on one machine.
+   */
+  private void fence() throws SQLException {
+    if (node == null) {
+      return;
+    }
+    try (PreparedStatement stmt = conn.prepareStatement(FENCE)) {
+      stmt.setString(1, node);
+      try (ResultSet rs = stmt.executeQuery()) {
+        if (!rs.next()) {
+          conn.rollback();
+          throw fenced();
+        }
+      }
+    }
+  }
+
   private StoreException fenced() {
     return new StoreException(StoreException.Kind.FAILED, connector.display() + ": node " + node
         + " is no longer part of the cluster crawl (no lease renewed for longer than cluster.lease, so its hosts "
@@ -299,24 +408,59 @@ final class PostgresWriter implements StoreWriter {
    *
    * @param pageOf filled with, for each discovered URL, the index of the first page that listed it
    */
-  private static void pageParts(List<PageRecord> pages, List<List<String>> discovered, long crawlId, String node,
-      Map<String, Integer> pageOf, List<Part> parts) {
+  private static void pageParts(List<PageRecord> pages, List<PageVersion> versions, List<List<String>> discovered,
+      long crawlId, String node, Map<String, Integer> pageOf, List<Part> parts) {
     // One row per URL: a URL stored twice in one batch keeps its last record, as SQLite's upsert does.
-    Map<String, PageRecord> byUrl = new LinkedHashMap<>();
+    Map<String, PageRecord> replaced = new LinkedHashMap<>();
+    Map<String, PageRecord> touched = new LinkedHashMap<>();
     Map<String, PageRecord> downloads = new LinkedHashMap<>();
-    Map<Long, PageRecord> finished = new LinkedHashMap<>();
-    for (PageRecord page : pages) {
-      byUrl.remove(page.url());
-      byUrl.put(page.url(), page);
+    Map<Long, Integer> finished = new LinkedHashMap<>();
+    List<String> dropped = new ArrayList<>();
+    for (int i = 0; i < pages.size(); i++) {
+      PageRecord page = pages.get(i);
+      PageVersion version = versions.get(i);
+      replaced.remove(page.url());
+      touched.remove(page.url());
+      boolean hadContent = page.revisit() != null && page.revisit().hasContent();
+      (version.replacesContent(hadContent) ? replaced : touched).put(page.url(), page);
+      if (version.dropsOldItemsAndLinks()) {
+        dropped.add(page.url());
+      }
       if (page.download() != null) {
         downloads.remove(page.url());
         downloads.put(page.url(), page);
       }
       finished.remove(page.frontierId());
-      finished.put(page.frontierId(), page);
+      finished.put(page.frontierId(), i);
     }
-    PageColumns columns = new PageColumns(byUrl.values(), crawlId, node);
-    parts.add(new Part(UPSERT_PAGES, columns::bind));
+    if (!replaced.isEmpty()) {
+      PageColumns columns = new PageColumns(replaced.values(), crawlId, node);
+      parts.add(new Part(UPSERT_PAGES, columns::bind));
+    }
+    if (!touched.isEmpty()) {
+      List<PageRecord> rows = List.copyOf(touched.values());
+      Long crawl = crawlId == 0 ? null : crawlId;
+      parts.add(new Part(TOUCH_PAGES, b -> {
+        b.texts(rows.stream().map(PageRecord::url).toList());
+        b.texts(rows.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+        b.longs(rows.stream().map(PageRecord::elapsedMs).toList());
+        b.ints(rows.stream().map(PageRecord::attempts).toList());
+        b.texts(rows.stream().map(PageRecord::error).toList());
+        b.longs(rows.stream().map(p -> crawl).toList());
+        b.texts(rows.stream().map(PageRecord::etag).toList());
+        b.texts(rows.stream().map(PageRecord::lastModified).toList());
+        b.texts(rows.stream().map(p -> node).toList());
+      }));
+    }
+    parts.add(new Part(INSERT_VERSIONS, b -> bindVersions(b, pages, versions, crawlId)));
+    if (!dropped.isEmpty()) {
+      parts.add(new Part(ARCHIVE_ITEMS, b -> {
+        b.longValue(crawlId);
+        b.texts(dropped);
+      }));
+      parts.add(new Part(DELETE_ITEMS, b -> b.texts(dropped)));
+      parts.add(new Part(DELETE_LINKS, b -> b.texts(dropped)));
+    }
 
     List<String> from = new ArrayList<>();
     List<String> to = new ArrayList<>();
@@ -325,23 +469,42 @@ final class PostgresWriter implements StoreWriter {
     List<String> itemData = new ArrayList<>();
     List<String> itemAt = new ArrayList<>();
     List<String> itemKey = new ArrayList<>();
+    List<Long> itemCrawl = new ArrayList<>();
     for (PageRecord page : pages) {
       for (String link : page.links()) {
         from.add(page.url());
         to.add(link);
       }
     }
+    Long crawl = crawlId == 0 ? null : crawlId;
     for (ItemRow row : lastOfEachKey(pages)) {
       itemPage.add(row.pageUrl());
       itemRule.add(row.item().getString("rule"));
       itemData.add(row.item().getJsonObject("data").encode());
       itemAt.add(row.extractedAt());
       itemKey.add(row.item().getString("key"));
+      itemCrawl.add(crawl);
     }
     if (!from.isEmpty()) {
       parts.add(new Part(INSERT_LINKS, b -> {
         b.texts(from);
         b.texts(to);
+      }));
+    }
+    List<String> keyedRule = new ArrayList<>();
+    List<String> keyedKey = new ArrayList<>();
+    for (int i = 0; i < itemKey.size(); i++) {
+      if (itemKey.get(i) != null) { // once each: lastOfEachKey keeps one row per key
+        keyedRule.add(itemRule.get(i));
+        keyedKey.add(itemKey.get(i));
+      }
+    }
+    if (!keyedKey.isEmpty()) {
+      parts.add(new Part(ARCHIVE_KEYED_ITEMS, b -> {
+        b.longValue(crawlId);
+        b.texts(keyedRule);
+        b.texts(keyedKey);
+        b.longValue(crawlId);
       }));
     }
     if (!itemPage.isEmpty()) {
@@ -351,6 +514,7 @@ final class PostgresWriter implements StoreWriter {
         b.texts(itemData);
         b.texts(itemAt);
         b.texts(itemKey);
+        b.longs(itemCrawl);
       }));
     }
     if (!downloads.isEmpty()) {
@@ -360,7 +524,8 @@ final class PostgresWriter implements StoreWriter {
         b.texts(saved.stream().map(p -> p.download().path()).toList());
         b.longs(saved.stream().map(p -> p.download().bytes()).toList());
         b.texts(saved.stream().map(p -> p.download().sha256()).toList());
-        b.texts(saved.stream().map(PageRecord::contentType).toList());
+        b.texts(saved.stream().map(p -> p.download().contentType() != null ? p.download().contentType()
+            : p.contentType()).toList());
         b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
       }));
     }
@@ -380,12 +545,33 @@ final class PostgresWriter implements StoreWriter {
         b.ints(partitions(urls));
       }));
     }
-    List<PageRecord> done = List.copyOf(finished.values());
+    List<Integer> done = List.copyOf(finished.values());
     parts.add(new Part(FINISH, b -> {
-      b.longs(done.stream().map(PageRecord::frontierId).toList());
-      b.texts(done.stream().map(p -> (p.error() == null ? FrontierState.DONE : FrontierState.FAILED).column()).toList());
-      b.ints(done.stream().map(PageRecord::attempts).toList());
+      b.longs(done.stream().map(i -> pages.get(i).frontierId()).toList());
+      b.texts(done.stream().map(i -> (pages.get(i).error() == null ? FrontierState.DONE : FrontierState.FAILED).column())
+          .toList());
+      b.ints(done.stream().map(i -> pages.get(i).attempts()).toList());
+      b.bools(done.stream().map(i -> versions.get(i).keepsInterval()).toList());
+      b.longs(done.stream().map(i -> versions.get(i).intervalMs()).toList());
+      b.longs(done.stream().map(i -> versions.get(i).scheduledAtMs()).toList());
+      b.longs(done.stream().map(i -> versions.get(i).dueAtMs()).toList());
     }));
+  }
+
+  /** Every page's page_versions row, in batch order. */
+  private static void bindVersions(Binder b, List<PageRecord> pages, List<PageVersion> versions, long crawlId)
+      throws SQLException {
+    Long crawl = crawlId == 0 ? null : crawlId;
+    b.texts(pages.stream().map(PageRecord::url).toList());
+    b.longs(pages.stream().map(p -> crawl).toList());
+    b.texts(pages.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+    b.ints(pages.stream().map(p -> p.status() == 0 ? null : p.status()).toList());
+    b.longs(pages.stream().map(PageRecord::bytes).toList());
+    b.texts(pages.stream().map(PageRecord::contentHash).toList());
+    b.texts(pages.stream().map(PageRecord::etag).toList());
+    b.texts(pages.stream().map(PageRecord::lastModified).toList());
+    b.texts(pages.stream().map(PageRecord::error).toList());
+    b.texts(versions.stream().map(v -> v.change().column()).toList());
   }
 
   /**
@@ -436,7 +622,8 @@ final class PostgresWriter implements StoreWriter {
       selectQueued.setFetchSize(8192);
       try (ResultSet rs = selectQueued.executeQuery()) {
         while (rs.next()) {
-          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)));
+          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+              revisit(rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9))));
         }
       }
       long total;
@@ -454,6 +641,15 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
+  /** What a queued row's columns say of its URL's earlier fetches, as SQLite's writer reads them; null when nothing. */
+  private static Revisit revisit(long intervalMs, String etag, String lastModified, String contentHash) {
+    if (intervalMs == 0 && contentHash == null) {
+      return null;
+    }
+    return contentHash == null ? new Revisit(null, null, null, intervalMs)
+        : new Revisit(etag, lastModified, contentHash, intervalMs);
+  }
+
   @Override
   public QueuedBatch queuedIn(List<Integer> partitions, List<Long> afterIds, int perPartition) {
     try {
@@ -467,7 +663,8 @@ final class PostgresWriter implements StoreWriter {
       List<FrontierRow> rows = new ArrayList<>();
       try (ResultSet rs = selectQueuedIn.executeQuery()) {
         while (rs.next()) {
-          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)));
+          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+              revisit(rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9))));
         }
       }
       long total;
@@ -485,19 +682,65 @@ final class PostgresWriter implements StoreWriter {
   }
 
   @Override
-  public long openCrawl(String configJson) {
-    try (PreparedStatement stmt = conn.prepareStatement(OPEN_CRAWL)) {
+  public long openCrawl(String configJson, RunKind kind, long dueBeforeMs) {
+    try (PreparedStatement stmt = conn.prepareStatement(OPEN_CRAWL);
+        PreparedStatement requeue = conn.prepareStatement(REQUEUE_DUE)) {
       stmt.setString(1, Instant.now().toString());
       stmt.setString(2, configJson);
+      stmt.setString(3, kind.column());
       long id;
       try (ResultSet rs = stmt.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
       }
+      if (kind == RunKind.RECRAWL) {
+        requeue.setLong(1, dueBeforeMs);
+        requeue.executeUpdate();
+      }
       conn.commit();
       return id;
     } catch (SQLException e) {
       throw rolledBack("record the crawl", e);
+    }
+  }
+
+  @Override
+  public void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs) {
+    List<String> modifiedUrls = new ArrayList<>();
+    List<Long> modified = new ArrayList<>();
+    List<String> intervalUrls = new ArrayList<>();
+    List<Long> intervals = new ArrayList<>();
+    List<Long> dueAt = new ArrayList<>();
+    for (int i = 0; i < urls.size(); i++) {
+      if (lastModifiedMs.get(i) > 0) {
+        modifiedUrls.add(urls.get(i));
+        modified.add(lastModifiedMs.get(i));
+      }
+      if (intervalMs.get(i) > 0) {
+        intervalUrls.add(urls.get(i));
+        intervals.add(intervalMs.get(i));
+        dueAt.add(nowMs + intervalMs.get(i));
+      }
+    }
+    try (PreparedStatement due = conn.prepareStatement(DUE_IF_MODIFIED);
+        PreparedStatement interval = conn.prepareStatement(SET_INTERVAL)) {
+      fence();
+      if (!modifiedUrls.isEmpty()) {
+        Binder b = new Binder(due);
+        b.texts(modifiedUrls);
+        b.longs(modified);
+        due.executeUpdate();
+      }
+      if (!intervalUrls.isEmpty()) {
+        Binder b = new Binder(interval);
+        b.texts(intervalUrls);
+        b.longs(intervals);
+        b.longs(dueAt);
+        interval.executeUpdate();
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("schedule the URLs of a sitemap", e);
     }
   }
 
@@ -521,6 +764,7 @@ final class PostgresWriter implements StoreWriter {
       return 0;
     }
     try {
+      fence();
       insertDiscovered.setArray(1, conn.createArrayOf("text", urls.toArray(new String[0])));
       Integer[] depths = new Integer[urls.size()];
       Arrays.fill(depths, depth);
@@ -536,6 +780,28 @@ final class PostgresWriter implements StoreWriter {
       return added;
     } catch (SQLException e) {
       throw rolledBack("add discovered URLs", e);
+    }
+  }
+
+  @Override
+  public void saveCookies(CookieChanges changes) {
+    try {
+      fence();
+      CookieSql.save(conn, changes);
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("save the cookies", e);
+    }
+  }
+
+  @Override
+  public List<CookieRecord> cookies() {
+    try {
+      List<CookieRecord> cookies = CookieSql.load(conn);
+      conn.commit();
+      return cookies;
+    } catch (SQLException e) {
+      throw rolledBack("read the cookies", e);
     }
   }
 
@@ -592,12 +858,20 @@ final class PostgresWriter implements StoreWriter {
       stmt.setArray(next++, stmt.getConnection().createArrayOf("int4", values.toArray(new Integer[0])));
     }
 
+    void bools(List<Boolean> values) throws SQLException {
+      stmt.setArray(next++, stmt.getConnection().createArrayOf("bool", values.toArray(new Boolean[0])));
+    }
+
+    void longValue(long value) throws SQLException {
+      stmt.setLong(next++, value);
+    }
+
     void longs(List<Long> values) throws SQLException {
       stmt.setArray(next++, stmt.getConnection().createArrayOf("int8", values.toArray(new Long[0])));
     }
   }
 
-  /** The fourteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  /** The seventeen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
   private record PageColumns(List<PageRecord> pages, long crawlId, String node) {
     PageColumns(Collection<PageRecord> pages, long crawlId, String node) {
       this(List.copyOf(pages), crawlId, node);
@@ -617,6 +891,9 @@ final class PostgresWriter implements StoreWriter {
       binder.ints(map(PageRecord::attempts));
       binder.texts(map(PageRecord::error));
       binder.longs(map(p -> crawlId == 0 ? null : crawlId));
+      binder.texts(map(PageRecord::etag));
+      binder.texts(map(PageRecord::lastModified));
+      binder.texts(map(PageRecord::rendered));
       binder.texts(map(p -> node));
     }
 

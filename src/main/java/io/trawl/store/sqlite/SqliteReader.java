@@ -42,7 +42,9 @@ final class SqliteReader implements StoreReader {
       ExportTable.ITEMS, "SELECT page_url, rule, data, extracted_at FROM items WHERE (? IS NULL OR rule = ?) ORDER BY id",
       ExportTable.FRONTIER, "SELECT * FROM frontier ORDER BY id",
       ExportTable.CRAWLS, "SELECT * FROM crawls ORDER BY id",
-      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY rowid");
+      ExportTable.DOWNLOADS, "SELECT * FROM downloads ORDER BY rowid",
+      ExportTable.PAGE_VERSIONS, "SELECT * FROM page_versions ORDER BY id",
+      ExportTable.ITEM_HISTORY, "SELECT * FROM item_history ORDER BY rowid");
   private static final String ITEM_KEYS =
       """
       SELECT j.key FROM items, json_each(items.data) j
@@ -50,6 +52,7 @@ final class SqliteReader implements StoreReader {
       GROUP BY j.key ORDER BY min(items.id), min(j.id)""";
   private static final List<String> SECTIONS =
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
+  private static final String RENDERED = "pages rendered";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -70,7 +73,10 @@ final class SqliteReader implements StoreReader {
       "downloads", """
           SELECT count(*) AS downloads, count(DISTINCT path) AS files,
                  (SELECT coalesce(sum(bytes), 0) FROM (SELECT DISTINCT path, bytes FROM downloads)) AS file_bytes
-          FROM downloads""");
+          FROM downloads""",
+      RENDERED, """
+          SELECT rendered AS why, count(*) AS pages, sum(error IS NOT NULL) AS errors, round(avg(elapsed_ms)) AS avg_ms
+          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
 
   private static final int STEPS_PER_CHECK = 1_000;
 
@@ -229,7 +235,12 @@ final class SqliteReader implements StoreReader {
   public List<String> statsSections() {
     try (Statement stmt = conn.createStatement()) {
       // A file written before schema version 2, opened read-only, has no downloads to count.
-      return tableExists(stmt, "downloads") ? SECTIONS : SECTIONS.subList(0, SECTIONS.size() - 1);
+      List<String> sections = new java.util.ArrayList<>(
+          tableExists(stmt, "downloads") ? SECTIONS : SECTIONS.subList(0, SECTIONS.size() - 1));
+      if (anyRendered(stmt)) {
+        sections.add(RENDERED);
+      }
+      return List.copyOf(sections);
     } catch (SQLException e) {
       throw failed("read the schema", e);
     }
@@ -278,5 +289,17 @@ final class SqliteReader implements StoreReader {
 
   private StoreException failed(String what, SQLException e) {
     return new StoreException(StoreException.Kind.FAILED, file + ": cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** Whether a page was rendered; false for a file written before schema version 5, which has no pages.rendered. */
+  private static boolean anyRendered(Statement stmt) throws SQLException {
+    try (ResultSet columns = stmt.executeQuery("SELECT count(*) FROM pragma_table_info('pages') WHERE name = 'rendered'")) {
+      if (!columns.next() || columns.getInt(1) == 0) {
+        return false;
+      }
+    }
+    try (ResultSet rs = stmt.executeQuery("SELECT EXISTS (SELECT 1 FROM pages WHERE rendered IS NOT NULL)")) {
+      return rs.next() && rs.getInt(1) == 1;
+    }
   }
 }

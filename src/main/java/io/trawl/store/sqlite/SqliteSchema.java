@@ -80,7 +80,73 @@ final class SqliteSchema {
       List.of(
           "ALTER TABLE items ADD COLUMN item_key TEXT",
           "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),
-      // 5: cluster mode: each URL's host partition, the node a row is in flight on and the node that stored a page,
+      // 5: recrawling. Every fetch of a URL as a page_versions row (the pages before it, one each
+      // as 'new' or its failure); items superseded by a changed or gone page move to item_history;
+      // validators for conditional requests; each URL's schedule; which runs start a pass.
+      List.of(
+          "ALTER TABLE crawls ADD COLUMN kind TEXT",
+          "UPDATE crawls SET kind = CASE WHEN id = (SELECT min(id) FROM crawls) THEN 'crawl' ELSE 'resume' END",
+          "ALTER TABLE pages ADD COLUMN etag TEXT",
+          "ALTER TABLE pages ADD COLUMN last_modified TEXT",
+          "ALTER TABLE frontier ADD COLUMN interval_ms INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE items ADD COLUMN crawl_id INTEGER",
+          "UPDATE items SET crawl_id = (SELECT p.crawl_id FROM pages p WHERE p.url = items.page_url)",
+          "CREATE INDEX items_page ON items (page_url)",
+          "CREATE INDEX links_from ON links (from_url)",
+          """
+          CREATE TABLE item_history (
+            item_id      INTEGER NOT NULL,
+            page_url     TEXT NOT NULL,
+            rule         TEXT NOT NULL,
+            item_key     TEXT,
+            data         TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            crawl_id     INTEGER,
+            removed_in   INTEGER NOT NULL
+          )""",
+          "CREATE INDEX item_history_removed ON item_history (removed_in)",
+          """
+          CREATE TABLE page_versions (
+            id            INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL,
+            crawl_id      INTEGER,
+            fetched_at    TEXT NOT NULL,
+            status        INTEGER,
+            bytes         INTEGER NOT NULL,
+            content_hash  TEXT,
+            etag          TEXT,
+            last_modified TEXT,
+            error         TEXT,
+            change        TEXT NOT NULL
+          )""",
+          "CREATE INDEX page_versions_url ON page_versions (url, crawl_id)",
+          "CREATE INDEX page_versions_crawl ON page_versions (crawl_id)",
+          """
+          INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, content_hash, error, change)
+          SELECT url, crawl_id, fetched_at, status, bytes, content_hash, error,
+                 CASE WHEN error IN ('http_404', 'http_410', 'dns') THEN 'gone'
+                      WHEN error IS NOT NULL OR status = 304 THEN 'failed' ELSE 'new' END
+          FROM pages ORDER BY fetched_at"""),
+      // 6: the crawl's cookie jar (fetch.cookies), so --resume continues the same sessions.
+      List.of(
+          """
+          CREATE TABLE cookies (
+            domain      TEXT NOT NULL,
+            path        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            host_only   INTEGER NOT NULL,
+            secure      INTEGER NOT NULL,
+            http_only   INTEGER NOT NULL,
+            expires_at  INTEGER,
+            created_at  INTEGER NOT NULL,
+            last_access INTEGER NOT NULL,
+            PRIMARY KEY (domain, path, name)
+          )"""),
+      // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
+      List.of("ALTER TABLE pages ADD COLUMN rendered TEXT"),
+      // 8: cluster mode: each URL's host partition, the node a row is in flight on and the node that stored a page,
       // the nodes of a cluster crawl and who owns which partition. Existing rows get their partition from
       // PartitionBackfill (SQLite has no hash function to compute it in SQL).
       List.of(
@@ -108,7 +174,7 @@ final class SqliteSchema {
           )"""));
 
   /** The migration after which existing frontier rows get their partition computed in Java. */
-  static final int PARTITION_STEP = 5;
+  static final int PARTITION_STEP = 8;
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

@@ -11,17 +11,50 @@ final class SqliteSql {
   static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ? AND state = 'queued'";
   static final String PUT_BACK =
       "UPDATE frontier SET state = 'queued', attempts = ?, not_before = ? WHERE id = ?";
-  static final String FINISH = "UPDATE frontier SET state = ?, attempts = ? WHERE id = ?";
+  /**
+   * A stored URL's final state and schedule. When its fetch keeps its interval (PageVersion#keepsInterval),
+   * an interval set on the row meanwhile (a sitemap's changefreq) stands: the right-hand sides read
+   * the row's old values.
+   */
+  static final String FINISH =
+      """
+      UPDATE frontier SET state = ?, attempts = ?,
+        interval_ms = CASE WHEN ? AND interval_ms > 0 THEN interval_ms ELSE ? END,
+        due_at = CASE WHEN ? AND interval_ms > 0 THEN ? + interval_ms ELSE ? END
+      WHERE id = ?""";
   static final String UPSERT_PAGE =
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         bytes, content_hash, attempts, error, crawl_id, etag, last_modified,
+                         rendered)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
-        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
+        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered""";
+  /**
+   * A fetch that leaves the page's content as it was (unchanged, or failed): its own columns
+   * only. An unchanged page's response may bring new validators (a 304 should repeat its ETag);
+   * a failure's error is set, and cleared again by the next fetch that succeeds.
+   */
+  static final String TOUCH_PAGE =
+      """
+      UPDATE pages SET fetched_at = ?, elapsed_ms = ?, attempts = ?, error = ?, crawl_id = ?,
+        etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)
+      WHERE url = ?""";
+  static final String INSERT_VERSION =
+      """
+      INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, content_hash, etag, last_modified, error, change)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+  /** A changed or gone page's items, kept in item_history as removed by the run {@code ?}. */
+  static final String ARCHIVE_ITEMS =
+      """
+      INSERT INTO item_history (item_id, page_url, rule, item_key, data, extracted_at, crawl_id, removed_in)
+      SELECT id, page_url, rule, item_key, data, extracted_at, crawl_id, ? FROM items WHERE page_url = ? ORDER BY id""";
+  static final String DELETE_ITEMS = "DELETE FROM items WHERE page_url = ?";
+  static final String DELETE_LINKS = "DELETE FROM links WHERE from_url = ?";
   static final String INSERT_LINK = "INSERT INTO links (from_url, to_url) VALUES (?, ?)";
   /** Links rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
   static final int LINKS_PER_INSERT = 50;
@@ -33,19 +66,50 @@ final class SqliteSql {
    */
   static final String UPSERT_ITEM =
       """
-      INSERT INTO items (page_url, rule, data, extracted_at, item_key) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO items (page_url, rule, data, extracted_at, item_key, crawl_id) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (rule, item_key) DO UPDATE SET
-        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at""";
+        page_url = excluded.page_url, data = excluded.data, extracted_at = excluded.extracted_at,
+        crawl_id = excluded.crawl_id""";
+  /**
+   * The stored version of a keyed item about to be sighted again (elsewhere than on its own page,
+   * whose items a change has archived already), kept in item_history as replaced by the run
+   * {@code ?} before {@link #UPSERT_ITEM} overwrites it. Rows of the run itself are not versions.
+   */
+  static final String ARCHIVE_KEYED_ITEM =
+      """
+      INSERT INTO item_history (item_id, page_url, rule, item_key, data, extracted_at, crawl_id, removed_in)
+      SELECT id, page_url, rule, item_key, data, extracted_at, crawl_id, ? FROM items
+      WHERE rule = ? AND item_key = ? AND coalesce(crawl_id, 0) <> ?""";
   static final String UPSERT_DOWNLOAD =
       """
       INSERT INTO downloads (url, path, bytes, sha256, content_type, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (url) DO UPDATE SET
         path = excluded.path, bytes = excluded.bytes, sha256 = excluded.sha256,
         content_type = excluded.content_type, fetched_at = excluded.fetched_at""";
+  /**
+   * Queued rows with what earlier fetches left of their URL: the validators and hash of the
+   * content held (a pages row without a hash holds none), and the URL's recrawl interval.
+   */
   static final String SELECT_QUEUED =
-      "SELECT id, url, depth, attempts, not_before FROM frontier WHERE state = 'queued' AND id > ? ORDER BY id LIMIT ?";
+      """
+      SELECT f.id, f.url, f.depth, f.attempts, f.not_before, f.interval_ms, p.etag, p.last_modified, p.content_hash
+      FROM frontier f LEFT JOIN pages p ON p.url = f.url
+      WHERE f.state = 'queued' AND f.id > ? ORDER BY f.id LIMIT ?""";
   static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
-  static final String COUNT_FINISHED = "SELECT count(*) FROM frontier WHERE state IN ('done', 'failed')";
+  /**
+   * Pages stored by the runs of the current pass (the last crawl or recrawl and its resumes): what
+   * counts toward crawl.max_pages. Pages a recrawl has not fetched again belong to an earlier pass.
+   */
+  static final String COUNT_FINISHED =
+      """
+      SELECT count(*) FROM pages
+      WHERE crawl_id IS NULL
+         OR crawl_id >= (SELECT coalesce(max(id), 0) FROM crawls WHERE kind IS NULL OR kind <> 'resume')""";
+  /** Finished rows due by {@code ?} back in the queue for a recrawl, each a fresh start. */
+  static final String REQUEUE_DUE =
+      """
+      UPDATE frontier SET state = 'queued', attempts = 0, not_before = 0, crashes = 0
+      WHERE state IN ('done', 'failed') AND due_at <= ?""";
   /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
   static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
   /**
@@ -63,9 +127,20 @@ final class SqliteSql {
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
+  /** Their page_versions rows, as failures, before {@link #FAIL_CRASHED}. */
+  static final String VERSION_CRASHED =
+      """
+      INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, error, change)
+      SELECT url, (SELECT max(id) FROM crawls), ?, NULL, 0, 'crashed', 'failed'
+      FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
   static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
   static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
-  static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config) VALUES (?, ?) RETURNING id";
+  /** A sitemap's {@code <lastmod>} after the URL's last fetch ({@code due_at - interval_ms}): due now. */
+  static final String DUE_IF_MODIFIED =
+      "UPDATE frontier SET due_at = 0 WHERE url = ? AND state IN ('done', 'failed') AND due_at - interval_ms < ?";
+  /** A sitemap's {@code <changefreq>}: the URL's interval, due no later than that from now. */
+  static final String SET_INTERVAL = "UPDATE frontier SET interval_ms = ?, due_at = min(due_at, ?) WHERE url = ?";
+  static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   static final String CLOSE_CRAWL = "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?";
 
   private SqliteSql() {}

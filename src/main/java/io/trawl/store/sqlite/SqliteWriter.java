@@ -1,12 +1,18 @@
 package io.trawl.store.sqlite;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
+import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
 import io.trawl.core.HostPartitions;
 import io.trawl.store.PartitionBackfill;
+import io.trawl.store.PageVersion;
+import io.trawl.store.RunKind;
+import io.trawl.store.CookieSql;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +26,9 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one connection that writes the SQLite file. A whole batch (pages, links, items, discovered
@@ -38,10 +46,18 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement putBack;
   private final PreparedStatement finish;
   private final PreparedStatement upsertPage;
+  private final PreparedStatement touchPage;
+  private final PreparedStatement insertVersion;
+  private final PreparedStatement archiveItems;
+  private final PreparedStatement deleteItems;
+  private final PreparedStatement deleteLinks;
   private final PreparedStatement insertLink;
   private final PreparedStatement insertLinks;
   private final List<String> pendingLinks = new ArrayList<>(2 * SqliteSql.LINKS_PER_INSERT);
   private final PreparedStatement upsertItem;
+  private final PreparedStatement archiveKeyedItem;
+  /** The keyed items of the batch being written whose stored version is archived already: once each. */
+  private final Set<String> archivedKeys = new HashSet<>();
   private final PreparedStatement upsertDownload;
   private final PreparedStatement selectQueued;
   private final PreparedStatement countQueued;
@@ -55,9 +71,15 @@ final class SqliteWriter implements StoreWriter {
     this.putBack = conn.prepareStatement(SqliteSql.PUT_BACK);
     this.finish = conn.prepareStatement(SqliteSql.FINISH);
     this.upsertPage = conn.prepareStatement(SqliteSql.UPSERT_PAGE);
+    this.touchPage = conn.prepareStatement(SqliteSql.TOUCH_PAGE);
+    this.insertVersion = conn.prepareStatement(SqliteSql.INSERT_VERSION);
+    this.archiveItems = conn.prepareStatement(SqliteSql.ARCHIVE_ITEMS);
+    this.deleteItems = conn.prepareStatement(SqliteSql.DELETE_ITEMS);
+    this.deleteLinks = conn.prepareStatement(SqliteSql.DELETE_LINKS);
     this.insertLink = conn.prepareStatement(SqliteSql.INSERT_LINK);
     this.insertLinks = conn.prepareStatement(SqliteSql.INSERT_LINKS);
     this.upsertItem = conn.prepareStatement(SqliteSql.UPSERT_ITEM);
+    this.archiveKeyedItem = conn.prepareStatement(SqliteSql.ARCHIVE_KEYED_ITEM);
     this.upsertDownload = conn.prepareStatement(SqliteSql.UPSERT_DOWNLOAD);
     this.selectQueued = conn.prepareStatement(SqliteSql.SELECT_QUEUED);
     this.countQueued = conn.prepareStatement(SqliteSql.COUNT_QUEUED);
@@ -100,11 +122,16 @@ final class SqliteWriter implements StoreWriter {
   private static void requeueInFlight(Connection conn) throws SQLException {
     try (Statement stmt = conn.createStatement();
         PreparedStatement storeCrashed = conn.prepareStatement(SqliteSql.STORE_CRASHED);
+        PreparedStatement versionCrashed = conn.prepareStatement(SqliteSql.VERSION_CRASHED);
         PreparedStatement failCrashed = conn.prepareStatement(SqliteSql.FAIL_CRASHED)) {
       stmt.executeUpdate(SqliteSql.COUNT_CRASH);
-      storeCrashed.setString(1, Instant.now().toString());
+      String now = Instant.now().toString();
+      storeCrashed.setString(1, now);
       storeCrashed.setInt(2, MAX_CRASHES);
       storeCrashed.executeUpdate();
+      versionCrashed.setString(1, now);
+      versionCrashed.setInt(2, MAX_CRASHES);
+      versionCrashed.executeUpdate();
       failCrashed.setInt(1, MAX_CRASHES);
       failCrashed.executeUpdate();
       stmt.executeUpdate(SqliteSql.REQUEUE_IN_FLIGHT);
@@ -161,17 +188,17 @@ final class SqliteWriter implements StoreWriter {
    * @return per page, how many frontier rows it added
    */
   @Override
-  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
-      long crawlId) {
+  public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<PageVersion> versions,
+      List<List<String>> discovered, long crawlId) {
     try {
-      return writeBatch(updates, pages, discovered, crawlId);
+      return writeBatch(updates, pages, versions, discovered, crawlId);
     } catch (SQLException e) {
       throw failed("write a batch", e);
     }
   }
 
-  private List<Integer> writeBatch(List<FrontierUpdate> updates, List<PageRecord> pages, List<List<String>> discovered,
-      long crawlId) throws SQLException {
+  private List<Integer> writeBatch(List<FrontierUpdate> updates, List<PageRecord> pages, List<PageVersion> versions,
+      List<List<String>> discovered, long crawlId) throws SQLException {
     try {
       for (FrontierUpdate update : updates) {
         for (String url : update.seeds()) {
@@ -195,9 +222,11 @@ final class SqliteWriter implements StoreWriter {
       putBack.executeBatch();
       List<Integer> added = new ArrayList<>(pages.size());
       for (int i = 0; i < pages.size(); i++) {
-        added.add(writePage(pages.get(i), discovered.get(i), crawlId));
+        added.add(writePage(pages.get(i), versions.get(i), discovered.get(i), crawlId));
       }
       upsertPage.executeBatch();
+      touchPage.executeBatch();
+      insertVersion.executeBatch();
       flushLinks();
       insertLinks.executeBatch();
       insertLink.executeBatch();
@@ -205,6 +234,7 @@ final class SqliteWriter implements StoreWriter {
       upsertDownload.executeBatch();
       finish.executeBatch();
       conn.commit();
+      archivedKeys.clear();
       return added;
     } catch (SQLException | RuntimeException e) {
       rollbackAfter(conn, e);
@@ -213,40 +243,54 @@ final class SqliteWriter implements StoreWriter {
     }
   }
 
-  private int writePage(PageRecord page, List<String> discovered, long crawlId) throws SQLException {
+  private int writePage(PageRecord page, PageVersion version, List<String> discovered, long crawlId)
+      throws SQLException {
     String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
-    upsertPage.setString(1, page.url());
-    upsertPage.setString(2, page.finalUrl());
-    if (page.status() == 0) {
-      upsertPage.setNull(3, Types.INTEGER);
+    boolean hadContent = page.revisit() != null && page.revisit().hasContent();
+    if (version.replacesContent(hadContent)) {
+      bindPage(page, fetchedAt, crawlId);
+      upsertPage.addBatch();
     } else {
-      upsertPage.setInt(3, page.status());
+      touchPage.setString(1, fetchedAt);
+      touchPage.setLong(2, page.elapsedMs());
+      touchPage.setInt(3, page.attempts());
+      touchPage.setString(4, page.error());
+      setCrawlId(touchPage, 5, crawlId);
+      touchPage.setString(6, page.etag());
+      touchPage.setString(7, page.lastModified());
+      touchPage.setString(8, page.url());
+      touchPage.addBatch();
     }
-    upsertPage.setString(4, page.contentType());
-    upsertPage.setInt(5, page.depth());
-    upsertPage.setString(6, page.title());
-    upsertPage.setString(7, fetchedAt);
-    upsertPage.setLong(8, page.elapsedMs());
-    upsertPage.setLong(9, page.bytes());
-    upsertPage.setString(10, page.contentHash());
-    upsertPage.setInt(11, page.attempts());
-    upsertPage.setString(12, page.error());
-    if (crawlId == 0) {
-      upsertPage.setNull(13, Types.INTEGER);
-    } else {
-      upsertPage.setLong(13, crawlId);
+    bindVersion(page, version, fetchedAt, crawlId);
+    if (version.dropsOldItemsAndLinks()) {
+      // Now, before this batch's inserts: they may hold the page's new items and links.
+      archiveItems.setLong(1, crawlId);
+      archiveItems.setString(2, page.url());
+      archiveItems.executeUpdate();
+      deleteItems.setString(1, page.url());
+      deleteItems.executeUpdate();
+      deleteLinks.setString(1, page.url());
+      deleteLinks.executeUpdate();
     }
-    upsertPage.addBatch();
     for (String to : page.links()) {
       addLink(page.url(), to);
     }
     for (int j = 0; j < page.items().size(); j++) {
       JsonObject item = page.items().getJsonObject(j);
+      String key = item.getString("key");
+      if (key != null && archivedKeys.add(item.getString("rule") + "\n" + key)) {
+        archiveKeyedItem.setLong(1, crawlId);
+        archiveKeyedItem.setString(2, item.getString("rule"));
+        archiveKeyedItem.setString(3, key);
+        archiveKeyedItem.setLong(4, crawlId);
+        archiveKeyedItem.executeUpdate();
+      }
       upsertItem.setString(1, page.url());
       upsertItem.setString(2, item.getString("rule"));
       upsertItem.setString(3, item.getJsonObject("data").encode());
       upsertItem.setString(4, fetchedAt);
-      upsertItem.setString(5, item.getString("key"));
+      upsertItem.setString(5, key);
+      setCrawlId(upsertItem, 6, crawlId);
       upsertItem.addBatch();
     }
     if (page.download() != null) {
@@ -254,7 +298,8 @@ final class SqliteWriter implements StoreWriter {
       upsertDownload.setString(2, page.download().path());
       upsertDownload.setLong(3, page.download().bytes());
       upsertDownload.setString(4, page.download().sha256());
-      upsertDownload.setString(5, page.contentType());
+      upsertDownload.setString(5, page.download().contentType() != null ? page.download().contentType()
+          : page.contentType());
       upsertDownload.setString(6, fetchedAt);
       upsertDownload.addBatch();
     }
@@ -269,9 +314,64 @@ final class SqliteWriter implements StoreWriter {
     FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
     finish.setString(1, state.column());
     finish.setInt(2, page.attempts());
-    finish.setLong(3, page.frontierId());
+    finish.setBoolean(3, version.keepsInterval());
+    finish.setLong(4, version.intervalMs());
+    finish.setBoolean(5, version.keepsInterval());
+    finish.setLong(6, version.scheduledAtMs());
+    finish.setLong(7, version.dueAtMs());
+    finish.setLong(8, page.frontierId());
     finish.addBatch();
     return added;
+  }
+
+  /** Every column of the page's pages row, for {@link SqliteSql#UPSERT_PAGE}. */
+  private void bindPage(PageRecord page, String fetchedAt, long crawlId) throws SQLException {
+    upsertPage.setString(1, page.url());
+    upsertPage.setString(2, page.finalUrl());
+    setStatus(upsertPage, 3, page.status());
+    upsertPage.setString(4, page.contentType());
+    upsertPage.setInt(5, page.depth());
+    upsertPage.setString(6, page.title());
+    upsertPage.setString(7, fetchedAt);
+    upsertPage.setLong(8, page.elapsedMs());
+    upsertPage.setLong(9, page.bytes());
+    upsertPage.setString(10, page.contentHash());
+    upsertPage.setInt(11, page.attempts());
+    upsertPage.setString(12, page.error());
+    setCrawlId(upsertPage, 13, crawlId);
+    upsertPage.setString(14, page.etag());
+    upsertPage.setString(15, page.lastModified());
+    upsertPage.setString(16, page.rendered());
+  }
+
+  private void bindVersion(PageRecord page, PageVersion version, String fetchedAt, long crawlId) throws SQLException {
+    insertVersion.setString(1, page.url());
+    setCrawlId(insertVersion, 2, crawlId);
+    insertVersion.setString(3, fetchedAt);
+    setStatus(insertVersion, 4, page.status());
+    insertVersion.setLong(5, page.bytes());
+    insertVersion.setString(6, page.contentHash());
+    insertVersion.setString(7, page.etag());
+    insertVersion.setString(8, page.lastModified());
+    insertVersion.setString(9, page.error());
+    insertVersion.setString(10, version.change().column());
+    insertVersion.addBatch();
+  }
+
+  private static void setStatus(PreparedStatement stmt, int index, int status) throws SQLException {
+    if (status == 0) {
+      stmt.setNull(index, Types.INTEGER);
+    } else {
+      stmt.setInt(index, status);
+    }
+  }
+
+  private static void setCrawlId(PreparedStatement stmt, int index, long crawlId) throws SQLException {
+    if (crawlId == 0) {
+      stmt.setNull(index, Types.INTEGER);
+    } else {
+      stmt.setLong(index, crawlId);
+    }
   }
 
   /**
@@ -322,7 +422,8 @@ final class SqliteWriter implements StoreWriter {
     selectQueued.setInt(2, limit);
     try (ResultSet rs = selectQueued.executeQuery()) {
       while (rs.next()) {
-        rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5)));
+        rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+            revisit(rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9))));
       }
     }
     long total;
@@ -339,15 +440,30 @@ final class SqliteWriter implements StoreWriter {
     return new QueuedBatch(rows, total, finished);
   }
 
+  /** What a queued row's columns say of its URL's earlier fetches; null when nothing. */
+  static Revisit revisit(long intervalMs, String etag, String lastModified, String contentHash) {
+    if (intervalMs == 0 && contentHash == null) {
+      return null;
+    }
+    return contentHash == null ? new Revisit(null, null, null, intervalMs)
+        : new Revisit(etag, lastModified, contentHash, intervalMs);
+  }
+
   @Override
-  public long openCrawl(String configJson) {
-    try (PreparedStatement stmt = conn.prepareStatement(SqliteSql.OPEN_CRAWL)) {
+  public long openCrawl(String configJson, RunKind kind, long dueBeforeMs) {
+    try (PreparedStatement stmt = conn.prepareStatement(SqliteSql.OPEN_CRAWL);
+        PreparedStatement requeue = conn.prepareStatement(SqliteSql.REQUEUE_DUE)) {
       stmt.setString(1, Instant.now().toString());
       stmt.setString(2, configJson);
+      stmt.setString(3, kind.column());
       long id;
       try (ResultSet rs = stmt.executeQuery()) {
         rs.next();
         id = rs.getLong(1);
+      }
+      if (kind == RunKind.RECRAWL) {
+        requeue.setLong(1, dueBeforeMs);
+        requeue.executeUpdate();
       }
       conn.commit();
       return id;
@@ -370,6 +486,31 @@ final class SqliteWriter implements StoreWriter {
       return added;
     } catch (SQLException e) {
       throw rolledBack("add discovered URLs", e);
+    }
+  }
+
+  @Override
+  public void scheduleFromSitemap(List<String> urls, List<Long> lastModifiedMs, List<Long> intervalMs, long nowMs) {
+    try (PreparedStatement modified = conn.prepareStatement(SqliteSql.DUE_IF_MODIFIED);
+        PreparedStatement interval = conn.prepareStatement(SqliteSql.SET_INTERVAL)) {
+      for (int i = 0; i < urls.size(); i++) {
+        if (lastModifiedMs.get(i) > 0) {
+          modified.setString(1, urls.get(i));
+          modified.setLong(2, lastModifiedMs.get(i));
+          modified.addBatch();
+        }
+        if (intervalMs.get(i) > 0) {
+          interval.setLong(1, intervalMs.get(i));
+          interval.setLong(2, nowMs + intervalMs.get(i));
+          interval.setString(3, urls.get(i));
+          interval.addBatch();
+        }
+      }
+      modified.executeBatch();
+      interval.executeBatch();
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("schedule the URLs of a sitemap", e);
     }
   }
 
@@ -410,9 +551,31 @@ final class SqliteWriter implements StoreWriter {
 
   private void clearBatches() throws SQLException {
     pendingLinks.clear();
-    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, insertLink, insertLinks, upsertItem,
-        upsertDownload)) {
+    archivedKeys.clear();
+    for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, touchPage,
+        insertVersion, insertLink, insertLinks, upsertItem, upsertDownload)) {
       stmt.clearBatch();
+    }
+  }
+
+  @Override
+  public void saveCookies(CookieChanges changes) {
+    try {
+      CookieSql.save(conn, changes);
+      conn.commit();
+    } catch (SQLException e) {
+      throw rolledBack("save the cookies", e);
+    }
+  }
+
+  @Override
+  public List<CookieRecord> cookies() {
+    try {
+      List<CookieRecord> cookies = CookieSql.load(conn);
+      conn.commit();
+      return cookies;
+    } catch (SQLException e) {
+      throw rolledBack("read the cookies", e);
     }
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.trawl.bus.CookieChanges;
+import io.trawl.bus.CookieRecord;
 import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
@@ -16,6 +18,7 @@ import io.trawl.store.StoreClaim;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import io.trawl.testing.EmbeddedPg;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -120,10 +123,10 @@ class PostgresClusterLedgerTest {
     int partition = HostPartitions.ofUrl(url);
     assertThat(a.acquire(List.of(partition)).partitions()).containsExactly(partition);
     StoreWriter writerA = writer("a");
-    writerA.write(List.of(FrontierUpdate.ofSeeds(List.of(url, "http://127.0.0.1:4000/y"))), List.of(), List.of(), 0);
+    writerA.write(List.of(FrontierUpdate.ofSeeds(List.of(url, "http://127.0.0.1:4000/y"))), List.of(), List.of(), List.of(), 0);
     List<FrontierRow> rows = writerA.queuedIn(List.of(partition), List.of(0L), 10).rows();
     writerA.write(List.of(new FrontierUpdate(List.of(), rows.stream().map(FrontierRow::id).toList(), List.of())),
-        List.of(), List.of(), 0);
+        List.of(), List.of(), List.of(), 0);
     assertThat(Db.rows(db, "SELECT node FROM frontier WHERE state = 'in_flight'")).hasSize(2)
         .allSatisfy(r -> assertThat(r.get("node")).isEqualTo("a"));
     a.renew();
@@ -140,9 +143,18 @@ class PostgresClusterLedgerTest {
         .containsExactly("lost");
     PageRecord late = new PageRecord(rows.get(0).id(), url, url, 200, "text/html", 0, "late", 1_700_000_000_000L, 1, 10,
         null, 1, null, List.of(), List.of(), new JsonArray(), null);
-    assertThatThrownBy(() -> writerA.write(List.of(), List.of(late), List.of(List.of()), 0))
+    assertThatThrownBy(() -> writerA.write(List.of(), List.of(late), PageVersions.of(List.of(late)), List.of(List.of()), 0))
         .isInstanceOf(StoreException.class).hasMessageContaining("no longer part of the cluster crawl");
     assertThat(Db.count(db, "SELECT count(*) FROM pages")).as("the evicted node's late page").isZero();
+    CookieRecord cookie = new CookieRecord("127.0.0.1", "/", "s", "v", true, false, false, -1, 1, 1);
+    assertThatThrownBy(() -> writerA.saveCookies(new CookieChanges(List.of(cookie), List.of())))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no longer part of the cluster crawl");
+    assertThatThrownBy(() -> writerA.scheduleFromSitemap(List.of(url), List.of(1L), List.of(60_000L), 0))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no longer part of the cluster crawl");
+    assertThatThrownBy(() -> writerA.addDiscovered(List.of("http://127.0.0.1:4000/z"), 1))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no longer part of the cluster crawl");
+    assertThat(Db.count(db, "SELECT count(*) FROM cookies")).as("the evicted node's cookie").isZero();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier")).as("the evicted node's discovered URL").isEqualTo(2);
     assertThatThrownBy(a::renew).isInstanceOf(StoreException.class).hasMessageContaining("evicted");
   }
 
@@ -156,7 +168,7 @@ class PostgresClusterLedgerTest {
     List<Integer> partitions = urls.stream().map(HostPartitions::ofUrl).distinct().sorted().toList();
     a.acquire(partitions);
     StoreWriter writer = writer("a");
-    writer.write(List.of(FrontierUpdate.ofSeeds(urls)), List.of(), List.of(), 0);
+    writer.write(List.of(FrontierUpdate.ofSeeds(urls)), List.of(), List.of(), List.of(), 0);
 
     QueuedBatch first = writer.queuedIn(partitions, partitions.stream().map(p -> 0L).toList(), 4);
     assertThat(first.rows()).hasSize(12);
@@ -167,10 +179,10 @@ class PostgresClusterLedgerTest {
     assertThat(next.rows()).hasSize(18).noneMatch(r -> first.rows().contains(r));
 
     FrontierRow row = first.rows().get(0);
-    writer.write(List.of(new FrontierUpdate(List.of(), List.of(row.id()), List.of())), List.of(), List.of(), 0);
+    writer.write(List.of(new FrontierUpdate(List.of(), List.of(row.id()), List.of())), List.of(), List.of(), List.of(), 0);
     PageRecord page = new PageRecord(row.id(), row.url(), row.url(), 200, "text/html", 0, "t", 1_700_000_000_000L, 1, 10,
         null, 1, null, List.of(), List.of(), new JsonArray(), null);
-    writer.write(List.of(), List.of(page), List.of(List.of()), 0);
+    writer.write(List.of(), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
     assertThat(Db.rows(db, "SELECT node FROM pages")).extracting(r -> r.get("node")).containsExactly("a");
   }
 
@@ -194,6 +206,8 @@ class PostgresClusterLedgerTest {
     setup.lockAndFindLiveCrawl();
     setup.unlockStart();
     Db.update(db, "INSERT INTO frontier (url, depth, state) SELECT 'http://127.0.0.1/' || i, 0, 'done' FROM generate_series(1, 30) i");
+    Db.update(db, "INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+        + "SELECT 'http://127.0.0.1/' || i, 0, '2026-01-01T00:00:00Z', 1, 1, 1 FROM generate_series(1, 30) i");
 
     ClusterLedger a = started("a", LEASE_MS);
 

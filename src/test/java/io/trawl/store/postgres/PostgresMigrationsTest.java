@@ -9,12 +9,14 @@ import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.core.HostPartitions;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
+import io.trawl.testing.PageVersions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -39,7 +41,7 @@ class PostgresMigrationsTest {
   }
 
   @Test
-  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
+  void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
     try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
       for (String sql : PostgresSchema.STEPS.get(0)) {
         stmt.execute(sql);
@@ -54,10 +56,11 @@ class PostgresMigrationsTest {
       FetchedPage response = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(5);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(8);
+    assertThat(Db.count(db, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
         .containsExactly("http://127.0.0.1/a.pdf 42", "http://127.0.0.1/old 10");
@@ -68,28 +71,33 @@ class PostgresMigrationsTest {
   }
 
   @Test
-  void upgradesAVersion4SchemaGivingEveryFrontierRowItsHostPartition() throws Exception {
+  void upgradesAVersion4SchemaWithARenderedColumnAndAScreenshotOfItsOwnType() throws Exception {
     try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (int v = 0; v < 4; v++) {
-        for (String sql : PostgresSchema.STEPS.get(v)) {
+      for (int step = 0; step < 4; step++) {
+        for (String sql : PostgresSchema.STEPS.get(step)) {
           stmt.execute(sql);
         }
       }
       stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
       stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
-      stmt.execute("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
-          + "FROM generate_series(0, 24999) AS i"); // more than one chunk of the backfill
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
     }
 
-    StoreBackends.of(db, "public").openWriter(false).close();
+    try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
+      FetchedPage rendered = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "learned", false,
+          new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
+      PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+    }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(5);
-    List<Map<String, Object>> rows = Db.rows(db, "SELECT url, partition FROM frontier");
-    assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
-        .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE tablename IN ('crawl_nodes', 'crawl_partitions')"))
-        .isEqualTo(2);
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'frontier_partition'")).isEqualTo(1);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT);
+    assertThat(Db.rows(db, "SELECT url, coalesce(rendered, 'NULL') AS rendered FROM pages ORDER BY url"))
+        .extracting(r -> r.get("url") + " " + r.get("rendered"))
+        .containsExactly("http://127.0.0.1/app learned", "http://127.0.0.1/old NULL");
+    assertThat(Db.rows(db, "SELECT url, content_type FROM downloads")).extracting(r -> r.values().toString())
+        .containsExactly("[http://127.0.0.1/app, image/png]");
   }
 
   @Test
@@ -97,8 +105,8 @@ class PostgresMigrationsTest {
     StoreBackend shop = StoreBackends.of(db, "shop");
     StoreBackend news = StoreBackends.of(db, "news");
     try (StoreWriter writer = shop.openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/shop"))), List.of(), List.of(), 0);
-      writer.openCrawl("{}");
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/shop"))), List.of(), List.of(), List.of(), 0);
+      writer.openCrawl("{}", RunKind.CRAWL, 0);
     }
     news.openWriter(false).close();
 
@@ -111,8 +119,75 @@ class PostgresMigrationsTest {
     shop.wipe();
 
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size());
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size()).isEqualTo(12);
   }
+
+  @Test
+  void upgradesAVersion7SchemaGivingEveryFrontierRowItsHostPartition() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (int v = 0; v < 7; v++) {
+        for (String sql : PostgresSchema.STEPS.get(v)) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (7)");
+      stmt.execute("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
+          + "FROM generate_series(0, 24999) AS i"); // more than one chunk of the backfill
+    }
+
+    StoreBackends.of(db, "public").openWriter(false).close();
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(8);
+    List<Map<String, Object>> rows = Db.rows(db, "SELECT url, partition FROM frontier");
+    assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
+        .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE tablename IN ('crawl_nodes', 'crawl_partitions')"))
+        .isEqualTo(2);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'frontier_partition'")).isEqualTo(1);
+  }
+
+  @Test
+  void upgradesAVersion4SchemaGivingEachPageAVersionAndEachRunAKind() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (List<String> step : PostgresSchema.STEPS.subList(0, 4)) {
+        for (String sql : step) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
+      for (String sql : V4_ROWS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    StoreBackends.of(db, "public").openWriter(false).close();
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(8);
+    assertThat(Db.rows(db, "SELECT id::int AS id, kind FROM crawls ORDER BY id"))
+        .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
+    assertThat(Db.rows(db, "SELECT url, crawl_id::int AS crawl_id, coalesce(content_hash, '-') AS content_hash, change "
+        + "FROM page_versions ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/a", "crawl_id", 1, "content_hash", "h1", "change", "new"),
+        Map.of("url", "http://127.0.0.1/gone", "crawl_id", 2, "content_hash", "-", "change", "gone"));
+    assertThat(Db.rows(db, "SELECT item_key, crawl_id::int AS crawl_id FROM items"))
+        .containsExactly(Map.of("item_key", "[\"A\"]", "crawl_id", 1));
+    assertThat(Db.rows(db, "SELECT interval_ms::int AS interval_ms, due_at::int AS due_at FROM frontier"))
+        .containsExactly(Map.of("interval_ms", 0, "due_at", 0));
+  }
+
+  /** SqliteMigrationsTest's version-4 rows, in PostgreSQL's types. */
+  private static final List<String> V4_ROWS = List.of(
+      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
+      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
+      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
+          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
+          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
+      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
+          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
 
   @Test
   void refusesASchemaOfANewerVersionAndLeavesItAlone() throws Exception {

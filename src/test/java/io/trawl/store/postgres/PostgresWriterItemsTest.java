@@ -20,7 +20,7 @@ class PostgresWriterItemsTest {
 
   private static PageRecord page(String url, JsonObject... items) {
     return new PageRecord(1, url, url, 200, "text/html", 0, null, 0, 0, 0, null, 1, null, List.of(), List.of(),
-        new JsonArray(List.of((Object[]) items)), null);
+        new JsonArray(List.of((Object[]) items)), null, null, null, null);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.trawl.core.HostPartitions;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
+import io.trawl.testing.PageVersions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,7 +27,7 @@ class SqliteMigrationsTest {
   @TempDir Path dir;
 
   @Test
-  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsAndCrashes() throws Exception {
+  void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
     Path file = dir.resolve("v1.db");
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
       for (String sql : SqliteSchema.STEPS.get(0)) {
@@ -42,10 +43,11 @@ class SqliteMigrationsTest {
       FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), List.of(List.of()), 0);
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(5);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(8);
+    assertThat(Db.count(file, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
         Map.of("url", "http://127.0.0.1/a.pdf", "bytes", 42),
@@ -56,15 +58,15 @@ class SqliteMigrationsTest {
   }
 
   @Test
-  void upgradesAVersion4FileGivingEveryFrontierRowItsHostPartition() throws Exception {
-    Path file = dir.resolve("v4.db");
+  void upgradesAVersion7FileGivingEveryFrontierRowItsHostPartition() throws Exception {
+    Path file = dir.resolve("v7.db");
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (int v = 0; v < 4; v++) {
+      for (int v = 0; v < 7; v++) {
         for (String sql : SqliteSchema.STEPS.get(v)) {
           stmt.executeUpdate(sql);
         }
       }
-      stmt.executeUpdate("PRAGMA user_version = 4");
+      stmt.executeUpdate("PRAGMA user_version = 7");
       for (int i = 0; i < 25_000; i++) { // more than one chunk of the backfill
         stmt.executeUpdate("INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1:" + (1000 + i % 500) + "/p" + i + "', 1)");
       }
@@ -72,13 +74,43 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(5);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(8);
     List<Map<String, Object>> rows = Db.rows(file, "SELECT url, partition FROM frontier");
     assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
         .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
     assertThat(rows.stream().map(row -> row.get("partition")).distinct().count()).isGreaterThan(200);
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name IN "
         + "('crawl_nodes', 'crawl_partitions', 'frontier_partition')")).isEqualTo(3);
+  }
+
+  @Test
+  void upgradesAVersion4FileWithARenderedColumnNullForItsPages() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (int step = 0; step < 4; step++) {
+        for (String sql : SqliteSchema.STEPS.get(step)) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
+          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
+    }
+
+    try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
+      FetchedPage rendered = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto", false,
+          new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
+      PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+    }
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
+    assertThat(Db.rows(file, "SELECT url, coalesce(rendered, 'NULL') AS rendered FROM pages ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/app", "rendered", "auto"),
+        Map.of("url", "http://127.0.0.1/old", "rendered", "NULL"));
+    assertThat(Db.rows(file, "SELECT url, content_type FROM downloads")).containsExactly(Map.of(
+        "url", "http://127.0.0.1/app", "content_type", "image/png"));
   }
 
   @Test
@@ -125,4 +157,44 @@ class SqliteMigrationsTest {
     assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
     assertThat(Db.count(file, "SELECT count(*) FROM items WHERE rule = 'r' AND item_key IS NULL")).isEqualTo(2);
   }
+
+  @Test
+  void upgradesAVersion4FileGivingEachPageAVersionAndEachRunAKind() throws Exception {
+    Path file = dir.resolve("v4.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, 4)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 4");
+      for (String sql : V4_ROWS) {
+        stmt.executeUpdate(sql);
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(8);
+    assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
+        .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
+    assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
+        Map.of("url", "http://127.0.0.1/a", "crawl_id", 1, "content_hash", "h1", "change", "new"),
+        Map.of("url", "http://127.0.0.1/gone", "crawl_id", 2, "content_hash", "-", "change", "gone"));
+    assertThat(Db.rows(file, "SELECT item_key, crawl_id FROM items"))
+        .containsExactly(Map.of("item_key", "[\"A\"]", "crawl_id", 1));
+    assertThat(Db.rows(file, "SELECT interval_ms, due_at FROM frontier")).containsExactly(Map.of("interval_ms", 0, "due_at", 0));
+  }
+
+  /** A version-4 crawl of two runs: a page with an item, a page that answered 404, their frontier row. */
+  private static final List<String> V4_ROWS = List.of(
+      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
+      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
+      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
+          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
+      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
+          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
+      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
+          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
 }

@@ -76,7 +76,7 @@ class SqliteWriterTest {
   }
 
   private static void writeSeeds(SqliteWriter writer, List<String> seeds) {
-    writer.write(List.of(FrontierUpdate.ofSeeds(seeds)), List.of(), List.of(), 0);
+    writer.write(List.of(FrontierUpdate.ofSeeds(seeds)), List.of(), List.of(), List.of(), 0);
   }
 
   /** More than the pages a new file has free: each URL is 500 characters. */

@@ -1,0 +1,131 @@
+package io.trawl.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU and memory of this JVM's child processes (the browser, its renderers and helpers, started
+ * and restarted during a bench run), read from {@code /proc} every {@value #PERIOD_MS} ms on a
+ * daemon thread of its own: each process's CPU as last seen (a process that ends between two
+ * samples loses at most one period of CPU), and the peak of the resident sets summed, with the
+ * JVM's own; also the peak of their proportional sets (PSS: a page shared by n processes counts
+ * 1/n in each), since the browser's processes share much of their memory and a sum of resident
+ * sets counts it once per process. Linux only; elsewhere it measures nothing (zeros).
+ */
+final class ProcessTreeUse {
+  private static final long PERIOD_MS = 200;
+  /** Clock ticks per second of /proc's CPU times: 100 on every Linux trawl runs on. */
+  private static final double TICKS_PER_SECOND = 100;
+
+  private final Map<Long, Long> ticksByPid = new HashMap<>();
+  private final Thread sampler = new Thread(this::sampleUntilStopped, "trawl-bench-processes");
+  private volatile boolean stopped;
+  private long peakTotalRssBytes;
+  private long peakChildrenRssBytes;
+  private long peakTotalPssBytes;
+  private int processes;
+
+  ProcessTreeUse start() {
+    sampler.setDaemon(true);
+    sampler.start();
+    return this;
+  }
+
+  /** Stops sampling; the figures are final from here on. */
+  ProcessTreeUse stop() throws InterruptedException {
+    stopped = true;
+    sampler.join();
+    sample();
+    return this;
+  }
+
+  /** CPU seconds of the child processes seen. */
+  synchronized double childCpuSeconds() {
+    return ticksByPid.values().stream().mapToLong(Long::longValue).sum() / TICKS_PER_SECOND;
+  }
+
+  /** Peak of the JVM's resident set plus its children's, summed at one sample (shared pages counted once per process). */
+  synchronized long peakTotalRssBytes() {
+    return peakTotalRssBytes;
+  }
+
+  /** Peak of the children's resident sets, summed at one sample. */
+  synchronized long peakChildrenRssBytes() {
+    return peakChildrenRssBytes;
+  }
+
+  /** Peak of the JVM's proportional set size plus its children's, summed at one sample. */
+  synchronized long peakTotalPssBytes() {
+    return peakTotalPssBytes;
+  }
+
+  /** Child processes seen over the run. */
+  synchronized int processes() {
+    return processes;
+  }
+
+  private void sampleUntilStopped() {
+    while (!stopped) {
+      sample();
+      try {
+        Thread.sleep(PERIOD_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private synchronized void sample() {
+    List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+    long childrenRss = 0;
+    long pss = 0;
+    for (ProcessHandle child : children) {
+      long pid = child.pid();
+      long ticks = cpuTicks(pid);
+      if (ticks >= 0) {
+        if (ticksByPid.put(pid, Math.max(ticks, ticksByPid.getOrDefault(pid, 0L))) == null) {
+          processes++;
+        }
+        childrenRss += memoryBytes(pid, "status", "VmRSS:");
+        pss += memoryBytes(pid, "smaps_rollup", "Pss:");
+      }
+    }
+    long self = ProcessHandle.current().pid();
+    pss += memoryBytes(self, "smaps_rollup", "Pss:");
+    peakTotalPssBytes = Math.max(peakTotalPssBytes, pss);
+    long total = childrenRss + memoryBytes(self, "status", "VmRSS:");
+    peakChildrenRssBytes = Math.max(peakChildrenRssBytes, childrenRss);
+    peakTotalRssBytes = Math.max(peakTotalRssBytes, total);
+  }
+
+  /** utime + stime of {@code pid}, in clock ticks; -1 when it is gone. */
+  private static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // The command (field 2) may hold spaces; the fields after its closing parenthesis do not.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The kB figure of {@code field} in {@code /proc/<pid>/<file>}, in bytes; 0 when it is gone. */
+  private static long memoryBytes(long pid, String file, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+}
