@@ -4,7 +4,8 @@ package io.trawl.bus;
  * Every event-bus address trawl uses: the only contract between verticles. Work travels by
  * request (the reply is the credit back); {@link #PROGRESS} and {@link #FINISHED} are published
  * notices nobody answers. Bodies are the records of this package ({@link RecordCodec#RECORDS}) or
- * plain numbers. All of them are local to one node ({@link Delivery}), in a cluster too.
+ * plain numbers. All of them but {@link #CLUSTER_PROGRESS} are local to one node ({@link Delivery}), in a
+ * cluster too.
  */
 public final class Addresses {
   /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
@@ -66,6 +67,13 @@ public final class Addresses {
    * or in flight on any node (the cluster crawl is over).
    */
   public static final String CRAWL_DONE = "trawl.crawl.done";
+  /**
+   * Cluster → cluster: each node publishes its {@link NodeProgress} to every node about once a
+   * second (cluster mode only). The one address that crosses nodes: a notice, never work.
+   */
+  public static final String CLUSTER_PROGRESS = "trawl.cluster.progress";
+  /** Cluster → this node's progress line: a {@link ClusterProgress} about once a second (cluster mode only). */
+  public static final String CLUSTER_TOTALS = "trawl.cluster.totals";
   /** Frontier publishes a {@link Progress} about once a second. */
   public static final String PROGRESS = "trawl.progress";
   /** Frontier publishes the final {@link Progress} once the crawl has ended by itself. */

@@ -3,8 +3,8 @@ package io.trawl.bus;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
- * How messages travel between the verticles of one node. Every address in {@link Addresses} is
- * node-local: on a cluster's event bus, a node's pages must
+ * How messages travel between the verticles of one node. Every address in {@link Addresses} but
+ * the cluster's progress notice ({@link Addresses#CLUSTER_PROGRESS}) is node-local: on a cluster's event bus, a node's pages must
  * never be fetched, parsed or stored by another node (politeness, robots.txt and breakers are the
  * host's owner's alone). So each of their consumers is a {@code localConsumer}, which no other
  * node can reach, and each send, request and publish is local only, which also skips the

@@ -223,7 +223,7 @@ final class CrawlCommand implements Callable<Integer> {
       ClusterLedger ledger = store.openClusterLedger(node.id(), node.address(), leaseMs);
       ClusterLedger.Entry entry;
       try {
-        entry = enter(ledger, store, cfg, err);
+        entry = enter(ledger, store, cfg, seedUrls, err);
       } catch (RuntimeException e) {
         ledger.close();
         node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
@@ -282,7 +282,8 @@ final class CrawlCommand implements Callable<Integer> {
   }
 
   /** Joins the crawl a live node runs, or starts one; the start lock is released either way. */
-  private ClusterLedger.Entry enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
+  private ClusterLedger.Entry enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, List<String> seedUrls,
+      PrintWriter err) {
     long live = ledger.lockAndFindLiveCrawl();
     if (live >= 0) {
       return ledger.join(live);
@@ -293,7 +294,7 @@ final class CrawlCommand implements Callable<Integer> {
       ledger.unlockStart();
       throw e;
     }
-    return ledger.start(ConfigJson.toJson(cfg).encode(), resume);
+    return ledger.start(ConfigJson.toJson(cfg).encode(), resume, seedUrls);
   }
 
   /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */

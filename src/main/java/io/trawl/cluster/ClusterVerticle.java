@@ -2,8 +2,10 @@ package io.trawl.cluster;
 
 import io.trawl.bus.Addresses;
 import io.trawl.bus.Delivery;
+import io.trawl.bus.NodeProgress;
 import io.trawl.bus.OwnedPartitions;
 import io.trawl.bus.Partitions;
+import io.trawl.bus.Progress;
 import io.trawl.bus.Replies;
 import io.trawl.core.FailureKind;
 import io.trawl.store.ClusterLedger;
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * may hand out and until when, and hands over the partitions it should no longer own once the
  * frontier has nothing of theirs in flight. It grants the frontier pages of {@code
  * crawl.max_pages} from the cluster's budget, says when no node has work left, and passes on a
- * request to stop ({@code --stop}) to the crawl. On leaving it
- * frees its partitions; the last node to leave closes the {@code crawls} row.
+ * request to stop ({@code --stop}) to the crawl. Each second it publishes the node's progress to
+ * every node and tells the node's progress line where the cluster stands ({@link ProgressBoard}).
+ * On leaving it frees its partitions; the last node to leave closes the {@code crawls} row.
  *
  * <p>Event loop; every ledger call runs on the node's own single worker thread ({@code
  * trawl-cluster}), in order, on the ledger's own connection.
@@ -51,6 +54,7 @@ public final class ClusterVerticle extends VerticleBase {
   private List<Integer> owned = List.of();
   private volatile String outcome = "failed";
   private volatile String crawlOutcome = "failed";
+  private ProgressBoard board;
 
   /**
    * @param ledger the node's ledger, its entry into the crawl done; closed when this stops
@@ -79,9 +83,14 @@ public final class ClusterVerticle extends VerticleBase {
     worker = vertx.createSharedWorkerExecutor("trawl-cluster-" + node, 1);
     lastRenewedNanos = System.nanoTime();
     timer = vertx.setPeriodic(1, Math.max(250, leaseMs / 4), id -> tick());
+    board = new ProgressBoard(node);
     return Future.all(
         vertx.eventBus().<Long>localConsumer(Addresses.PAGE_BUDGET, this::onPageBudget).completion(),
-        vertx.eventBus().<Void>localConsumer(Addresses.CRAWL_DONE, this::onCrawlDone).completion());
+        vertx.eventBus().<Void>localConsumer(Addresses.CRAWL_DONE, this::onCrawlDone).completion(),
+        vertx.eventBus().<Progress>localConsumer(Addresses.PROGRESS, msg -> onOwnProgress(msg.body())).completion(),
+        // The one consumer other nodes reach: their progress notices.
+        vertx.eventBus().<NodeProgress>consumer(Addresses.CLUSTER_PROGRESS, msg -> onNodeProgress(msg.body()))
+            .completion());
   }
 
   /**
@@ -178,6 +187,21 @@ public final class ClusterVerticle extends VerticleBase {
       crawlFailed.accept(err);
     } else {
       log.warn("cluster lease renewal failed, retrying node={}", node, err);
+    }
+  }
+
+  /** The frontier's progress of this node: to every node, and this node's view of the cluster to its progress line. */
+  private void onOwnProgress(Progress progress) {
+    long now = System.nanoTime();
+    NodeProgress report = board.report(progress, now);
+    board.record(report, now);
+    vertx.eventBus().publish(Addresses.CLUSTER_PROGRESS, report);
+    vertx.eventBus().publish(Addresses.CLUSTER_TOTALS, board.totals(now), Delivery.local());
+  }
+
+  private void onNodeProgress(NodeProgress report) {
+    if (!report.node().equals(node)) {
+      board.record(report, System.nanoTime());
     }
   }
 

@@ -59,9 +59,11 @@ public interface ClusterLedger extends AutoCloseable {
    * every partition, puts rows left in flight back in the queue when resuming (counting the stop
    * as {@link StoreWriter#MAX_CRASHES} does), opens the {@code crawls} row and this node's row,
    * all under the start lock, which it then releases. Pages earlier runs stored count toward {@code
-   * crawl.max_pages} ({@link #reserve}).
+   * crawl.max_pages} ({@link #reserve}). The {@code seeds} go into the frontier in the same
+   * transaction, so a node that joins next finds them, never an empty frontier it would take for
+   * a finished crawl.
    */
-  Entry start(String configJson, boolean requeueInFlight);
+  Entry start(String configJson, boolean requeueInFlight, List<String> seeds);
 
   /** Releases the start lock without joining (the node gave up before its crawl began). */
   void unlockStart();

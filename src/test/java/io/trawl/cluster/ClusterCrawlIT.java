@@ -13,6 +13,8 @@ import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code trawl crawl --cluster} as users run it: three trawl JVMs on 127.0.0.1 joined by Hazelcast
@@ -167,7 +170,7 @@ class ClusterCrawlIT {
     for (int n = 0; n < 2; n++) {
       Path config = dir.resolve("node" + n + ".yaml");
       Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100}
+          crawl: {db: "%s", max_depth: 100, progress_interval: 1s}
           fetch: {per_host_rate: 8/s, concurrency: 8}
           cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
           """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
@@ -189,6 +192,29 @@ class ClusterCrawlIT {
         .extracting(r -> r.get("address") + " " + r.get("outcome"))
         .containsExactlyInAnyOrder("127.0.0.1:" + ports[0] + " finished", "127.0.0.1:" + ports[2] + " interrupted");
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
+    // Each node's progress line: the cluster's pages, the node's share, both nodes.
+    assertThat(log(0).lines()).as(log(0))
+        .anyMatch(line -> line.matches(".*progress pages \\d+ .* \\| cluster: pages \\d+ \\(this node \\d+%\\) .* nodes 2"))
+        .anyMatch(line -> line.matches("cluster: \\d+ pages stored so far \\(this node \\d+%\\).*"));
+    // stats: each node with the pages it stored.
+    StringWriter out = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter()))
+        .execute("stats", "--db", db);
+    assertThat(code).isEqualTo(Main.OK);
+    List<List<String>> byNode = statsSection(out.toString(), "nodes");
+    assertThat(byNode).extracting(row -> row.get(1) + " " + row.get(4)).containsExactlyInAnyOrder(
+        "127.0.0.1:" + ports[0] + " finished", "127.0.0.1:" + ports[2] + " interrupted");
+    assertThat(byNode.stream().mapToLong(row -> Long.parseLong(row.get(5))).sum()).isEqualTo(total);
+  }
+
+  /** The rows of one section of {@code trawl stats}' output, as cells. */
+  private static List<List<String>> statsSection(String out, String title) {
+    List<String> lines = out.lines().toList();
+    int start = lines.indexOf("== " + title);
+    assertThat(start).as("section %s in%n%s", title, out).isNotNegative();
+    List<String> rest = lines.subList(start + 3, lines.size());
+    int end = rest.indexOf("");
+    return (end < 0 ? rest : rest.subList(0, end)).stream().map(line -> List.of(line.trim().split("\\s{2,}"))).toList();
   }
 
   @Test

@@ -51,6 +51,12 @@ final class PostgresClusterLedger implements ClusterLedger {
       SELECT count(*) FROM pages
       WHERE crawl_id IS NULL
          OR crawl_id >= (SELECT coalesce(max(id), 0) FROM crawls WHERE kind IS NULL OR kind <> 'resume')""";
+  /** The first node's seeds, as its writer adds them (which it does again, finding them there). */
+  private static final String INSERT_SEEDS =
+      """
+      INSERT INTO frontier (url, depth, partition)
+      SELECT u, 0, p FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, p, n) ORDER BY n
+      ON CONFLICT (url) DO NOTHING""";
   private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
   private static final String RENEW =
       "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop";
@@ -159,7 +165,7 @@ final class PostgresClusterLedger implements ClusterLedger {
   }
 
   @Override
-  public Entry start(String configJson, boolean requeueInFlight) {
+  public Entry start(String configJson, boolean requeueInFlight, List<String> seeds) {
     try {
       Connection c = connection();
       PostgresMigrator.migrate(c, connector);
@@ -189,6 +195,11 @@ final class PostgresClusterLedger implements ClusterLedger {
         }
       }
       insertNode(c, id, finished);
+      try (PreparedStatement insert = c.prepareStatement(INSERT_SEEDS)) {
+        insert.setArray(1, c.createArrayOf("text", seeds.toArray(new String[0])));
+        insert.setArray(2, c.createArrayOf("int4", seeds.stream().map(HostPartitions::ofUrl).toArray(Integer[]::new)));
+        insert.executeUpdate();
+      }
       c.commit();
       this.crawlId = id;
       unlockStart();

@@ -57,6 +57,9 @@ final class PostgresReader implements StoreReader {
       List.of("crawls", "frontier", "pages by status", "pages by error", "top hosts", "totals", "downloads");
   private static final String RENDERED = "pages rendered";
   private static final String ANY_RENDERED = "SELECT EXISTS (SELECT 1 FROM pages WHERE rendered IS NOT NULL)";
+  /** The nodes of cluster crawls, each with the pages it stored (pages.node: the last node to store the URL). */
+  private static final String NODES = "nodes";
+  private static final String ANY_NODES = "SELECT EXISTS (SELECT 1 FROM crawl_nodes)";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -81,7 +84,15 @@ final class PostgresReader implements StoreReader {
           FROM downloads""",
       RENDERED, """
           SELECT rendered AS why, count(*) AS pages, count(error) AS errors, round(avg(elapsed_ms)) AS avg_ms
-          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
+          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""",
+      NODES, """
+          SELECT n.crawl_id AS crawl, n.address, n.joined_at, coalesce(n.left_at, '-') AS left_at,
+                 coalesce(n.outcome, 'running or killed') AS outcome, coalesce(p.pages, 0) AS pages,
+                 coalesce(p.errors, 0) AS errors
+          FROM crawl_nodes n
+          LEFT JOIN (SELECT node, count(*) AS pages, count(error) AS errors FROM pages
+                     WHERE node IS NOT NULL GROUP BY node) p ON p.node = n.node
+          ORDER BY n.crawl_id, n.joined_at""");
 
   private static final Logger log = LoggerFactory.getLogger(PostgresReader.class);
 
@@ -270,14 +281,23 @@ final class PostgresReader implements StoreReader {
   public List<String> statsSections() {
     // A schema written before version 5, read as it is, has no pages.rendered.
     try {
-      if (!PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered")) {
-        return SECTIONS;
+      List<String> sections = SECTIONS;
+      if (PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered") && exists(ANY_RENDERED)) {
+        sections = concat(sections, RENDERED);
       }
-      try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(ANY_RENDERED)) {
-        return rs.next() && rs.getBoolean(1) ? concat(SECTIONS, RENDERED) : SECTIONS;
+      // A schema written before version 8, read as it is, has no cluster nodes.
+      if (PostgresCatalog.tableExists(conn, connector.schema(), "crawl_nodes") && exists(ANY_NODES)) {
+        sections = concat(sections, NODES);
       }
+      return sections;
     } catch (SQLException e) {
       throw failed("read the pages", e);
+    }
+  }
+
+  private boolean exists(String sql) throws SQLException {
+    try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(sql)) {
+      return rs.next() && rs.getBoolean(1);
     }
   }
 

@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +69,7 @@ class PostgresClusterLedgerTest {
     ClusterLedger ledger = ledger(node, leaseMs);
     long live = ledger.lockAndFindLiveCrawl();
     if (live < 0) {
-      ledger.start("{}", false);
+      ledger.start("{}", false, List.of());
     } else {
       ledger.join(live);
     }
@@ -85,7 +86,7 @@ class PostgresClusterLedgerTest {
   void theFirstNodeStartsTheCrawlAndTheNextOnesJoinIt() {
     ClusterLedger a = ledger("a", LEASE_MS);
     assertThat(a.lockAndFindLiveCrawl()).isEqualTo(-1);
-    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false);
+    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false, List.of("http://127.0.0.1:4000/seed"));
     ClusterLedger b = ledger("b", LEASE_MS);
     long running = b.lockAndFindLiveCrawl();
     ClusterLedger.Entry second = b.join(running);
@@ -97,6 +98,10 @@ class PostgresClusterLedgerTest {
     assertThat(Db.count(db, "SELECT count(*) FROM crawls")).isEqualTo(1);
     assertThat(Db.count(db, "SELECT count(*) FROM crawl_partitions WHERE node IS NULL")).isEqualTo(HostPartitions.COUNT);
     assertThat(a.renew().liveNodes()).containsExactly("a", "b");
+    // The seeds are there for the joining node, with their partition: the crawl is not over.
+    assertThat(Db.rows(db, "SELECT url, partition FROM frontier")).containsExactly(Map.of("url",
+        "http://127.0.0.1:4000/seed", "partition", HostPartitions.ofUrl("http://127.0.0.1:4000/seed")));
+    assertThat(b.frontierDone()).isFalse();
   }
 
   @Test
