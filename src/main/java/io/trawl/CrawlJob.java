@@ -245,7 +245,7 @@ public final class CrawlJob {
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
         .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), schedule(), metrics, cluster.node().id(),
-            clusterCrawl), 1))
+            clusterCrawl, cluster.leaseMs()), 1))
         .onSuccess(id -> storeDeployment = id)
         .mapEmpty();
   }

@@ -46,9 +46,11 @@ public interface StoreBackend {
   /**
    * The writer of one node of a cluster crawl, as {@link #openWriter} (never requeueing: the
    * cluster's first node does that through its {@link ClusterLedger}): its claims and pages carry
-   * {@code node}, and each batch commits only while {@code node} is still in the crawl.
+   * {@code node}, and each batch commits only while {@code node} is still in the crawl. A
+   * transaction left open for longer than {@code leaseMs} (the node frozen or cut off mid-batch)
+   * is ended by the database, so that it cannot hold up the node's eviction.
    */
-  default StoreWriter openNodeWriter(String node) {
+  default StoreWriter openNodeWriter(String node, long leaseMs) {
     throw noClusterMode();
   }
 

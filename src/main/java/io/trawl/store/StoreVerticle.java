@@ -40,6 +40,7 @@ public final class StoreVerticle extends VerticleBase {
   /** The cluster node this store writes for, or null on one machine. */
   private final String node;
   private final long clusterCrawlId;
+  private final long leaseMs;
   private WorkerExecutor writerThread;
   private StoreWriter store;
   private BatchWriter writer;
@@ -53,11 +54,11 @@ public final class StoreVerticle extends VerticleBase {
    */
   public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
       CrawlMetrics metrics) {
-    this(backend, settings, schedule, resume, metrics, null, 0);
+    this(backend, settings, schedule, resume, metrics, null, 0, 0);
   }
 
   private StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
-      CrawlMetrics metrics, String node, long crawlId) {
+      CrawlMetrics metrics, String node, long crawlId, long leaseMs) {
     this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
@@ -65,6 +66,7 @@ public final class StoreVerticle extends VerticleBase {
     this.resume = resume;
     this.node = node;
     this.clusterCrawlId = crawlId;
+    this.leaseMs = leaseMs;
   }
 
   /**
@@ -73,15 +75,15 @@ public final class StoreVerticle extends VerticleBase {
    * is evicted. It never requeues: the cluster's first node did that.
    */
   public static StoreVerticle ofNode(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule,
-      CrawlMetrics metrics, String node, long crawlId) {
-    return new StoreVerticle(backend, settings, schedule, false, metrics, node, crawlId);
+      CrawlMetrics metrics, String node, long crawlId, long leaseMs) {
+    return new StoreVerticle(backend, settings, schedule, false, metrics, node, crawlId, leaseMs);
   }
 
   @Override
   public Future<?> start() {
     writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + backend.display(), 1);
     return writerThread.executeBlocking(() -> {
-          store = node == null ? backend.openWriter(resume) : backend.openNodeWriter(node);
+          store = node == null ? backend.openWriter(resume) : backend.openNodeWriter(node, leaseMs);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
           return new BatchWriter(vertx, writerThread, store, schedule, settings.batchSize(), settings.batchDelay(),
               metrics);

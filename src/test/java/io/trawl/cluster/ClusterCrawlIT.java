@@ -163,6 +163,54 @@ class ClusterCrawlIT {
   }
 
   @Test
+  void aNodeCutOffPastItsLeaseWritesNothingStaleWhenItComesBackAndEveryPageIsStoredOnce() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    int[] ports = FreePorts.pick(4);
+    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
+    for (int n = 0; n < 2; n++) {
+      Path config = dir.resolve("node" + n + ".yaml");
+      Files.writeString(config, """
+          crawl: {db: "%s", max_depth: 100}
+          fetch: {per_host_rate: 8/s, concurrency: 8}
+          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
+          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
+    }
+    int total = HOSTS * PAGES_PER_HOST;
+    String victimAddress = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> busiestNode(db, total / 4), address -> address != null);
+    int victimIndex = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[2]).indexOf(victimAddress);
+    TrawlProcess victim = nodes.get(victimIndex);
+    String victimNode = (String) Db.rows(db, "SELECT node FROM crawl_nodes WHERE address = '" + victimAddress + "'")
+        .get(0).get("node");
+
+    victim.freeze(); // SIGSTOP: cut off, its responses and batches held, its lease not renewed
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> "lost".equals(Db.rows(db, "SELECT outcome FROM crawl_nodes WHERE node = '" + victimNode + "'")
+            .get(0).get("outcome")));
+    long victimPages = Db.count(db, "SELECT count(*) FROM pages WHERE node = '" + victimNode + "'");
+    // What it had in flight went back to the queue; the survivor takes those rows over.
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight' AND node = '"
+            + victimNode + "'") == 0);
+    victim.unfreeze(); // SIGCONT: it comes back with fetches done and batches unwritten
+
+    assertThat(victim.exitCode(Duration.ofSeconds(60))).as(log(victimIndex)).isEqualTo(Main.FAILED);
+    assertThat(log(victimIndex)).containsAnyOf("lost its lease", "no longer part of the cluster crawl");
+    int survivor = 1 - victimIndex;
+    assertThat(nodes.get(survivor).exitCode(Duration.ofSeconds(180))).as(log(survivor)).isEqualTo(Main.OK);
+    assertThat(Db.count(db, "SELECT count(*) FROM pages WHERE node = '" + victimNode + "'"))
+        .as("pages the cut-off node stored after its eviction").isEqualTo(victimPages);
+    assertThat(pages(db)).isEqualTo(total);
+    assertThat(Db.rows(db, "SELECT state, count(*) AS n FROM frontier GROUP BY state"))
+        .containsExactly(Map.of("state", "done", "n", (long) total));
+    assertThat(Db.rows(db, "SELECT url FROM page_versions GROUP BY url HAVING count(*) > 1"))
+        .as("pages stored twice").isEmpty();
+    assertThat(Db.rows(db, "SELECT error FROM pages WHERE error IS NOT NULL")).isEmpty();
+    assertThat(log(survivor)).as("the survivor's log").doesNotContain(" ERROR ");
+  }
+
+  @Test
   void aNodeStoppedWithSigtermLeavesAndTheOtherFinishesItsHosts() throws Exception {
     String db = EmbeddedPg.freshDatabase();
     int[] ports = FreePorts.pick(4);

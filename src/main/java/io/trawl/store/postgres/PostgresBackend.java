@@ -47,7 +47,7 @@ public final class PostgresBackend implements StoreBackend {
 
   @Override
   public StoreWriter openWriter(boolean requeueInFlight) {
-    return PostgresWriter.open(connector, requeueInFlight, null);
+    return PostgresWriter.open(connector, requeueInFlight, null, 0);
   }
 
   @Override
@@ -56,8 +56,8 @@ public final class PostgresBackend implements StoreBackend {
   }
 
   @Override
-  public StoreWriter openNodeWriter(String node) {
-    return PostgresWriter.open(connector, false, node);
+  public StoreWriter openNodeWriter(String node, long leaseMs) {
+    return PostgresWriter.open(connector, false, node, leaseMs);
   }
 
   @Override

@@ -506,6 +506,9 @@ final class PostgresClusterLedger implements ClusterLedger {
     if (conn == null) {
       conn = connector.open(false);
       conn.setAutoCommit(false);
+      if (node != null) {
+        PostgresWriter.endIdleTransactionsAfter(conn, leaseMs); // as the node's writer's
+      }
     }
     return conn;
   }

@@ -232,13 +232,18 @@ final class PostgresWriter implements StoreWriter {
    *
    * @param node the cluster node this writer writes for (its claims and pages carry it, and every
    *     batch is fenced by its {@code crawl_nodes} row), or null outside a cluster
+   * @param leaseMs for a node, {@code cluster.lease}: how long the server lets one of its
+   *     transactions stay open and idle ({@link #endIdleTransactionsAfter})
    */
-  static PostgresWriter open(PgConnector connector, boolean requeueInFlight, String node) {
+  static PostgresWriter open(PgConnector connector, boolean requeueInFlight, String node, long leaseMs) {
     Connection conn = connector.open(false);
     try {
       PostgresMigrator.migrate(conn, connector);
       if (requeueInFlight) {
         requeueInFlight(conn);
+      }
+      if (node != null) {
+        endIdleTransactionsAfter(conn, leaseMs);
       }
       return new PostgresWriter(conn, connector, node);
     } catch (SQLException e) {
@@ -248,6 +253,22 @@ final class PostgresWriter implements StoreWriter {
       closeQuietly(conn, e);
       throw e;
     }
+  }
+
+  /**
+   * A cluster node's session: the server ends a transaction of it left open and idle for longer
+   * than {@code ms}, and the session with it. A node frozen or cut off between a batch's statements
+   * and its commit holds the {@code FOR SHARE} lock of its fence, which the others' eviction of it
+   * waits for; without this it would wait until the lost connection's TCP timeout (hours). Ended
+   * after a lease, the transaction is rolled back, the eviction goes on, and the node, back, finds
+   * its session gone and its crawl failed. A healthy node's transactions are idle for microseconds:
+   * each sends its statements and commits at once.
+   */
+  static void endIdleTransactionsAfter(Connection conn, long ms) throws SQLException {
+    try (Statement stmt = conn.createStatement()) {
+      stmt.execute("SET idle_in_transaction_session_timeout = " + Math.max(1, ms));
+    }
+    conn.commit();
   }
 
   /**

@@ -77,7 +77,7 @@ class PostgresClusterLedgerTest {
   }
 
   private StoreWriter writer(String node) {
-    StoreWriter writer = store.openNodeWriter(node);
+    StoreWriter writer = store.openNodeWriter(node, LEASE_MS);
     opened.add(writer);
     return writer;
   }
