@@ -1,9 +1,13 @@
 package io.trawl;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.CrawlRecord;
 import io.trawl.bus.Progress;
 import io.trawl.bus.RecordCodec;
+import io.trawl.bus.Replies;
+import io.trawl.cluster.ClusterRole;
+import io.trawl.cluster.ClusterVerticle;
 import io.trawl.bus.RecordJson;
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigJson;
@@ -39,7 +43,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -84,6 +87,8 @@ public final class CrawlJob {
   static final long FATAL_TEARDOWN_MS = 30_000;
   /** The hosts whose autothrottle pace {@code crawls.stats} keeps ({@code hostPace}), slowest first. */
   static final int HOST_PACES = 1000;
+  /** How long a cluster node asked to stop ({@code --stop}) lets its pages in flight finish, as Ctrl-C does. */
+  static final long CLUSTER_STOP_GRACE_MS = 10_000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -108,6 +113,10 @@ public final class CrawlJob {
   private volatile Throwable fatal;
   private long crawlId;
   private volatile String outcomeOverride;
+  /** This node's place in a cluster crawl, or null for a crawl on one machine. */
+  private final ClusterRole cluster;
+  private ClusterVerticle clusterVerticle;
+  private String storeDeployment;
 
   /**
    * @param seeds normalized seed URLs (added to the frontier unless already there)
@@ -137,6 +146,12 @@ public final class CrawlJob {
    */
   public CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
       Extensions extensions, CrawlMetrics metrics) {
+    this(vertx, config, seeds, scope, kind, dueBeforeMs, extensions, metrics, null);
+  }
+
+  private CrawlJob(Vertx vertx, TrawlConfig config, List<String> seeds, Scope scope, RunKind kind, long dueBeforeMs,
+      Extensions extensions, CrawlMetrics metrics, ClusterRole cluster) {
+    this.cluster = cluster;
     this.extensions = extensions;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -149,6 +164,19 @@ public final class CrawlJob {
     this.breakers = new HostBreakers(config.circuit(), config.retry());
     this.fetchContext = FetchContext.forCrawl(config, knownRobots);
     this.renderRoutes = new RenderRoutes(config.render());
+  }
+
+  /**
+   * One node's share of a cluster crawl, on {@code role}'s clustered Vert.x: the node hands out
+   * the URLs of the host partitions it owns, writes as its node, and leaves the crawl when its
+   * part ends. Its {@code crawls} row is the cluster's, opened by its first node and closed by the
+   * last to leave.
+   *
+   * @param seeds seed URLs to add (the crawl's first node), or none
+   */
+  public static CrawlJob ofNode(TrawlConfig config, List<String> seeds, Scope scope, ClusterRole role) {
+    return new CrawlJob(role.node().vertx(), config, seeds, scope, RunKind.CRAWL, Long.MAX_VALUE, Extensions.NONE,
+        CrawlMetrics.forConfig(config), role);
   }
 
   /**
@@ -177,34 +205,61 @@ public final class CrawlJob {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
-    MessageConsumer<Progress> end = vertx.eventBus().consumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
+    MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
     return end.completion()
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())
-        .compose(v -> deploy(() -> new StoreVerticle(store, config.store(),
-            new RecrawlSchedule(config.recrawl(), Clock.systemUTC()), kind != RunKind.CRAWL, metrics), 1))
-        .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
-            CrawlRecord.open(ConfigJson.toJson(config), kind.column(), dueBeforeMs)))
-        .onSuccess(reply -> crawlId = reply.body())
+        .compose(v -> cluster == null ? openStore() : openNodeStore())
         .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
-        .compose(v -> fetchContext.jar() == null ? Future.<Void>succeededFuture()
+        .compose(v -> fetchContext.jar() == null ? Future.<String>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
         .compose(v -> LoginVerticle.needed(fetchContext) ? deploy(() -> new LoginVerticle(config, fetchContext), 1)
-            : Future.<Void>succeededFuture())
+            : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> new RobotsVerticle(config.fetch(), knownRobots, fetchContext), 1))
         .compose(v -> FetchVerticle.deleteLeftoverDownloads(vertx, config))
         .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope, pageRequests(), metrics), 1)
-            : Future.<Void>succeededFuture())
+            : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
             hookHeaders(), metrics,
             renderRoutes),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
-            : Future.<Void>succeededFuture())
-        .compose(v -> deploy(() -> new FrontierVerticle(config, seeds, metrics), 1))
+            : Future.<String>succeededFuture())
+        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds, metrics)
+            : FrontierVerticle.ofNode(config, seeds, metrics), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
+  }
+
+  /** The store, and this run's {@code crawls} row. */
+  private Future<Void> openStore() {
+    return deploy(() -> new StoreVerticle(store, config.store(), schedule(), kind != RunKind.CRAWL, metrics), 1)
+        .onSuccess(id -> storeDeployment = id)
+        .compose(v -> vertx.eventBus().<Long>request(Addresses.STORE_CRAWL,
+            CrawlRecord.open(ConfigJson.toJson(config), kind.column(), dueBeforeMs), Delivery.local(Replies.STORE_REPLY_MS)))
+        .onSuccess(reply -> crawlId = reply.body())
+        .mapEmpty();
+  }
+
+  /**
+   * The node's part in the cluster, then its store writing as the node into the cluster's crawl
+   * (deployed in this order, so the store closes before the node leaves the crawl).
+   */
+  private Future<Void> openNodeStore() {
+    clusterVerticle = new ClusterVerticle(cluster.ledger(), cluster.node().id(), cluster.leaseMs(),
+        config.crawl().maxPages(), this::fail, () -> stop(CLUSTER_STOP_GRACE_MS));
+    cluster.node().onMembershipChange(clusterVerticle::membersChanged);
+    long clusterCrawl = cluster.entry().crawlId();
+    return deploy(() -> clusterVerticle, 1)
+        .compose(v -> deploy(() -> StoreVerticle.ofNode(store, config.store(), schedule(), metrics, cluster.node().id(),
+            clusterCrawl, cluster.leaseMs()), 1))
+        .onSuccess(id -> storeDeployment = id)
+        .mapEmpty();
+  }
+
+  private RecrawlSchedule schedule() {
+    return new RecrawlSchedule(config.recrawl(), Clock.systemUTC());
   }
 
   /** Links the parsers left out so far (too long, or past a page's cap); in {@code crawls.stats} too. */
@@ -283,7 +338,7 @@ public final class CrawlJob {
   public Future<Progress> stop(long graceMs) {
     outcomeOverride = "interrupted";
     failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
-    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, new DeliveryOptions().setSendTimeout(graceMs))
+    vertx.eventBus().request(Addresses.FRONTIER_STOP, null, Delivery.local(graceMs))
         .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
     return finished.future();
   }
@@ -319,10 +374,9 @@ public final class CrawlJob {
     });
   }
 
-  private Future<Void> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
+  private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-        .onSuccess(deployments::add)
-        .mapEmpty();
+        .onSuccess(deployments::add);
   }
 
   private void tearDown(Progress last) {
@@ -341,12 +395,16 @@ public final class CrawlJob {
     if (fetchContext.throttle() != null) {
       stats.put("hostPace", fetchContext.throttle().paces(HOST_PACES));
     }
+    if (clusterVerticle != null) {
+      clusterVerticle.outcome(outcome, outcome);
+    }
     if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
     }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats));
+        : vertx.eventBus().request(Addresses.STORE_CRAWL, CrawlRecord.close(crawlId, outcome, stats),
+            Delivery.local(Replies.STORE_REPLY_MS));
     closed.transform(ar -> undeployAll())
         .onComplete(ar -> {
           Progress result = last == null ? new Progress(0, 0, 0, 0, 0, 0, 0, outcome) : last;
@@ -365,15 +423,15 @@ public final class CrawlJob {
 
   /**
    * Undeploys in reverse order: the frontier stops first, the store flushes and closes last. After
-   * a fatal error the store (deployed first) goes first instead, once it has written what it
+   * a fatal error the store goes first instead, once it has written what it
    * holds: the pages still in flight must stay {@code in_flight} for {@code --resume}, not be
    * stored as failures of the requests that stopping the fetchers cuts.
    */
   private Future<Void> undeployAll() {
     List<String> order = new ArrayList<>(deployments);
     Collections.reverse(order);
-    if (fatal != null && !order.isEmpty()) {
-      order.add(0, order.remove(order.size() - 1));
+    if (fatal != null && storeDeployment != null && order.remove(storeDeployment)) {
+      order.add(0, storeDeployment);
     }
     Future<Void> chain = Future.succeededFuture();
     for (String id : order) {

@@ -4,7 +4,8 @@ package io.trawl.bus;
  * Every event-bus address trawl uses: the only contract between verticles. Work travels by
  * request (the reply is the credit back); {@link #PROGRESS} and {@link #FINISHED} are published
  * notices nobody answers. Bodies are the records of this package ({@link RecordCodec#RECORDS}) or
- * plain numbers.
+ * plain numbers. All of them but {@link #CLUSTER_PROGRESS} are local to one node ({@link Delivery}), in a
+ * cluster too.
  */
 public final class Addresses {
   /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
@@ -55,6 +56,29 @@ public final class Addresses {
    * is free. The FETCH reply still comes once the page has committed.
    */
   public static final String FRONTIER_FETCHED = "trawl.frontier.fetched";
+  /**
+   * Cluster → frontier of one node: an {@link OwnedPartitions}, the host partitions the frontier
+   * may hand out URLs of and until when (cluster mode only); reply the {@link Partitions} of the
+   * rows it has in flight, which the node must not hand over yet.
+   */
+  public static final String FRONTIER_PARTITIONS = "trawl.frontier.partitions";
+  /**
+   * Frontier → cluster of one node: a Long, pages of {@code crawl.max_pages} wanted; reply the
+   * Long count granted from the cluster's budget (0 once it is spent).
+   */
+  public static final String PAGE_BUDGET = "trawl.budget";
+  /**
+   * Frontier → cluster of one node, no body: reply a Boolean, whether no frontier row is queued
+   * or in flight on any node (the cluster crawl is over).
+   */
+  public static final String CRAWL_DONE = "trawl.crawl.done";
+  /**
+   * Cluster → cluster: each node publishes its {@link NodeProgress} to every node about once a
+   * second (cluster mode only). The one address that crosses nodes: a notice, never work.
+   */
+  public static final String CLUSTER_PROGRESS = "trawl.cluster.progress";
+  /** Cluster → this node's progress line: a {@link ClusterProgress} about once a second (cluster mode only). */
+  public static final String CLUSTER_TOTALS = "trawl.cluster.totals";
   /** Frontier publishes a {@link Progress} about once a second. */
   public static final String PROGRESS = "trawl.progress";
   /** Frontier publishes the final {@link Progress} once the crawl has ended by itself. */

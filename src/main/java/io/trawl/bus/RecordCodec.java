@@ -19,6 +19,7 @@ import java.util.List;
 public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
   /** Every record that travels on the bus, as a message, a reply or inside one. */
   public static final List<Class<? extends Record>> RECORDS = List.of(
+      ClusterProgress.class,
       CookieChanges.class,
       CookieRecord.class,
       CrawlRecord.class,
@@ -30,9 +31,12 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
       FrontierRow.class,
       FrontierUpdate.class,
       LoginRequest.class,
+      NodeProgress.class,
+      OwnedPartitions.class,
       PageRecord.class,
       PageStored.class,
       ParseResult.class,
+      Partitions.class,
       Progress.class,
       QueuedBatch.class,
       QueuedRequest.class,

@@ -3,6 +3,8 @@ package io.trawl.cli;
 import io.trawl.CrawlJob;
 import io.trawl.Extensions;
 import io.trawl.bus.Progress;
+import io.trawl.cluster.ClusterNode;
+import io.trawl.cluster.ClusterRole;
 import io.trawl.config.ConfigException;
 import io.trawl.render.Browser;
 import io.trawl.render.Chromium;
@@ -15,6 +17,7 @@ import io.trawl.config.SeedsFile;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.core.UrlNormalizer;
+import io.trawl.store.ClusterLedger;
 import io.trawl.fetch.CookieFile;
 import io.trawl.metrics.CrawlMetrics;
 import io.trawl.metrics.MetricsVertx;
@@ -59,6 +62,9 @@ final class CrawlCommand implements Callable<Integer> {
   /** {@code --seeds -}: the seeds are read from standard input. */
   private static final Path STDIN = Path.of("-");
   private static final long STOP_GRACE_MS = 10_000;
+  /** How long {@code --stop} waits for the nodes to leave: their grace, then their teardown. */
+  private static final long STOP_WAIT_MS = 120_000;
+  private static final long STOP_POLL_MS = 500;
   /** Where {@code --ui} alone serves the dashboard when the config names no address: loopback only. */
   static final String DEFAULT_UI = "127.0.0.1:8080";
   private static final String UI_ALONE = "(alone)";
@@ -109,6 +115,14 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the database's previous crawl and start over.")
   boolean fresh;
 
+  @Option(names = "--cluster", description = "Run as one node of a cluster crawl into a shared PostgreSQL crawl.db "
+      + "(cluster.* keys): join the crawl the other nodes run, or start it.")
+  boolean cluster;
+
+  @Option(names = "--stop", description = "With --cluster: ask every node of the cluster crawl on crawl.db to stop "
+      + "gracefully, and wait until they have left.")
+  boolean stopCluster;
+
   @Option(names = "--recrawl", description = "Fetch the crawl's pages again as a new run, with conditional requests; "
       + "new pages found are crawled too. On a database without a crawl, crawl it for the first time.")
   boolean recrawl;
@@ -145,7 +159,16 @@ final class CrawlCommand implements Callable<Integer> {
     if (due && !recrawl) {
       throw new BadInputException("--due needs --recrawl (it picks which pages a recrawl fetches again)");
     }
+    if (recrawl && cluster) {
+      throw new BadInputException("--recrawl runs on one machine: a cluster crawl (--cluster) cannot recrawl yet");
+    }
     TrawlConfig cfg = withUi(ConfigLoader.load(configFile(), overrides()));
+    if (stopCluster) {
+      if (!cluster) {
+        throw new BadInputException("--stop stops a cluster crawl: give it with --cluster");
+      }
+      return stopCluster(store(cfg), err);
+    }
     List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
     Scope scope = Scope.of(cfg.crawl(), seedUrls);
     List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
@@ -159,10 +182,119 @@ final class CrawlCommand implements Callable<Integer> {
     // Read once here so a bad cookie file is bad input (exit 2) before anything starts.
     cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
+    if (cluster) {
+      return runNode(cfg, store, inScope, scope, err);
+    }
     try (StoreClaim claim = store.claim()) {
       RunKind kind = prepareDatabase(store, cfg, err);
       return run(cfg, store, inScope, scope, kind, err);
     }
+  }
+
+  /**
+   * {@code --cluster}: claims the database beside the other nodes (a SQLite file is refused
+   * first, naming crawl.db), joins the cluster, then joins the crawl its nodes run or, when none
+   * runs, starts one (the earlier crawl refused, resumed or wiped as without {@code --cluster}),
+   * one node at a time under the ledger's start lock.
+   */
+  private int runNode(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
+    StoreClaim claim;
+    try {
+      claim = store.claimForCluster();
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BAD_LOCATION) {
+        throw new BadInputException("crawl.db: " + e.getMessage());
+      }
+      throw e;
+    }
+    try (claim) {
+      ClusterNode node;
+      try {
+        node = ClusterNode.join(cfg.cluster(), store.display(), CrawlJob.vertxOptions())
+            .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        log.debug("cluster join failed", cause);
+        err.println("trawl: could not join the cluster at cluster.host " + cfg.cluster().host() + " port "
+            + cfg.cluster().port() + ": " + cause.getMessage());
+        return cause instanceof IllegalArgumentException ? Main.BAD_INPUT : Main.FAILED;
+      }
+      long leaseMs = cfg.cluster().lease().toMillis();
+      ClusterLedger ledger = store.openClusterLedger(node.id(), node.address(), leaseMs);
+      ClusterLedger.Entry entry;
+      try {
+        entry = enter(ledger, store, cfg, seedUrls, err);
+      } catch (RuntimeException e) {
+        ledger.close();
+        node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+        throw e;
+      }
+      log.info("cluster node entered node={} crawl={} first={}", node.id(), entry.crawlId(), entry.first());
+      ClusterRole role = new ClusterRole(node, ledger, entry, leaseMs);
+      return run(node.vertx(), CrawlJob.ofNode(cfg, entry.first() ? seedUrls : List.of(), scope, role), store, cfg, err);
+    }
+  }
+
+  /**
+   * {@code --cluster --stop}: asks every live node of the crawl on the database to stop (each
+   * finishes its pages in flight and leaves, recorded as {@code interrupted}; {@code --resume}
+   * continues the crawl), then waits until they have left. Exit 1 when no node was running.
+   */
+  private int stopCluster(StoreBackend store, PrintWriter err) {
+    ClusterLedger ledger;
+    try {
+      ledger = store.openClusterLedger(null, null, 0);
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.BAD_LOCATION) {
+        throw new BadInputException("crawl.db: " + e.getMessage());
+      }
+      throw e;
+    }
+    try (ledger) {
+      List<String> asked = ledger.requestStop();
+      if (asked.isEmpty()) {
+        err.println("trawl: " + store.display() + ": no node of a cluster crawl is running");
+        return Main.FAILED;
+      }
+      err.println("trawl: asked " + asked.size() + " nodes to stop; waiting for them to leave");
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MS);
+      List<String> running = asked;
+      while (!running.isEmpty() && System.nanoTime() < deadline) {
+        sleep(STOP_POLL_MS);
+        running = ledger.stillRunning(asked);
+      }
+      if (!running.isEmpty()) {
+        err.println("trawl: " + running.size() + " nodes still running after " + STOP_WAIT_MS / 1000 + " s: " + running);
+        return Main.FAILED;
+      }
+      err.println("trawl: stopped; --cluster --resume continues the crawl");
+      return Main.OK;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms); // the command line's main thread, polling the database
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BadInputException("interrupted while waiting for the nodes to stop");
+    }
+  }
+
+  /** Joins the crawl a live node runs, or starts one; the start lock is released either way. */
+  private ClusterLedger.Entry enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, List<String> seedUrls,
+      PrintWriter err) {
+    long live = ledger.lockAndFindLiveCrawl();
+    if (live >= 0) {
+      return ledger.join(live);
+    }
+    try {
+      prepareDatabase(store, cfg, err);
+    } catch (RuntimeException e) {
+      ledger.unlockStart();
+      throw e;
+    }
+    return ledger.start(ConfigJson.toJson(cfg).encode(), resume, seedUrls);
   }
 
   /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */
@@ -372,7 +504,12 @@ final class CrawlCommand implements Callable<Integer> {
     CrawlMetrics metrics = CrawlMetrics.forConfig(cfg);
     Vertx vertx = MetricsVertx.create(CrawlJob.vertxOptions(), metrics, cfg.crawl().metrics().isPresent());
     long dueBeforeMs = due ? System.currentTimeMillis() : Long.MAX_VALUE;
-    CrawlJob job = new CrawlJob(vertx, cfg, seedUrls, scope, kind, dueBeforeMs, Extensions.NONE, metrics);
+    return run(vertx, new CrawlJob(vertx, cfg, seedUrls, scope, kind, dueBeforeMs, Extensions.NONE, metrics), store, cfg,
+        err);
+  }
+
+  /** Runs {@code job} on {@code vertx} to its end, printing progress and the summary; closes {@code vertx}. */
+  private int run(Vertx vertx, CrawlJob job, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     ProgressPrinter printer = new ProgressPrinter(vertx, err, cfg.crawl().progressInterval());
     Signals signals = Signals.install(() -> job.stop(STOP_GRACE_MS));
     // An error on a thread of no stage (or one a stage let through) ends the crawl, as one on an

@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.ClusterProgress;
 import io.trawl.bus.Progress;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shows a crawl's progress: a live line on a terminal, a log line every
- * {@code crawl.progress_interval} otherwise, and the summary at the end.
+ * {@code crawl.progress_interval} otherwise, and the summary at the end. On a node of a cluster
+ * crawl the line also shows the cluster's totals and this node's share of its pages.
  */
 final class ProgressPrinter {
   private static final Logger log = LoggerFactory.getLogger(ProgressPrinter.class);
@@ -21,14 +23,30 @@ final class ProgressPrinter {
   private final boolean terminal = System.console() != null;
   private final long intervalMs;
   private final MessageConsumer<Progress> consumer;
+  private final MessageConsumer<ClusterProgress> clusterConsumer;
   private long lastLogMs;
   private long lastStored;
   private long lastAtMs;
+  private ClusterProgress cluster;
+  private long lastClusterStored;
+  private long lastClusterAtMs;
+  private double clusterRecent;
 
   ProgressPrinter(Vertx vertx, PrintWriter out, Duration interval) {
     this.out = out;
     this.intervalMs = interval.toMillis();
-    this.consumer = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> show(msg.body()));
+    this.consumer = vertx.eventBus().localConsumer(Addresses.PROGRESS, msg -> show(msg.body()));
+    this.clusterConsumer = vertx.eventBus().localConsumer(Addresses.CLUSTER_TOTALS, msg -> cluster(msg.body()));
+  }
+
+  private void cluster(ClusterProgress totals) {
+    long now = System.currentTimeMillis();
+    if (lastClusterAtMs > 0) {
+      clusterRecent = (totals.stored() - lastClusterStored) * 1000.0 / Math.max(1, now - lastClusterAtMs);
+    }
+    lastClusterStored = totals.stored();
+    lastClusterAtMs = now;
+    cluster = totals;
   }
 
   private void show(Progress p) {
@@ -36,8 +54,7 @@ final class ProgressPrinter {
     double recent = lastAtMs == 0 ? p.pagesPerSecond() : (p.stored() - lastStored) * 1000.0 / Math.max(1, now - lastAtMs);
     lastStored = p.stored();
     lastAtMs = now;
-    String line = String.format(Locale.ROOT, "pages %d  %.1f pages/s  queued %d  in flight %d  errors %d  hosts %d",
-        p.stored(), recent, p.queued(), p.inFlight(), p.failed(), p.hosts());
+    String line = line(p, recent, cluster, clusterRecent);
     if (terminal) {
       out.print("\r" + line + "   ");
       out.flush();
@@ -47,6 +64,22 @@ final class ProgressPrinter {
     }
   }
 
+  /**
+   * The progress line: this crawl's (this node's) figures, then, on a node of a cluster crawl, the
+   * cluster's and this node's share of its pages.
+   */
+  static String line(Progress p, double pagesPerSecond, ClusterProgress cluster, double clusterPagesPerSecond) {
+    String line = String.format(Locale.ROOT, "pages %d  %.1f pages/s  queued %d  in flight %d  errors %d  hosts %d",
+        p.stored(), pagesPerSecond, p.queued(), p.inFlight(), p.failed(), p.hosts());
+    if (cluster == null) {
+      return line;
+    }
+    return line + String.format(Locale.ROOT,
+        "  | cluster: pages %d (this node %.0f%%)  %.1f pages/s  queued %d  in flight %d  errors %d  nodes %d",
+        cluster.stored(), cluster.ownPercent(), clusterPagesPerSecond, cluster.queued(), cluster.inFlight(),
+        cluster.failed(), cluster.nodes());
+  }
+
   void summary(Progress p, long linksDropped, String db) {
     if (terminal) {
       out.println();
@@ -54,6 +87,10 @@ final class ProgressPrinter {
     out.printf(Locale.ROOT, "%s: %d pages stored (%d with errors) in %.1fs, %.1f pages/s, %d hosts; %d still queued%n",
         p.stopReason() == null ? "done" : p.stopReason(), p.stored(), p.failed(), p.elapsedMs() / 1000.0,
         p.pagesPerSecond(), p.hosts(), p.queued());
+    if (cluster != null) {
+      out.printf(Locale.ROOT, "cluster: %d pages stored so far (this node %.0f%%); %d other nodes running at the last report%n",
+          cluster.stored(), cluster.ownPercent(), cluster.nodes() - 1);
+    }
     if (linksDropped > 0) {
       out.printf(Locale.ROOT, "%d links dropped: past parse.max_links_per_page on their page, or longer than "
           + "fetch.max_url_length%n", linksDropped);
@@ -75,5 +112,6 @@ final class ProgressPrinter {
 
   void close() {
     consumer.unregister();
+    clusterConsumer.unregister();
   }
 }

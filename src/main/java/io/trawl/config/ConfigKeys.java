@@ -320,6 +320,22 @@ final class ConfigKeys {
           "the Chromium (or Chrome) executable: a path, or a name looked up on PATH; or the DevTools URL "
               + "(`ws://...`) of a browser already running, which trawl then connects to instead of starting one"))
       .checking(ConfigKeys::whenMissingOnlyInAutoMode);
+  static final KeyTable<TrawlConfig.Cluster> CLUSTER = KeyTable.of(TrawlConfig.Cluster.class,
+      key("members", List.<String>of(), v -> v.asList(ConfigKeys::memberAddress),
+          "with `--cluster`: the nodes to join, as `host:port` of their `cluster.port` (TCP/IP join, no multicast); "
+              + "list the same nodes on every node, itself included or not ([Running a cluster](#running-a-cluster))"),
+      key("host", "127.0.0.1", ConfigKeys::clusterHost,
+          "with `--cluster`: this node's address, which the other nodes reach it at: the cluster port and the event "
+              + "bus port are bound to it and it is what the node tells the others (an IP or a name of this machine, "
+              + "never `0.0.0.0`)"),
+      key("port", 5701, v -> v.asInt(1, 65535),
+          "with `--cluster`: the TCP port of this node's cluster member (Hazelcast): membership and heartbeats"),
+      key("bus_port", 5702, v -> v.asInt(1, 65535),
+          "with `--cluster`: the TCP port of this node's clustered event bus (Vert.x): the cluster's progress and notices"),
+      key("lease", Duration.ofSeconds(10), ConfigKeys::lease,
+          "with `--cluster`: how long a node's claim on its hosts lasts in the database without being renewed; a node "
+              + "killed or cut off loses its hosts to the others after at most this long"))
+      .checking(ConfigKeys::portsDiffer);
 
   /** The document: its sections, and the extraction rules (read by {@link RuleReader}). */
   static final KeyTable<TrawlConfig> ROOT = KeyTable.of(TrawlConfig.class,
@@ -336,6 +352,7 @@ final class ConfigKeys {
               + "subdomains, an IP address) to the keys below; a host takes the entry of its exact name, else of "
               + "the longest `*.` suffix it matches ([Per-host settings](#per-host-settings))"),
       section("render", RENDER),
+      section("cluster", CLUSTER),
       key("rules", List.<TrawlConfig.Rule>of(), RuleReader::rules,
           "extraction rules: a list, see [Extraction rules](#extraction-rules); set in the file only, not with `--set`")
           .printedWith(ConfigJson::rules))
@@ -444,6 +461,60 @@ final class ConfigKeys {
     if (!render.whenMissing().isEmpty() && !render.mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       throw new ConfigException(section.keyPath("when_missing"),
           "no value unless render.mode is auto (it chooses which plain pages to render)", render.whenMissing());
+    }
+  }
+
+  /** A cluster member as {@code host:port}, {@code [v6]:port} for an IPv6 address. */
+  private static String memberAddress(ConfigValue v) {
+    String member = v.asText().trim();
+    int colon = member.lastIndexOf(':');
+    String expected = "a member as host:port, e.g. 10.0.0.2:5701";
+    if (colon <= 0 || colon == member.length() - 1) {
+      throw v.refuse(expected);
+    }
+    String host = member.substring(0, colon);
+    if (host.startsWith("[") != host.endsWith("]") || (host.indexOf(':') >= 0 && !host.startsWith("["))) {
+      throw v.refuse(expected + " ([v6]:port for an IPv6 address)");
+    }
+    try {
+      int port = Integer.parseInt(member.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw v.refuse(expected + " with a port from 1 to 65535");
+      }
+    } catch (NumberFormatException e) {
+      throw v.refuse(expected);
+    }
+    if (host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+      throw v.refuse(expected);
+    }
+    return member;
+  }
+
+  /** The address a node binds and advertises: one the others can reach, so not a wildcard. */
+  private static String clusterHost(ConfigValue v) {
+    String host = v.asText().trim();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*")) {
+      throw v.refuse("this machine's address as the other nodes reach it (a wildcard binds but cannot be reached)");
+    }
+    if (host.contains("/") || host.chars().anyMatch(Character::isWhitespace)) {
+      throw v.refuse("an IP address or a host name, without a scheme or port");
+    }
+    return host;
+  }
+
+  /** A cluster lease: at least a second, as the node renews it about ten times per lease. */
+  private static Duration lease(ConfigValue v) {
+    Duration lease = v.asDuration();
+    if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw v.refuse("a duration of at least 1s, like \"10s\"");
+    }
+    return lease;
+  }
+
+  private static void portsDiffer(TrawlConfig.Cluster cluster, ConfigSection section) {
+    if (cluster.port() == cluster.busPort()) {
+      throw new ConfigException(section.keyPath("bus_port"), "a port other than cluster.port (" + cluster.port() + ")",
+          String.valueOf(cluster.busPort()));
     }
   }
 

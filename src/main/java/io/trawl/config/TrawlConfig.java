@@ -24,11 +24,12 @@ public record TrawlConfig(
     Recrawl recrawl,
     Map<String, Host> hosts,
     Render render,
+    Cluster cluster,
     List<Rule> rules) {
 
   /** This config with {@code fetch.*} replaced. */
   public TrawlConfig withFetch(Fetch fetch) {
-    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, recrawl, hosts, render, rules);
+    return new TrawlConfig(crawl, fetch, retry, circuit, parse, store, download, recrawl, hosts, render, cluster, rules);
   }
 
   /** {@code crawl.*}: what to crawl and when to stop ({@link ConfigKeys#CRAWL}). */
@@ -280,6 +281,12 @@ public record TrawlConfig(
       return (rounds + 1) * (timeout.toMillis() + 5_000);
     }
   }
+
+  /**
+   * {@code cluster.*}: how this node joins a cluster crawl started with {@code --cluster}
+   * ({@link ConfigKeys#CLUSTER}); ignored without it.
+   */
+  public record Cluster(List<String> members, String host, int port, int busPort, Duration lease) {}
 
   /**
    * One entry of {@code rules}: what to extract from which pages, and which of their links to

@@ -49,8 +49,8 @@ public final class DashboardVerticle extends VerticleBase {
   public Future<?> start() {
     metrics.wantHosts();
     feed = new DashboardFeed(metrics, System.currentTimeMillis());
-    MessageConsumer<Progress> progress = vertx.eventBus().consumer(Addresses.PROGRESS, msg -> feed.progress(msg.body()));
-    MessageConsumer<Progress> finished = vertx.eventBus().consumer(Addresses.FINISHED, msg -> feed.progress(msg.body()));
+    MessageConsumer<Progress> progress = vertx.eventBus().localConsumer(Addresses.PROGRESS, msg -> feed.progress(msg.body()));
+    MessageConsumer<Progress> finished = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> feed.progress(msg.body()));
     return Future.all(progress.completion(), finished.completion())
         .compose(v -> vertx.executeBlocking(DashboardVerticle::readFiles))
         .compose(read -> {

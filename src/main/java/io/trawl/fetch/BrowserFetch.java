@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.RenderRequest;
 import io.trawl.bus.RenderedPage;
 import io.trawl.bus.Replies;
@@ -25,7 +26,7 @@ final class BrowserFetch {
 
   BrowserFetch(EventBus bus, TrawlConfig config) {
     this.bus = bus;
-    this.delivery = new DeliveryOptions().setSendTimeout(config.render().longestTryMs(config.fetch().concurrency()));
+    this.delivery = Delivery.local(config.render().longestTryMs(config.fetch().concurrency()));
   }
 
   /**

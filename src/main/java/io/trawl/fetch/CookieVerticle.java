@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.CookieChanges;
 import io.trawl.bus.CookieRecord;
 import io.trawl.bus.StoredCookies;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class CookieVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CookieVerticle.class);
   static final long SAVE_EVERY_MS = 500;
-  private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private static final DeliveryOptions STORE = Delivery.local(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig.Fetch config;
   private final CookieJar jar;

@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.CookieChanges;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FetchVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private static final DeliveryOptions DOWNSTREAM = Delivery.local(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -127,7 +128,7 @@ public final class FetchVerticle extends VerticleBase {
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), context, new Downloads(config.download()), requestHeaders);
     browser = new BrowserFetch(vertx.eventBus(), config);
-    return vertx.eventBus().<FetchRequest>consumer(Addresses.FETCH, this::onFetchRequest).completion();
+    return vertx.eventBus().<FetchRequest>localConsumer(Addresses.FETCH, this::onFetchRequest).completion();
   }
 
   @Override
@@ -400,7 +401,7 @@ public final class FetchVerticle extends VerticleBase {
 
   /** Tells the frontier that this request's slot is free: only the parse and the store remain. */
   private void requestOver(FetchRequest request) {
-    vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id());
+    vertx.eventBus().send(Addresses.FRONTIER_FETCHED, request.id(), Delivery.local());
   }
 
   /**

@@ -35,7 +35,7 @@ public final class LoginVerticle extends VerticleBase {
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), context);
     logins = new LoginSessions(vertx, fetcher, context.hosts().entries(), config.circuit().openFor());
-    return vertx.eventBus().<LoginRequest>consumer(Addresses.LOGIN, this::onLoginRequest).completion();
+    return vertx.eventBus().<LoginRequest>localConsumer(Addresses.LOGIN, this::onLoginRequest).completion();
   }
 
   @Override

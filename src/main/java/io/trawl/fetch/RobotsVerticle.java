@@ -107,8 +107,8 @@ public final class RobotsVerticle extends VerticleBase {
     fetcher = context == null ? HttpFetcher.keepingPrefix(vertx, robotsFetch)
         : HttpFetcher.keepingPrefix(vertx, robotsFetch, context);
     return Future.all(
-        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
-        vertx.eventBus().<RobotsQuery>consumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
+        vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS, this::onRobotsQuery).completion(),
+        vertx.eventBus().<RobotsQuery>localConsumer(Addresses.ROBOTS_SITEMAPS, this::onRobotsSitemaps).completion());
   }
 
   @Override

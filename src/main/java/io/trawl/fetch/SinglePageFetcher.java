@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.RecordCodec;
 import io.trawl.bus.RobotsAnswer;
 import io.trawl.bus.RobotsQuery;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  * that is not one (the CLI's main thread) may wait on them.
  */
 public final class SinglePageFetcher {
-  private static final DeliveryOptions ROBOTS_DELIVERY = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions ROBOTS_DELIVERY = Delivery.local(120_000);
 
   private final Vertx vertx;
   private final TrawlConfig.Fetch config;

@@ -1,6 +1,7 @@
 package io.trawl.fetch;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.DiscoveredUrls;
 import io.trawl.bus.Replies;
 import io.trawl.bus.RobotsQuery;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class SitemapVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SitemapVerticle.class);
   static final int MAX_INDEX_LEVELS = 2;
-  private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private static final DeliveryOptions STORE = Delivery.local(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -53,7 +54,7 @@ public final class SitemapVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), context);
-    return vertx.eventBus().<SitemapRequest>consumer(Addresses.SITEMAPS, this::onSitemapRequest).completion();
+    return vertx.eventBus().<SitemapRequest>localConsumer(Addresses.SITEMAPS, this::onSitemapRequest).completion();
   }
 
   @Override
@@ -87,7 +88,7 @@ public final class SitemapVerticle extends VerticleBase {
     Future<Integer> read() {
       long robotsTimeoutMs = config.fetch().requestTimeout().toMillis() + 30_000;
       return vertx.eventBus().<RobotsSitemaps>request(Addresses.ROBOTS_SITEMAPS, new RobotsQuery(origin + "/"),
-              new DeliveryOptions().setSendTimeout(robotsTimeoutMs))
+              Delivery.local(robotsTimeoutMs))
           .map(reply -> reply.body().urls())
           .recover(err -> {
             log.debug("sitemaps: robots.txt not read origin={}", origin, err);

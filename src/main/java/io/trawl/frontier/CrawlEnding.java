@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * flight and either dispatching stopped or nothing is left: no row in memory, none unread in the
  * table, no read out and no sitemap still being read ({@code done}). A crawl that fails as a whole
  * is over at once. Whoever waits for the end is told once it is announced, or at once when it
- * already was. Not thread-safe: the frontier verticle's event loop owns it.
+ * already was. On a node of a cluster crawl, nothing left means nothing left on any node. Not thread-safe: the frontier verticle's event loop owns it.
  */
 final class CrawlEnding {
   static final String DONE = "done";
@@ -31,10 +31,23 @@ final class CrawlEnding {
   private boolean over;
   private boolean announced;
   private int sitemapsPending;
+  /** A node of a cluster crawl: done only once the cluster is ({@link #clusterDone}). */
+  private final boolean clustered;
+  private boolean clusterDone;
 
   CrawlEnding(Frontier frontier, FrontierWindow window) {
+    this(frontier, window, false);
+  }
+
+  CrawlEnding(Frontier frontier, FrontierWindow window, boolean clustered) {
     this.frontier = frontier;
     this.window = window;
+    this.clustered = clustered;
+  }
+
+  /** No row is queued or in flight on any node of the cluster crawl. */
+  void clusterDone() {
+    clusterDone = true;
   }
 
   /** Stops handing out work; what is in flight may still finish. */
@@ -77,7 +90,7 @@ final class CrawlEnding {
     if (frontier.inFlight() > 0) {
       return false;
     }
-    boolean drained = frontier.isIdle() && window.isDrained() && sitemapsPending == 0;
+    boolean drained = frontier.isIdle() && window.isDrained() && sitemapsPending == 0 && (!clustered || clusterDone);
     if (stopReason == null && !drained) {
       return false;
     }

@@ -23,8 +23,12 @@ import java.util.function.LongSupplier;
  * be the host's own, from {@code hosts:}). A row whose response is in but not yet stored no
  * longer holds a request slot; nothing is handed out while {@code concurrency} such rows wait for
  * the store, so at most twice the credits are ever out and the pipeline stays bounded. Rows handed
- * out are known by id until they are done or reclaimed. Not thread-safe: the frontier verticle's
- * event loop owns it.
+ * out are known by id until they are done or reclaimed.
+ *
+ * <p>On a node of a cluster crawl it also keeps to what the cluster allows: only the host
+ * partitions the node owns ({@link #own}), only until the node's lease runs out ({@link
+ * #dispatchUntil}), and only as many pages as the cluster's share of {@code crawl.max_pages} it
+ * was granted ({@link #addBudget}). Not thread-safe: the frontier verticle's event loop owns it.
  */
 final class Frontier {
   private final int concurrency;
@@ -49,6 +53,13 @@ final class Frontier {
   private long failed;
   private long retries;
   private boolean stopped;
+  /** The partitions whose rows may be kept and handed out; null for all (one machine). */
+  private Set<Integer> owned;
+  /** Whether a cluster node's lease bounds dispatching, and System.nanoTime after which nothing is handed out. */
+  private boolean leaseBound;
+  private long dispatchUntilNanos;
+  /** Pages this node may still hand out of the cluster's crawl.max_pages; -1 for no such limit. */
+  private long budget = -1;
 
   /** The pace of one host: the spacing of its request starts, and how many may be out at once. */
   record HostLimits(long intervalNanos, int concurrency) {}
@@ -69,23 +80,87 @@ final class Frontier {
     this.currentMillis = currentMillis;
   }
 
-  /** Queues a row read from the frontier table. */
-  void add(FrontierRow row) {
+  /** Queues a row read from the frontier table; false, keeping nothing, for a row of a partition this node does not own. */
+  boolean add(FrontierRow row) {
     HostQueue host = hosts.computeIfAbsent(UrlNormalizer.host(row.url()), h -> new HostQueue(h, limitsOf.apply(h)));
+    if (owned != null && !owned.contains(host.partition)) {
+      return false;
+    }
     host.rows.add(row);
     inMemory++;
     schedule(host);
+    return true;
+  }
+
+  /**
+   * From now on only rows of {@code partitions} are kept and handed out: the queued rows of the
+   * others leave memory (they stay queued in the table for their new owner); rows of theirs in
+   * flight finish here. Returns how many rows left memory.
+   */
+  int own(Set<Integer> partitions) {
+    owned = Set.copyOf(partitions);
+    int dropped = 0;
+    for (HostQueue host : hosts.values()) {
+      if (!owned.contains(host.partition) && !host.rows.isEmpty()) {
+        dropped += host.rows.size();
+        inMemory -= host.rows.size();
+        host.rows.clear();
+        if (host.scheduled) {
+          ready.remove(host);
+          host.scheduled = false;
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /** Nothing is handed out after {@code nanos} (System.nanoTime), until a later deadline is set. */
+  void dispatchUntil(long nanos) {
+    leaseBound = true;
+    dispatchUntilNanos = nanos;
+  }
+
+  /** Whether a cluster node's lease, as last renewed, has run out for dispatching. */
+  private boolean leaseExpired(long now) {
+    return leaseBound && now - dispatchUntilNanos >= 0;
+  }
+
+  /** {@code pages} more of the cluster's {@code crawl.max_pages} may be handed out. */
+  void addBudget(long pages) {
+    budget = Math.max(0, budget) + pages;
+  }
+
+  /** Pages this node may still hand out of the cluster's {@code crawl.max_pages}; -1 without such a limit. */
+  long budget() {
+    return budget;
+  }
+
+  /** Whether rows wait and the cluster's page budget is spent (the next may not be ready yet). */
+  boolean wantsBudget() {
+    return budget == 0 && !stopped && ready.peek() != null;
+  }
+
+  /** The partitions of the rows handed out and not yet finished. */
+  Set<Integer> partitionsInFlight() {
+    Set<Integer> partitions = new HashSet<>();
+    for (FrontierRow row : handedOut.values()) {
+      partitions.add(hosts.get(UrlNormalizer.host(row.url())).partition);
+    }
+    return partitions;
   }
 
   /** The next row that may be fetched now, or null when none may. Counts it as in flight. */
   FrontierRow next() {
-    if (stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached()) {
+    if (stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached() || budget == 0) {
       return null;
     }
     HostQueue host = ready.peek();
     long now = nanoTime.getAsLong();
-    if (host == null || host.readyAtNanos > now) {
+    if (host == null || host.readyAtNanos > now || leaseExpired(now)) {
       return null;
+    }
+    if (budget > 0) {
+      budget--;
     }
     ready.poll();
     host.scheduled = false;
@@ -145,6 +220,9 @@ final class Frontier {
     if (render == null) {
       retries++;
     }
+    if (budget >= 0) {
+      budget++; // the page was not stored: its share of crawl.max_pages comes back
+    }
     host.nextAllowedNanos = Math.max(host.nextAllowedNanos, nanosAt(row.notBeforeMs()));
     if (row.notBeforeMs() > 0 && render == null) {
       // A page put back to be rendered waits for its host's turn, not for a pause.
@@ -152,8 +230,10 @@ final class Frontier {
       host.pausedByBreaker = byBreaker;
       paused.add(host);
     }
-    host.rows.add(row);
-    inMemory++;
+    if (owned == null || owned.contains(host.partition)) {
+      host.rows.add(row);
+      inMemory++;
+    }
     reschedule(host);
     return row;
   }
@@ -220,7 +300,8 @@ final class Frontier {
   /** System.nanoTime at which {@link #next()} may return a row again, or -1 if only a completion can change that. */
   long nextWakeNanos() {
     HostQueue host = ready.peek();
-    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached();
+    boolean blocked = stopped || inFlight >= concurrency || storing >= concurrency || maxPagesReached() || budget == 0
+        || leaseExpired(nanoTime.getAsLong());
     return host == null || blocked ? -1 : host.readyAtNanos;
   }
 

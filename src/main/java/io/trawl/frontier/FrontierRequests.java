@@ -1,6 +1,7 @@
 package io.trawl.frontier;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FrontierRow;
@@ -33,12 +34,12 @@ final class FrontierRequests {
   private final EventBus bus;
   private final DeliveryOptions fetchDelivery;
   private final DeliveryOptions sitemapDelivery;
-  private final DeliveryOptions storeDelivery = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private final DeliveryOptions storeDelivery = Delivery.local(Replies.STORE_REPLY_MS);
 
   FrontierRequests(EventBus bus, TrawlConfig config) {
     this.bus = bus;
-    this.fetchDelivery = new DeliveryOptions().setSendTimeout(fetchReplyMs(config));
-    this.sitemapDelivery = new DeliveryOptions().setSendTimeout(sitemapsReplyMs(config));
+    this.fetchDelivery = Delivery.local(fetchReplyMs(config));
+    this.sitemapDelivery = Delivery.local(sitemapsReplyMs(config));
   }
 
   /** The longest robots.txt Crawl-delay trawl obeys (README, Politeness and failures). */

@@ -1,19 +1,28 @@
 package io.trawl.frontier;
 
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
+import io.trawl.bus.OwnedPartitions;
+import io.trawl.bus.Partitions;
 import io.trawl.bus.Progress;
 import io.trawl.bus.QueuedRequest;
+import io.trawl.bus.Replies;
 import io.trawl.config.HostOverrides;
 import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
+import io.trawl.core.HostPartitions;
 import io.trawl.metrics.CrawlMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * credits and per-host politeness; the fetchers' outcomes go back to both, and
  * {@link CrawlEnding} says when the crawl is over. Its requests to other stages are
  * {@link FrontierRequests}. Publishes {@link Progress} every second and once at the end, and tells the
- * metrics where it stands as often ({@link FrontierStatus}). Event loop.
+ * metrics where it stands as often ({@link FrontierStatus}).
+ *
+ * <p>On a node of a cluster crawl ({@link #ofNode}) it hands out only the host partitions its node
+ * owns, until its lease runs out ({@link Addresses#FRONTIER_PARTITIONS}), pages of {@code
+ * crawl.max_pages} as the cluster grants them ({@link Addresses#PAGE_BUDGET}), reads its partitions
+ * again every second for rows other nodes added, and ends only once no row is queued or in flight
+ * on any node ({@link Addresses#CRAWL_DONE}). Event loop.
  */
 public final class FrontierVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FrontierVerticle.class);
@@ -31,6 +46,8 @@ public final class FrontierVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final List<String> seeds;
   private final CrawlMetrics metrics;
+  /** Whether this is a node of a cluster crawl. */
+  private final boolean clustered;
   private final long startedAtMs = System.currentTimeMillis();
   private EventBus bus;
   private FrontierRequests requests;
@@ -39,15 +56,34 @@ public final class FrontierVerticle extends VerticleBase {
   private CrawlEnding ending;
   private WakeTimer wakeTimer;
   private FrontierStatus status;
+  /** A cluster node's rows put back to the queue and not yet written, by partition. */
+  private final Map<Integer, Integer> puttingBack = new HashMap<>();
+  private boolean budgetAsked;
+  private boolean doneAsked;
 
   /**
    * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
    * @param metrics told where the frontier stands every second
    */
   public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
+    this(config, seeds, metrics, false);
+  }
+
+  private FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, boolean clustered) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
     this.metrics = metrics;
+    this.clustered = clustered;
+  }
+
+  /**
+   * The frontier of one node of a cluster crawl: it hands out nothing until its node tells it
+   * which partitions it owns.
+   *
+   * @param seeds seed URLs to add (the crawl's first node), or none
+   */
+  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
+    return new FrontierVerticle(config, seeds, metrics, true);
   }
 
   @Override
@@ -56,22 +92,88 @@ public final class FrontierVerticle extends VerticleBase {
     requests = new FrontierRequests(bus, config);
     TrawlConfig.Fetch fetch = config.fetch();
     HostOverrides hosts = HostOverrides.of(config);
-    frontier = new Frontier(fetch.concurrency(), host -> limits(hosts.settings(host)), config.crawl().maxPages(),
-        System::nanoTime, System::currentTimeMillis);
-    window = new FrontierWindow(frontier);
-    ending = new CrawlEnding(frontier, window);
+    // A cluster's crawl.max_pages is its budget, granted by the node; the frontier counts none of its own.
+    frontier = new Frontier(fetch.concurrency(), host -> limits(hosts.settings(host)),
+        clustered ? 0 : config.crawl().maxPages(), System::nanoTime, System::currentTimeMillis);
+    window = clustered ? new FrontierWindow(frontier, new PartitionCursors()) : new FrontierWindow(frontier);
+    ending = new CrawlEnding(frontier, window, clustered);
+    if (clustered) {
+      window.own(Set.of());
+      frontier.dispatchUntil(System.nanoTime());
+      if (config.crawl().maxPages() > 0) {
+        frontier.addBudget(0);
+      }
+    }
     wakeTimer = new WakeTimer(vertx, this::pump);
     status = new FrontierStatus(frontier, window, ending, metrics, startedAtMs);
-    vertx.setPeriodic(1000, id -> {
-      bus.publish(Addresses.PROGRESS, status.progress());
-      status.toMetrics();
-    });
+    vertx.setPeriodic(1000, id -> everySecond());
     if (!config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
-    return Future.all(bus.<Void>consumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
-            bus.<Long>consumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion())
+    return Future.all(bus.<Void>localConsumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
+            bus.<Long>localConsumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion(),
+            bus.<OwnedPartitions>localConsumer(Addresses.FRONTIER_PARTITIONS, this::onPartitions).completion())
         .onSuccess(v -> seed());
+  }
+
+  private void everySecond() {
+    bus.publish(Addresses.PROGRESS, status.progress(), Delivery.local());
+    status.toMetrics();
+    if (clustered && ending.reason() == null) {
+      askWhetherClusterIsDone(); // before the refresh, which has every partition read again
+      window.refresh();
+      pump();
+    }
+  }
+
+  /** This node's frontier has nothing left: whether any node has (its rows may still add some here). */
+  private void askWhetherClusterIsDone() {
+    if (doneAsked || !frontier.isIdle() || !window.isDrained()) {
+      return;
+    }
+    doneAsked = true;
+    bus.<Boolean>request(Addresses.CRAWL_DONE, null, Delivery.local(Replies.STORE_REPLY_MS))
+        .onComplete(ar -> doneAsked = false)
+        .onSuccess(reply -> {
+          if (Boolean.TRUE.equals(reply.body())) {
+            ending.clusterDone();
+            pump();
+          }
+        })
+        .onFailure(this::crawlFailed);
+  }
+
+  /** The node's partitions and lease: keep to them; answer with the partitions still in flight here. */
+  private void onPartitions(Message<OwnedPartitions> msg) {
+    OwnedPartitions owned = msg.body();
+    window.own(new HashSet<>(owned.partitions()));
+    frontier.dispatchUntil(owned.dispatchUntilNanos());
+    // A row put back but not yet written counts as in flight: handed over before its write, the
+    // new owner could read past it while it still looks in flight, and never come back for it.
+    Set<Integer> busy = new HashSet<>(frontier.partitionsInFlight());
+    busy.addAll(puttingBack.keySet());
+    msg.reply(new Partitions(busy.stream().sorted().toList()));
+    pump();
+  }
+
+  /** Every row ready waits for the cluster's page budget: ask the node for more. */
+  private void askForBudget() {
+    if (budgetAsked || !frontier.wantsBudget()) {
+      return;
+    }
+    budgetAsked = true;
+    long wanted = 2L * config.fetch().concurrency();
+    bus.<Long>request(Addresses.PAGE_BUDGET, wanted, Delivery.local(Replies.STORE_REPLY_MS))
+        .onComplete(ar -> budgetAsked = false)
+        .onSuccess(reply -> {
+          if (reply.body() > 0) {
+            frontier.addBudget(reply.body());
+          } else if (ending.reason() == null) {
+            stop(CrawlEnding.MAX_PAGES);
+          }
+          pump();
+        })
+        .onFailure(this::crawlFailed);
   }
 
   private void seed() {
@@ -128,6 +230,7 @@ public final class FrontierVerticle extends VerticleBase {
     if (ending.justEnded()) {
       ended();
     } else if (ending.reason() == null) {
+      askForBudget();
       wakeTimer.setFor(frontier.nextWakeNanos());
       QueuedRequest load = window.nextLoad();
       if (load != null) {
@@ -139,7 +242,11 @@ public final class FrontierVerticle extends VerticleBase {
   private void completed(long id, FetchOutcome outcome) {
     FrontierRow back = window.completed(id, outcome);
     if (back != null) {
-      requests.putBack(back).onFailure(this::crawlFailed);
+      int partition = HostPartitions.ofUrl(back.url());
+      puttingBack.merge(partition, 1, Integer::sum);
+      requests.putBack(back)
+          .onComplete(ar -> puttingBack.computeIfPresent(partition, (p, n) -> n == 1 ? null : n - 1))
+          .onFailure(this::crawlFailed);
     }
     pump();
   }
@@ -155,7 +262,7 @@ public final class FrontierVerticle extends VerticleBase {
           log.info("crawl finished reason={} stored={} failed={} queued={}", last.stopReason(), last.stored(),
               last.failed(), last.queued());
           ending.announce();
-          bus.publish(Addresses.FINISHED, last);
+          bus.publish(Addresses.FINISHED, last, Delivery.local());
         });
   }
 
@@ -164,7 +271,7 @@ public final class FrontierVerticle extends VerticleBase {
       log.error("crawl failed: the store could not be reached or written", err);
       wakeTimer.cancel();
       ending.announce();
-      bus.publish(Addresses.FINISHED, status.progress());
+      bus.publish(Addresses.FINISHED, status.progress(), Delivery.local());
     }
   }
 

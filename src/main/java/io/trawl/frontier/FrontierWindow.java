@@ -13,8 +13,10 @@ import java.util.List;
  * rows still queued, in memory and in the table, as rows are claimed, put back and added. Rows are read in id order after a cursor (the table gives new rows higher
  * ids), a page at a time, while the frontier holds fewer than {@link #WINDOW} rows. A short page
  * means the end of the table only if no rows were added while it was being read: rows a stored
- * page or a sitemap adds meanwhile may not have been in it. Not thread-safe: the frontier
- * verticle's event loop owns it.
+ * page or a sitemap adds meanwhile may not have been in it. On a node of a cluster crawl the
+ * rows are read by host partition instead, those the node owns, each after its own cursor
+ * ({@link PartitionCursors}), and the table is never read to its end for good: other nodes add
+ * rows too. Not thread-safe: the frontier verticle's event loop owns it.
  */
 final class FrontierWindow {
   /** Rows kept in memory at most; more are paged in from the table as these drain. */
@@ -23,8 +25,12 @@ final class FrontierWindow {
   static final int PAGE_IN = 5_000;
 
   private final Frontier frontier;
+  /** A cluster node's cursors, one per owned partition; null on one machine. */
+  private final PartitionCursors partitions;
   private long cursor;
   private boolean loading;
+  /** The read that is out, while {@link #loading}. */
+  private QueuedRequest pending;
   private boolean exhausted;
   /** Counts the times rows were added to the table, so a read knows whether some came in meanwhile. */
   private long insertGeneration;
@@ -32,7 +38,29 @@ final class FrontierWindow {
   private long queuedTotal;
 
   FrontierWindow(Frontier frontier) {
+    this(frontier, null);
+  }
+
+  /** @param partitions a cluster node's cursors by partition; null on one machine */
+  FrontierWindow(Frontier frontier, PartitionCursors partitions) {
     this.frontier = frontier;
+    this.partitions = partitions;
+  }
+
+  /**
+   * A cluster node now owns {@code owned}: rows of the others leave memory (and the running count),
+   * new ones are read from their start.
+   */
+  void own(java.util.Set<Integer> owned) {
+    queuedTotal -= frontier.own(owned);
+    partitions.own(owned);
+  }
+
+  /** Rows may have been added by other nodes of the cluster: read every owned partition again. */
+  void refresh() {
+    if (partitions != null) {
+      partitions.refresh();
+    }
   }
 
   /**
@@ -41,17 +69,28 @@ final class FrontierWindow {
    * until {@link #loaded} gets its answer.
    */
   QueuedRequest nextLoad() {
-    if (loading || exhausted || frontier.inMemory() > WINDOW - PAGE_IN || frontier.isStopped()) {
+    if (loading || isExhausted() || frontier.inMemory() > WINDOW - PAGE_IN || frontier.isStopped()) {
+      return null;
+    }
+    QueuedRequest request = partitions == null ? new QueuedRequest(cursor, PAGE_IN) : partitions.next(PAGE_IN);
+    if (request == null) {
       return null;
     }
     loading = true;
+    pending = request;
     loadGeneration = insertGeneration;
-    return new QueuedRequest(cursor, PAGE_IN);
+    return request;
+  }
+
+  private boolean isExhausted() {
+    return partitions == null ? exhausted : partitions.allRead();
   }
 
   /** The store's answer to the read that was out: its rows join the frontier and move the cursor. */
   void loaded(QueuedBatch batch) {
     loading = false;
+    QueuedRequest request = pending;
+    pending = null;
     for (FrontierRow row : batch.rows()) {
       frontier.add(row);
       cursor = row.id();
@@ -60,7 +99,11 @@ final class FrontierWindow {
     if (batch.finishedTotal() >= 0) {
       frontier.storedBefore(batch.finishedTotal());
     }
-    exhausted = batch.rows().size() < PAGE_IN && loadGeneration == insertGeneration;
+    if (partitions != null && request != null) {
+      partitions.loaded(request, batch, loadGeneration != insertGeneration);
+    } else {
+      exhausted = batch.rows().size() < PAGE_IN && loadGeneration == insertGeneration;
+    }
   }
 
   /** Hands out every row that may go now ({@link Frontier#next}): they are no longer queued. */
@@ -93,6 +136,7 @@ final class FrontierWindow {
     if (rows > 0) {
       insertGeneration++;
       exhausted = false;
+      refresh();
       queuedTotal += rows;
     }
   }
@@ -112,7 +156,7 @@ final class FrontierWindow {
 
   /** Nothing more to read: the table was read to its end and no read is out. */
   boolean isDrained() {
-    return exhausted && !loading;
+    return isExhausted() && !loading;
   }
 
   /** Rows still queued, in memory and in the table. */

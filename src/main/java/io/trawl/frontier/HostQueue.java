@@ -1,6 +1,7 @@
 package io.trawl.frontier;
 
 import io.trawl.bus.FrontierRow;
+import io.trawl.core.HostPartitions;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
@@ -14,6 +15,8 @@ final class HostQueue {
       Comparator.comparingInt(FrontierRow::depth).thenComparingLong(FrontierRow::id);
 
   final String host;
+  /** The host's partition ({@link HostPartitions}), which a cluster hands from node to node. */
+  final int partition;
   final PriorityQueue<FrontierRow> rows = new PriorityQueue<>(SHALLOW_FIRST);
   /** Requests to this host that may be out at once. */
   final int concurrency;
@@ -37,6 +40,7 @@ final class HostQueue {
 
   HostQueue(String host, Frontier.HostLimits limits) {
     this.host = host;
+    this.partition = HostPartitions.ofHost(host);
     this.intervalNanos = limits.intervalNanos();
     this.rateIntervalNanos = limits.intervalNanos();
     this.concurrency = limits.concurrency();

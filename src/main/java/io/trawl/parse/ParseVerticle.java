@@ -4,6 +4,7 @@ import io.trawl.api.Item;
 import io.trawl.api.ItemSink;
 import io.trawl.api.PageHandler;
 import io.trawl.bus.Addresses;
+import io.trawl.bus.Delivery;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.PageStored;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ParseVerticle.class);
-  private static final DeliveryOptions DOWNSTREAM = new DeliveryOptions().setSendTimeout(Replies.STORE_REPLY_MS);
+  private static final DeliveryOptions DOWNSTREAM = Delivery.local(Replies.STORE_REPLY_MS);
 
   private final TrawlConfig config;
   private final Scope scope;
@@ -100,7 +101,7 @@ public final class ParseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     parsePool = vertx.createSharedWorkerExecutor("trawl-parse", threads(config.parse()));
-    return vertx.eventBus().<FetchedPage>consumer(Addresses.PARSE, this::onParse).completion();
+    return vertx.eventBus().<FetchedPage>localConsumer(Addresses.PARSE, this::onParse).completion();
   }
 
   @Override

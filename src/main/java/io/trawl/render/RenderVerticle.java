@@ -54,7 +54,7 @@ public final class RenderVerticle extends VerticleBase {
     renderer = new Renderer(vertx, render.browser(), render.tabs(), render.recycleAfter(),
         RenderOptions.of(config, scope::allows, requests), metrics);
     screenshots = render.screenshot() ? new Screenshots(vertx, config.download().dir()) : null;
-    return vertx.eventBus().<RenderRequest>consumer(Addresses.RENDER, this::onRender).completion();
+    return vertx.eventBus().<RenderRequest>localConsumer(Addresses.RENDER, this::onRender).completion();
   }
 
   @Override

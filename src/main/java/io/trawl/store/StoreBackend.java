@@ -33,6 +33,36 @@ public interface StoreBackend {
    */
   StoreWriter openWriter(boolean requeueInFlight);
 
+  /**
+   * The claim of one node of a cluster crawl: shared with the other nodes, refused while a crawl
+   * that is not a cluster crawl holds the database (which {@link #claim()} then refuses too).
+   *
+   * @throws StoreException {@link StoreException.Kind#BAD_LOCATION} on a backend without cluster mode
+   */
+  default StoreClaim claimForCluster() {
+    throw noClusterMode();
+  }
+
+  /**
+   * The writer of one node of a cluster crawl, as {@link #openWriter} (never requeueing: the
+   * cluster's first node does that through its {@link ClusterLedger}): its claims and pages carry
+   * {@code node}, and each batch commits only while {@code node} is still in the crawl. A
+   * transaction left open for longer than {@code leaseMs} (the node frozen or cut off mid-batch)
+   * is ended by the database, so that it cannot hold up the node's eviction.
+   */
+  default StoreWriter openNodeWriter(String node, long leaseMs) {
+    throw noClusterMode();
+  }
+
+  /**
+   * What the nodes of a cluster crawl agree on through this database, for node {@code node}
+   * reached at {@code address}, whose lease lasts {@code leaseMs}; {@code node} may be null for
+   * a ledger that only asks the crawl to stop.
+   */
+  default ClusterLedger openClusterLedger(String node, String address, long leaseMs) {
+    throw noClusterMode();
+  }
+
   /** What the database holds of earlier crawls, for {@code --resume} and the refusal to overwrite. */
   CrawlHistory history();
 
@@ -44,4 +74,9 @@ public interface StoreBackend {
    * that does not exist yet is a {@link StoreException.Kind#NO_DATABASE}, never created.
    */
   StoreReader openReader();
+
+  private StoreException noClusterMode() {
+    return new StoreException(StoreException.Kind.BAD_LOCATION, display()
+        + ": a cluster crawl needs a PostgreSQL database that every node reaches (a postgresql:// URL), not a SQLite file");
+  }
 }

@@ -37,6 +37,10 @@ public final class StoreVerticle extends VerticleBase {
   private final RecrawlSchedule schedule;
   private final boolean resume;
   private final CrawlMetrics metrics;
+  /** The cluster node this store writes for, or null on one machine. */
+  private final String node;
+  private final long clusterCrawlId;
+  private final long leaseMs;
   private WorkerExecutor writerThread;
   private StoreWriter store;
   private BatchWriter writer;
@@ -50,33 +54,51 @@ public final class StoreVerticle extends VerticleBase {
    */
   public StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
       CrawlMetrics metrics) {
+    this(backend, settings, schedule, resume, metrics, null, 0, 0);
+  }
+
+  private StoreVerticle(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule, boolean resume,
+      CrawlMetrics metrics, String node, long crawlId, long leaseMs) {
     this.metrics = metrics;
     this.backend = backend;
     this.settings = settings;
     this.schedule = schedule;
     this.resume = resume;
+    this.node = node;
+    this.clusterCrawlId = crawlId;
+    this.leaseMs = leaseMs;
+  }
+
+  /**
+   * The store of one node of a cluster crawl ({@link StoreBackend#openNodeWriter}): its pages belong
+   * to the cluster's crawl {@code crawlId}, its writes carry {@code node} and stop once the node
+   * is evicted. It never requeues: the cluster's first node did that.
+   */
+  public static StoreVerticle ofNode(StoreBackend backend, TrawlConfig.Store settings, RecrawlSchedule schedule,
+      CrawlMetrics metrics, String node, long crawlId, long leaseMs) {
+    return new StoreVerticle(backend, settings, schedule, false, metrics, node, crawlId, leaseMs);
   }
 
   @Override
   public Future<?> start() {
     writerThread = vertx.createSharedWorkerExecutor("trawl-store-" + backend.display(), 1);
     return writerThread.executeBlocking(() -> {
-          store = backend.openWriter(resume);
+          store = node == null ? backend.openWriter(resume) : backend.openNodeWriter(node, leaseMs);
           // Made here too: its fingerprint set is 32 MB to allocate and zero, 0.3 s seen on an event loop.
           return new BatchWriter(vertx, writerThread, store, schedule, settings.batchSize(), settings.batchDelay(),
               metrics);
         })
         .compose(created -> {
           writer = created;
+          writer.crawlId(clusterCrawlId);
           List<MessageConsumer<?>> consumers = List.of(
-              vertx.eventBus().<PageRecord>consumer(Addresses.STORE_PAGE, this::onStorePage),
-              vertx.eventBus().<FrontierUpdate>consumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
-              vertx.eventBus().<QueuedRequest>consumer(Addresses.STORE_QUEUED, this::onStoreQueued),
-              vertx.eventBus().<DiscoveredUrls>consumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
-              vertx.eventBus().<CrawlRecord>consumer(Addresses.STORE_CRAWL, this::onStoreCrawl),
-
-              vertx.eventBus().<CookieChanges>consumer(Addresses.STORE_COOKIES, this::onStoreCookies),
-              vertx.eventBus().<Void>consumer(Addresses.STORE_COOKIES_READ, this::onStoreCookiesRead));
+              vertx.eventBus().<PageRecord>localConsumer(Addresses.STORE_PAGE, this::onStorePage),
+              vertx.eventBus().<FrontierUpdate>localConsumer(Addresses.STORE_FRONTIER, this::onStoreFrontier),
+              vertx.eventBus().<QueuedRequest>localConsumer(Addresses.STORE_QUEUED, this::onStoreQueued),
+              vertx.eventBus().<DiscoveredUrls>localConsumer(Addresses.STORE_DISCOVERED, this::onStoreDiscovered),
+              vertx.eventBus().<CrawlRecord>localConsumer(Addresses.STORE_CRAWL, this::onStoreCrawl),
+              vertx.eventBus().<CookieChanges>localConsumer(Addresses.STORE_COOKIES, this::onStoreCookies),
+              vertx.eventBus().<Void>localConsumer(Addresses.STORE_COOKIES_READ, this::onStoreCookiesRead));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -131,7 +153,9 @@ public final class StoreVerticle extends VerticleBase {
     QueuedRequest request = msg.body();
     // Read after pending writes so a row just added is never missed by the cursor.
     writer.flush()
-        .compose(v -> writerThread.executeBlocking(() -> store.queued(request.afterId(), request.limit()), true))
+        .compose(v -> writerThread.executeBlocking(() -> request.byPartition()
+            ? store.queuedIn(request.partitions(), request.afterIds(), request.limit())
+            : store.queued(request.afterId(), request.limit()), true))
         .onSuccess(msg::reply)
         .onFailure(err -> failed(msg, err));
   }

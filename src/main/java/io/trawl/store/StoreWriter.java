@@ -45,6 +45,18 @@ public interface StoreWriter extends AutoCloseable {
   QueuedBatch queued(long afterId, int limit);
 
   /**
+   * For a node of a cluster crawl: up to {@code perPartition} queued rows of each of {@code
+   * partitions}, each above its own cursor ({@code afterIds}, same order), in id order within a
+   * partition; and how many rows are queued in those partitions ({@code finishedTotal} is -1). Read
+   * on the writer's own connection, after every committed batch.
+   *
+   * @throws UnsupportedOperationException on a backend that has no cluster mode (SQLite)
+   */
+  default QueuedBatch queuedIn(List<Integer> partitions, List<Long> afterIds, int perPartition) {
+    throw new UnsupportedOperationException("cluster mode needs PostgreSQL");
+  }
+
+  /**
    * Opens a row of {@code crawls} with the run's config and kind; returns its id. A {@link
    * RunKind#RECRAWL} also puts the finished frontier rows due by {@code dueBeforeMs} back in the
    * queue (attempts and crash counts reset), in the same transaction, so the run that refetches

@@ -50,7 +50,7 @@ class ConfigJsonTest {
   void writesTheShapeOfConfigYaml() {
     JsonObject json = ConfigJson.toJson(ConfigLoader.defaults());
 
-    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store", "download", "recrawl", "hosts", "render", "rules");
+    assertThat(json.fieldNames()).containsExactly("crawl", "fetch", "retry", "circuit", "parse", "store", "download", "recrawl", "hosts", "render", "cluster", "rules");
     assertThat(json.getJsonArray("rules")).isEmpty();
     assertThat(json.getJsonObject("fetch").getString("per_host_rate")).isEqualTo("1/s");
     assertThat(json.getJsonObject("fetch").getString("max_body_size")).isEqualTo("10MB");

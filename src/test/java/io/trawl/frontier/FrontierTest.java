@@ -6,9 +6,11 @@ import io.trawl.bus.FetchOutcome;
 import io.trawl.bus.FrontierRow;
 import io.trawl.config.ConfigLoader;
 import io.trawl.config.HostOverrides;
+import io.trawl.core.HostPartitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FrontierTest {
@@ -294,6 +296,86 @@ class FrontierTest {
     atLimit.add(row("http://b.test/0"));
     atLimit.next();
     assertThat(atLimit.nextWakeNanos()).isEqualTo(-1);
+  }
+
+  /** Two hosts in different partitions. */
+  private static String[] hostsInTwoPartitions() {
+    String a = "a.test";
+    for (int i = 0; ; i++) {
+      String b = "b" + i + ".test";
+      if (HostPartitions.ofHost(b) != HostPartitions.ofHost(a)) {
+        return new String[] {a, b};
+      }
+    }
+  }
+
+  @Test
+  void aClusterNodeKeepsAndHandsOutOnlyRowsOfThePartitionsItOwns() {
+    String[] hosts = hostsInTwoPartitions();
+    Frontier frontier = frontier(10, 10, 0, 0);
+    frontier.own(Set.of(HostPartitions.ofHost(hosts[0])));
+
+    assertThat(frontier.add(row("http://" + hosts[0] + "/1"))).isTrue();
+    assertThat(frontier.add(row("http://" + hosts[1] + "/1"))).isFalse();
+
+    assertThat(drain(frontier)).extracting(FrontierRow::url).containsExactly("http://" + hosts[0] + "/1");
+  }
+
+  @Test
+  void givingUpAPartitionDropsItsQueuedRowsAndReportsItInFlightUntilItsRowIsDone() {
+    String[] hosts = hostsInTwoPartitions();
+    int a = HostPartitions.ofHost(hosts[0]);
+    int b = HostPartitions.ofHost(hosts[1]);
+    Frontier frontier = frontier(10, 1, 0, 0);
+    frontier.own(Set.of(a, b));
+    frontier.add(row("http://" + hosts[0] + "/1"));
+    frontier.add(row("http://" + hosts[1] + "/1"));
+    frontier.add(row("http://" + hosts[1] + "/2"));
+    FrontierRow outB = drain(frontier).stream().filter(r -> r.url().contains(hosts[1])).findFirst().orElseThrow();
+
+    assertThat(frontier.own(Set.of(a))).as("queued rows of b dropped").isEqualTo(1);
+    assertThat(frontier.partitionsInFlight()).contains(b);
+    frontier.markDone(outB.id(), false);
+
+    assertThat(frontier.partitionsInFlight()).doesNotContain(b);
+    assertThat(frontier.inMemory()).isZero();
+    assertThat(frontier.next()).isNull();
+  }
+
+  @Test
+  void handsOutNothingOnceTheNodesLeaseHasRunOut() {
+    Frontier frontier = frontier(10, 10, 0, 0);
+    frontier.dispatchUntil(nanos + 1_000_000_000L);
+    frontier.add(row("http://a.test/1"));
+    frontier.add(row("http://b.test/1"));
+    assertThat(frontier.next()).isNotNull();
+
+    advanceMs(1000);
+
+    assertThat(frontier.next()).isNull();
+    assertThat(frontier.nextWakeNanos()).isEqualTo(-1);
+    frontier.dispatchUntil(nanos + 1_000_000_000L);
+    assertThat(frontier.next()).isNotNull();
+  }
+
+  @Test
+  void handsOutOnlyThePagesTheClusterGrantedAndGetsARetriedOnesBack() {
+    Frontier frontier = frontier(10, 10, 0, 0);
+    frontier.addBudget(0);
+    for (int i = 0; i < 5; i++) {
+      frontier.add(row("http://h" + i + ".test/"));
+    }
+    assertThat(frontier.next()).isNull();
+    assertThat(frontier.wantsBudget()).isTrue();
+
+    frontier.addBudget(2);
+    List<FrontierRow> out = drain(frontier);
+
+    assertThat(out).hasSize(2);
+    assertThat(frontier.wantsBudget()).isTrue();
+    frontier.reclaim(out.get(0).id(), 1, 0, false, null);
+    assertThat(frontier.budget()).isEqualTo(1);
+    assertThat(drain(frontier)).hasSize(1);
   }
 
   @Test

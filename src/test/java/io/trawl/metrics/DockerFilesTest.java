@@ -51,6 +51,31 @@ class DockerFilesTest {
         "vertx_pool_completed_total");
   }
 
+  @Test
+  void theClusterComposeRunsThreeNodesOnOneDatabaseEachNamedAsTheOthersListIt() throws Exception {
+    Map<String, Object> services = map(yaml("docker/compose.cluster.yaml").get("services"));
+    List<String> nodes = List.of("node1", "node2", "node3");
+    assertThat(services).containsOnlyKeys("postgres", "node1", "node2", "node3");
+    Map<String, Object> postgres = map(services.get("postgres"));
+    String password = (String) map(postgres.get("environment")).get("POSTGRES_PASSWORD");
+    String db = "postgresql://" + map(postgres.get("environment")).get("POSTGRES_USER") + "@postgres:5432/"
+        + map(postgres.get("environment")).get("POSTGRES_DB");
+    for (String node : nodes) {
+      Map<String, Object> service = map(services.get(node));
+      List<Object> command = list(service.get("command"));
+      assertThat(command).as(node).startsWith("crawl", "--cluster")
+          .containsSubsequence("--db", db)
+          .contains("cluster.host=" + node, "cluster.members=" + String.join(",", nodes.stream().map(n -> n + ":5701")
+              .toList()));
+      assertThat(map(service.get("environment")).get("PGPASSWORD")).as(node).isEqualTo(password);
+      assertThat(map(map(service.get("depends_on")).get("postgres")).get("condition")).isEqualTo("service_healthy");
+      assertThat(service).as(node).doesNotContainKey("ports");
+    }
+    for (Object port : (List<?>) postgres.get("ports")) {
+      assertThat(port.toString()).as("published on loopback only").startsWith("127.0.0.1:");
+    }
+  }
+
   /** The metric names the Grafana dashboard's queries read. */
   static Set<String> metricsOfDashboard() throws Exception {
     Set<String> names = new TreeSet<>();

@@ -12,6 +12,7 @@ import io.trawl.bus.FrontierRow;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
+import io.trawl.core.HostPartitions;
 import io.trawl.testing.Db;
 import io.trawl.testing.PageVersions;
 import io.trawl.testing.TestBackend;
@@ -104,6 +105,24 @@ class StoreWriterTest {
     }
     assertThat(Db.rows(db, "SELECT url, state FROM frontier ORDER BY id")).extracting(r -> r.get("url") + " " + r.get("state"))
         .containsExactly(A + " done", B + " failed", C + " queued", "http://127.0.0.1:1/d queued");
+  }
+
+  @Test
+  void givesEveryFrontierRowItsHostsPartitionWhicheverWayItCameIn() {
+    String other = "http://127.0.0.1:2/x";
+    String sitemap = "http://127.0.0.1:3/from-a-sitemap";
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(A))), List.of(), List.of(), List.of(), 0);
+      writer.write(List.of(), List.of(page(queuedIds(writer).get(0), A, null)), PageVersions.of(List.of(page(queuedIds(writer).get(0), A, null))), List.of(List.of(B, other)), 0);
+      writer.addDiscovered(List.of(sitemap), 1);
+    }
+
+    assertThat(Db.rows(db, "SELECT url, partition FROM frontier")).hasSize(4).allSatisfy(row ->
+        assertThat(((Number) row.get("partition")).intValue()).as((String) row.get("url"))
+            .isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
+    assertThat(HostPartitions.ofUrl(A)).isEqualTo(HostPartitions.ofUrl(B));
+    assertThat(java.util.Set.of(HostPartitions.ofUrl(A), HostPartitions.ofUrl(other), HostPartitions.ofUrl(sitemap)))
+        .as("the test's hosts fall in distinct partitions, so a constant would fail it").hasSize(3);
   }
 
   @Test

@@ -253,6 +253,16 @@ public final class TrawlProcess implements AutoCloseable {
     signal("TERM");
   }
 
+  /** SIGSTOP: the process is frozen, as a machine cut off or a long GC pause, until {@link #unfreeze}. */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a frozen process runs on. */
+  public void unfreeze() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
   /** SIGKILL, then waits for the end; fails if the output so far holds a blocked-thread warning. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

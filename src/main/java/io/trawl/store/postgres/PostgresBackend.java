@@ -1,5 +1,6 @@
 package io.trawl.store.postgres;
 
+import io.trawl.store.ClusterLedger;
 import io.trawl.store.CrawlHistory;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreClaim;
@@ -46,7 +47,22 @@ public final class PostgresBackend implements StoreBackend {
 
   @Override
   public StoreWriter openWriter(boolean requeueInFlight) {
-    return PostgresWriter.open(connector, requeueInFlight);
+    return PostgresWriter.open(connector, requeueInFlight, null, 0);
+  }
+
+  @Override
+  public StoreClaim claimForCluster() {
+    return PgAdvisoryLock.take(connector, true);
+  }
+
+  @Override
+  public StoreWriter openNodeWriter(String node, long leaseMs) {
+    return PostgresWriter.open(connector, false, node, leaseMs);
+  }
+
+  @Override
+  public ClusterLedger openClusterLedger(String node, String address, long leaseMs) {
+    return new PostgresClusterLedger(connector, node, address, leaseMs);
   }
 
   @Override

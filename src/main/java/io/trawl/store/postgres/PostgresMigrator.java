@@ -1,5 +1,6 @@
 package io.trawl.store.postgres;
 
+import io.trawl.store.PartitionBackfill;
 import io.trawl.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +36,9 @@ final class PostgresMigrator {
       for (int v = version; v < PostgresSchema.CURRENT; v++) {
         for (String sql : PostgresSchema.STEPS.get(v)) {
           stmt.execute(sql);
+        }
+        if (v + 1 == PostgresSchema.PARTITION_STEP) {
+          PartitionBackfill.run(conn);
         }
       }
       if (version < PostgresSchema.CURRENT) {

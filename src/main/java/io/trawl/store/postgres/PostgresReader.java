@@ -64,6 +64,9 @@ final class PostgresReader implements StoreReader {
   /** Autothrottle's last pace of each host, from the latest crawl that had it on ({@code crawls.stats.hostPace}). */
   private static final String HOST_PACE = "host pace";
   private static final String ANY_PACE = "SELECT EXISTS (SELECT 1 FROM crawls WHERE (stats::jsonb -> 'hostPace') IS NOT NULL)";
+  /** The nodes of cluster crawls, each with the pages it stored (pages.node: the last node to store the URL). */
+  private static final String NODES = "nodes";
+  private static final String ANY_NODES = "SELECT EXISTS (SELECT 1 FROM crawl_nodes)";
   private static final Map<String, String> STATS = Map.of(
       "crawls", """
           SELECT id, started_at, coalesce(finished_at, '-') AS finished_at, coalesce(outcome, 'running or killed') AS outcome,
@@ -95,7 +98,15 @@ final class PostgresReader implements StoreReader {
           ORDER BY per_s, host LIMIT ?""",
       RENDERED, """
           SELECT rendered AS why, count(*) AS pages, count(error) AS errors, round(avg(elapsed_ms)) AS avg_ms
-          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""");
+          FROM pages WHERE rendered IS NOT NULL GROUP BY rendered ORDER BY pages DESC""",
+      NODES, """
+          SELECT n.crawl_id AS crawl, n.address, n.joined_at, coalesce(n.left_at, '-') AS left_at,
+                 coalesce(n.outcome, 'running or killed') AS outcome, coalesce(p.pages, 0) AS pages,
+                 coalesce(p.errors, 0) AS errors
+          FROM crawl_nodes n
+          LEFT JOIN (SELECT node, count(*) AS pages, count(error) AS errors FROM pages
+                     WHERE node IS NOT NULL GROUP BY node) p ON p.node = n.node
+          ORDER BY n.crawl_id, n.joined_at""");
 
   private static final Logger log = LoggerFactory.getLogger(PostgresReader.class);
 
@@ -286,19 +297,25 @@ final class PostgresReader implements StoreReader {
     // A schema written before version 5, read as it is, has no pages.rendered.
     try {
       List<String> sections = SECTIONS;
-      try (Statement stmt = conn.createStatement()) {
-        if (PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered")) {
-          try (ResultSet rs = stmt.executeQuery(ANY_RENDERED)) {
-            sections = rs.next() && rs.getBoolean(1) ? concat(sections, RENDERED) : sections;
-          }
-        }
-        try (ResultSet rs = stmt.executeQuery(ANY_PACE)) {
-          sections = rs.next() && rs.getBoolean(1) ? concat(sections, HOST_PACE) : sections;
-        }
+      if (PostgresCatalog.columnExists(conn, connector.schema(), "pages", "rendered") && exists(ANY_RENDERED)) {
+        sections = concat(sections, RENDERED);
+      }
+      if (exists(ANY_PACE)) {
+        sections = concat(sections, HOST_PACE);
+      }
+      // A schema written before version 8, read as it is, has no cluster nodes.
+      if (PostgresCatalog.tableExists(conn, connector.schema(), "crawl_nodes") && exists(ANY_NODES)) {
+        sections = concat(sections, NODES);
       }
       return sections;
     } catch (SQLException e) {
       throw failed("read the pages", e);
+    }
+  }
+
+  private boolean exists(String sql) throws SQLException {
+    try (Statement stmt = conn.createStatement(); ResultSet rs = stmt.executeQuery(sql)) {
+      return rs.next() && rs.getBoolean(1);
     }
   }
 

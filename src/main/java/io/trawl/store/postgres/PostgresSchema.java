@@ -162,8 +162,30 @@ final class PostgresSchema {
           )"""),
       // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
       List.of("ALTER TABLE pages ADD COLUMN rendered text"),
-      // 8: reserved for the cluster branch's migration (this wave's numbering); nothing here.
-      List.of(),
+      // 8: cluster mode, as SQLite's 8: partitions (existing rows computed by PartitionBackfill), nodes, owners.
+      List.of(
+          "ALTER TABLE frontier ADD COLUMN partition integer NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN node text",
+          "CREATE INDEX frontier_partition ON frontier (partition, id) WHERE state = 'queued'",
+          "ALTER TABLE pages ADD COLUMN node text",
+          """
+          CREATE TABLE crawl_nodes (
+            node         text PRIMARY KEY,
+            crawl_id     bigint NOT NULL,
+            address      text NOT NULL,
+            joined_at    text NOT NULL,
+            left_at      text,
+            outcome      text,
+            lease_until  bigint NOT NULL,
+            reserved     bigint NOT NULL DEFAULT 0,
+            pages_before bigint NOT NULL DEFAULT 0,
+            stop         boolean NOT NULL DEFAULT false
+          )""",
+          """
+          CREATE TABLE crawl_partitions (
+            partition integer PRIMARY KEY,
+            node      text
+          )"""),
       // 9: the link graph by URL id, as SQLite's 9: each URL of a link once in urls, a link two ids
       // and its place among its page's links (seq) in link_ids, whose primary key (from_id, seq)
       // also serves "a page's links" (no second index), links a view. Existing rows keep their order.
@@ -188,12 +210,15 @@ final class PostgresSchema {
           "DROP TABLE links",
           LINKS_VIEW));
 
+  /** The migration after which existing frontier rows get their partition computed in Java. */
+  static final int PARTITION_STEP = 8;
+
   /** The schema version this build writes; the same number as SQLite's. */
   static final int CURRENT = STEPS.size();
 
   /** Every table trawl makes, for {@code --fresh}: {@code links} is a view (dropped first) since migration 9, a table before. */
   static final List<String> TABLES = List.of("pages", "links", "link_ids", "urls", "items", "frontier", "crawls", "downloads", "page_versions",
-      "item_history", "cookies", VERSION_TABLE);
+      "item_history", "cookies", "crawl_nodes", "crawl_partitions", VERSION_TABLE);
 
   private PostgresSchema() {}
 }

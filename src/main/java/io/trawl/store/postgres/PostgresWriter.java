@@ -8,6 +8,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
+import io.trawl.core.HostPartitions;
 import io.trawl.store.PageVersion;
 import io.trawl.store.RunKind;
 import io.trawl.store.CookieSql;
@@ -42,18 +43,21 @@ import java.util.function.Function;
 final class PostgresWriter implements StoreWriter {
   private static final String INSERT_SEEDS =
       """
-      INSERT INTO frontier (url, depth)
-      SELECT u, 0 FROM unnest(?::text[]) WITH ORDINALITY AS v(u, n) ORDER BY n
+      INSERT INTO frontier (url, depth, partition)
+      SELECT u, 0, p FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, p, n) ORDER BY n
       ON CONFLICT (url) DO NOTHING""";
   private static final String INSERT_DISCOVERED =
       """
-      INSERT INTO frontier (url, depth)
-      SELECT u, d FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, d, n) ORDER BY n
+      INSERT INTO frontier (url, depth, partition)
+      SELECT u, d, p FROM unnest(?::text[], ?::int[], ?::int[]) WITH ORDINALITY AS v(u, d, p, n) ORDER BY n
       ON CONFLICT (url) DO NOTHING RETURNING url""";
-  private static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ANY(?::bigint[]) AND state = 'queued'";
+  /** A node of a cluster crawl writes only while it is one: see {@link #fenced}. */
+  private static final String FENCE = "SELECT 1 FROM crawl_nodes WHERE node = ? AND left_at IS NULL FOR SHARE";
+  private static final String CLAIM =
+      "UPDATE frontier SET state = 'in_flight', node = ? WHERE id = ANY(?::bigint[]) AND state = 'queued'";
   private static final String PUT_BACK =
       """
-      UPDATE frontier f SET state = 'queued', attempts = v.attempts, not_before = v.not_before
+      UPDATE frontier f SET state = 'queued', node = NULL, attempts = v.attempts, not_before = v.not_before
       FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS v(id, attempts, not_before) WHERE f.id = v.id""";
   private static final String FINISH =
       """
@@ -67,23 +71,25 @@ final class PostgresWriter implements StoreWriter {
       """
       INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
                          bytes, content_hash, attempts, error, crawl_id, etag, last_modified,
-                         rendered)
+                         rendered, node)
       SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::text[], ?::text[], ?::bigint[],
                            ?::bigint[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[],
-                           ?::text[])
+                           ?::text[], ?::text[])
       ON CONFLICT (url) DO UPDATE SET
         final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
         depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
         elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
         attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id,
-        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered""";
+        etag = excluded.etag, last_modified = excluded.last_modified, rendered = excluded.rendered,
+        node = excluded.node""";
   /** A fetch that leaves the page's content as it was (unchanged, or failed): its own columns only, as SQLite's. */
   private static final String TOUCH_PAGES =
       """
       UPDATE pages p SET fetched_at = v.fetched_at, elapsed_ms = v.elapsed_ms, attempts = v.attempts, error = v.error,
-        crawl_id = v.crawl_id, etag = coalesce(v.etag, p.etag), last_modified = coalesce(v.last_modified, p.last_modified)
-      FROM unnest(?::text[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-        AS v(url, fetched_at, elapsed_ms, attempts, error, crawl_id, etag, last_modified)
+        crawl_id = v.crawl_id, etag = coalesce(v.etag, p.etag), last_modified = coalesce(v.last_modified, p.last_modified),
+        node = v.node
+      FROM unnest(?::text[], ?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+        AS v(url, fetched_at, elapsed_ms, attempts, error, crawl_id, etag, last_modified, node)
       WHERE p.url = v.url""";
   private static final String INSERT_VERSIONS =
       """
@@ -157,6 +163,20 @@ final class PostgresWriter implements StoreWriter {
       FROM frontier f LEFT JOIN pages p ON p.url = f.url
       WHERE f.state = 'queued' AND f.id > ? ORDER BY f.id LIMIT ?""";
   private static final String COUNT_QUEUED = "SELECT count(*) FROM frontier WHERE state = 'queued'";
+  /**
+   * Cluster mode: up to {@code ?} queued rows of each partition a node owns, above that partition's
+   * cursor, through the partial index {@code frontier_partition} (one short range scan a partition),
+   * with what earlier fetches left of their URL as {@link #SELECT_QUEUED}.
+   */
+  private static final String SELECT_QUEUED_IN =
+      """
+      SELECT f.id, f.url, f.depth, f.attempts, f.not_before, f.interval_ms, p.etag, p.last_modified, p.content_hash
+      FROM unnest(?::int[], ?::bigint[]) AS c(p, after)
+      CROSS JOIN LATERAL (
+        SELECT id, url, depth, attempts, not_before, interval_ms FROM frontier
+        WHERE partition = c.p AND state = 'queued' AND id > c.after ORDER BY id LIMIT ?) f
+      LEFT JOIN pages p ON p.url = f.url""";
+  private static final String COUNT_QUEUED_IN = "SELECT count(*) FROM frontier WHERE state = 'queued' AND partition = ANY(?::int[])";
   /** Pages stored by the runs of the current pass, as SQLite's: what counts toward crawl.max_pages. */
   private static final String COUNT_FINISHED =
       """
@@ -189,7 +209,7 @@ final class PostgresWriter implements StoreWriter {
       SELECT url, (SELECT max(id) FROM crawls), ?, NULL, 0, 'crashed', 'failed'
       FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
   private static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
-  private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
+  private static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued', node = NULL WHERE state = 'in_flight'";
   /** A sitemap's {@code <lastmod>} after the URL's last fetch: due now, as SQLite's. */
   private static final String DUE_IF_MODIFIED =
       """
@@ -205,26 +225,40 @@ final class PostgresWriter implements StoreWriter {
 
   private final Connection conn;
   private final PgConnector connector;
+  /** The node of a cluster crawl this writer writes for, or null for a crawl on one machine. */
+  private final String node;
   private final Map<String, PreparedStatement> batches = new HashMap<>();
   private final PreparedStatement insertDiscovered;
   private final PreparedStatement selectQueued;
+  private PreparedStatement selectQueuedIn;
 
-  private PostgresWriter(Connection conn, PgConnector connector) throws SQLException {
+  private PostgresWriter(Connection conn, PgConnector connector, String node) throws SQLException {
     this.conn = conn;
     this.connector = connector;
+    this.node = node;
     this.insertDiscovered = conn.prepareStatement(INSERT_DISCOVERED);
     this.selectQueued = conn.prepareStatement(SELECT_QUEUED);
   }
 
-  /** Connects, creates or migrates the tables in one transaction, and requeues in-flight rows if asked; blocking. */
-  static PostgresWriter open(PgConnector connector, boolean requeueInFlight) {
+  /**
+   * Connects, creates or migrates the tables in one transaction, and requeues in-flight rows if asked; blocking.
+   *
+   * @param node the cluster node this writer writes for (its claims and pages carry it, and every
+   *     batch is fenced by its {@code crawl_nodes} row), or null outside a cluster
+   * @param leaseMs for a node, {@code cluster.lease}: how long the server lets one of its
+   *     transactions stay open and idle ({@link #endIdleTransactionsAfter})
+   */
+  static PostgresWriter open(PgConnector connector, boolean requeueInFlight, String node, long leaseMs) {
     Connection conn = connector.open(false);
     try {
       PostgresMigrator.migrate(conn, connector);
       if (requeueInFlight) {
         requeueInFlight(conn);
       }
-      return new PostgresWriter(conn, connector);
+      if (node != null) {
+        endIdleTransactionsAfter(conn, leaseMs);
+      }
+      return new PostgresWriter(conn, connector, node);
     } catch (SQLException e) {
       closeQuietly(conn, e);
       throw connector.failed("prepare the tables", e);
@@ -232,6 +266,22 @@ final class PostgresWriter implements StoreWriter {
       closeQuietly(conn, e);
       throw e;
     }
+  }
+
+  /**
+   * A cluster node's session: the server ends a transaction of it left open and idle for longer
+   * than {@code ms}, and the session with it. A node frozen or cut off between a batch's statements
+   * and its commit holds the {@code FOR SHARE} lock of its fence, which the others' eviction of it
+   * waits for; without this it would wait until the lost connection's TCP timeout (hours). Ended
+   * after a lease, the transaction is rolled back, the eviction goes on, and the node, back, finds
+   * its session gone and its crawl failed. A healthy node's transactions are idle for microseconds:
+   * each sends its statements and commits at once.
+   */
+  static void endIdleTransactionsAfter(Connection conn, long ms) throws SQLException {
+    try (Statement stmt = conn.createStatement()) {
+      stmt.execute("SET idle_in_transaction_session_timeout = " + Math.max(1, ms));
+    }
+    conn.commit();
   }
 
   /**
@@ -244,7 +294,7 @@ final class PostgresWriter implements StoreWriter {
    * counting that stop; one in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
    * with error {@code crashed}, as SQLite's writer does. One transaction.
    */
-  private static void requeueInFlight(Connection conn) throws SQLException {
+  static void requeueInFlight(Connection conn) throws SQLException {
     try (Statement stmt = conn.createStatement();
         PreparedStatement storeCrashed = conn.prepareStatement(STORE_CRASHED);
         PreparedStatement versionCrashed = conn.prepareStatement(VERSION_CRASHED);
@@ -271,13 +321,16 @@ final class PostgresWriter implements StoreWriter {
   public List<Integer> write(List<FrontierUpdate> updates, List<PageRecord> pages, List<PageVersion> versions,
       List<List<String>> discovered, long crawlId) {
     List<Part> parts = new ArrayList<>();
-    frontierParts(updates, parts);
+    frontierParts(updates, node, parts);
     Map<String, Integer> pageOf = new HashMap<>();
     if (!pages.isEmpty()) {
-      pageParts(pages, versions, discovered, crawlId, pageOf, parts);
+      pageParts(pages, versions, discovered, crawlId, node, pageOf, parts);
     }
     if (parts.isEmpty()) {
       return List.of();
+    }
+    if (node != null) {
+      parts.add(0, new Part(FENCE, b -> b.text(node)));
     }
     try {
       PreparedStatement batch = statement(parts);
@@ -285,12 +338,44 @@ final class PostgresWriter implements StoreWriter {
       for (Part part : parts) {
         part.bind().bind(binder);
       }
-      List<Integer> added = run(batch, pages.size(), pageOf);
+      List<Integer> added = run(batch, parts, pages.size(), pageOf);
       conn.commit();
       return added;
     } catch (SQLException e) {
       throw rolledBack("write a batch", e);
     }
+  }
+
+  /**
+   * A node of a cluster crawl commits a batch only while its {@code crawl_nodes} row says it is
+   * one: the batch's first statement reads that row {@code FOR SHARE}, so the survivors' eviction of
+   * the node (an update of the row, once its lease has run out) waits for the batch's commit, or
+   * the batch finds the node evicted and is rolled back. Pages a node fetched after it was evicted
+   * (cut off for longer than {@code cluster.lease}) are never written beside the new owner's.
+   */
+  /**
+   * The fence of a write outside {@link #write}'s batch (a sitemap's schedule, URLs added, the
+   * cookies): in a cluster, the transaction's first statement, as in a batch; nothing on one machine.
+   */
+  private void fence() throws SQLException {
+    if (node == null) {
+      return;
+    }
+    try (PreparedStatement stmt = conn.prepareStatement(FENCE)) {
+      stmt.setString(1, node);
+      try (ResultSet rs = stmt.executeQuery()) {
+        if (!rs.next()) {
+          conn.rollback();
+          throw fenced();
+        }
+      }
+    }
+  }
+
+  private StoreException fenced() {
+    return new StoreException(StoreException.Kind.FAILED, connector.display() + ": node " + node
+        + " is no longer part of the cluster crawl (no lease renewed for longer than cluster.lease, so its hosts "
+        + "moved to other nodes); the pages it had in flight are left to them");
   }
 
   /** One statement of a batch and how to bind its parameters. */
@@ -318,7 +403,7 @@ final class PostgresWriter implements StoreWriter {
   }
 
   /** Seeds, claims and put-backs, each when there are any. */
-  private static void frontierParts(List<FrontierUpdate> updates, List<Part> parts) {
+  private static void frontierParts(List<FrontierUpdate> updates, String node, List<Part> parts) {
     List<String> seeds = new ArrayList<>();
     List<Long> claimed = new ArrayList<>();
     Map<Long, FrontierRow> back = new LinkedHashMap<>();
@@ -331,10 +416,16 @@ final class PostgresWriter implements StoreWriter {
       }
     }
     if (!seeds.isEmpty()) {
-      parts.add(new Part(INSERT_SEEDS, b -> b.texts(seeds)));
+      parts.add(new Part(INSERT_SEEDS, b -> {
+        b.texts(seeds);
+        b.ints(partitions(seeds));
+      }));
     }
     if (!claimed.isEmpty()) {
-      parts.add(new Part(CLAIM, b -> b.longs(claimed)));
+      parts.add(new Part(CLAIM, b -> {
+        b.text(node);
+        b.longs(claimed);
+      }));
     }
     if (!back.isEmpty()) {
       List<FrontierRow> rows = List.copyOf(back.values());
@@ -352,7 +443,7 @@ final class PostgresWriter implements StoreWriter {
    * @param pageOf filled with, for each discovered URL, the index of the first page that listed it
    */
   private static void pageParts(List<PageRecord> pages, List<PageVersion> versions, List<List<String>> discovered,
-      long crawlId, Map<String, Integer> pageOf, List<Part> parts) {
+      long crawlId, String node, Map<String, Integer> pageOf, List<Part> parts) {
     // One row per URL: a URL stored twice in one batch keeps its last record, as SQLite's upsert does.
     Map<String, PageRecord> replaced = new LinkedHashMap<>();
     Map<String, PageRecord> touched = new LinkedHashMap<>();
@@ -377,7 +468,7 @@ final class PostgresWriter implements StoreWriter {
       finished.put(page.frontierId(), i);
     }
     if (!replaced.isEmpty()) {
-      PageColumns columns = new PageColumns(replaced.values(), crawlId);
+      PageColumns columns = new PageColumns(replaced.values(), crawlId, node);
       parts.add(new Part(UPSERT_PAGES, columns::bind));
     }
     if (!touched.isEmpty()) {
@@ -392,6 +483,7 @@ final class PostgresWriter implements StoreWriter {
         b.longs(rows.stream().map(p -> crawl).toList());
         b.texts(rows.stream().map(PageRecord::etag).toList());
         b.texts(rows.stream().map(PageRecord::lastModified).toList());
+        b.texts(rows.stream().map(p -> node).toList());
       }));
     }
     parts.add(new Part(INSERT_VERSIONS, b -> bindVersions(b, pages, versions, crawlId)));
@@ -491,6 +583,7 @@ final class PostgresWriter implements StoreWriter {
       parts.add(new Part(INSERT_DISCOVERED, b -> {
         b.texts(urls);
         b.ints(depths);
+        b.ints(partitions(urls));
       }));
     }
     List<Integer> done = List.copyOf(finished.values());
@@ -522,22 +615,43 @@ final class PostgresWriter implements StoreWriter {
     b.texts(versions.stream().map(v -> v.change().column()).toList());
   }
 
-  /** Runs the bound batch; counts, per page, the discovered URLs the frontier did not have (the only rows it returns). */
-  private static List<Integer> run(PreparedStatement batch, int pages, Map<String, Integer> pageOf) throws SQLException {
+  /**
+   * Runs the bound batch, one result per statement in the order of {@code parts}; counts, per page,
+   * the discovered URLs the frontier did not have (the rows the insert of discovered URLs returns).
+   * Throws, to be rolled back, when the fence finds this node evicted.
+   */
+  private List<Integer> run(PreparedStatement batch, List<Part> parts, int pages, Map<String, Integer> pageOf)
+      throws SQLException {
     Integer[] added = new Integer[pages];
     Arrays.fill(added, 0);
     boolean rows = batch.execute();
-    while (rows || batch.getUpdateCount() != -1) {
+    for (int i = 0; rows || batch.getUpdateCount() != -1; i++) {
       if (rows) {
         try (ResultSet rs = batch.getResultSet()) {
-          while (rs.next()) {
-            added[pageOf.get(rs.getString(1))]++;
+          if (FENCE.equals(parts.get(i).sql())) {
+            if (!rs.next()) {
+              conn.rollback();
+              throw fenced();
+            }
+          } else {
+            while (rs.next()) {
+              added[pageOf.get(rs.getString(1))]++;
+            }
           }
         }
       }
       rows = batch.getMoreResults();
     }
     return List.of(added);
+  }
+
+  /** The host partition of each URL, in order. */
+  private static List<Integer> partitions(List<String> urls) {
+    List<Integer> partitions = new ArrayList<>(urls.size());
+    for (String url : urls) {
+      partitions.add(HostPartitions.ofUrl(url));
+    }
+    return partitions;
   }
 
   @Override
@@ -575,6 +689,37 @@ final class PostgresWriter implements StoreWriter {
     }
     return contentHash == null ? new Revisit(null, null, null, intervalMs)
         : new Revisit(etag, lastModified, contentHash, intervalMs);
+  }
+
+  @Override
+  public QueuedBatch queuedIn(List<Integer> partitions, List<Long> afterIds, int perPartition) {
+    try {
+      if (selectQueuedIn == null) {
+        selectQueuedIn = conn.prepareStatement(SELECT_QUEUED_IN);
+      }
+      selectQueuedIn.setArray(1, conn.createArrayOf("int4", partitions.toArray(new Integer[0])));
+      selectQueuedIn.setArray(2, conn.createArrayOf("int8", afterIds.toArray(new Long[0])));
+      selectQueuedIn.setInt(3, perPartition);
+      selectQueuedIn.setFetchSize(8192);
+      List<FrontierRow> rows = new ArrayList<>();
+      try (ResultSet rs = selectQueuedIn.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new FrontierRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+              revisit(rs.getLong(6), rs.getString(7), rs.getString(8), rs.getString(9))));
+        }
+      }
+      long total;
+      try (PreparedStatement count = conn.prepareStatement(COUNT_QUEUED_IN)) {
+        count.setArray(1, conn.createArrayOf("int4", partitions.toArray(new Integer[0])));
+        try (ResultSet rs = count.executeQuery()) {
+          total = rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+      conn.commit();
+      return new QueuedBatch(rows, total, -1);
+    } catch (SQLException e) {
+      throw rolledBack("read the queued frontier rows of this node's partitions", e);
+    }
   }
 
   @Override
@@ -620,6 +765,7 @@ final class PostgresWriter implements StoreWriter {
     }
     try (PreparedStatement due = conn.prepareStatement(DUE_IF_MODIFIED);
         PreparedStatement interval = conn.prepareStatement(SET_INTERVAL)) {
+      fence();
       if (!modifiedUrls.isEmpty()) {
         Binder b = new Binder(due);
         b.texts(modifiedUrls);
@@ -659,10 +805,12 @@ final class PostgresWriter implements StoreWriter {
       return 0;
     }
     try {
+      fence();
       insertDiscovered.setArray(1, conn.createArrayOf("text", urls.toArray(new String[0])));
       Integer[] depths = new Integer[urls.size()];
       Arrays.fill(depths, depth);
       insertDiscovered.setArray(2, conn.createArrayOf("int4", depths));
+      insertDiscovered.setArray(3, conn.createArrayOf("int4", partitions(urls).toArray(new Integer[0])));
       int added = 0;
       try (ResultSet rs = insertDiscovered.executeQuery()) {
         while (rs.next()) {
@@ -679,6 +827,7 @@ final class PostgresWriter implements StoreWriter {
   @Override
   public void saveCookies(CookieChanges changes) {
     try {
+      fence();
       CookieSql.save(conn, changes);
       conn.commit();
     } catch (SQLException e) {
@@ -738,6 +887,10 @@ final class PostgresWriter implements StoreWriter {
       this.stmt = stmt;
     }
 
+    void text(String value) throws SQLException {
+      stmt.setString(next++, value);
+    }
+
     void texts(List<String> values) throws SQLException {
       stmt.setArray(next++, stmt.getConnection().createArrayOf("text", values.toArray(new String[0])));
     }
@@ -759,10 +912,10 @@ final class PostgresWriter implements StoreWriter {
     }
   }
 
-  /** The sixteen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
-  private record PageColumns(List<PageRecord> pages, long crawlId) {
-    PageColumns(Collection<PageRecord> pages, long crawlId) {
-      this(List.copyOf(pages), crawlId);
+  /** The seventeen columns of {@code pages} for one batch, bound in the order of {@link #UPSERT_PAGES}. */
+  private record PageColumns(List<PageRecord> pages, long crawlId, String node) {
+    PageColumns(Collection<PageRecord> pages, long crawlId, String node) {
+      this(List.copyOf(pages), crawlId, node);
     }
 
     void bind(Binder binder) throws SQLException {
@@ -782,6 +935,7 @@ final class PostgresWriter implements StoreWriter {
       binder.texts(map(PageRecord::etag));
       binder.texts(map(PageRecord::lastModified));
       binder.texts(map(PageRecord::rendered));
+      binder.texts(map(p -> node));
     }
 
     /** One column of the pages, nulls included. */

@@ -152,8 +152,32 @@ final class SqliteSchema {
           )"""),
       // 7: why a page was rendered in the browser (render.*); NULL: fetched plainly.
       List.of("ALTER TABLE pages ADD COLUMN rendered TEXT"),
-      // 8: reserved for the cluster branch's migration (this wave's numbering); nothing here.
-      List.of(),
+      // 8: cluster mode: each URL's host partition, the node a row is in flight on and the node that stored a page,
+      // the nodes of a cluster crawl and who owns which partition. Existing rows get their partition from
+      // PartitionBackfill (SQLite has no hash function to compute it in SQL).
+      List.of(
+          "ALTER TABLE frontier ADD COLUMN partition INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE frontier ADD COLUMN node TEXT",
+          "CREATE INDEX frontier_partition ON frontier (partition, id) WHERE state = 'queued'",
+          "ALTER TABLE pages ADD COLUMN node TEXT",
+          """
+          CREATE TABLE crawl_nodes (
+            node         TEXT PRIMARY KEY,
+            crawl_id     INTEGER NOT NULL,
+            address      TEXT NOT NULL,
+            joined_at    TEXT NOT NULL,
+            left_at      TEXT,
+            outcome      TEXT,
+            lease_until  INTEGER NOT NULL,
+            reserved     INTEGER NOT NULL DEFAULT 0,
+            pages_before INTEGER NOT NULL DEFAULT 0,
+            stop         INTEGER NOT NULL DEFAULT 0
+          )""",
+          """
+          CREATE TABLE crawl_partitions (
+            partition INTEGER PRIMARY KEY,
+            node      TEXT
+          )"""),
       // 9: the link graph by URL id. Every URL of a link is stored once, in urls; a link is a row
       // of two ids and its place among its page's links (seq, from 0, in document order) in
       // link_ids, a WITHOUT ROWID table ordered by (from_id, seq), which also serves "a page's
@@ -179,6 +203,9 @@ final class SqliteSchema {
           FROM links l JOIN urls f ON f.url = l.from_url JOIN urls t ON t.url = l.to_url""",
           "DROP TABLE links",
           LINKS_VIEW));
+
+  /** The migration after which existing frontier rows get their partition computed in Java. */
+  static final int PARTITION_STEP = 8;
 
   /** The schema version this build writes. */
   static final int CURRENT = STEPS.size();

@@ -5,9 +5,9 @@ import java.util.Collections;
 /** Every SQL statement the SQLite writer runs, in one place so the schema's users are easy to find. */
 final class SqliteSql {
   static final String INSERT_SEED =
-      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before) VALUES (?, 0, 'queued', 0, 0)";
+      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before, partition) VALUES (?, 0, 'queued', 0, 0, ?)";
   static final String INSERT_DISCOVERED =
-      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before) VALUES (?, ?, 'queued', 0, 0)";
+      "INSERT OR IGNORE INTO frontier (url, depth, state, attempts, not_before, partition) VALUES (?, ?, 'queued', 0, 0, ?)";
   static final String CLAIM = "UPDATE frontier SET state = 'in_flight' WHERE id = ? AND state = 'queued'";
   static final String PUT_BACK =
       "UPDATE frontier SET state = 'queued', attempts = ?, not_before = ? WHERE id = ?";

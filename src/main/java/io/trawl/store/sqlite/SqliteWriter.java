@@ -8,6 +8,8 @@ import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
+import io.trawl.core.HostPartitions;
+import io.trawl.store.PartitionBackfill;
 import io.trawl.store.PageVersion;
 import io.trawl.store.RunKind;
 import io.trawl.store.CookieSql;
@@ -172,6 +174,9 @@ final class SqliteWriter implements StoreWriter {
         for (String sql : SqliteSchema.STEPS.get(v)) {
           stmt.executeUpdate(sql);
         }
+        if (v + 1 == SqliteSchema.PARTITION_STEP) {
+          PartitionBackfill.run(conn);
+        }
         stmt.executeUpdate("PRAGMA user_version = " + (v + 1));
         conn.commit();
       } catch (SQLException e) {
@@ -205,6 +210,7 @@ final class SqliteWriter implements StoreWriter {
       for (FrontierUpdate update : updates) {
         for (String url : update.seeds()) {
           insertSeed.setString(1, url);
+          insertSeed.setInt(2, HostPartitions.ofUrl(url));
           insertSeed.addBatch();
         }
         for (long id : update.claimed()) {
@@ -318,6 +324,7 @@ final class SqliteWriter implements StoreWriter {
     for (String url : discovered) {
       insertDiscovered.setString(1, url);
       insertDiscovered.setInt(2, page.depth() + 1);
+      insertDiscovered.setInt(3, HostPartitions.ofUrl(url));
       added += insertDiscovered.executeUpdate();
     }
     FrontierState state = page.error() == null ? FrontierState.DONE : FrontierState.FAILED;
@@ -513,6 +520,7 @@ final class SqliteWriter implements StoreWriter {
       for (String url : urls) {
         insertDiscovered.setString(1, url);
         insertDiscovered.setInt(2, depth);
+        insertDiscovered.setInt(3, HostPartitions.ofUrl(url));
         added += insertDiscovered.executeUpdate();
       }
       conn.commit();

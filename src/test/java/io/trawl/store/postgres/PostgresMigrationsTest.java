@@ -8,6 +8,7 @@ import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
+import io.trawl.core.HostPartitions;
 import io.trawl.store.RunKind;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
@@ -121,8 +122,33 @@ class PostgresMigrationsTest {
     assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop'")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'shop'")).as("the links view").isZero();
     // every name of TABLES but links, a view since migration 9
-    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size() - 1).isEqualTo(11);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'news'")).isEqualTo(PostgresSchema.TABLES.size() - 1).isEqualTo(13);
     assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'news' AND viewname = 'links'")).isEqualTo(1);
+  }
+
+  @Test
+  void upgradesAVersion7SchemaGivingEveryFrontierRowItsHostPartition() throws Exception {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (int v = 0; v < 7; v++) {
+        for (String sql : PostgresSchema.STEPS.get(v)) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (7)");
+      stmt.execute("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
+          + "FROM generate_series(0, 24999) AS i"); // more than one chunk of the backfill
+    }
+
+    StoreBackends.of(db, "public").openWriter(false).close();
+
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
+    List<Map<String, Object>> rows = Db.rows(db, "SELECT url, partition FROM frontier");
+    assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
+        .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_tables WHERE tablename IN ('crawl_nodes', 'crawl_partitions')"))
+        .isEqualTo(2);
+    assertThat(Db.count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'frontier_partition'")).isEqualTo(1);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
 import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
+import io.trawl.core.HostPartitions;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
@@ -55,6 +56,32 @@ class SqliteMigrationsTest {
     assertThat(Db.rows(file, "SELECT url, path, bytes, sha256, content_type FROM downloads")).containsExactly(Map.of(
         "url", "http://127.0.0.1/a.pdf", "path", "downloads/ab12.pdf", "bytes", 42, "sha256", "ab12",
         "content_type", "application/pdf"));
+  }
+
+  @Test
+  void upgradesAVersion7FileGivingEveryFrontierRowItsHostPartition() throws Exception {
+    Path file = dir.resolve("v7.db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (int v = 0; v < 7; v++) {
+        for (String sql : SqliteSchema.STEPS.get(v)) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = 7");
+      for (int i = 0; i < 25_000; i++) { // more than one chunk of the backfill
+        stmt.executeUpdate("INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1:" + (1000 + i % 500) + "/p" + i + "', 1)");
+      }
+    }
+
+    new SqliteBackend(file).openWriter(false).close();
+
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
+    List<Map<String, Object>> rows = Db.rows(file, "SELECT url, partition FROM frontier");
+    assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
+        .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
+    assertThat(rows.stream().map(row -> row.get("partition")).distinct().count()).isGreaterThan(200);
+    assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name IN "
+        + "('crawl_nodes', 'crawl_partitions', 'frontier_partition')")).isEqualTo(3);
   }
 
   @Test
