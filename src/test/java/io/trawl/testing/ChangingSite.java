@@ -2,8 +2,6 @@ package io.trawl.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,21 +33,19 @@ public final class ChangingSite {
   private final Vertx vertx;
   private final Map<String, Page> pages = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
-  private HttpServer server;
+  private LoopbackServer server;
 
   public ChangingSite(Vertx vertx) {
     this.vertx = vertx;
   }
 
   public ChangingSite start() {
-    server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(this::handle)
-        .listen());
+    server = LoopbackServer.start(vertx, this::handle);
     return this;
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + server.actualPort() + path;
+    return server.url(path);
   }
 
   /** Serves {@code html} at {@code path} from now on, with these validators (null for none). */

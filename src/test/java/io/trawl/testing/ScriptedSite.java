@@ -2,8 +2,6 @@ package io.trawl.testing;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +22,19 @@ public final class ScriptedSite {
   private final Map<String, Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
-  private HttpServer server;
+  private LoopbackServer server;
 
   public ScriptedSite(Vertx vertx) {
     this.vertx = vertx;
   }
 
   public ScriptedSite start() {
-    server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(this::handle)
-        .listen());
+    server = LoopbackServer.start(vertx, this::handle);
     return this;
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + server.actualPort() + path;
+    return server.url(path);
   }
 
   /** Serves {@code html} with status 200 at {@code path}. */
