@@ -178,7 +178,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       }
       if (requeueInFlight) {
         c.commit();
-        PostgresWriter.requeueInFlight(c);
+        InFlightRows.requeue(c);
       }
       long finished;
       try (PreparedStatement count = c.prepareStatement(COUNT_FINISHED); ResultSet rs = count.executeQuery()) {
@@ -507,7 +507,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       conn = connector.open(false);
       conn.setAutoCommit(false);
       if (node != null) {
-        PostgresWriter.endIdleTransactionsAfter(conn, leaseMs); // as the node's writer's
+        NodeFence.endIdleTransactionsAfter(conn, leaseMs); // as the node's writer's
       }
     }
     return conn;

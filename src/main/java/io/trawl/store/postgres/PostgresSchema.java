@@ -94,7 +94,7 @@ final class PostgresSchema {
       // 3: runs that stopped abnormally with the URL in flight, so --resume can give up on it.
       List.of("ALTER TABLE frontier ADD COLUMN crashes integer NOT NULL DEFAULT 0"),
       // 4: rules' key fields, as SQLite's 4: one row per (rule, item_key), NULL keys (items of
-      // rules without key) distinct, so those are always added (PostgresWriter.UPSERT_ITEMS).
+      // rules without key) distinct, so those are always added (PostgresSql.UPSERT_ITEMS).
       List.of(
           "ALTER TABLE items ADD COLUMN item_key text",
           "CREATE UNIQUE INDEX items_rule_key ON items (rule, item_key)"),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * One batch's items go to PostgreSQL in one upsert, which may not update a row twice: a keyed item
  * seen twice in the batch is sent once, at its last sighting; items without a key are all sent.
  */
-class PostgresWriterItemsTest {
+class PgBatchTest {
   private static JsonObject item(String rule, String key, int n) {
     JsonObject item = new JsonObject().put("rule", rule).put("data", new JsonObject().put("n", n));
     return key == null ? item : item.put("key", key);
@@ -29,7 +29,7 @@ class PostgresWriterItemsTest {
         page("http://127.0.0.1/1", item("p", "[\"A\"]", 1), item("p", "[\"B\"]", 2), item("s", null, 3)),
         page("http://127.0.0.1/2", item("p", "[\"B\"]", 4), item("q", "[\"B\"]", 5), item("s", null, 6)));
 
-    assertThat(PostgresWriter.lastOfEachKey(batch))
+    assertThat(PgBatch.lastOfEachKey(batch))
         .extracting(row -> row.item().getJsonObject("data").getInteger("n"))
         .containsExactly(1, 3, 4, 5, 6);
   }
