@@ -7,39 +7,34 @@ import java.sql.SQLException;
 
 /** What the catalog says of trawl's schema. Blocking; any thread. */
 final class PostgresCatalog {
+  private static final String TABLE = "SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?";
+  private static final String VIEW = "SELECT 1 FROM pg_views WHERE schemaname = ? AND viewname = ?";
+  private static final String COLUMN =
+      "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?";
+
   private PostgresCatalog() {}
 
   /** Whether {@code table} exists in {@code schema}. */
   static boolean tableExists(Connection conn, String schema, String table) throws SQLException {
-    try (PreparedStatement stmt = conn.prepareStatement(
-        "SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = ?")) {
-      stmt.setString(1, schema);
-      stmt.setString(2, table);
-      try (ResultSet rs = stmt.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return anyRow(conn, TABLE, schema, table);
   }
 
   /** Whether {@code view} exists in {@code schema}. */
   static boolean viewExists(Connection conn, String schema, String view) throws SQLException {
-    try (PreparedStatement stmt = conn.prepareStatement(
-        "SELECT 1 FROM pg_views WHERE schemaname = ? AND viewname = ?")) {
-      stmt.setString(1, schema);
-      stmt.setString(2, view);
-      try (ResultSet rs = stmt.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return anyRow(conn, VIEW, schema, view);
   }
 
   /** Whether {@code table} of {@code schema} has {@code column}. */
   static boolean columnExists(Connection conn, String schema, String table, String column) throws SQLException {
-    try (PreparedStatement stmt = conn.prepareStatement(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
-      stmt.setString(1, schema);
-      stmt.setString(2, table);
-      stmt.setString(3, column);
+    return anyRow(conn, COLUMN, schema, table, column);
+  }
+
+  /** Whether the catalog query {@code sql}, given {@code names} in order, finds a row. */
+  private static boolean anyRow(Connection conn, String sql, String... names) throws SQLException {
+    try (PreparedStatement stmt = conn.prepareStatement(sql)) {
+      for (int i = 0; i < names.length; i++) {
+        stmt.setString(i + 1, names[i]);
+      }
       try (ResultSet rs = stmt.executeQuery()) {
         return rs.next();
       }
