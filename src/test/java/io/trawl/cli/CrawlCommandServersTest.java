@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.CrawlJob;
 import io.trawl.testing.Await;
+import io.trawl.testing.LoopbackServer;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +22,13 @@ class CrawlCommandServersTest {
   @TempDir Path dir;
   private Vertx vertx;
   private ScriptedSite site;
-  private HttpServer busy;
+  private LoopbackServer busy;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = new ScriptedSite(vertx).start().page("/", "<title>home</title>");
-    busy = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(req -> req.response().end()).listen());
+    busy = LoopbackServer.start(vertx, req -> req.response().end());
     Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
   }
 
@@ -42,17 +40,17 @@ class CrawlCommandServersTest {
   @Test
   void refusesAMetricsAddressInUseWithExitTwoBeforeFetchingAnything() {
     SmallCrawl.Result result = SmallCrawl.execute("crawl", "--seeds", dir.resolve("seeds.txt").toString(),
-        "--db", dir.resolve("trawl.db").toString(), "--set", "crawl.metrics=127.0.0.1:" + busy.actualPort());
+        "--db", dir.resolve("trawl.db").toString(), "--set", "crawl.metrics=127.0.0.1:" + busy.port());
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
-    assertThat(result.err()).contains("crawl.metrics").contains("127.0.0.1:" + busy.actualPort());
+    assertThat(result.err()).contains("crawl.metrics").contains("127.0.0.1:" + busy.port());
     assertThat(site.count("/")).isZero();
   }
 
   @Test
   void refusesADashboardAddressInUseWithExitTwo() {
     SmallCrawl.Result result = SmallCrawl.execute("crawl", "--seeds", dir.resolve("seeds.txt").toString(),
-        "--db", dir.resolve("trawl.db").toString(), "--ui", "127.0.0.1:" + busy.actualPort());
+        "--db", dir.resolve("trawl.db").toString(), "--ui", "127.0.0.1:" + busy.port());
 
     assertThat(result.code()).as(result.err()).isEqualTo(Main.BAD_INPUT);
     assertThat(result.err()).contains("crawl.ui");

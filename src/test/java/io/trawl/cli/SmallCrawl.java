@@ -4,10 +4,10 @@ import io.trawl.CrawlJob;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
+import io.trawl.testing.LoopbackServer;
 import io.trawl.testing.ScriptedSite;
 import io.trawl.testing.TestBackend;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -51,10 +51,7 @@ final class SmallCrawl {
               + " <a href=\"http://offsite.invalid/x\">elsewhere</a>")
           .page("/a", "<title>A, \"quoted\" page</title><a href=\"/b\">b</a>")
           .page("/b", "<title>Page b — généré</title>");
-      var closed = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-          .requestHandler(req -> req.response().end()).listen());
-      String refused = "http://127.0.0.1:" + closed.actualPort() + "/";
-      Await.result(closed.close());
+      String refused = LoopbackServer.refusedUrl(vertx);
 
       Files.createDirectories(dir);
       String db = backend.freshDatabase(dir);

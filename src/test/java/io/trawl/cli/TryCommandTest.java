@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.CrawlJob;
 import io.trawl.testing.Await;
+import io.trawl.testing.LoopbackServer;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -193,10 +193,7 @@ class TryCommandTest {
     SmallCrawl.Result robots = run(site.url("/secret"), "-c", config.toString());
     SmallCrawl.Result missing = run(site.url("/nothing-here"), "-c", config.toString());
     SmallCrawl.Result notHtml = run(site.url("/data.json"), "-c", config.toString());
-    var closed = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(req -> req.response().end()).listen());
-    String closedUrl = "http://127.0.0.1:" + closed.actualPort() + "/";
-    Await.result(closed.close());
+    String closedUrl = LoopbackServer.refusedUrl(vertx);
     SmallCrawl.Result refused = run(closedUrl, "-c", config.toString());
 
     assertThat(robots.code()).isEqualTo(Main.FAILED);

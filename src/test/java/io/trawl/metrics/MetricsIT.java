@@ -11,11 +11,11 @@ import io.trawl.config.TrawlConfig;
 import io.trawl.core.Scope;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
+import io.trawl.testing.LoopbackServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.dns.AddressResolverOptions;
-import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,22 +124,18 @@ class MetricsIT {
   @Test
   void keepsItsLabelsFewOnACrawlOfAThousandHosts() throws Exception {
     int hosts = 1000;
-    var server = Await.result(serverVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(req -> {
-          if (req.path().equals("/robots.txt")) {
-            req.response().setStatusCode(404).end();
-          } else if (req.path().equals("/")) {
-            req.response().putHeader("content-type", "text/html").end("<title>home</title><a href=/gone>gone</a>");
-          } else {
-            req.response().setStatusCode(404).end();
-          }
-        })
-        .listen());
+    var server = LoopbackServer.start(serverVertx, req -> {
+      if (req.path().equals("/")) {
+        req.response().putHeader("content-type", "text/html").end("<title>home</title><a href=/gone>gone</a>");
+      } else {
+        req.response().setStatusCode(404).end(); // robots.txt and /gone
+      }
+    });
     StringBuilder names = new StringBuilder();
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < hosts; i++) {
       names.append("127.0.0.1 h").append(i).append(".trawl.test\n");
-      seeds.add("http://h" + i + ".trawl.test:" + server.actualPort() + "/");
+      seeds.add("http://h" + i + ".trawl.test:" + server.port() + "/");
     }
     VertxOptions options = CrawlJob.vertxOptions()
         .setAddressResolverOptions(new AddressResolverOptions().setHostsValue(Buffer.buffer(names.toString())));

@@ -14,8 +14,23 @@ public record LoopbackServer(HttpServer server) {
         .listen()));
   }
 
+  /**
+   * The URL of {@code /} on a 127.0.0.1 port nothing listens on: a server's, closed again, so a
+   * connection to it is refused (another process could take the port in between; on a test
+   * machine none does).
+   */
+  public static String refusedUrl(Vertx vertx) {
+    LoopbackServer closed = start(vertx, req -> req.response().end());
+    Await.result(closed.server().close());
+    return closed.url("/");
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
   /** The absolute URL of {@code path} on this server. */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.actualPort() + path;
+    return "http://127.0.0.1:" + port() + path;
   }
 }
