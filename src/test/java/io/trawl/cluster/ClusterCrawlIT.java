@@ -3,15 +3,14 @@ package io.trawl.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.trawl.CrawlJob;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
 import io.trawl.testing.FreePorts;
+import io.trawl.testing.LoopbackServer;
 import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,8 +52,7 @@ class ClusterCrawlIT {
   void startSite() {
     vertx = Vertx.vertx();
     for (int h = 0; h < HOSTS; h++) {
-      HttpServer server = Await.result(vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1"));
-      hostPorts.add(server.actualPort());
+      hostPorts.add(LoopbackServer.start(vertx, this::serve).port());
     }
   }
 
@@ -98,25 +96,13 @@ class ClusterCrawlIT {
   @Test
   void threeNodesStoreEveryPageOnceThoughOneIsKilledMidCrawl() throws Exception {
     String db = EmbeddedPg.freshDatabase();
-    int[] ports = FreePorts.pick(6);
-    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + ", 127.0.0.1:" + ports[4] + "]";
-    for (int n = 0; n < 3; n++) {
-      Path config = dir.resolve("node" + n + ".yaml");
-      Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100}
-          fetch: {per_host_rate: 8/s, concurrency: 8}
-          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"),
-          "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
-    }
+    List<String> addresses = startNodes(db, 3, "max_depth: 100", "per_host_rate: 8/s, concurrency: 8");
     int total = HOSTS * PAGES_PER_HOST;
 
     // The victim is a node with rows in flight in the table (claimed, not yet stored).
     String victimAddress = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
         .until(() -> busiestNode(db, total / 4), address -> address != null);
-    int victimIndex = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[2], "127.0.0.1:" + ports[4])
-        .indexOf(victimAddress);
+    int victimIndex = addresses.indexOf(victimAddress);
     nodes.get(victimIndex).kill(); // SIGKILL: no leave, no flush
     // Before its lease runs out (3 s after its last renewal), what the dead node left in flight.
     String victimNode = (String) Db.rows(db, "SELECT node FROM crawl_nodes WHERE address = '" + victimAddress + "'")
@@ -150,10 +136,10 @@ class ClusterCrawlIT {
             + "JOIN crawl_nodes n ON n.node = p.node GROUP BY n.address").stream()
         .collect(Collectors.toMap(r -> (String) r.get("address"), r -> (Long) r.get("pages")));
     assertThat(byNode.keySet()).as("nodes that stored pages").containsAll(survivors.stream()
-        .map(n -> "127.0.0.1:" + ports[2 * n]).toList());
+        .map(addresses::get).toList());
     List<Map<String, Object>> outcomes = Db.rows(db, "SELECT address, outcome FROM crawl_nodes");
     List<String> expectedOutcomes = new ArrayList<>(List.of(victimAddress + " lost"));
-    survivors.forEach(n -> expectedOutcomes.add("127.0.0.1:" + ports[2 * n] + " finished"));
+    survivors.forEach(n -> expectedOutcomes.add(addresses.get(n) + " finished"));
     assertThat(outcomes).extracting(r -> r.get("address") + " " + r.get("outcome"))
         .containsExactlyInAnyOrderElementsOf(expectedOutcomes);
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
@@ -165,21 +151,11 @@ class ClusterCrawlIT {
   @Test
   void aNodeCutOffPastItsLeaseWritesNothingStaleWhenItComesBackAndEveryPageIsStoredOnce() throws Exception {
     String db = EmbeddedPg.freshDatabase();
-    int[] ports = FreePorts.pick(4);
-    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
-    for (int n = 0; n < 2; n++) {
-      Path config = dir.resolve("node" + n + ".yaml");
-      Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100}
-          fetch: {per_host_rate: 8/s, concurrency: 8}
-          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
-    }
+    List<String> addresses = startNodes(db, 2, "max_depth: 100", "per_host_rate: 8/s, concurrency: 8");
     int total = HOSTS * PAGES_PER_HOST;
     String victimAddress = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
         .until(() -> busiestNode(db, total / 4), address -> address != null);
-    int victimIndex = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[2]).indexOf(victimAddress);
+    int victimIndex = addresses.indexOf(victimAddress);
     TrawlProcess victim = nodes.get(victimIndex);
     String victimNode = (String) Db.rows(db, "SELECT node FROM crawl_nodes WHERE address = '" + victimAddress + "'")
         .get(0).get("node");
@@ -213,17 +189,8 @@ class ClusterCrawlIT {
   @Test
   void aNodeStoppedWithSigtermLeavesAndTheOtherFinishesItsHosts() throws Exception {
     String db = EmbeddedPg.freshDatabase();
-    int[] ports = FreePorts.pick(4);
-    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
-    for (int n = 0; n < 2; n++) {
-      Path config = dir.resolve("node" + n + ".yaml");
-      Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100, progress_interval: 1s}
-          fetch: {per_host_rate: 8/s, concurrency: 8}
-          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
-    }
+    List<String> addresses =
+        startNodes(db, 2, "max_depth: 100, progress_interval: 1s", "per_host_rate: 8/s, concurrency: 8");
     int total = HOSTS * PAGES_PER_HOST;
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
         .until(() -> pages(db) >= total / 4
@@ -238,7 +205,7 @@ class ClusterCrawlIT {
         .containsExactly(Map.of("state", "done", "n", (long) total));
     assertThat(Db.rows(db, "SELECT address, outcome FROM crawl_nodes"))
         .extracting(r -> r.get("address") + " " + r.get("outcome"))
-        .containsExactlyInAnyOrder("127.0.0.1:" + ports[0] + " finished", "127.0.0.1:" + ports[2] + " interrupted");
+        .containsExactlyInAnyOrder(addresses.get(0) + " finished", addresses.get(1) + " interrupted");
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsExactly("finished");
     // Each node's progress line: the cluster's pages, the node's share, both nodes.
     assertThat(log(0).lines()).as(log(0))
@@ -251,7 +218,7 @@ class ClusterCrawlIT {
     assertThat(code).isEqualTo(Main.OK);
     List<List<String>> byNode = statsSection(out.toString(), "nodes");
     assertThat(byNode).extracting(row -> row.get(1) + " " + row.get(4)).containsExactlyInAnyOrder(
-        "127.0.0.1:" + ports[0] + " finished", "127.0.0.1:" + ports[2] + " interrupted");
+        addresses.get(0) + " finished", addresses.get(1) + " interrupted");
     assertThat(byNode.stream().mapToLong(row -> Long.parseLong(row.get(5))).sum()).isEqualTo(total);
   }
 
@@ -268,17 +235,7 @@ class ClusterCrawlIT {
   @Test
   void stopAsksEveryNodeToStopAndResumeContinuesTheCrawl() throws Exception {
     String db = EmbeddedPg.freshDatabase();
-    int[] ports = FreePorts.pick(4);
-    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
-    for (int n = 0; n < 2; n++) {
-      Path config = dir.resolve("node" + n + ".yaml");
-      Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100}
-          fetch: {per_host_rate: 4/s, concurrency: 4}
-          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
-    }
+    startNodes(db, 2, "max_depth: 100", "per_host_rate: 4/s, concurrency: 4");
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> pages(db) >= 10);
 
     TrawlProcess stop = node(dir.resolve("stop.log"), "crawl", "--cluster", "--stop", "-c", dir.resolve("node0.yaml").toString());
@@ -308,18 +265,7 @@ class ClusterCrawlIT {
   @Test
   void crawlMaxPagesHoldsForTheWholeCluster() throws Exception {
     String db = EmbeddedPg.freshDatabase();
-    int[] ports = FreePorts.pick(4);
-    String members = "[127.0.0.1:" + ports[0] + ", 127.0.0.1:" + ports[2] + "]";
-    for (int n = 0; n < 2; n++) {
-      Path config = dir.resolve("node" + n + ".yaml");
-      Files.writeString(config, """
-          crawl: {db: "%s", max_depth: 100, max_pages: 50}
-          fetch: {per_host_rate: 20/s, concurrency: 4}
-          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, members, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"),
-          "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
-    }
+    startNodes(db, 2, "max_depth: 100, max_pages: 50", "per_host_rate: 20/s, concurrency: 4");
     for (int n = 0; n < 2; n++) {
       assertThat(nodes.get(n).exitCode(Duration.ofSeconds(180))).as(log(n)).isEqualTo(Main.OK);
     }
@@ -338,6 +284,32 @@ class ClusterCrawlIT {
     assertThat(node.exitCode(Duration.ofSeconds(60))).isEqualTo(Main.BAD_INPUT);
     assertThat(Files.readString(dir.resolve("sqlite.log"))).contains("crawl.db").contains("PostgreSQL");
     assertThat(dir.resolve("crawl.db")).doesNotExist();
+  }
+
+  /**
+   * Starts {@code count} nodes of one cluster crawl of {@code db} from page 0 of host 0, node n
+   * with config {@code node<n>.yaml} and log {@code node<n>.log}, each listing them all as members.
+   *
+   * @param crawl the crawl section's keys besides {@code db}
+   * @param fetch the fetch section's keys
+   * @return the nodes' addresses, in order
+   */
+  private List<String> startNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
+    int[] ports = FreePorts.pick(2 * count);
+    List<String> addresses = new ArrayList<>();
+    for (int n = 0; n < count; n++) {
+      addresses.add("127.0.0.1:" + ports[2 * n]);
+    }
+    for (int n = 0; n < count; n++) {
+      Path config = dir.resolve("node" + n + ".yaml");
+      Files.writeString(config, """
+          crawl: {db: "%s", %s}
+          fetch: {%s}
+          cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
+          """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1]));
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
+    }
+    return addresses;
   }
 
   /** A trawl JVM as the launcher starts it, logging at INFO as the product does (not the tests' logback). */
