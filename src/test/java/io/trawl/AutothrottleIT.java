@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Cli;
+import io.trawl.testing.CrawlFiles;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,12 +76,7 @@ class AutothrottleIT {
   @Test
   void slowsAHostAnswering429DownToWhatItAllowsAndStatsShowsThePace() throws Exception {
     Path db = dir.resolve("trawl.db");
-    Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        crawl:
-          seeds: %s
-          db: %s
+    Path config = CrawlFiles.config(dir, db, """
         fetch:
           per_host_rate: 50/s
           per_host_concurrency: 2
@@ -93,7 +88,7 @@ class AutothrottleIT {
           max_delay: 500ms
         circuit:
           failure_rate: 100
-        """.formatted(dir.resolve("seeds.txt"), db));
+        """, site.url("/"));
 
     assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
 

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
+import io.trawl.testing.CrawlFiles;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -62,16 +62,11 @@ class CookieResumeIT {
   @Test
   void aKilledCrawlResumesWithTheSessionCookieItHad() throws Exception {
     Path db = dir.resolve("trawl.db");
-    Files.writeString(dir.resolve("seeds.txt"), site.url("/start") + "\n");
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        crawl:
-          seeds: %s
-          db: %s
+    Path config = CrawlFiles.config(dir, db, """
         fetch:
           per_host_rate: 20/s
           respect_robots: false
-        """.formatted(dir.resolve("seeds.txt"), db));
+        """, site.url("/start"));
 
     try (TrawlProcess crawl = TrawlProcess.start("256m", dir.resolve("crawl.log"), "crawl", "-c", config.toString())) {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
 import io.trawl.testing.Cli;
+import io.trawl.testing.CrawlFiles;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,15 +55,11 @@ class PolitenessIT {
   }
 
   private int crawl(String yaml, String... seeds) throws Exception {
-    Files.writeString(dir.resolve("seeds.txt"), String.join("\n", seeds) + "\n");
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, """
+    Path config = CrawlFiles.config(dir, dir.resolve("trawl.db"), """
         crawl:
-          seeds: %s
-          db: %s
           max_depth: 10
         %s
-        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), yaml));
+        """.formatted(yaml), seeds);
     return Main.run("crawl", "-c", config.toString());
   }
 
@@ -101,16 +97,11 @@ class PolitenessIT {
     site.text("/robots.txt", "text/plain", "User-agent: *\nDisallow: /\n");
     site.page("/", links("/private/secret"));
     site.page("/private/secret", "<title>secret</title>");
-    Files.writeString(dir.resolve("seeds.txt"), site.url("/") + "\n");
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, """
-        crawl:
-          seeds: %s
-          db: %s
+    Path config = CrawlFiles.config(dir, dir.resolve("trawl.db"), """
         fetch:
           respect_robots: false
           per_host_rate: 100/s
-        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db")));
+        """, site.url("/"));
 
     Cli.Result run = Cli.run("crawl", "-c", config.toString());
 

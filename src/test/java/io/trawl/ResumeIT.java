@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.trawl.bench.GeneratedSite;
 import io.trawl.cli.Main;
 import io.trawl.testing.Await;
+import io.trawl.testing.CrawlFiles;
 import io.trawl.testing.Db;
 import io.trawl.testing.TestBackend;
 import io.trawl.testing.TrawlProcess;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -54,19 +54,15 @@ class ResumeIT {
     vertx = Vertx.vertx(CrawlJob.vertxOptions());
     site = Await.result(new GeneratedSite(vertx, PAGES, 1500, 8, 0).start());
     db = backend.freshDatabase(dir);
-    Files.writeString(dir.resolve("seeds.txt"), site.url(0) + "\n");
-    config = dir.resolve("config.yaml");
-    Files.writeString(config, """
+    config = CrawlFiles.config(dir, db, """
         crawl:
-          seeds: %s
-          db: '%s'
           max_depth: 1000
           progress_interval: 1s
         fetch:
           concurrency: %d
           per_host_concurrency: %d
           per_host_rate: 100000/s
-        """.formatted(dir.resolve("seeds.txt"), db, CONCURRENCY, CONCURRENCY));
+        """.formatted(CONCURRENCY, CONCURRENCY), site.url(0));
   }
 
   @AfterEach
