@@ -36,22 +36,16 @@ public record FetchedPage(
     DownloadedFile screenshot) {
 
   /** A response fetched plainly, without validators, which the parser stores whatever it holds. */
-  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
+  public static FetchedPage plain(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
       long fetchedAtMs, long elapsedMs, int attempts) {
-    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null);
+    return new FetchedPage(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null,
+        null, false, null);
   }
 
-  /** A response fetched plainly, with its validators. */
-  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
-      long fetchedAtMs, long elapsedMs, int attempts, String etag, String lastModified) {
-    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, etag, lastModified, null,
-        false, null);
-  }
-
-  /** A response without validators, rendered ({@code rendered}) or one the parser may send to the browser. */
-  public FetchedPage(FetchRequest request, String finalUrl, int status, String contentType, byte[] body,
-      long fetchedAtMs, long elapsedMs, int attempts, String rendered, boolean mayRender, DownloadedFile screenshot) {
-    this(request, finalUrl, status, contentType, body, fetchedAtMs, elapsedMs, attempts, null, null, rendered,
-        mayRender, screenshot);
+  /** A page rendered in the browser ({@code why}, a {@code pages.rendered} word), without validators. */
+  public static FetchedPage rendered(FetchRequest request, String finalUrl, int status, String contentType, byte[] dom,
+      long fetchedAtMs, long elapsedMs, int attempts, String why, DownloadedFile screenshot) {
+    return new FetchedPage(request, finalUrl, status, contentType, dom, fetchedAtMs, elapsedMs, attempts, null, null,
+        why, false, screenshot);
   }
 }

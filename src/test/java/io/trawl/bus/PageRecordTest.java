@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** What each named factory puts in a page's row: the fields come from the request and the response, not by position. */
 class PageRecordTest {
   private static final FetchRequest REQUEST = new FetchRequest(7, "http://127.0.0.1/a", 2, 1);
-  private static final FetchedPage RESPONSE = new FetchedPage(REQUEST, "http://127.0.0.1/final", 200,
+  private static final FetchedPage RESPONSE = FetchedPage.plain(REQUEST, "http://127.0.0.1/final", 200,
       "text/html", new byte[1234], 1_700_000_000_000L, 15, 2);
 
   @Test

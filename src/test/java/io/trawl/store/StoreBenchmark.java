@@ -79,7 +79,7 @@ public class StoreBenchmark {
       for (int l = 0; l < LINKS_PER_PAGE; l++) {
         links.add("http://127.0.0.1:8080/page/" + (n * 7919 + l * 104_729) % 10_000_000);
       }
-      FetchedPage page = new FetchedPage(new FetchRequest(n, "http://127.0.0.1:8080/page/" + n, 1, 0), null, 200,
+      FetchedPage page = FetchedPage.plain(new FetchRequest(n, "http://127.0.0.1:8080/page/" + n, 1, 0), null, 200,
           "text/html", BODY, System.currentTimeMillis(), 3, 1);
       pages.add(PageRecord.parsed(page, "Page " + n, "ab".repeat(32), links, links.subList(0, 10), new JsonArray()));
       discovered.add(links.subList(0, 10));

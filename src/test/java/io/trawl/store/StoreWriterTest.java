@@ -303,7 +303,7 @@ class StoreWriterTest {
   /** A fetched page with two links, one discovered URL ({@code url/a}) and an item of {@code rule}. */
   static PageRecord fetched(long id, String url, String rule) {
     JsonArray items = new JsonArray().add(new JsonObject().put("rule", rule).put("data", new JsonObject().put("n", id)));
-    FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
+    FetchedPage response = FetchedPage.plain(new FetchRequest(id, url, 0, 0), url, 200, "text/html", new byte[100],
         1_700_000_000_000L, 5, 1);
     return PageRecord.parsed(response, "title", "hash" + id, List.of(url + "/a", url + "/b"), List.of(url + "/a"), items);
   }
@@ -318,7 +318,7 @@ class StoreWriterTest {
   }
 
   private static PageRecord page(long id, String url, String error) {
-    FetchedPage response = new FetchedPage(new FetchRequest(id, url, 0, 0), url, error == null ? 200 : 404,
+    FetchedPage response = FetchedPage.plain(new FetchRequest(id, url, 0, 0), url, error == null ? 200 : 404,
         "text/html", new byte[10], 1_700_000_000_000L, 1, 1);
     return PageRecord.unparsed(response, error);
   }

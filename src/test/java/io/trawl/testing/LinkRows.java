@@ -18,7 +18,7 @@ public final class LinkRows {
 
   /** A page written after the migration: c links to b (known) and d (new). */
   public static final PageRecord LINKING_C = PageRecord.parsed(
-      new FetchedPage(new FetchRequest(1, "http://127.0.0.1/c", 0, 0), "http://127.0.0.1/c", 200, "text/html",
+      FetchedPage.plain(new FetchRequest(1, "http://127.0.0.1/c", 0, 0), "http://127.0.0.1/c", 200, "text/html",
           new byte[0], 1_000, 3, 1),
       "c", "cc", List.of("http://127.0.0.1/b", "http://127.0.0.1/d"), List.of(), new JsonArray());
 

@@ -54,7 +54,7 @@ class PostgresMigrationsTest {
     }
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
-      FetchedPage response = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/a.pdf", 0, 0),
+      FetchedPage response = FetchedPage.plain(new FetchRequest(1, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
@@ -86,8 +86,8 @@ class PostgresMigrationsTest {
     }
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
-      FetchedPage rendered = new FetchedPage(new FetchRequest(1, "http://127.0.0.1/app", 0, 0),
-          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "learned", false,
+      FetchedPage rendered = FetchedPage.rendered(new FetchRequest(1, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "learned",
           new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
       PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);

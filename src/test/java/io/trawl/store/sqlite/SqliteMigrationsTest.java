@@ -41,7 +41,7 @@ class SqliteMigrationsTest {
     }
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
-      FetchedPage response = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
+      FetchedPage response = FetchedPage.plain(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
@@ -99,8 +99,8 @@ class SqliteMigrationsTest {
     }
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
-      FetchedPage rendered = new FetchedPage(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
-          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto", false,
+      FetchedPage rendered = FetchedPage.rendered(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
+          "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto",
           new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
       PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
