@@ -17,8 +17,9 @@ import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
 import io.trawl.testing.LinkRows;
-import io.trawl.testing.PageVersions;
+import io.trawl.testing.MigrationFixtures;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +44,13 @@ class PostgresMigrationsTest {
 
   @Test
   void upgradesAVersion1SchemaKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
-    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (String sql : PostgresSchema.STEPS.get(0)) {
-        stmt.execute(sql);
-      }
-      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
-      stmt.execute("INSERT INTO trawl_schema_version VALUES (1)");
-      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
-          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
-    }
+    schemaAtVersion(1, List.of(MigrationFixtures.V1_PAGE));
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
       FetchedPage response = FetchedPage.plain(new FetchRequest(1, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, pdf);
     }
 
     assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
@@ -73,24 +66,14 @@ class PostgresMigrationsTest {
 
   @Test
   void upgradesAVersion4SchemaWithARenderedColumnAndAScreenshotOfItsOwnType() throws Exception {
-    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (int step = 0; step < 4; step++) {
-        for (String sql : PostgresSchema.STEPS.get(step)) {
-          stmt.execute(sql);
-        }
-      }
-      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
-      stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
-      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
-          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
-    }
+    schemaAtVersion(4, List.of(MigrationFixtures.V1_PAGE));
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
       FetchedPage rendered = FetchedPage.rendered(new FetchRequest(1, "http://127.0.0.1/app", 0, 0),
           "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "learned",
           new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
       PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, page);
     }
 
     assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT);
@@ -128,17 +111,8 @@ class PostgresMigrationsTest {
 
   @Test
   void upgradesAVersion7SchemaGivingEveryFrontierRowItsHostPartition() throws Exception {
-    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (int v = 0; v < 7; v++) {
-        for (String sql : PostgresSchema.STEPS.get(v)) {
-          stmt.execute(sql);
-        }
-      }
-      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
-      stmt.execute("INSERT INTO trawl_schema_version VALUES (7)");
-      stmt.execute("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
-          + "FROM generate_series(0, 24999) AS i"); // more than one chunk of the backfill
-    }
+    schemaAtVersion(7, List.of("INSERT INTO frontier (url, depth) SELECT 'http://127.0.0.1:' || (1000 + i % 500) || '/p' || i, 1 "
+        + "FROM generate_series(0, 24999) AS i")); // more than one chunk of the backfill
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
@@ -153,18 +127,7 @@ class PostgresMigrationsTest {
 
   @Test
   void upgradesAVersion4SchemaGivingEachPageAVersionAndEachRunAKind() throws Exception {
-    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (List<String> step : PostgresSchema.STEPS.subList(0, 4)) {
-        for (String sql : step) {
-          stmt.execute(sql);
-        }
-      }
-      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
-      stmt.execute("INSERT INTO trawl_schema_version VALUES (4)");
-      for (String sql : V4_ROWS) {
-        stmt.executeUpdate(sql);
-      }
-    }
+    schemaAtVersion(4, MigrationFixtures.V4_ROWS);
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
@@ -181,36 +144,12 @@ class PostgresMigrationsTest {
         .containsExactly(Map.of("interval_ms", 0, "due_at", 0));
   }
 
-  /** SqliteMigrationsTest's version-4 rows, in PostgreSQL's types. */
-  private static final List<String> V4_ROWS = List.of(
-      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
-      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
-      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
-      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
-          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
-      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
-          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
-      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
-          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
-
   @Test
   void upgradesAVersion7SchemaMovingItsLinksToUrlIdsBehindAViewOfTheSameRows() throws Exception {
-    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
-      for (List<String> step : PostgresSchema.STEPS.subList(0, 7)) {
-        for (String sql : step) {
-          stmt.execute(sql);
-        }
-      }
-      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
-      stmt.execute("INSERT INTO trawl_schema_version VALUES (7)");
-      for (String sql : LinkRows.V7_LINKS) {
-        stmt.executeUpdate(sql);
-      }
-    }
+    schemaAtVersion(7, LinkRows.V7_LINKS);
 
     try (StoreWriter writer = StoreBackends.of(db, "public").openWriter(false)) {
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/c"))), List.of(LinkRows.LINKING_C),
-          PageVersions.of(List.of(LinkRows.LINKING_C)), List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, LinkRows.LINKING_C);
     }
 
     assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(9);
@@ -234,5 +173,21 @@ class PostgresMigrationsTest {
     assertThatThrownBy(() -> StoreBackends.of(db, "public").openWriter(false)).isInstanceOf(StoreException.class)
         .hasMessageContaining("99");
     assertThat(Db.hasTable(db, "pages")).isFalse();
+  }
+
+  /** The public schema at {@code version} (its first steps) holding {@code rows}, as an older trawl left it. */
+  private void schemaAtVersion(int version, List<String> rows) throws SQLException {
+    try (Connection conn = Db.open(db, false); Statement stmt = conn.createStatement()) {
+      for (List<String> step : PostgresSchema.STEPS.subList(0, version)) {
+        for (String sql : step) {
+          stmt.execute(sql);
+        }
+      }
+      stmt.execute("CREATE TABLE trawl_schema_version (version integer NOT NULL)");
+      stmt.execute("INSERT INTO trawl_schema_version VALUES (" + version + ")");
+      for (String sql : rows) {
+        stmt.executeUpdate(sql);
+      }
+    }
   }
 }

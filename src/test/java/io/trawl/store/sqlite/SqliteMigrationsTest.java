@@ -6,20 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trawl.bus.DownloadedFile;
 import io.trawl.bus.FetchRequest;
 import io.trawl.bus.FetchedPage;
-import io.trawl.bus.FrontierUpdate;
 import io.trawl.bus.PageRecord;
 import io.trawl.core.HostPartitions;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.trawl.testing.Db;
 import io.trawl.testing.LinkRows;
-import io.trawl.testing.PageVersions;
+import io.trawl.testing.MigrationFixtures;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,22 +30,14 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion1FileKeepingItsRowsAndAddsDownloadsCrashesAndCookies() throws Exception {
-    Path file = dir.resolve("v1.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (String sql : SqliteSchema.STEPS.get(0)) {
-        stmt.executeUpdate(sql);
-      }
-      stmt.executeUpdate("PRAGMA user_version = 1");
-      stmt.executeUpdate("INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/old', 0)");
-      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
-          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
-    }
+    Path file = fileAtVersion(1, List.of("INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/old', 0)",
+        MigrationFixtures.V1_PAGE));
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
       FetchedPage response = FetchedPage.plain(new FetchRequest(2, "http://127.0.0.1/a.pdf", 0, 0),
           "http://127.0.0.1/a.pdf", 200, "application/pdf", new byte[0], 1_000, 3, 1);
       PageRecord pdf = PageRecord.downloaded(response, new DownloadedFile("downloads/ab12.pdf", 42, "ab12"));
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/a.pdf"))), List.of(pdf), PageVersions.of(List.of(pdf)), List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, pdf);
     }
 
     assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
@@ -60,18 +53,9 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion7FileGivingEveryFrontierRowItsHostPartition() throws Exception {
-    Path file = dir.resolve("v7.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (int v = 0; v < 7; v++) {
-        for (String sql : SqliteSchema.STEPS.get(v)) {
-          stmt.executeUpdate(sql);
-        }
-      }
-      stmt.executeUpdate("PRAGMA user_version = 7");
-      for (int i = 0; i < 25_000; i++) { // more than one chunk of the backfill
-        stmt.executeUpdate("INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1:" + (1000 + i % 500) + "/p" + i + "', 1)");
-      }
-    }
+    Path file = fileAtVersion(7, IntStream.range(0, 25_000) // more than one chunk of the backfill
+        .mapToObj(i -> "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1:" + (1000 + i % 500) + "/p" + i + "', 1)")
+        .toList());
 
     new SqliteBackend(file).openWriter(false).close();
 
@@ -86,24 +70,14 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion4FileWithARenderedColumnNullForItsPages() throws Exception {
-    Path file = dir.resolve("v4.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (int step = 0; step < 4; step++) {
-        for (String sql : SqliteSchema.STEPS.get(step)) {
-          stmt.executeUpdate(sql);
-        }
-      }
-      stmt.executeUpdate("PRAGMA user_version = 4");
-      stmt.executeUpdate("INSERT INTO pages (url, depth, fetched_at, elapsed_ms, bytes, attempts) "
-          + "VALUES ('http://127.0.0.1/old', 0, '2026-01-01T00:00:00Z', 5, 10, 1)");
-    }
+    Path file = fileAtVersion(4, List.of(MigrationFixtures.V1_PAGE));
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
       FetchedPage rendered = FetchedPage.rendered(new FetchRequest(2, "http://127.0.0.1/app", 0, 0),
           "http://127.0.0.1/app", 200, "text/html; charset=utf-8", new byte[10], 1_000, 3, 1, "auto",
           new DownloadedFile("downloads/cd34.png", 7, "cd34", "image/png"));
       PageRecord page = PageRecord.parsed(rendered, "App", "ef56", List.of(), List.of(), new io.vertx.core.json.JsonArray());
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/app"))), List.of(page), PageVersions.of(List.of(page)), List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, page);
     }
 
     assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT);
@@ -139,19 +113,9 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion3FileKeepingItsItemsWithoutAKey() throws Exception {
-    Path file = dir.resolve("v3.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (List<String> step : SqliteSchema.STEPS.subList(0, 3)) {
-        for (String sql : step) {
-          stmt.executeUpdate(sql);
-        }
-      }
-      stmt.executeUpdate("PRAGMA user_version = 3");
-      for (int i = 0; i < 2; i++) {
-        stmt.executeUpdate("INSERT INTO items (page_url, rule, data, extracted_at) "
-            + "VALUES ('http://127.0.0.1/old', 'r', '{\"a\":1}', '2026-01-01T00:00:00Z')");
-      }
-    }
+    String itemWithoutKey = "INSERT INTO items (page_url, rule, data, extracted_at) "
+        + "VALUES ('http://127.0.0.1/old', 'r', '{\"a\":1}', '2026-01-01T00:00:00Z')";
+    Path file = fileAtVersion(3, List.of(itemWithoutKey, itemWithoutKey));
 
     new SqliteBackend(file).openWriter(false).close();
 
@@ -161,18 +125,7 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion4FileGivingEachPageAVersionAndEachRunAKind() throws Exception {
-    Path file = dir.resolve("v4.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (List<String> step : SqliteSchema.STEPS.subList(0, 4)) {
-        for (String sql : step) {
-          stmt.executeUpdate(sql);
-        }
-      }
-      stmt.executeUpdate("PRAGMA user_version = 4");
-      for (String sql : V4_ROWS) {
-        stmt.executeUpdate(sql);
-      }
-    }
+    Path file = fileAtVersion(4, MigrationFixtures.V4_ROWS);
 
     new SqliteBackend(file).openWriter(false).close();
 
@@ -189,23 +142,10 @@ class SqliteMigrationsTest {
 
   @Test
   void upgradesAVersion7FileMovingItsLinksToUrlIdsBehindAViewOfTheSameRows() throws Exception {
-    Path file = dir.resolve("v7.db");
-    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
-      for (List<String> step : SqliteSchema.STEPS.subList(0, 7)) {
-        for (String sql : step) {
-          stmt.executeUpdate(sql);
-        }
-      }
-      stmt.executeUpdate("PRAGMA user_version = 7");
-      for (String sql : LinkRows.V7_LINKS) {
-        stmt.executeUpdate(sql);
-      }
-    }
+    Path file = fileAtVersion(7, LinkRows.V7_LINKS);
 
     try (StoreWriter writer = new SqliteBackend(file).openWriter(false)) {
-      PageRecord c = LinkRows.LINKING_C;
-      writer.write(List.of(FrontierUpdate.ofSeeds(List.of("http://127.0.0.1/c"))), List.of(c), PageVersions.of(List.of(c)),
-          List.of(List.of()), 0);
+      MigrationFixtures.storeSeeded(writer, LinkRows.LINKING_C);
     }
 
     assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(9);
@@ -219,15 +159,20 @@ class SqliteMigrationsTest {
     assertThat(Db.count(file, "SELECT count(*) FROM links WHERE from_url = 'http://127.0.0.1/a'")).isEqualTo(4);
   }
 
-  /** A version-4 crawl of two runs: a page with an item, a page that answered 404, their frontier row. */
-  private static final List<String> V4_ROWS = List.of(
-      "INSERT INTO crawls (id, started_at, config) VALUES (1, '2026-01-01T00:00:00Z', '{}')",
-      "INSERT INTO crawls (id, started_at, config) VALUES (2, '2026-01-01T01:00:00Z', '{}')",
-      "INSERT INTO frontier (url, depth) VALUES ('http://127.0.0.1/a', 0)",
-      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, content_hash, attempts, crawl_id) "
-          + "VALUES ('http://127.0.0.1/a', 200, 0, '2026-01-01T00:00:01Z', 5, 10, 'h1', 1, 1)",
-      "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, error, crawl_id) "
-          + "VALUES ('http://127.0.0.1/gone', 404, 1, '2026-01-01T01:00:01Z', 5, 0, 1, 'http_404', 2)",
-      "INSERT INTO items (page_url, rule, data, extracted_at, item_key) "
-          + "VALUES ('http://127.0.0.1/a', 'r', '{\"a\":1}', '2026-01-01T00:00:01Z', '[\"A\"]')");
+  /** A file of schema {@code version} (its first steps) holding {@code rows}, as an older trawl left it. */
+  private Path fileAtVersion(int version, List<String> rows) throws SQLException {
+    Path file = dir.resolve("v" + version + ".db");
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file); Statement stmt = conn.createStatement()) {
+      for (List<String> step : SqliteSchema.STEPS.subList(0, version)) {
+        for (String sql : step) {
+          stmt.executeUpdate(sql);
+        }
+      }
+      stmt.executeUpdate("PRAGMA user_version = " + version);
+      for (String sql : rows) {
+        stmt.executeUpdate(sql);
+      }
+    }
+    return file;
+  }
 }
