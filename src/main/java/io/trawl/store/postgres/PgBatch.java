@@ -105,19 +105,7 @@ final class PgBatch {
       parts.add(new Part(PostgresSql.UPSERT_PAGES, columns::bind));
     }
     if (!touched.isEmpty()) {
-      List<PageRecord> rows = List.copyOf(touched.values());
-      Long crawl = crawlId == 0 ? null : crawlId;
-      parts.add(new Part(PostgresSql.TOUCH_PAGES, b -> {
-        b.texts(rows.stream().map(PageRecord::url).toList());
-        b.texts(rows.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
-        b.longs(rows.stream().map(PageRecord::elapsedMs).toList());
-        b.ints(rows.stream().map(PageRecord::attempts).toList());
-        b.texts(rows.stream().map(PageRecord::error).toList());
-        b.longs(rows.stream().map(p -> crawl).toList());
-        b.texts(rows.stream().map(PageRecord::etag).toList());
-        b.texts(rows.stream().map(PageRecord::lastModified).toList());
-        b.texts(rows.stream().map(p -> node).toList());
-      }));
+      parts.add(touchPart(List.copyOf(touched.values()), crawlId, node));
     }
     parts.add(new Part(PostgresSql.INSERT_VERSIONS, b -> bindVersions(b, pages, versions, crawlId)));
     if (!dropped.isEmpty()) {
@@ -128,15 +116,35 @@ final class PgBatch {
       parts.add(new Part(PostgresSql.DELETE_ITEMS, b -> b.texts(dropped)));
       parts.add(new Part(PostgresSql.DELETE_LINKS, b -> b.texts(dropped)));
     }
+    linkParts(pages, parts);
+    itemParts(pages, crawlId, parts);
+    if (!downloads.isEmpty()) {
+      parts.add(downloadPart(List.copyOf(downloads.values())));
+    }
+    discoveredParts(pages, discovered, pageOf, parts);
+    parts.add(finishPart(pages, versions, List.copyOf(finished.values())));
+  }
 
+  /** The pages whose content stays as it was (unchanged, or failed): their fetch's own columns. */
+  private static Part touchPart(List<PageRecord> rows, long crawlId, String node) {
+    Long crawl = crawlId == 0 ? null : crawlId;
+    return new Part(PostgresSql.TOUCH_PAGES, b -> {
+      b.texts(rows.stream().map(PageRecord::url).toList());
+      b.texts(rows.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+      b.longs(rows.stream().map(PageRecord::elapsedMs).toList());
+      b.ints(rows.stream().map(PageRecord::attempts).toList());
+      b.texts(rows.stream().map(PageRecord::error).toList());
+      b.longs(rows.stream().map(p -> crawl).toList());
+      b.texts(rows.stream().map(PageRecord::etag).toList());
+      b.texts(rows.stream().map(PageRecord::lastModified).toList());
+      b.texts(rows.stream().map(p -> node).toList());
+    });
+  }
+
+  /** The links' URLs, then the links by them, when the pages have any. */
+  private static void linkParts(List<PageRecord> pages, List<Part> parts) {
     List<String> from = new ArrayList<>();
     List<String> to = new ArrayList<>();
-    List<String> itemPage = new ArrayList<>();
-    List<String> itemRule = new ArrayList<>();
-    List<String> itemData = new ArrayList<>();
-    List<String> itemAt = new ArrayList<>();
-    List<String> itemKey = new ArrayList<>();
-    List<Long> itemCrawl = new ArrayList<>();
     List<Integer> seqs = new ArrayList<>();
     for (PageRecord page : pages) {
       for (int seq = 0; seq < page.links().size(); seq++) {
@@ -145,6 +153,28 @@ final class PgBatch {
         to.add(page.links().get(seq));
       }
     }
+    if (from.isEmpty()) {
+      return;
+    }
+    TreeSet<String> linkUrls = new TreeSet<>(from);
+    linkUrls.addAll(to);
+    List<String> sortedUrls = List.copyOf(linkUrls);
+    parts.add(new Part(PostgresSql.INSERT_URLS, b -> b.texts(sortedUrls)));
+    parts.add(new Part(PostgresSql.INSERT_LINKS, b -> {
+      b.texts(from);
+      b.ints(seqs);
+      b.texts(to);
+    }));
+  }
+
+  /** The stored versions of the keyed items sighted again, archived, then the items, when there are any. */
+  private static void itemParts(List<PageRecord> pages, long crawlId, List<Part> parts) {
+    List<String> itemPage = new ArrayList<>();
+    List<String> itemRule = new ArrayList<>();
+    List<String> itemData = new ArrayList<>();
+    List<String> itemAt = new ArrayList<>();
+    List<String> itemKey = new ArrayList<>();
+    List<Long> itemCrawl = new ArrayList<>();
     Long crawl = crawlId == 0 ? null : crawlId;
     for (ItemRow row : lastOfEachKey(pages)) {
       itemPage.add(row.pageUrl());
@@ -153,17 +183,6 @@ final class PgBatch {
       itemAt.add(row.extractedAt());
       itemKey.add(row.item().getString("key"));
       itemCrawl.add(crawl);
-    }
-    if (!from.isEmpty()) {
-      TreeSet<String> linkUrls = new TreeSet<>(from);
-      linkUrls.addAll(to);
-      List<String> sortedUrls = List.copyOf(linkUrls);
-      parts.add(new Part(PostgresSql.INSERT_URLS, b -> b.texts(sortedUrls)));
-      parts.add(new Part(PostgresSql.INSERT_LINKS, b -> {
-        b.texts(from);
-        b.ints(seqs);
-        b.texts(to);
-      }));
     }
     List<String> keyedRule = new ArrayList<>();
     List<String> keyedKey = new ArrayList<>();
@@ -191,18 +210,28 @@ final class PgBatch {
         b.longs(itemCrawl);
       }));
     }
-    if (!downloads.isEmpty()) {
-      List<PageRecord> saved = List.copyOf(downloads.values());
-      parts.add(new Part(PostgresSql.UPSERT_DOWNLOADS, b -> {
-        b.texts(saved.stream().map(PageRecord::url).toList());
-        b.texts(saved.stream().map(p -> p.download().path()).toList());
-        b.longs(saved.stream().map(p -> p.download().bytes()).toList());
-        b.texts(saved.stream().map(p -> p.download().sha256()).toList());
-        b.texts(saved.stream().map(p -> p.download().contentType() != null ? p.download().contentType()
-            : p.contentType()).toList());
-        b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
-      }));
-    }
+  }
+
+  /** The files the pages' bodies (or screenshots) were saved to. */
+  private static Part downloadPart(List<PageRecord> saved) {
+    return new Part(PostgresSql.UPSERT_DOWNLOADS, b -> {
+      b.texts(saved.stream().map(PageRecord::url).toList());
+      b.texts(saved.stream().map(p -> p.download().path()).toList());
+      b.longs(saved.stream().map(p -> p.download().bytes()).toList());
+      b.texts(saved.stream().map(p -> p.download().sha256()).toList());
+      b.texts(saved.stream().map(p -> p.download().contentType() != null ? p.download().contentType()
+          : p.contentType()).toList());
+      b.texts(saved.stream().map(p -> Instant.ofEpochMilli(p.fetchedAtMs()).toString()).toList());
+    });
+  }
+
+  /**
+   * The discovered URLs, one level deeper than their page, when there are any.
+   *
+   * @param pageOf filled with, for each discovered URL, the index of the first page that listed it
+   */
+  private static void discoveredParts(List<PageRecord> pages, List<List<String>> discovered,
+      Map<String, Integer> pageOf, List<Part> parts) {
     List<String> urls = new ArrayList<>();
     List<Integer> depths = new ArrayList<>();
     for (int i = 0; i < pages.size(); i++) {
@@ -219,8 +248,11 @@ final class PgBatch {
         b.ints(partitions(urls));
       }));
     }
-    List<Integer> done = List.copyOf(finished.values());
-    parts.add(new Part(PostgresSql.FINISH, b -> {
+  }
+
+  /** The final state and schedule of each page's frontier row, {@code done} holding each row's last page. */
+  private static Part finishPart(List<PageRecord> pages, List<PageVersion> versions, List<Integer> done) {
+    return new Part(PostgresSql.FINISH, b -> {
       b.longs(done.stream().map(i -> pages.get(i).frontierId()).toList());
       b.texts(done.stream().map(i -> (pages.get(i).error() == null ? FrontierState.DONE : FrontierState.FAILED).column())
           .toList());
@@ -229,7 +261,7 @@ final class PgBatch {
       b.longs(done.stream().map(i -> versions.get(i).intervalMs()).toList());
       b.longs(done.stream().map(i -> versions.get(i).scheduledAtMs()).toList());
       b.longs(done.stream().map(i -> versions.get(i).dueAtMs()).toList());
-    }));
+    });
   }
 
   /** Every page's page_versions row, in batch order. */
