@@ -2,6 +2,7 @@ package io.trawl.store.postgres;
 
 import io.trawl.core.HostPartitions;
 import io.trawl.store.ClusterLedger;
+import io.trawl.store.InFlightRows;
 import io.trawl.store.RunKind;
 import io.trawl.store.StoreException;
 import io.vertx.core.json.JsonObject;
@@ -178,7 +179,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       }
       if (requeueInFlight) {
         c.commit();
-        InFlightRows.requeue(c);
+        InFlightRows.requeue(c, PostgresSql.REQUEUE_IN_FLIGHT);
       }
       long finished;
       try (PreparedStatement count = c.prepareStatement(COUNT_FINISHED); ResultSet rs = count.executeQuery()) {

@@ -8,6 +8,7 @@ import io.trawl.bus.PageRecord;
 import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.Revisit;
 import io.trawl.store.CookieSql;
+import io.trawl.store.InFlightRows;
 import io.trawl.store.PageVersion;
 import io.trawl.store.RunKind;
 import io.trawl.store.StoreException;
@@ -32,7 +33,7 @@ import java.util.Map;
  * sent one by one. Discovered URLs go in with
  * {@code ON CONFLICT DO NOTHING RETURNING url}, which says which were new. Its parts: the
  * statements ({@link PostgresSql}), a batch's columns ({@link PgBatch}), a cluster node's fence
- * ({@link NodeFence}), the rows a stopped run left in flight ({@link InFlightRows}). Only ever
+ * ({@link NodeFence}), the rows a stopped run left in flight (the shared {@link InFlightRows}). Only ever
  * called on the store's single writer thread, never on an event loop.
  */
 final class PostgresWriter implements StoreWriter {
@@ -71,7 +72,7 @@ final class PostgresWriter implements StoreWriter {
     try {
       PostgresMigrator.migrate(conn, connector);
       if (requeueInFlight) {
-        InFlightRows.requeue(conn);
+        InFlightRows.requeue(conn, PostgresSql.REQUEUE_IN_FLIGHT);
       }
       if (node != null) {
         NodeFence.endIdleTransactionsAfter(conn, leaseMs);

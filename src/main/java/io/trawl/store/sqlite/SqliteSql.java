@@ -122,30 +122,7 @@ final class SqliteSql {
       """
       UPDATE frontier SET state = 'queued', attempts = 0, not_before = 0, crashes = 0
       WHERE state IN ('done', 'failed') AND due_at <= ?""";
-  /** A run stopped abnormally (crash, kill, out of memory) with these rows in flight: count it. */
-  static final String COUNT_CRASH = "UPDATE frontier SET crashes = crashes + 1 WHERE state = 'in_flight'";
-  /**
-   * The pages row of each in-flight URL that was in flight in {@code ?} abnormal stops (error
-   * {@code crashed}), charged to the last run, the one that stopped; then {@link #FAIL_CRASHED}.
-   */
-  static final String STORE_CRASHED =
-      """
-      INSERT INTO pages (url, final_url, status, content_type, depth, title, fetched_at, elapsed_ms,
-                         bytes, content_hash, attempts, error, crawl_id)
-      SELECT url, NULL, NULL, NULL, depth, NULL, ?, 0, 0, NULL, attempts, 'crashed', (SELECT max(id) FROM crawls)
-      FROM frontier WHERE state = 'in_flight' AND crashes >= ?
-      ON CONFLICT (url) DO UPDATE SET
-        final_url = excluded.final_url, status = excluded.status, content_type = excluded.content_type,
-        depth = excluded.depth, title = excluded.title, fetched_at = excluded.fetched_at,
-        elapsed_ms = excluded.elapsed_ms, bytes = excluded.bytes, content_hash = excluded.content_hash,
-        attempts = excluded.attempts, error = excluded.error, crawl_id = excluded.crawl_id""";
-  /** Their page_versions rows, as failures, before {@link #FAIL_CRASHED}. */
-  static final String VERSION_CRASHED =
-      """
-      INSERT INTO page_versions (url, crawl_id, fetched_at, status, bytes, error, change)
-      SELECT url, (SELECT max(id) FROM crawls), ?, NULL, 0, 'crashed', 'failed'
-      FROM frontier WHERE state = 'in_flight' AND crashes >= ?""";
-  static final String FAIL_CRASHED = "UPDATE frontier SET state = 'failed' WHERE state = 'in_flight' AND crashes >= ?";
+  /** Every row in flight back in the queue ({@link io.trawl.store.InFlightRows}). */
   static final String REQUEUE_IN_FLIGHT = "UPDATE frontier SET state = 'queued' WHERE state = 'in_flight'";
   /** A sitemap's {@code <lastmod>} after the URL's last fetch ({@code due_at - interval_ms}): due now. */
   static final String DUE_IF_MODIFIED =

@@ -9,10 +9,11 @@ import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.Revisit;
 import io.trawl.core.FrontierState;
 import io.trawl.core.HostPartitions;
-import io.trawl.store.PartitionBackfill;
-import io.trawl.store.PageVersion;
-import io.trawl.store.RunKind;
 import io.trawl.store.CookieSql;
+import io.trawl.store.InFlightRows;
+import io.trawl.store.PageVersion;
+import io.trawl.store.PartitionBackfill;
+import io.trawl.store.RunKind;
 import io.trawl.store.StoreException;
 import io.trawl.store.StoreWriter;
 import io.vertx.core.json.JsonObject;
@@ -111,40 +112,11 @@ final class SqliteWriter implements StoreWriter {
       migrate(conn);
       conn.setAutoCommit(false);
       if (requeueInFlight) {
-        requeueInFlight(conn);
+        InFlightRows.requeue(conn, SqliteSql.REQUEUE_IN_FLIGHT);
       }
       return new SqliteWriter(conn, display);
     } catch (SQLException | RuntimeException e) {
       conn.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Puts the rows an abnormally stopped run left {@code in_flight} back in the queue, each one
-   * counting that stop; a row that was in flight in {@value StoreWriter#MAX_CRASHES} of them fails instead,
-   * with error {@code crashed}, so that a page which takes the JVM down is not fetched on every
-   * {@code --resume}. One transaction.
-   */
-  private static void requeueInFlight(Connection conn) throws SQLException {
-    try (Statement stmt = conn.createStatement();
-        PreparedStatement storeCrashed = conn.prepareStatement(SqliteSql.STORE_CRASHED);
-        PreparedStatement versionCrashed = conn.prepareStatement(SqliteSql.VERSION_CRASHED);
-        PreparedStatement failCrashed = conn.prepareStatement(SqliteSql.FAIL_CRASHED)) {
-      stmt.executeUpdate(SqliteSql.COUNT_CRASH);
-      String now = Instant.now().toString();
-      storeCrashed.setString(1, now);
-      storeCrashed.setInt(2, MAX_CRASHES);
-      storeCrashed.executeUpdate();
-      versionCrashed.setString(1, now);
-      versionCrashed.setInt(2, MAX_CRASHES);
-      versionCrashed.executeUpdate();
-      failCrashed.setInt(1, MAX_CRASHES);
-      failCrashed.executeUpdate();
-      stmt.executeUpdate(SqliteSql.REQUEUE_IN_FLIGHT);
-      conn.commit();
-    } catch (SQLException | RuntimeException e) {
-      conn.rollback();
       throw e;
     }
   }
