@@ -192,7 +192,20 @@ final class EventLoopCpu {
    * so it is judged by the thread's CPU; code that reads files itself still shows its own frames.
    */
   private static boolean loadsAClass(List<String> frames) {
-    return frames.stream().limit(8).anyMatch(frame -> CLASS_LOADING.stream().anyMatch(frame::startsWith));
+    return frames.stream().limit(8).anyMatch(EventLoopCpu::isClassLoading)
+        || frames.stream().dropWhile(EventLoopCpu::readsAFile).findFirst().filter(EventLoopCpu::isClassLoading).isPresent();
+  }
+
+  /**
+   * A frame of the JDK reading a file or a jar's entry. A class read from a jar shows eight or more
+   * of them (RandomAccessFile, ZipFile, InflaterInputStream) above the class loader's first frame.
+   */
+  private static boolean readsAFile(String frame) {
+    return frame.startsWith("java.io.") || frame.startsWith("java.util.zip.");
+  }
+
+  private static boolean isClassLoading(String frame) {
+    return CLASS_LOADING.stream().anyMatch(frame::startsWith);
   }
 
   /**

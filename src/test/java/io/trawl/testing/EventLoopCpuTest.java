@@ -23,6 +23,25 @@ class EventLoopCpuTest {
   }
 
   @Test
+  void theJvmReadingAClassFromAJarIsJudgedByCpuNotAsWaiting() {
+    // The stack of a ResumeIT child on a machine at load 23: netty's classes come from its jar.
+    assertThat(EventLoopCpu.waits(List.of(
+        "java.io.RandomAccessFile.readBytes", "java.io.RandomAccessFile.read", "java.io.RandomAccessFile.readFully",
+        "java.util.zip.ZipFile$Source.readFullyAt", "java.util.zip.ZipFile$ZipFileInputStream.initDataOffset",
+        "java.util.zip.ZipFile$ZipFileInputStream.read", "java.util.zip.ZipFile$ZipFileInflaterInputStream.fill",
+        "java.util.zip.InflaterInputStream.read", "jdk.internal.loader.Resource.getBytes",
+        "jdk.internal.loader.URLClassPath$JarLoader$2.getBytes", "jdk.internal.loader.BuiltinClassLoader.defineClass",
+        "io.netty.channel.AbstractChannel.newId"))).isFalse();
+  }
+
+  @Test
+  void aJarReadOfOurOwnCountsAsWaiting() {
+    assertThat(EventLoopCpu.waits(List.of(
+        "java.io.RandomAccessFile.readBytes", "java.io.RandomAccessFile.read", "java.util.zip.ZipFile$Source.readFullyAt",
+        "java.util.zip.ZipFile$ZipFileInputStream.read", "io.trawl.fetch.Downloads.unzip"))).isTrue();
+  }
+
+  @Test
   void sleepingOnALoopCountsAsWaiting() {
     assertThat(EventLoopCpu.waits(List.of("java.lang.Thread.sleep", "io.trawl.Foo.handle"))).isTrue();
   }
