@@ -254,6 +254,13 @@ final class BenchCommand implements Callable<Integer> {
           range(r.runs().stream().mapToDouble(run -> 100 * run.pagesPerSecond() / bound).toArray(), "%.0f%%"),
           range(r.runs().stream().mapToDouble(run -> 100 * run.pages() / run.fetchingSeconds() / bound).toArray(),
               "%.0f%%"));
+      // Politeness spaces every request to a host, robots.txt too: with many hosts and few pages
+      // each, the robots.txt requests take a share of the bound that pages cannot have.
+      out.printf(Locale.ROOT, "requests         %s of the bound counting every request the site answered (robots.txt "
+          + "included), %s first page to last%n",
+          range(r.runs().stream().mapToDouble(run -> 100 * run.requests() / run.seconds() / bound).toArray(), "%.0f%%"),
+          range(r.runs().stream().mapToDouble(run -> 100 * run.requests() / run.fetchingSeconds() / bound).toArray(),
+              "%.0f%%"));
     }
     ColdBench.Run last = r.runs().get(r.runs().size() - 1);
     if (!last.tableBytes().isEmpty()) {

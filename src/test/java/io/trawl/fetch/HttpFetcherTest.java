@@ -202,6 +202,28 @@ class HttpFetcherTest {
   }
 
   @Test
+  void theRobotsFetcherClosesItsIdleConnectionSoonInsteadOfKeepingItAMinute(Vertx vertx, VertxTestContext ctx) {
+    java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.createHttpServer()
+        .connectionHandler(connection -> {
+          opened.incrementAndGet();
+          connection.closeHandler(v -> closed.incrementAndGet());
+        })
+        .requestHandler(request -> request.response().putHeader("content-type", "text/plain").end("User-agent: *\nDisallow:\n"))
+        .listen(0, "127.0.0.1")
+        .compose(server -> HttpFetcher.keepingPrefix(vertx, config())
+            .fetch("http://127.0.0.1:" + server.actualPort() + "/robots.txt", u -> true))
+        .onComplete(ctx.succeeding(result -> vertx.executeBlocking(() -> {
+          assertThat(result.status()).isEqualTo(200);
+          assertThat(opened.get()).isEqualTo(1);
+          // Vert.x's default keeps it a minute; the robots fetcher's idle timeout is seconds.
+          await().atMost(Duration.ofSeconds(4L * HttpFetcher.ROBOTS_KEEP_ALIVE_SECONDS)).until(() -> closed.get() == 1);
+          return null;
+        }).onComplete(ctx.succeedingThenComplete())));
+  }
+
+  @Test
   void cutsAGzipBombAtTheCapOnItsInflatedSize(Vertx vertx, VertxTestContext ctx) {
     // 1 GB of zeros in about 1 MB: under a 4 MB cap as sent, 256 times over it inflated.
     HostileBodies.GzipBomb bomb = HostileBodies.gzipBomb(1024);
