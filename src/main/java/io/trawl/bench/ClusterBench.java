@@ -138,11 +138,9 @@ public final class ClusterBench {
           Run run = crawl(options, nodes, runDir, link);
           (nodes == 1 ? single : cluster).add(run);
           progress.printf("bench: pair %d, %d node(s): %d pages in %.1f s%s%n", i + 1, nodes, run.pages(),
-              run.seconds(), run.allExitedOk() ? "" : " (a node failed: its log is in " + runDir + ")");
+              run.seconds(), run.allExitedOk() ? "" : " (a node failed: the nodes' logs are kept in " + kept(runDir) + ")");
           progress.flush();
-          if (run.allExitedOk()) {
-            ColdBench.deleteTree(runDir);
-          }
+          ColdBench.deleteTree(runDir);
         }
       }
       db.wipe();
@@ -152,7 +150,19 @@ public final class ClusterBench {
       if (!server.waitFor(30, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
+      ColdBench.deleteTree(dir);
     }
+  }
+
+  /** A failed crawl's directory (logs, configs), copied where the bench's cleanup leaves it. */
+  private static Path kept(Path runDir) throws IOException {
+    Path kept = Files.createTempDirectory("trawl-nodes-failed");
+    try (var files = Files.list(runDir)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, kept.resolve(file.getFileName()));
+      }
+    }
+    return kept;
   }
 
   /** One crawl of the whole site by {@code count} node processes started together. */
