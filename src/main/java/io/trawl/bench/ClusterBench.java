@@ -324,13 +324,30 @@ public final class ClusterBench {
     return StoreBackends.of(o.database(), Bench.POSTGRES_SCHEMA).openReader();
   }
 
-  /** Free TCP ports of 127.0.0.1, held open together so they differ, then closed for the nodes to bind. */
+  /**
+   * Free TCP ports of 127.0.0.1 below the kernel's range for outgoing connections, held open
+   * together so they differ, then closed for the nodes to bind. A port of that range, free when
+   * picked, was taken before a node bound it (seconds later, while the crawls' hundreds of
+   * connections to the site drew from the same range): its Vert.x failed to start.
+   */
   static int[] freePorts(int count) throws IOException {
+    int below = ephemeralLow();
+    java.util.Random random = new java.util.Random();
     List<ServerSocket> sockets = new ArrayList<>();
     try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      for (int tries = 0; sockets.size() < count; tries++) {
+        if (tries > 10_000) {
+          throw new IOException("no " + count + " free ports of 127.0.0.1 below " + below);
+        }
+        ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
+        try {
+          socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+              10_000 + random.nextInt(below - 10_000)), 1);
+        } catch (IOException taken) {
+          socket.close();
+          continue;
+        }
         sockets.add(socket);
       }
       return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
@@ -338,6 +355,16 @@ public final class ClusterBench {
       for (ServerSocket socket : sockets) {
         socket.close();
       }
+    }
+  }
+
+  /** The low end of {@code net.ipv4.ip_local_port_range} (32768 where it cannot be read). */
+  private static int ephemeralLow() {
+    try {
+      int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+      return Math.max(11_000, low);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 }
