@@ -139,13 +139,19 @@ public final class ColdBench {
 
   /** The site's process: this JVM's java and class path, its own small heap. */
   private static Process startServer(Options o, Path dir) throws IOException {
+    return startServer(o.pages(), o.pageBytes(), o.links(), o.latencyMs(), o.hosts(), dir.resolve("server.log"));
+  }
+
+  /** The generated site in a process of its own ({@link SiteProcess}), its standard error to {@code log}. */
+  static Process startServer(int pages, int pageBytes, int links, long latencyMs, int hosts, Path log)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"), "io.trawl.cli.Main", "bench", "--serve",
-        "--pages", String.valueOf(o.pages()), "--page-size", o.pageBytes() + "B", "--links", String.valueOf(o.links()),
-        "--latency", o.latencyMs() + "ms", "--hosts", String.valueOf(o.hosts())));
+        "--pages", String.valueOf(pages), "--page-size", pageBytes + "B", "--links", String.valueOf(links),
+        "--latency", latencyMs + "ms", "--hosts", String.valueOf(hosts)));
     return new ProcessBuilder(command)
-        .redirectError(dir.resolve("server.log").toFile())
+        .redirectError(log.toFile())
         .start();
   }
 
@@ -344,13 +350,20 @@ public final class ColdBench {
   }
 
   /** The server process's standard input and output: one {@code stats} line asked, one answered. */
-  private static final class ServerLink {
-    private static final Pattern STATS = Pattern.compile("stats requests=(\\d+) stray=(\\d+) max_in_flight=(\\d+) cpu_ms=(-?\\d+)");
+  static final class ServerLink {
+    private static final Pattern STATS =
+        Pattern.compile("stats requests=(\\d+) stray=(\\d+) max_in_flight=(\\d+) cpu_ms=(-?\\d+) robots=(\\d+)");
     private final Process process;
     private final BufferedReader in;
     private final PrintWriter out;
 
-    record Stats(long requests, long stray, double cpuSeconds) {}
+    /** @param requests every request answered, robots.txt and stray ones included */
+    record Stats(long requests, long stray, double cpuSeconds, long robots) {
+      /** Requests for the site's pages: robots.txt and stray requests aside. */
+      long pageRequests() {
+        return requests - stray - robots;
+      }
+    }
 
     ServerLink(Process process) {
       this.process = process;
@@ -372,7 +385,8 @@ public final class ColdBench {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         Matcher m = STATS.matcher(line);
         if (m.matches()) {
-          return new Stats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(4)) / 1e3);
+          return new Stats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(4)) / 1e3,
+              Long.parseLong(m.group(5)));
         }
       }
       throw new IOException("the site's process ended (exit " + exitOf(process) + ")");
@@ -388,7 +402,7 @@ public final class ColdBench {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -50,8 +50,8 @@ public final class SiteProcess {
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.strip().equals("stats")) {
-          out.println(String.format(Locale.ROOT, "stats requests=%d stray=%d max_in_flight=%d cpu_ms=%d",
-              site.requests(), site.strayRequests(), site.maxInFlight(), cpuMs()));
+          out.println(String.format(Locale.ROOT, "stats requests=%d stray=%d max_in_flight=%d cpu_ms=%d robots=%d",
+              site.requests(), site.strayRequests(), site.maxInFlight(), cpuMs(), site.robotsRequests()));
           out.flush();
         }
       }

@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.bench.Bench;
+import io.trawl.bench.ClusterBench;
 import io.trawl.bench.ColdBench;
 import io.trawl.bench.RenderBench;
 import io.trawl.bench.SiteProcess;
@@ -85,11 +86,20 @@ final class BenchCommand implements Callable<Integer> {
       + "timeline printed for a long crawl (default: ${DEFAULT-VALUE}).")
   long window;
 
-  @Option(names = "--launcher", description = "With --cold: the trawl launcher to run (default: the one this bench "
+  @Option(names = "--nodes", paramLabel = "N", defaultValue = "0", description = "Bench cluster mode instead: crawl "
+      + "the site on one node, then on N local cluster nodes (fresh `trawl crawl --cluster` processes on 127.0.0.1), "
+      + "into the PostgreSQL database of --db (required); defaults --latency 500ms, --hosts 256, --pages 20000.")
+  int nodes;
+
+  @Option(names = "--kill", description = "With --nodes: SIGKILL one node of each cluster crawl once half the pages "
+      + "are stored, and say how long its hosts took to move and how many pages were fetched twice.")
+  boolean killOne;
+
+  @Option(names = "--launcher", description = "With --cold or --nodes: the trawl launcher to run (default: the one this bench "
       + "was started by).")
   Path launcher;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --cold: a config key for the crawl, as "
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --cold or --nodes: a config key for the crawl, as "
       + "`trawl crawl --set`.")
   List<String> sets = new ArrayList<>();
 
@@ -134,6 +144,9 @@ final class BenchCommand implements Callable<Integer> {
     if (serve) {
       SiteProcess.serve(pages, (int) pageBytes, links, delay.toMillis(), hosts, System.out);
       return Main.OK;
+    }
+    if (nodes != 0 || killOne) {
+      return nodes(pages, (int) pageBytes, out, err);
     }
     if (cold) {
       return cold(pages, (int) pageBytes, delay, out, err);
@@ -218,6 +231,33 @@ final class BenchCommand implements Callable<Integer> {
     double byLatency = delay.isZero() ? Double.POSITIVE_INFINITY : concurrency * 1000.0 / delay.toMillis();
     double byPoliteness = hosts * 1e9 / Rates.parse(rate).orElseThrow().intervalNanos();
     return byPoliteness < byLatency ? "hosts × per-host rate" : "concurrency / latency";
+  }
+
+  /** {@code --nodes N}: one node, then N, into the PostgreSQL database of {@code --db}; its own defaults. */
+  private int nodes(int pages, int pageBytes, PrintWriter out, PrintWriter err) throws Exception {
+    var parsed = spec.commandLine().getParseResult();
+    if (nodes < 2 || cold || render || metrics || keepDb != null || recrawlPercent != 0) {
+      err.println("trawl: bench --nodes: expected N >= 2 (the cluster's nodes; one node is always run beside), "
+          + "without --cold, --render, --metrics, --keep-db or --recrawl" + (killOne && nodes == 0 ? "; --kill needs --nodes" : ""));
+      return Main.BAD_INPUT;
+    }
+    if (postgres == null || !StoreBackends.isPostgres(postgres)) {
+      err.println("trawl: bench --nodes: --db postgresql://... is required: the nodes of a cluster share one "
+          + "PostgreSQL database (the bench crawls into its schema " + Bench.POSTGRES_SCHEMA + ", dropped before each crawl)");
+      return Main.BAD_INPUT;
+    }
+    Path crawler = launcher != null ? launcher.toAbsolutePath() : ColdBench.defaultLauncher().orElse(null);
+    if (crawler == null || !Files.isExecutable(crawler)) {
+      err.println("trawl: bench --nodes: no trawl launcher found" + (crawler == null ? "" : " at " + crawler)
+          + "; run it through ./trawl, or give --launcher");
+      return Main.BAD_INPUT;
+    }
+    long latencyMs = parsed.hasMatchedOption("--latency") ? Durations.parse(latency).orElseThrow().toMillis() : 500;
+    int siteHosts = parsed.hasMatchedOption("--hosts") ? hosts : 256;
+    int sitePages = this.pages != null ? pages : 20000;
+    return ClusterBenchReport.run(new ClusterBench.Options(sitePages, pageBytes, links, latencyMs, siteHosts,
+        concurrency, perHostConcurrency == 0 ? concurrency : perHostConcurrency, rate, nodes, runs, crawler, postgres,
+        killOne, sets), out, err);
   }
 
   private int cold(int pages, int pageBytes, Duration delay, PrintWriter out, PrintWriter err) throws Exception {

@@ -137,8 +137,11 @@ public final class FrontierVerticle extends VerticleBase {
         .onSuccess(reply -> {
           if (Boolean.TRUE.equals(reply.body())) {
             ending.clusterDone();
-            pump();
+          } else if (frontier.isIdle() && window.isDrained()) {
+            // Rows are queued somewhere: any of this node's that its cursors passed are read now.
+            window.rewind();
           }
+          pump();
         })
         .onFailure(this::crawlFailed);
   }

@@ -64,6 +64,16 @@ final class FrontierWindow {
   }
 
   /**
+   * A cluster node with nothing in memory or in flight: read every owned partition again from its
+   * start, for rows its cursors passed before they were committed ({@link PartitionCursors#rewind}).
+   */
+  void rewind() {
+    if (partitions != null) {
+      partitions.rewind();
+    }
+  }
+
+  /**
    * The read to ask the store for now, or null when none is due: one is already out, the table is
    * read to its end, the frontier holds enough rows, or it has stopped. A read returned here is out
    * until {@link #loaded} gets its answer.

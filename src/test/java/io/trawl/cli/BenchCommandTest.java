@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.testing.Db;
 import io.trawl.testing.EmbeddedPg;
+import io.trawl.testing.TestLauncher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,11 +59,7 @@ class BenchCommandTest {
 
   @Test
   void coldRunsEachCrawlAsAFreshProcessAgainstASiteProcessAndReportsEveryFigure(@TempDir Path dir) throws Exception {
-    Path launcher = dir.resolve("trawl");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Files.writeString(launcher, "#!/usr/bin/env bash\nexec '" + java + "' -Xmx256m -XX:+UseSerialGC -cp '"
-        + System.getProperty("java.class.path") + "' io.trawl.cli.Main \"$@\"\n");
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path launcher = TestLauncher.in(dir);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))

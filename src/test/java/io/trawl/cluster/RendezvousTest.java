@@ -29,50 +29,51 @@ class RendezvousTest {
   }
 
   @Test
-  void threeNodesGetAboutAThirdEach() {
+  void threeNodesGetAThirdEachToAPartition() {
     for (int cluster = 0; cluster < 20; cluster++) {
       List<String> nodes = List.of("127.0.0.1:" + (5701 + cluster) + "/x", "127.0.0.1:" + (5801 + cluster) + "/y",
           "127.0.0.1:" + (5901 + cluster) + "/z");
       Map<String, Integer> shares = Rendezvous.shares(nodes);
 
-      // 256/3 = 85; a binomial(256, 1/3) share is within 85 +- 30 far beyond 4 sigma
-      assertThat(shares.values()).allSatisfy(share -> assertThat(share).isBetween(55, 115));
+      // The crawl lasts as long as the busiest node's share: none gets more than ceil(256/3) = 86.
+      assertThat(shares.values()).allSatisfy(share -> assertThat(share).isBetween(84, 86));
       assertThat(shares.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(HostPartitions.COUNT);
     }
   }
 
   @Test
-  void aNodeThatLeavesHandsOnOnlyItsOwnPartitions() {
+  void aNodeThatLeavesHandsOnItsPartitionsAndFewOthersMove() {
     String[] before = Rendezvous.owners(THREE);
     String gone = THREE.get(1);
     String[] after = Rendezvous.owners(List.of(THREE.get(0), THREE.get(2)));
 
+    int moved = 0;
     for (int p = 0; p < before.length; p++) {
-      if (!before[p].equals(gone)) {
-        assertThat(after[p]).as("partition %d of a node that stayed", p).isEqualTo(before[p]);
-      } else {
-        assertThat(after[p]).isNotEqualTo(gone);
+      assertThat(after[p]).isNotEqualTo(gone);
+      if (!before[p].equals(gone) && !after[p].equals(before[p])) {
+        moved++;
       }
     }
+    // Bounded loads move a few partitions between the nodes that stay (13 of 256 at most in 200 random clusters).
+    assertThat(moved).as("partitions of nodes that stayed, moved").isLessThanOrEqualTo(16);
   }
 
   @Test
-  void aNodeThatJoinsTakesPartitionsOnlyForItselfAboutAQuarter() {
+  void aNodeThatJoinsTakesAQuarterAndFewOthersMove() {
     String[] before = Rendezvous.owners(THREE);
     List<String> four = new ArrayList<>(THREE);
     String joined = "10.0.0.4:5701/ffeedd";
     four.add(joined);
     String[] after = Rendezvous.owners(four);
 
-    int moved = 0;
+    int movedElsewhere = 0;
     for (int p = 0; p < before.length; p++) {
-      if (!after[p].equals(before[p])) {
-        assertThat(after[p]).isEqualTo(joined);
-        moved++;
+      if (!after[p].equals(before[p]) && !after[p].equals(joined)) {
+        movedElsewhere++;
       }
     }
-    assertThat(moved).isBetween(35, 95);
-    assertThat(Rendezvous.partitionsOf(joined, four)).hasSize(moved);
+    assertThat(Rendezvous.partitionsOf(joined, four)).hasSize(HostPartitions.COUNT / 4);
+    assertThat(movedElsewhere).as("partitions moved between the nodes already there").isLessThanOrEqualTo(16);
   }
 
   @Test

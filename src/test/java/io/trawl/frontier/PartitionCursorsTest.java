@@ -53,6 +53,25 @@ class PartitionCursorsTest {
   }
 
   @Test
+  void aRewindReadsEveryOwnedPartitionFromItsStartForRowsCommittedBehindItsCursor() {
+    PartitionCursors cursors = new PartitionCursors();
+    cursors.own(Set.of(3, 7));
+    QueuedRequest read = cursors.next(10);
+    cursors.loaded(read, batch(3, 40, 41), false);
+    cursors.refresh();
+    cursors.loaded(cursors.next(10), batch(3), false);
+    assertThat(cursors.next(10)).as("both read to their end").isNull();
+
+    cursors.rewind(); // row 12 of partition 3, another node's, committed after 40 and 41 were read
+
+    QueuedRequest again = cursors.next(10);
+    assertThat(again.partitions()).containsExactly(3, 7);
+    assertThat(again.afterIds()).containsExactly(0L, 0L);
+    cursors.loaded(again, batch(3, 12), false);
+    assertThat(cursors.allRead()).isTrue();
+  }
+
+  @Test
   void aPartitionTakenOverIsReadFromItsStartAndOneGivenUpIsForgotten() {
     PartitionCursors cursors = new PartitionCursors();
     cursors.own(Set.of(3));
