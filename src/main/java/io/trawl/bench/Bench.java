@@ -298,7 +298,7 @@ public final class Bench {
         "fetch.respect_robots", "true"));
     List<String> seeds = List.of(site.url(0));
     boolean postgres = StoreBackends.isPostgres(location);
-    double databaseCpuBefore = postgres ? PostgresCpu.seconds() : Double.NaN;
+    PostgresCpu.Snapshot databaseBefore = postgres ? PostgresCpu.snapshot() : null;
     double cpuBefore = processCpuSeconds();
     ThreadCpu cpuByThread = new ThreadCpu().start();
     long started = System.nanoTime();
@@ -320,7 +320,7 @@ public final class Bench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = processCpuSeconds() - cpuBefore;
-    double databaseCpu = postgres ? PostgresCpu.seconds() - databaseCpuBefore : Double.NaN;
+    double databaseCpu = postgres ? PostgresCpu.between(databaseBefore, PostgresCpu.snapshot(), store) : Double.NaN;
     Map<String, Double> cpuByGroup = cpuByThread.stop(site.serverThreads(), cpu);
     Stored stored = stored(store);
     return new Run(last.stored(), last.failed(), seconds, stored.fetchingMs() / 1e3, cpu, stored.latencyP50Ms(),

@@ -173,7 +173,7 @@ public final class ClusterBench {
       members.add("127.0.0.1:" + ports[2 * n]);
     }
     ColdBench.ServerLink.Stats before = server.stats();
-    double databaseBefore = PostgresCpu.seconds();
+    PostgresCpu.Snapshot databaseBefore = PostgresCpu.snapshot();
     Instant startedAt = Instant.now();
     long started = System.nanoTime();
     List<Process> shells = new ArrayList<>();
@@ -200,7 +200,7 @@ public final class ClusterBench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     ColdBench.ServerLink.Stats after = server.stats();
-    double databaseCpu = PostgresCpu.seconds() - databaseBefore;
+    double databaseCpu = PostgresCpu.between(databaseBefore, PostgresCpu.snapshot(), StoreBackends.of(o.database(), Bench.POSTGRES_SCHEMA));
     Map<String, Long> byNode = pagesByNode(o);
     List<Node> nodes = new ArrayList<>();
     for (int n = 0; n < count; n++) {
