@@ -15,9 +15,11 @@ import io.trawl.config.Rate;
 import io.trawl.config.TrawlConfig;
 import io.trawl.core.FailureKind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,15 @@ final class FrontierRequests {
   private final DeliveryOptions fetchDelivery;
   private final DeliveryOptions sitemapDelivery;
   private final DeliveryOptions storeDelivery = Delivery.local(Replies.STORE_REPLY_MS);
+  /**
+   * Claims gathered while an earlier claim waits for its transaction: they go as one message when
+   * it is answered, or before any other request to the store, so the store sees every frontier
+   * change in the order the frontier made it (a claim before the row's put-back, every claim
+   * before a read of queued rows).
+   */
+  private final List<Long> claimsHeld = new ArrayList<>();
+  private Promise<Void> heldClaimsSent;
+  private int claimsOnTheirWay;
 
   FrontierRequests(EventBus bus, TrawlConfig config) {
     this.bus = bus;
@@ -117,9 +128,40 @@ final class FrontierRequests {
     return seeds.isEmpty() ? Future.succeededFuture() : update(FrontierUpdate.ofSeeds(seeds));
   }
 
-  /** Marks the rows handed to fetchers {@code in_flight}. */
+  /**
+   * Marks the rows handed to fetchers {@code in_flight}. One claim at a time is on its way to the
+   * store: while it waits for its transaction, the next pumps' claims are held and then sent
+   * together (a message and a reply per transaction instead of per page, on two event loops).
+   * A late claim is harmless to a row already stored: a claim changes only a queued row.
+   */
   Future<?> claim(List<FrontierRow> rows) {
-    return update(FrontierUpdate.ofClaims(rows.stream().map(FrontierRow::id).toList()));
+    rows.forEach(row -> claimsHeld.add(row.id()));
+    if (heldClaimsSent == null) {
+      heldClaimsSent = Promise.promise();
+    }
+    Future<Void> sent = heldClaimsSent.future();
+    if (claimsOnTheirWay == 0) {
+      sendHeldClaims();
+    }
+    return sent;
+  }
+
+  private void sendHeldClaims() {
+    if (claimsHeld.isEmpty()) {
+      return;
+    }
+    List<Long> ids = List.copyOf(claimsHeld);
+    claimsHeld.clear();
+    Promise<Void> promise = heldClaimsSent;
+    heldClaimsSent = null;
+    claimsOnTheirWay++;
+    bus.request(Addresses.STORE_FRONTIER, FrontierUpdate.ofClaims(ids), storeDelivery)
+        .onComplete(ar -> {
+          if (--claimsOnTheirWay == 0) {
+            sendHeldClaims();
+          }
+          promise.handle(ar.mapEmpty());
+        });
   }
 
   /** Puts a row back to {@code queued} with its attempts and not-before. */
@@ -129,10 +171,12 @@ final class FrontierRequests {
 
   /** Reads queued rows; the store runs the read after every write sent before it. */
   Future<QueuedBatch> read(QueuedRequest request) {
+    sendHeldClaims();
     return bus.<QueuedBatch>request(Addresses.STORE_QUEUED, request, storeDelivery).map(Message::body);
   }
 
   private Future<?> update(FrontierUpdate update) {
+    sendHeldClaims();
     return bus.request(Addresses.STORE_FRONTIER, update, storeDelivery);
   }
 
