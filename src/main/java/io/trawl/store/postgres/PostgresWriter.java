@@ -24,6 +24,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one connection that writes a crawl's PostgreSQL schema, with the driver (pgjdbc) on the
@@ -39,6 +41,9 @@ import java.util.Map;
 final class PostgresWriter implements StoreWriter {
   /** Prepared once per combination of the statements a batch needs (a few in a crawl). */
   private static final int MAX_CACHED_BATCHES = 64;
+  /** Runs of one batch that met a deadlock or serialization failure before the writer gives up. */
+  private static final int MAX_ATTEMPTS = 5;
+  private static final Logger log = LoggerFactory.getLogger(PostgresWriter.class);
 
   private final Connection conn;
   private final PgConnector connector;
@@ -107,18 +112,56 @@ final class PostgresWriter implements StoreWriter {
     if (fence.active()) {
       parts.add(0, new PgBatch.Part(NodeFence.SQL, b -> b.text(node)));
     }
-    try {
-      PreparedStatement batch = statement(parts);
-      ArrayBinder binder = new ArrayBinder(batch);
-      for (PgBatch.Part part : parts) {
-        part.bind().bind(binder);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        PreparedStatement batch = statement(parts);
+        ArrayBinder binder = new ArrayBinder(batch);
+        for (PgBatch.Part part : parts) {
+          part.bind().bind(binder);
+        }
+        List<Integer> added = run(batch, parts, pages.size(), pageOf);
+        conn.commit();
+        return added;
+      } catch (SQLException e) {
+        if (attempt < MAX_ATTEMPTS && isTransient(e)) {
+          rollBackForRetry(e);
+          continue;
+        }
+        throw rolledBack("write a batch", e);
       }
-      List<Integer> added = run(batch, parts, pages.size(), pageOf);
-      conn.commit();
-      return added;
-    } catch (SQLException e) {
-      throw rolledBack("write a batch", e);
     }
+  }
+
+  /**
+   * A deadlock or serialization failure: the server rolled the transaction back and the same batch
+   * may simply run again. In a cluster, two nodes' batches insert the same discovered URLs (unique
+   * in {@code frontier}) in their pages' order, not one common order, so each may wait for a row
+   * the other inserted: PostgreSQL ends one of them after {@code deadlock_timeout} (SQLSTATE 40P01).
+   * The URLs keep their discovery order (the frontier's ids are the crawl's order), so the loser
+   * runs again rather than the inserts being sorted.
+   */
+  private static boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+      if ("40P01".equals(next.getSQLState()) || "40001".equals(next.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void rollBackForRetry(SQLException e) {
+    try {
+      conn.rollback();
+    } catch (SQLException rollback) {
+      e.addSuppressed(rollback);
+      throw connector.failed("write a batch", e);
+    }
+    log.warn("a batch met another node's transaction ({}); running it again", PgConnector.firstLine(e.getMessage()));
   }
 
   private PreparedStatement statement(List<PgBatch.Part> parts) throws SQLException {
