@@ -337,15 +337,18 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static String range(double[] values, String format) {
-    double min = java.util.Arrays.stream(values).min().orElse(Double.NaN);
-    double max = java.util.Arrays.stream(values).max().orElse(Double.NaN);
-    String lo = String.format(Locale.ROOT, format, min);
-    String hi = String.format(Locale.ROOT, format, max);
+  /** {@code values}' lowest and highest in {@code format} ("1.2 to 1.5", one figure when they agree, "-" for none). */
+  static String range(double[] values, String format) {
+    if (values.length == 0) {
+      return "-";
+    }
+    String lo = String.format(Locale.ROOT, format, java.util.Arrays.stream(values).min().orElseThrow());
+    String hi = String.format(Locale.ROOT, format, java.util.Arrays.stream(values).max().orElseThrow());
     return lo.equals(hi) ? lo : lo + " to " + hi;
   }
 
-  private static String loadAverage() {
+  /** The machine's load averages (1, 5, 15 minutes), as /proc/loadavg gives them. */
+  static String loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return parts[0] + " " + parts[1] + " " + parts[2];

@@ -2,9 +2,6 @@ package io.trawl.cli;
 
 import io.trawl.bench.ClusterBench;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -19,7 +16,7 @@ final class ClusterBenchReport {
         o.pages(), o.pageBytes(), o.links(), o.hosts(), o.latencyMs(), o.concurrency(), o.perHostConcurrency(),
         o.perHostRate(), o.runs(), o.nodes());
     err.flush();
-    String loadBefore = loadAverage();
+    String loadBefore = BenchCommand.loadAverage();
     ClusterBench.Report r = ClusterBench.run(o, err);
     print(r, loadBefore, out);
     boolean ok = r.single().stream().allMatch(ClusterBench.Run::allExitedOk)
@@ -57,7 +54,7 @@ final class ClusterBenchReport {
         range(single, ClusterBench.Run::fetchingPagesPerSecond, "%.0f"), o.nodes(),
         range(cluster, ClusterBench.Run::fetchingPagesPerSecond, "%.0f"));
     out.printf(Locale.ROOT, "%d nodes / 1     %s over the whole crawl, %s first page to last (pair by pair; target for 3 "
-        + "nodes: 2.7)%n", o.nodes(), range(ratios, "%.2f"), range(fetchingRatios, "%.2f"));
+        + "nodes: 2.7)%n", o.nodes(), BenchCommand.range(ratios, "%.2f"), BenchCommand.range(fetchingRatios, "%.2f"));
     out.printf(Locale.ROOT, "balance          the busiest node stored %s of the pages (1/%d = %.0f%%): the most the "
         + "ratio can be is 1 / that share = %s%n", range(cluster, ClusterBench.Run::largestShare, "%.0f%%", 100),
         o.nodes(), 100.0 / o.nodes(), range(cluster, run -> 1 / run.largestShare(), "%.2f"));
@@ -76,9 +73,9 @@ final class ClusterBenchReport {
         : String.format(Locale.ROOT, "1 node %s ms, %d nodes %s ms", range(single, ClusterBench.Run::databaseCpuMsPerPage, "%.3f"),
             o.nodes(), range(cluster, ClusterBench.Run::databaseCpuMsPerPage, "%.3f")));
     out.printf(Locale.ROOT, "coordination     %s ms of CPU a page more on %d nodes than on 1 (nodes%s, pair by pair)%n",
-        range(cost, "%+.3f"), o.nodes(), pgMeasured ? " + PostgreSQL server" : "");
+        BenchCommand.range(cost, "%+.3f"), o.nodes(), pgMeasured ? " + PostgreSQL server" : "");
     out.printf(Locale.ROOT, "peak RSS         %s MB a node (VmHWM of each crawl process)%n",
-        range(r.cluster().stream().flatMap(run -> run.nodes().stream()).mapToDouble(n -> n.peakRssBytes() >> 20).toArray(),
+        BenchCommand.range(r.cluster().stream().flatMap(run -> run.nodes().stream()).mapToDouble(n -> n.peakRssBytes() >> 20).toArray(),
             "%.0f"));
     for (int i = 0; i < cluster.size(); i++) {
       ClusterBench.Kill kill = cluster.get(i).kill();
@@ -89,7 +86,7 @@ final class ClusterBenchReport {
       }
     }
     out.printf(Locale.ROOT, "machine          %d cores, load average %s at the start, %s at the end%n",
-        Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+        Runtime.getRuntime().availableProcessors(), loadBefore, BenchCommand.loadAverage());
     out.flush();
   }
 
@@ -117,24 +114,6 @@ final class ClusterBenchReport {
 
   private static String range(List<ClusterBench.Run> runs, ToDoubleFunction<ClusterBench.Run> figure, String format,
       double scale) {
-    return range(runs.stream().mapToDouble(run -> scale * figure.applyAsDouble(run)).toArray(), format);
-  }
-
-  private static String range(double[] values, String format) {
-    if (values.length == 0) {
-      return "-";
-    }
-    String lo = String.format(Locale.ROOT, format, Arrays.stream(values).min().orElseThrow());
-    String hi = String.format(Locale.ROOT, format, Arrays.stream(values).max().orElseThrow());
-    return lo.equals(hi) ? lo : lo + " to " + hi;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
+    return BenchCommand.range(runs.stream().mapToDouble(run -> scale * figure.applyAsDouble(run)).toArray(), format);
   }
 }

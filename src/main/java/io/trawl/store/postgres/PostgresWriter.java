@@ -142,16 +142,24 @@ final class PostgresWriter implements StoreWriter {
    */
   private static boolean isTransient(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-        return true;
-      }
-    }
-    for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-      if ("40P01".equals(next.getSQLState()) || "40001".equals(next.getSQLState())) {
+      if (t instanceof SQLException sql && (isTransient(sql.getSQLState()) || anyTransient(sql.getNextException()))) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean anyTransient(SQLException next) {
+    for (; next != null; next = next.getNextException()) {
+      if (isTransient(next.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isTransient(String sqlState) {
+    return "40P01".equals(sqlState) || "40001".equals(sqlState); // deadlock_detected, serialization_failure
   }
 
   private void rollBackForRetry(SQLException e) {
