@@ -330,7 +330,7 @@ public final class ClusterBench {
    * picked, was taken before a node bound it (seconds later, while the crawls' hundreds of
    * connections to the site drew from the same range): its Vert.x failed to start.
    */
-  static int[] freePorts(int count) throws IOException {
+  public static int[] freePorts(int count) throws IOException {
     int below = ephemeralLow();
     java.util.Random random = new java.util.Random();
     List<ServerSocket> sockets = new ArrayList<>();
