@@ -38,7 +38,12 @@ final class EventLoopCpu {
   private static final List<String> WAITING_FRAMES = List.of(
       "java.lang.Thread.sleep", "java.lang.Object.wait", "jdk.internal.misc.Unsafe.park", "sun.misc.Unsafe.park",
       "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream", "java.io.FileOutputStream",
-      "java.io.RandomAccessFile", "sun.nio.fs.UnixNativeDispatcher", "org.sqlite.core.NativeDB", "java.net.Inet");
+      "java.io.RandomAccessFile", "sun.nio.fs.UnixNativeDispatcher", "org.sqlite.core.NativeDB",
+      // A name lookup (the resolver's natives, or InetAddress asking them); not InetSocketAddress,
+      // whose createUnresolved and getters every connect goes through without any I/O.
+      "java.net.Inet4AddressImpl", "java.net.Inet6AddressImpl", "java.net.InetAddress.getAllByName",
+      "java.net.InetAddress.getByName", "java.net.InetAddress.getLocalHost", "java.net.InetAddress$PlatformNameService",
+      "java.net.InetAddress$NameServiceAddresses");
 
   /** A frame of a socket's read or write, which goes through the file dispatcher's natives. */
   private static final String SOCKET_IO = "sun.nio.ch.SocketDispatcher";

@@ -45,4 +45,20 @@ class EventLoopCpuTest {
   void sleepingOnALoopCountsAsWaiting() {
     assertThat(EventLoopCpu.waits(List.of("java.lang.Thread.sleep", "io.trawl.Foo.handle"))).isTrue();
   }
+
+  @Test
+  void aNameLookupCountsAsWaiting() {
+    assertThat(EventLoopCpu.waits(List.of(
+        "java.net.Inet6AddressImpl.lookupAllHostAddr", "java.net.InetAddress$PlatformNameService.lookupAllHostAddr",
+        "java.net.InetAddress.getAddressesFromNameService", "io.trawl.fetch.Resolver.resolve"))).isTrue();
+  }
+
+  @Test
+  void makingAnUnresolvedSocketAddressIsJudgedByCpuNotAsWaiting() {
+    // The stack of a MetricsIT event loop descheduled on a machine at load 37 (CPU 0 ms): every
+    // connect builds an InetSocketAddress, which does no I/O.
+    assertThat(EventLoopCpu.waits(List.of(
+        "java.net.InetSocketAddress.createUnresolved", "io.vertx.core.spi.transport.Transport.convert",
+        "io.vertx.core.impl.transports.EpollTransport.convert", "io.vertx.core.net.impl.ChannelProvider.handleConnect"))).isFalse();
+  }
 }
