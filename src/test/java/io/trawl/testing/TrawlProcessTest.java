@@ -48,6 +48,23 @@ class TrawlProcessTest {
   }
 
   @Test
+  void toleratesAWarmUpThatTheMachineStretchedButNotOneThatWaited() {
+    // The verdict lines of a ResumeIT child at load 37: 206 ms of class loading over 4.5 s.
+    assertThat(TrawlProcess.isWarmUp(verdict(4, 4_537, 206), STARTED)).isTrue();
+    assertThat(TrawlProcess.isWarmUp(verdict(4, 4_537, 1_100), STARTED)).as("too much CPU even for a warm-up").isFalse();
+    assertThat(TrawlProcess.isWarmUp(verdict(4, 4_537, 3), STARTED)).as("waited in a blocking call").isFalse();
+    assertThat(TrawlProcess.isWarmUp(verdict(16, 4_537, 206), STARTED)).as("began after the warm-up").isFalse();
+  }
+
+  /** A verdict line of the child's {@link BlockedThreadWatch}, logged {@code secondsAfterStart} after {@link #STARTED}. */
+  private static String verdict(double secondsAfterStart, long blockedMs, long cpuMs) {
+    String time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+        .format(STARTED.plusMillis((long) (secondsAfterStart * 1000)).atZone(ZoneId.systemDefault()));
+    return time + " " + BlockedThreadWatch.VERDICT + "BLOCKING cpu=" + cpuMs + "ms Thread vert.x-eventloop-thread-3 "
+        + "has been blocked for " + blockedMs + " ms, time limit is 200 ms";
+  }
+
+  @Test
   void failsWhenTheChildBlockedAnEventLoopLongerThanAWarmUpMay() throws Exception {
     try (TrawlProcess child = TrawlProcess.startMain("64m", dir.resolve("child.log"), BlocksAnEventLoop.class.getName())) {
       assertThatThrownBy(() -> child.exitCode(Duration.ofSeconds(30)))
