@@ -99,6 +99,8 @@ public final class CrawlJob {
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
+  /** The one parse verticle, deployed before the fetchers, which call it directly (no bus hop a page). */
+  private volatile ParseVerticle parseVerticle;
   private final FetchContext fetchContext;
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
@@ -210,7 +212,7 @@ public final class CrawlJob {
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())
         .compose(v -> cluster == null ? openStore() : openNodeStore())
-        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
+        .compose(v -> deploy(() -> parseVerticle = new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> fetchContext.jar() == null ? Future.<String>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
@@ -222,7 +224,7 @@ public final class CrawlJob {
             : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
             hookHeaders(), metrics,
-            renderRoutes),
+            renderRoutes, parseVerticle::parseDirect),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<String>succeededFuture())
