@@ -99,8 +99,6 @@ public final class CrawlJob {
   private final StoreBackend store;
   private final HostBreakers breakers;
   private final KnownRobots knownRobots = new KnownRobots();
-  /** The one parse verticle, deployed before the fetchers, which call it directly (no bus hop a page). */
-  private volatile ParseVerticle parseVerticle;
   private final FetchContext fetchContext;
   private final DroppedLinks droppedLinks = new DroppedLinks();
   private final RuleStats ruleStats = new RuleStats();
@@ -212,7 +210,7 @@ public final class CrawlJob {
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())
         .compose(v -> cluster == null ? openStore() : openNodeStore())
-        .compose(v -> deploy(() -> parseVerticle = new ParseVerticle(config, scope, droppedLinks, ruleStats,
+        .compose(v -> deploy(() -> new ParseVerticle(config, scope, droppedLinks, ruleStats,
             extensions.pageHandlers(), extensions.itemSink(), metrics), 1))
         .compose(v -> fetchContext.jar() == null ? Future.<String>succeededFuture()
             : deploy(() -> new CookieVerticle(config.fetch(), fetchContext.jar()), 1))
@@ -224,7 +222,7 @@ public final class CrawlJob {
             : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
             hookHeaders(), metrics,
-            renderRoutes, parseVerticle::parseDirect),
+            renderRoutes),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<String>succeededFuture())

@@ -64,8 +64,6 @@ public final class FetchVerticle extends VerticleBase {
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private final RenderRoutes routes;
-  /** The parse stage of this JVM called directly, or null: the page goes over the bus to {@link Addresses#PARSE}. */
-  private final Function<FetchedPage, Future<ParseResult>> parse;
   private HttpFetcher fetcher;
   private BrowserFetch browser;
   /** Set once the crawl is being torn down; see {@link #store}. */
@@ -98,19 +96,7 @@ public final class FetchVerticle extends VerticleBase {
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
       FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
       RenderRoutes routes) {
-    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, routes, null);
-  }
-
-  /**
-   * @param parse the parse stage of this JVM, called directly on this verticle's event loop (its
-   *     future completing there) instead of a request to {@link Addresses#PARSE}: two thread hops a
-   *     page fewer; null to send over the bus
-   */
-  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
-      RenderRoutes routes, Function<FetchedPage, Future<ParseResult>> parse) {
     this.config = config;
-    this.parse = parse;
     this.scope = scope;
     this.breakers = breakers;
     this.knownRobots = knownRobots;
@@ -336,8 +322,8 @@ public final class FetchVerticle extends VerticleBase {
           .map(stored -> outcome(request, null, attempts, stored));
     }
     if (result.status() >= 200 && result.status() < 300 && ContentSniffer.isHtml(result.contentType(), result.body())) {
-      Future<ParseResult> parsed = parse != null ? parse.apply(page)
-          : vertx.eventBus().<ParseResult>request(Addresses.PARSE, page, DOWNSTREAM).map(Message::body);
+      Future<ParseResult> parsed = vertx.eventBus().<ParseResult>request(Addresses.PARSE, page, DOWNSTREAM)
+          .map(Message::body);
       return withCookies(cookiesSaved, parsed).map(reply -> parsed(request, result, attempts, reply));
     }
     String error = result.status() >= 400 ? FailureKind.http(result.status()).code() : null;

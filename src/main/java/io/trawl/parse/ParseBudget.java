@@ -1,12 +1,8 @@
 package io.trawl.parse;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The heap that the pages being parsed at once may take, all together: a semaphore of bytes. A
@@ -17,8 +13,8 @@ import java.util.List;
  * ({@code <b>} repeated: 10 MB of it wanted over 600 MB), so a share is {@value #BYTES_PER_HTML_BYTE}
  * times the page's size, at least {@value #MIN_RESERVATION_BYTES} bytes and at most the whole
  * budget. A page waits, without blocking anything, until its share is free; waiters are served in
- * order, so a large page is not starved by small ones. Thread-safe: the fetchers' event loops
- * share it; a page that waited resumes on the event loop it asked from.
+ * order, so a large page is not starved by small ones. Event loop of the parse verticle; not
+ * thread-safe.
  */
 final class ParseBudget {
   /** Heap a page may take while parsed, per byte of its HTML. */
@@ -28,7 +24,7 @@ final class ParseBudget {
   /** The budget's share of the JVM's maximum heap: a quarter, 128 MB under the launcher's 512 MB. */
   static final int HEAP_SHARE = 4;
 
-  private record Waiter(long bytes, Promise<Void> promise, Context context) {}
+  private record Waiter(long bytes, Promise<Void> promise) {}
 
   private final long totalBytes;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -54,7 +50,7 @@ final class ParseBudget {
   }
 
   /** Completes once {@code bytes} (at most the whole budget) are reserved; give them back with {@link #release}. */
-  synchronized Future<Void> acquire(long bytes) {
+  Future<Void> acquire(long bytes) {
     if (bytes > totalBytes) {
       throw new IllegalArgumentException(bytes + " bytes asked of a budget of " + totalBytes);
     }
@@ -63,35 +59,24 @@ final class ParseBudget {
       return Future.succeededFuture();
     }
     Promise<Void> promise = Promise.promise();
-    waiters.add(new Waiter(bytes, promise, Vertx.currentContext()));
+    waiters.add(new Waiter(bytes, promise));
     return promise.future();
   }
 
   void release(long bytes) {
-    List<Waiter> ready = new ArrayList<>(2);
-    synchronized (this) {
-      freeBytes += bytes;
-      while (!waiters.isEmpty() && waiters.peek().bytes() <= freeBytes) {
-        Waiter next = waiters.poll();
-        freeBytes -= next.bytes();
-        ready.add(next);
-      }
-    }
-    Context here = Vertx.currentContext();
-    for (Waiter next : ready) {
-      if (next.context() == null || next.context() == here) {
-        next.promise().complete();
-      } else {
-        next.context().runOnContext(v -> next.promise().complete());
-      }
+    freeBytes += bytes;
+    while (!waiters.isEmpty() && waiters.peek().bytes() <= freeBytes) {
+      Waiter next = waiters.poll();
+      freeBytes -= next.bytes();
+      next.promise().complete();
     }
   }
 
-  synchronized long freeBytes() {
+  long freeBytes() {
     return freeBytes;
   }
 
-  synchronized int waiting() {
+  int waiting() {
     return waiters.size();
   }
 

@@ -24,8 +24,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -112,32 +110,16 @@ public final class ParseVerticle extends VerticleBase {
   }
 
   private void onParse(Message<FetchedPage> msg) {
-    parse(msg.body())
-        .onSuccess(msg::reply)
-        .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
-  }
-
-  /**
-   * Parses and stores a page as a request to {@link Addresses#PARSE} would, for a fetcher of this
-   * JVM that calls it directly: the page then goes from the fetcher's event loop to the parse pool
-   * and the store without waking this verticle's loop, and back without a reply over the bus (two
-   * thread hops a page fewer: BENCHMARKS.md). Callable from any event loop; the future completes on
-   * the caller's. A failure carries its kind as the bus's would ({@link Replies#kindOf}).
-   */
-  public Future<ParseResult> parseDirect(FetchedPage page) {
-    return parse(page).recover(err -> Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
-        Replies.FAILED, Replies.kindOf(err).code() + " " + err.getMessage())));
-  }
-
-  /** The page parsed and stored; event loop (this verticle's, or a fetcher's through {@link #parseDirect}). */
-  private Future<ParseResult> parse(FetchedPage page) {
+    FetchedPage page = msg.body();
     long share = budget.reservationFor(page.body().length);
     PageClock clock = new PageClock();
-    return budget.acquire(share)
+    budget.acquire(share)
         .compose(v -> parsePool.executeBlocking(() -> clock.time(() -> parse(page, share)), false)
             .onComplete(parsed -> budget.release(share)))
         .recover(err -> parseFailure(page, err).map(record -> new Parsed(record, false, null)))
-        .compose(parsed -> storeUnlessToRender(parsed, clock));
+        .compose(parsed -> storeUnlessToRender(parsed, clock))
+        .onSuccess(msg::reply)
+        .onFailure(err -> Replies.fail(msg, Replies.kindOf(err), String.valueOf(err.getMessage())));
   }
 
   /** Stores the page (its items given to the sink first), or answers at once that it is to be rendered. */

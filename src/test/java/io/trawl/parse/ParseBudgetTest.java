@@ -3,17 +3,10 @@ package io.trawl.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/**
- * The parse budget's arithmetic and its queue, without Vert.x (the futures complete on release),
- * and shared by two event loops, as the fetchers share it.
- */
+/** The parse budget's arithmetic and its queue, without Vert.x: the futures complete on release. */
 class ParseBudgetTest {
   private static final long MB = 1 << 20;
 
@@ -48,34 +41,6 @@ class ParseBudgetTest {
     budget.release(10);
     assertThat(budget.freeBytes()).isEqualTo(100);
     assertThat(budget.waiting()).isZero();
-  }
-
-  @Test
-  void aPageThatWaitedResumesOnTheEventLoopItAskedFromWhoeverReleases() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      ParseBudget budget = new ParseBudget(100);
-      Context asker = vertx.getOrCreateContext();
-      Context releaser = vertx.getOrCreateContext();
-      Promise<Void> heldByReleaser = Promise.promise();
-      releaser.runOnContext(v -> budget.acquire(100).onComplete(heldByReleaser));
-      heldByReleaser.future().await(10, TimeUnit.SECONDS);
-      Promise<Boolean> resumedOnAsker = Promise.promise();
-      Promise<Void> waiting = Promise.promise();
-      asker.runOnContext(v -> {
-        budget.acquire(40).onComplete(ar -> resumedOnAsker.complete(Vertx.currentContext() == asker));
-        waiting.complete();
-      });
-      waiting.future().await(10, TimeUnit.SECONDS);
-      assertThat(budget.waiting()).isEqualTo(1);
-
-      releaser.runOnContext(v -> budget.release(100));
-
-      assertThat(resumedOnAsker.future().await(10, TimeUnit.SECONDS)).as("resumed on the asker's event loop").isTrue();
-      assertThat(budget.freeBytes()).isEqualTo(60);
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
   }
 
   @Test
