@@ -58,7 +58,8 @@ class BigFrontierIT {
       String output;
       try (TrawlProcess crawl = TrawlProcess.startLikeLauncher(log, Main.class.getName(),
           "crawl", "-c", config.toString())) {
-        assertThat(crawl.exitCode(Duration.ofSeconds(240))).as(crawl.output()).isEqualTo(Main.OK);
+        // 1.5-2 min alone on the 2-core VM; 4 min was too little beside the other test JVM at load 14.
+        assertThat(crawl.exitCode(Duration.ofSeconds(480))).as(crawl.output()).isEqualTo(Main.OK);
         output = crawl.output();
       }
 
