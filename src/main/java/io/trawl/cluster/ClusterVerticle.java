@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * crawl.max_pages} from the cluster's budget, says when no node has work left, tells the frontier
  * when the cluster crawl's {@code crawl.max_duration} runs out (counted from the crawl's start on
  * the database server's clock, so every node stops at the same moment and a node that joins late
- * gets only what is left), and passes on a request to stop ({@code --stop}) to the crawl. Each second it publishes the node's progress to
- * every node and tells the node's progress line where the cluster stands ({@link ProgressBoard}).
+ * gets only what is left), and passes on a request to stop ({@code --stop}) to the crawl. Each
+ * second it publishes the node's progress to every node and tells the node's progress line where
+ * the cluster stands ({@link ProgressBoard}).
  * On leaving it frees its partitions; the last node to leave closes the {@code crawls} row.
  *
  * <p>Event loop; every ledger call runs on the node's own single worker thread ({@code
