@@ -248,7 +248,8 @@ public final class CrawlJob {
    */
   private Future<Void> openNodeStore() {
     clusterVerticle = new ClusterVerticle(cluster.ledger(), cluster.node().id(), cluster.leaseMs(),
-        config.crawl().maxPages(), this::fail, () -> stop(CLUSTER_STOP_GRACE_MS));
+        config.crawl().maxPages(), config.crawl().maxDuration().toMillis(), cluster.entry(), this::fail,
+        () -> stop(CLUSTER_STOP_GRACE_MS));
     cluster.node().onMembershipChange(clusterVerticle::membersChanged);
     long clusterCrawl = cluster.entry().crawlId();
     return deploy(() -> clusterVerticle, 1)
@@ -396,7 +397,7 @@ public final class CrawlJob {
       stats.put("hostPace", fetchContext.throttle().paces(HOST_PACES));
     }
     if (clusterVerticle != null) {
-      clusterVerticle.outcome(outcome, outcome);
+      clusterVerticle.outcome(outcome, outcome, last == null ? null : last.stopReason());
     }
     if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));

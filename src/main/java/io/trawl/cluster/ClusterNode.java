@@ -44,6 +44,11 @@ public final class ClusterNode {
    * the others stop waiting for it on the bus and recompute who should own what.
    */
   static final int HEARTBEAT_TIMEOUT_SECONDS = 5;
+  /**
+   * Hazelcast's partitions (its default is 271), which hold only Vert.x's own maps: a handful of
+   * entries a node. Every member of a cluster must have the same count.
+   */
+  static final int HAZELCAST_PARTITIONS = 17;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
@@ -112,6 +117,16 @@ public final class ClusterNode {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // What an idle node spends its CPU on besides the crawl (BENCHMARKS.md, Cluster): Hazelcast's
+    // own metrics (collected every 5 s), its health monitor and slow-operation detector, which
+    // nothing here reads; and 271 partitions for three small maps of Vert.x's (its bus
+    // subscriptions and node infos), each partition with its own periodic replica checks. None
+    // of it is membership or heartbeats, which stay as they are.
+    config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false);
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
+    config.setProperty("hazelcast.partition.count", String.valueOf(HAZELCAST_PARTITIONS));
     config.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, id);
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);

@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * node's once its lease ran out, its in-flight rows back in the queue), tells the frontier what it
  * may hand out and until when, and hands over the partitions it should no longer own once the
  * frontier has nothing of theirs in flight. It grants the frontier pages of {@code
- * crawl.max_pages} from the cluster's budget, says when no node has work left, and passes on a
- * request to stop ({@code --stop}) to the crawl. Each second it publishes the node's progress to
- * every node and tells the node's progress line where the cluster stands ({@link ProgressBoard}).
+ * crawl.max_pages} from the cluster's budget, says when no node has work left, tells the frontier
+ * when the cluster crawl's {@code crawl.max_duration} runs out (counted from the crawl's start on
+ * the database server's clock, so every node stops at the same moment and a node that joins late
+ * gets only what is left), and passes on a request to stop ({@code --stop}) to the crawl. Each
+ * second it publishes the node's progress to every node and tells the node's progress line where
+ * the cluster stands ({@link ProgressBoard}).
  * On leaving it frees its partitions; the last node to leave closes the {@code crawls} row.
  *
  * <p>Event loop; every ledger call runs on the node's own single worker thread ({@code
@@ -43,6 +46,10 @@ public final class ClusterVerticle extends VerticleBase {
   private final String node;
   private final long leaseMs;
   private final long maxPages;
+  private final long maxDurationMs;
+  private final long crawlStartedAtMs;
+  /** System.nanoTime at which crawl.max_duration runs out, once the first renewal said; null before or without one. */
+  private Long maxDurationEndsNanos;
   private final Consumer<Throwable> crawlFailed;
   private final Runnable stopRequested;
   private boolean stopping;
@@ -54,16 +61,21 @@ public final class ClusterVerticle extends VerticleBase {
   private List<Integer> owned = List.of();
   private volatile String outcome = "failed";
   private volatile String crawlOutcome = "failed";
+  private volatile String stopReason;
   private ProgressBoard board;
 
   /**
    * @param ledger the node's ledger, its entry into the crawl done; closed when this stops
    * @param maxPages {@code crawl.max_pages}, 0 for none
+   * @param maxDurationMs {@code crawl.max_duration} in millis, 0 for none
+   * @param entry how the node entered the crawl: when the crawl started, on the database server's clock
    * @param crawlFailed told when the node lost its place in the crawl (its lease ran out)
    * @param stopRequested told once when {@code trawl crawl --cluster --stop} asked the crawl to stop
    */
-  public ClusterVerticle(ClusterLedger ledger, String node, long leaseMs, long maxPages, Consumer<Throwable> crawlFailed,
-      Runnable stopRequested) {
+  public ClusterVerticle(ClusterLedger ledger, String node, long leaseMs, long maxPages, long maxDurationMs,
+      ClusterLedger.Entry entry, Consumer<Throwable> crawlFailed, Runnable stopRequested) {
+    this.maxDurationMs = maxDurationMs;
+    this.crawlStartedAtMs = entry.startedAtMs();
     this.stopRequested = stopRequested;
     this.ledger = ledger;
     this.node = node;
@@ -72,10 +84,14 @@ public final class ClusterVerticle extends VerticleBase {
     this.crawlFailed = crawlFailed;
   }
 
-  /** How this node ended ({@code crawl_nodes.outcome}) and, if it leaves last, the crawl ({@code crawls.outcome}). */
-  public void outcome(String nodeOutcome, String crawlOutcome) {
+  /**
+   * How this node ended ({@code crawl_nodes.outcome}) and, if it leaves last, the crawl ({@code
+   * crawls.outcome}, and {@code stopReason} in its {@code stats}: why this node's frontier stopped).
+   */
+  public void outcome(String nodeOutcome, String crawlOutcome, String stopReason) {
     this.outcome = nodeOutcome;
     this.crawlOutcome = crawlOutcome;
+    this.stopReason = stopReason;
   }
 
   @Override
@@ -120,13 +136,14 @@ public final class ClusterVerticle extends VerticleBase {
 
   /** What one renewal found: the partitions this node should own, those it owns, those it holds. */
   private record Step(List<Integer> wanted, ClusterLedger.Acquired acquired, List<Integer> held, int liveNodes,
-      boolean stop) {}
+      boolean stop, long serverNowMs) {}
 
   private Step renewAndAcquire() {
     ClusterLedger.Renewal renewal = ledger.renew();
     List<Integer> wanted = Rendezvous.partitionsOf(node, renewal.liveNodes());
     ClusterLedger.Acquired acquired = ledger.acquire(wanted);
-    return new Step(wanted, acquired, ledger.owned(), renewal.liveNodes().size(), renewal.stop());
+    return new Step(wanted, acquired, ledger.owned(), renewal.liveNodes().size(), renewal.stop(),
+        renewal.serverNowMs());
   }
 
   /**
@@ -151,11 +168,30 @@ public final class ClusterVerticle extends VerticleBase {
       owned = keep;
     }
     long until = sentNanos + leaseMs * 750_000L;
-    return vertx.eventBus().<Partitions>request(Addresses.FRONTIER_PARTITIONS, new OwnedPartitions(keep, until),
+    if (maxDurationMs > 0 && maxDurationEndsNanos == null) {
+      maxDurationEndsNanos = maxDurationEnds(step.serverNowMs(), sentNanos);
+    }
+    if (maxDurationEndsNanos != null && maxDurationEndsNanos - until < 0) {
+      until = maxDurationEndsNanos;
+    }
+    OwnedPartitions owns = new OwnedPartitions(keep, until, maxDurationEndsNanos);
+    return vertx.eventBus().<Partitions>request(Addresses.FRONTIER_PARTITIONS, owns,
             Delivery.local(Replies.STORE_REPLY_MS))
         .map(reply -> reply.body().partitions())
         .recover(ClusterVerticle::noFrontierYet)
         .compose(inFlight -> handOver(step, inFlight));
+  }
+
+  /**
+   * When {@code crawl.max_duration} runs out on this JVM's clock: what was left of it when the
+   * server renewed the lease, counted from when the renewal was sent (earlier than the server's
+   * reading), so the node stops no later than the server's clock says, as with the lease.
+   */
+  private long maxDurationEnds(long serverNowMs, long sentNanos) {
+    long leftMs = crawlStartedAtMs + maxDurationMs - serverNowMs;
+    log.info("cluster crawl.max_duration ends in {} ms node={} (crawl.max_duration {} ms from the crawl's start)",
+        Math.max(0, leftMs), node, maxDurationMs);
+    return sentNanos + leftMs * 1_000_000L;
   }
 
   /** Before the frontier is deployed and after it is gone, nothing is in flight. */
@@ -228,7 +264,7 @@ public final class ClusterVerticle extends VerticleBase {
     vertx.cancelTimer(timer);
     return worker.executeBlocking(() -> {
           try (ClusterLedger closing = ledger) {
-            boolean last = closing.leave(outcome, crawlOutcome);
+            boolean last = closing.leave(outcome, crawlOutcome, stopReason);
             log.info("cluster node left node={} outcome={} last={}", node, outcome, last);
           }
           return null;

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * metrics where it stands as often ({@link FrontierStatus}).
  *
  * <p>On a node of a cluster crawl ({@link #ofNode}) it hands out only the host partitions its node
- * owns, until its lease runs out ({@link Addresses#FRONTIER_PARTITIONS}), pages of {@code
+ * owns, until its lease runs out or the cluster's {@code crawl.max_duration} does ({@link
+ * Addresses#FRONTIER_PARTITIONS}), pages of {@code
  * crawl.max_pages} as the cluster grants them ({@link Addresses#PAGE_BUDGET}), reads its partitions
  * again every second for rows other nodes added, and ends only once no row is queued or in flight
  * on any node ({@link Addresses#CRAWL_DONE}). Event loop.
@@ -60,6 +61,8 @@ public final class FrontierVerticle extends VerticleBase {
   private final Map<Integer, Integer> puttingBack = new HashMap<>();
   private boolean budgetAsked;
   private boolean doneAsked;
+  /** Whether the cluster crawl's max_duration has its timer here. */
+  private boolean maxDurationTimed;
 
   /**
    * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
@@ -107,7 +110,8 @@ public final class FrontierVerticle extends VerticleBase {
     wakeTimer = new WakeTimer(vertx, this::pump);
     status = new FrontierStatus(frontier, window, ending, metrics, startedAtMs);
     vertx.setPeriodic(1000, id -> everySecond());
-    if (!config.crawl().maxDuration().isZero()) {
+    // A node of a cluster crawl stops at the cluster's max_duration, which its node tells it (onPartitions).
+    if (!clustered && !config.crawl().maxDuration().isZero()) {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
     return Future.all(bus.<Void>localConsumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
@@ -151,6 +155,11 @@ public final class FrontierVerticle extends VerticleBase {
     OwnedPartitions owned = msg.body();
     window.own(new HashSet<>(owned.partitions()));
     frontier.dispatchUntil(owned.dispatchUntilNanos());
+    if (owned.maxDurationEndsNanos() != null && !maxDurationTimed) {
+      maxDurationTimed = true;
+      long leftMs = (owned.maxDurationEndsNanos() - System.nanoTime()) / 1_000_000;
+      vertx.setTimer(Math.max(1, leftMs), id -> stop(CrawlEnding.MAX_DURATION));
+    }
     // A row put back but not yet written counts as in flight: handed over before its write, the
     // new owner could read past it while it still looks in flight, and never come back for it.
     Set<Integer> busy = new HashSet<>(frontier.partitionsInFlight());

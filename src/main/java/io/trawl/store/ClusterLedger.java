@@ -22,7 +22,8 @@ public interface ClusterLedger extends AutoCloseable {
    * How a node entered the crawl.
    *
    * @param crawlId the {@code crawls} row of the cluster crawl
-   * @param startedAtMs when the crawl started (its first node's start), epoch millis
+   * @param startedAtMs when the crawl started (its first node opened the {@code crawls} row), epoch
+   *     millis of the database server's clock
    * @param first whether this node started it (seeded it, and opened the {@code crawls} row)
    */
   record Entry(long crawlId, long startedAtMs, boolean first) {}
@@ -32,8 +33,9 @@ public interface ClusterLedger extends AutoCloseable {
    *
    * @param stop {@code trawl crawl --cluster --stop} asked the crawl to stop
    * @param liveNodes the nodes of this crawl whose leases hold, this one included
+   * @param serverNowMs the database server's clock when it renewed the lease, epoch millis
    */
-  record Renewal(boolean stop, Set<String> liveNodes) {}
+  record Renewal(boolean stop, Set<String> liveNodes, long serverNowMs) {}
 
   /**
    * Partitions taken.
@@ -58,7 +60,9 @@ public interface ClusterLedger extends AutoCloseable {
    * Starts a cluster crawl as its first node: evicts what is left of nodes of earlier runs, frees
    * every partition, puts rows left in flight back in the queue when resuming (counting the stop
    * as {@link StoreWriter#MAX_CRASHES} does), opens the {@code crawls} row and this node's row,
-   * all under the start lock, which it then releases. Pages earlier runs stored count toward {@code
+   * all under the start lock, which it then releases. The crawl's {@code started_at} is the
+   * database server's clock, as the leases are, so that {@code crawl.max_duration} counts from one
+   * moment on every node. Pages earlier runs stored count toward {@code
    * crawl.max_pages} ({@link #reserve}). The {@code seeds} go into the frontier in the same
    * transaction, so a node that joins next finds them, never an empty frontier it would take for
    * a finished crawl.
@@ -101,9 +105,11 @@ public interface ClusterLedger extends AutoCloseable {
   /**
    * This node leaves the crawl: its partitions freed, its unused reservation returned, its row
    * marked with {@code outcome}. The last node to leave closes the crawl's {@code crawls} row
-   * with {@code crawlOutcome} and the cluster's counts; returns whether this node did.
+   * with {@code crawlOutcome}, the cluster's counts and its own {@code stopReason} (why its
+   * frontier stopped, as a crawl on one machine records it; null for none); returns whether this
+   * node did.
    */
-  boolean leave(String outcome, String crawlOutcome);
+  boolean leave(String outcome, String crawlOutcome, String stopReason);
 
   /**
    * Asks every live node of the crawl on this database to stop ({@code --stop}); returns the

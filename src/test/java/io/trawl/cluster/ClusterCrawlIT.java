@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +50,9 @@ class ClusterCrawlIT {
   private Vertx vertx;
   private final List<Integer> hostPorts = new ArrayList<>();
   private final List<TrawlProcess> nodes = new ArrayList<>();
+  /** Requests for pages the site received, and when the last came (epoch millis). */
+  private final AtomicLong pageRequests = new AtomicLong();
+  private final AtomicLong lastPageRequestAtMs = new AtomicLong();
 
   @BeforeEach
   void startSite() {
@@ -77,6 +83,8 @@ class ClusterCrawlIT {
       request.response().setStatusCode(404).end();
       return;
     }
+    pageRequests.incrementAndGet();
+    lastPageRequestAtMs.accumulateAndGet(System.currentTimeMillis(), Math::max);
     int host = hostPorts.indexOf(request.localAddress().port());
     int page = Integer.parseInt(path.substring(2));
     StringBuilder html = new StringBuilder("<title>h" + host + " p" + page + "</title>");
@@ -274,6 +282,44 @@ class ClusterCrawlIT {
   }
 
   @Test
+  void crawlMaxDurationHoldsForTheWholeClusterFromItsStartAndAJoiningNodeGetsWhatIsLeft() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    // At 2 requests a second a host, the site takes 12 s or more; the crawl is given 10 s from its
+    // start, on the database server's clock. The node that joins (after the first opened the
+    // crawl) gets what is left of them, not 10 s of its own.
+    List<String> addresses = startNodes(db, 2, "max_depth: 100, max_duration: 10s", "per_host_rate: 2/s, concurrency: 4");
+
+    for (int n = 0; n < 2; n++) {
+      assertThat(nodes.get(n).exitCode(Duration.ofSeconds(120))).as(log(n)).isEqualTo(Main.OK);
+    }
+    Map<String, Object> crawl = Db.rows(db, "SELECT started_at, outcome, stats FROM crawls").get(0);
+    assertThat(crawl.get("outcome")).isEqualTo("finished");
+    assertThat(new io.vertx.core.json.JsonObject((String) crawl.get("stats")).getString("stopReason"))
+        .isEqualTo("max_duration");
+    assertThat(Db.rows(db, "SELECT address, outcome FROM crawl_nodes"))
+        .extracting(r -> r.get("address") + " " + r.get("outcome"))
+        .containsExactlyInAnyOrder(addresses.get(0) + " finished", addresses.get(1) + " finished");
+    long deadlineMs = java.time.Instant.parse((String) crawl.get("started_at")).toEpochMilli() + 10_000;
+    // Nothing handed out past the deadline: the last request is at most a request's way after it
+    // (on a loaded machine, a while).
+    assertThat(lastPageRequestAtMs.get()).isLessThan(deadlineMs + 2_000);
+    long stored = pages(db);
+    assertThat(pageRequests.get()).as("what was in flight at the deadline was finished and stored, nothing fetched twice")
+        .isEqualTo(stored);
+    assertThat(stored).isLessThan(HOSTS * PAGES_PER_HOST);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'queued'")).isPositive();
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'")).isZero();
+    // The joining node was given at most what was left of the 10 s when it joined.
+    Map<String, Object> joiner = Db.rows(db, "SELECT address, joined_at FROM crawl_nodes ORDER BY joined_at DESC").get(0);
+    int n = addresses.indexOf((String) joiner.get("address"));
+    Matcher left = Pattern.compile("cluster crawl.max_duration ends in (\\d+) ms").matcher(log(n));
+    assertThat(left.find()).as(log(n)).isTrue();
+    long joinedAtMs = java.time.Instant.parse((String) joiner.get("joined_at")).toEpochMilli();
+    assertThat(Long.parseLong(left.group(1))).as("ms left when node %d joined", n)
+        .isLessThanOrEqualTo(Math.max(0, deadlineMs - joinedAtMs) + 1);
+  }
+
+  @Test
   void refusesASqliteFileNamingCrawlDb() throws Exception {
     Path config = dir.resolve("sqlite.yaml");
     Files.writeString(config, "crawl: {db: \"" + dir.resolve("crawl.db") + "\"}\n");
@@ -295,6 +341,15 @@ class ClusterCrawlIT {
    * @return the nodes' addresses, in order
    */
   private List<String> startNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
+    List<String> addresses = configureNodes(db, count, crawl, fetch);
+    for (int n = 0; n < count; n++) {
+      startNode(n);
+    }
+    return addresses;
+  }
+
+  /** Writes the configs of {@link #startNodes} without starting the nodes; returns their addresses. */
+  private List<String> configureNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
     int[] ports = FreePorts.pick(2 * count);
     List<String> addresses = new ArrayList<>();
     for (int n = 0; n < count; n++) {
@@ -307,9 +362,14 @@ class ClusterCrawlIT {
           fetch: {%s}
           cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
           """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
     }
     return addresses;
+  }
+
+  /** Starts node {@code n} of {@link #configureNodes}; nodes start in order. */
+  private void startNode(int n) throws java.io.IOException {
+    Path config = dir.resolve("node" + n + ".yaml");
+    nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
   }
 
   /** A trawl JVM as the launcher starts it, logging at INFO as the product does (not the tests' logback). */

@@ -59,8 +59,10 @@ final class PostgresClusterLedger implements ClusterLedger {
       SELECT u, 0, p FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, p, n) ORDER BY n
       ON CONFLICT (url) DO NOTHING""";
   private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
+  private static final String SERVER_NOW = "SELECT " + NOW_MS;
   private static final String RENEW =
-      "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop";
+      "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop, "
+          + NOW_MS;
   private static final String LIVE_NODES =
       "SELECT node FROM crawl_nodes WHERE crawl_id = ? AND left_at IS NULL AND lease_until > " + NOW_MS + " ORDER BY node";
   /** Nodes whose lease ran out; a node that reserved pages keeps as many as it stored. */
@@ -170,7 +172,7 @@ final class PostgresClusterLedger implements ClusterLedger {
     try {
       Connection c = connection();
       PostgresMigrator.migrate(c, connector);
-      String now = Instant.now().toString();
+      String now = Instant.ofEpochMilli(serverNowMs(c)).toString();
       try (PreparedStatement evict = c.prepareStatement(EVICT_ALL); PreparedStatement free = c.prepareStatement(FREE_PARTITIONS)) {
         evict.setString(1, now);
         evict.executeUpdate();
@@ -210,6 +212,13 @@ final class PostgresClusterLedger implements ClusterLedger {
     }
   }
 
+  private static long serverNowMs(Connection c) throws SQLException {
+    try (PreparedStatement stmt = c.prepareStatement(SERVER_NOW); ResultSet rs = stmt.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private void insertNode(Connection c, long crawl, long pagesBefore) throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(INSERT_NODE)) {
       insert.setString(1, node);
@@ -241,6 +250,7 @@ final class PostgresClusterLedger implements ClusterLedger {
     try {
       Connection c = connection();
       boolean stop;
+      long serverNowMs;
       try (PreparedStatement renew = c.prepareStatement(RENEW)) {
         renew.setLong(1, leaseMs);
         renew.setString(2, node);
@@ -250,6 +260,7 @@ final class PostgresClusterLedger implements ClusterLedger {
             throw evicted();
           }
           stop = rs.getBoolean(1);
+          serverNowMs = rs.getLong(2);
         }
       }
       Set<String> live = new LinkedHashSet<>();
@@ -262,7 +273,7 @@ final class PostgresClusterLedger implements ClusterLedger {
         }
       }
       c.commit();
-      return new Renewal(stop, live);
+      return new Renewal(stop, live, serverNowMs);
     } catch (SQLException e) {
       throw failed("renew this node's lease", e);
     }
@@ -391,7 +402,7 @@ final class PostgresClusterLedger implements ClusterLedger {
   }
 
   @Override
-  public boolean leave(String outcome, String crawlOutcome) {
+  public boolean leave(String outcome, String crawlOutcome, String stopReason) {
     try {
       Connection c = connection();
       lockOwners(c);
@@ -414,7 +425,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       }
       boolean last = others == 0;
       if (last) {
-        closeCrawl(c, now, crawlOutcome);
+        closeCrawl(c, now, crawlOutcome, stopReason);
       }
       c.commit();
       return last;
@@ -424,8 +435,11 @@ final class PostgresClusterLedger implements ClusterLedger {
   }
 
   /** The crawl's {@code crawls} row, with the pages the whole cluster stored in this run. */
-  private void closeCrawl(Connection c, String now, String outcome) throws SQLException {
+  private void closeCrawl(Connection c, String now, String outcome, String stopReason) throws SQLException {
     JsonObject stats = new JsonObject();
+    if (stopReason != null) {
+      stats.put("stopReason", stopReason);
+    }
     try (PreparedStatement counts = c.prepareStatement(CRAWL_COUNTS)) {
       counts.setLong(1, crawlId);
       try (ResultSet rs = counts.executeQuery()) {

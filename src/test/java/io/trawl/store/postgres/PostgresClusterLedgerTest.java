@@ -200,7 +200,7 @@ class PostgresClusterLedgerTest {
     assertThat(b.reserve(64, 100)).isEqualTo(36);
     assertThat(a.reserve(64, 100)).isZero();
 
-    a.leave("left", "interrupted");
+    a.leave("left", "interrupted", null);
 
     assertThat(b.reserve(64, 100)).as("a stored nothing of its 64").isEqualTo(64);
   }
@@ -225,16 +225,36 @@ class PostgresClusterLedgerTest {
     ClusterLedger b = started("b", LEASE_MS);
     assertThat(a.frontierDone()).isTrue();
 
-    assertThat(a.leave("finished", "finished")).isFalse();
+    assertThat(a.leave("finished", "finished", "done")).isFalse();
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsOnlyNulls();
-    assertThat(b.leave("finished", "finished")).isTrue();
+    assertThat(b.leave("finished", "finished", "max_duration")).isTrue();
 
     assertThat(Db.rows(db, "SELECT outcome, stats FROM crawls")).singleElement().satisfies(r -> {
       assertThat(r.get("outcome")).isEqualTo("finished");
       assertThat(new JsonObject((String) r.get("stats")).getLong("nodes")).isEqualTo(2);
+      assertThat(new JsonObject((String) r.get("stats")).getString("stopReason")).as("the last node's")
+          .isEqualTo("max_duration");
     });
     assertThat(Db.rows(db, "SELECT outcome FROM crawl_nodes ORDER BY node")).extracting(r -> r.get("outcome"))
         .containsExactly("finished", "finished");
+  }
+
+  @Test
+  void theCrawlStartsAndLeasesRenewOnTheServersClockWhichEveryNodeReadsItsStartFrom() {
+    long before = Db.count(db, "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+    ClusterLedger a = ledger("a", LEASE_MS);
+    a.lockAndFindLiveCrawl();
+    ClusterLedger.Entry first = a.start("{}", false, List.of());
+    ClusterLedger b = ledger("b", LEASE_MS);
+    ClusterLedger.Entry joined = b.join(b.lockAndFindLiveCrawl());
+    long renewed = b.renew().serverNowMs();
+    long after = Db.count(db, "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+
+    assertThat(first.startedAtMs()).isBetween(before, renewed);
+    assertThat(joined.startedAtMs()).as("the joining node reads the first node's start").isEqualTo(first.startedAtMs());
+    assertThat(renewed).isBetween(first.startedAtMs(), after);
+    assertThat(java.time.Instant.parse((String) Db.rows(db, "SELECT started_at FROM crawls").get(0).get("started_at"))
+        .toEpochMilli()).isEqualTo(first.startedAtMs());
   }
 
   @Test
@@ -249,7 +269,7 @@ class PostgresClusterLedgerTest {
     assertThat(asked).containsExactlyInAnyOrder("a", "b");
     assertThat(a.renew().stop()).isTrue();
     assertThat(b.renew().stop()).isTrue();
-    a.leave("stopped", "interrupted");
+    a.leave("stopped", "interrupted", "stopped");
     assertThat(stopper.stillRunning(asked)).containsExactly("b");
   }
 
