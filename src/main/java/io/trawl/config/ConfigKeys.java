@@ -81,7 +81,8 @@ final class ConfigKeys {
       key("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE),
           "stop after this many pages stored (failures count), earlier runs of a resumed crawl included; `0` = no limit"),
       key("max_duration", Duration.ZERO, ConfigValue::asDuration,
-          "stop handing out work after this long; `0` = no limit"),
+          "stop handing out work after this long (each run's own: a `--resume` gets it afresh), finish what is in flight; "
+              + "`0` = no limit. A cluster crawl counts it from its start for all its nodes ([Running a cluster](#running-a-cluster))"),
       key("allowed_domains", List.<String>of(), v -> v.asList(ConfigKeys::hostName),
           "hosts in scope, with their subdomains; empty = the seeds' hosts"),
       key("include", List.<String>of(), v -> v.asList(ConfigValue::asRegex),
