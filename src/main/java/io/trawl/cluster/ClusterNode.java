@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * bound to {@code cluster.host} on {@code cluster.port} (membership) and {@code cluster.bus_port}
  * (the event bus). Each node has an id unique to this run of it ({@code host:port/random}), set as
  * a member attribute, so a node that comes back after a crash joins as a new node. The only class
- * besides {@link Membership} that knows Hazelcast. Built on the main thread; membership events
+ * that knows Hazelcast. Built on the main thread; membership events
  * arrive on Hazelcast's threads and are handed to listeners as they come.
  */
 public final class ClusterNode {

@@ -341,15 +341,6 @@ class ClusterCrawlIT {
    * @return the nodes' addresses, in order
    */
   private List<String> startNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
-    List<String> addresses = configureNodes(db, count, crawl, fetch);
-    for (int n = 0; n < count; n++) {
-      startNode(n);
-    }
-    return addresses;
-  }
-
-  /** Writes the configs of {@link #startNodes} without starting the nodes; returns their addresses. */
-  private List<String> configureNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
     int[] ports = FreePorts.pick(2 * count);
     List<String> addresses = new ArrayList<>();
     for (int n = 0; n < count; n++) {
@@ -362,14 +353,9 @@ class ClusterCrawlIT {
           fetch: {%s}
           cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
           """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1]));
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
     }
     return addresses;
-  }
-
-  /** Starts node {@code n} of {@link #configureNodes}; nodes start in order. */
-  private void startNode(int n) throws java.io.IOException {
-    Path config = dir.resolve("node" + n + ".yaml");
-    nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
   }
 
   /** A trawl JVM as the launcher starts it, logging at INFO as the product does (not the tests' logback). */
