@@ -242,7 +242,7 @@ class RenderIT {
   private static boolean isBrowser(ProcessHandle process) {
     String command = process.info().command().orElse("");
     List<String> args = process.info().arguments().map(List::of).orElse(List.of());
-    return command.endsWith("chromium") && args.contains("--remote-debugging-port=0")
+    return command.contains("chromium") && args.contains("--remote-debugging-port=0")
         && args.stream().noneMatch(a -> a.startsWith("--type="));
   }
 

@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int tabs;
 
-  @Option(names = "--browser", defaultValue = "chromium", description = "render.browser with --render (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--browser", defaultValue = "auto", description = "render.browser with --render (default: ${DEFAULT-VALUE}: chromium-headless-shell, else chromium).")
   String browser;
 
   @Override

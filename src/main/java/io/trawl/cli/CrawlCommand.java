@@ -548,9 +548,7 @@ final class CrawlCommand implements Callable<Integer> {
    */
   private static void requireBrowser(TrawlConfig.Render render) {
     if (render.enabled() && !Browser.isDevToolsUrl(render.browser()) && Chromium.find(render.browser()).isEmpty()) {
-      throw new BadInputException("render.browser: no Chromium executable \"" + render.browser() + "\""
-          + (render.browser().contains("/") ? "" : " on PATH")
-          + "; install it (Debian: apt-get install chromium) or name the browser's path");
+      throw new BadInputException("render.browser: " + Chromium.notFound(render.browser()));
     }
   }
 }

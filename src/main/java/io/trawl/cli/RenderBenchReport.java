@@ -12,8 +12,7 @@ final class RenderBenchReport {
 
   static int print(RenderBench.Options options, PrintWriter out, PrintWriter err) throws Exception {
     if (!Browser.isDevToolsUrl(options.browser()) && Chromium.find(options.browser()).isEmpty()) {
-      err.println("trawl: bench: --browser: no Chromium executable \"" + options.browser()
-          + "\"; install it (Debian: apt-get install chromium) or name its path");
+      err.println("trawl: bench: --browser: " + Chromium.notFound(options.browser()));
       return Main.BAD_INPUT;
     }
     err.printf("bench --render: %d pages of %d bytes with %d links, latency %d ms, concurrency %d, tabs %s...%n",
@@ -35,7 +34,7 @@ final class RenderBenchReport {
         plain crawl      %.0f pages/s (%d pages: the scripted ones show nothing and their links are not seen)
         render auto      %.0f pages/s (%d pages, %d rendered); %.0f%% of the plain crawl's pages/s
         peak memory      RSS %d MB in auto mode (browser %d MB); PSS %d MB
-        machine          %d cores, load average %s at the start, %s
+        machine          %d cores, load average %s at the start, %s; browser %s
         """,
         all.rendered(), all.pages(), all.errors(), all.seconds(), all.fetchingSeconds(), all.rendered() / all.seconds(),
         all.steadyPagesPerSecond(), perPage(all.jvmCpuSeconds() + all.browserCpuSeconds(), all),
@@ -45,9 +44,14 @@ final class RenderBenchReport {
         plain.pagesPerSecond(), plain.pages(),
         auto.pagesPerSecond(), auto.pages(), auto.rendered(), 100 * auto.pagesPerSecond() / plain.pagesPerSecond(),
         auto.peakRssBytes() >> 20, auto.peakBrowserRssBytes() >> 20, auto.peakPssBytes() >> 20,
-        r.cores(), r.load(), r.jvm());
+        r.cores(), r.load(), r.jvm(), browser(options.browser()));
     out.flush();
     return Main.OK;
+  }
+
+  /** The browser the bench ran: the executable {@code --browser} resolved to, or the DevTools URL given. */
+  private static String browser(String name) {
+    return Browser.isDevToolsUrl(name) ? name : Chromium.find(name).map(Object::toString).orElse(name);
   }
 
   private static double perPage(double seconds, RenderBench.Run run) {

@@ -317,9 +317,10 @@ final class ConfigKeys {
           "pages a browser renders before it is restarted, which bounds its memory; `0` = never"),
       key("screenshot", false, ConfigValue::asBoolean,
           "save a PNG of each rendered page in `download.dir` as its `downloads` row"),
-      key("browser", "chromium", ConfigValue::asText,
-          "the Chromium (or Chrome) executable: a path, or a name looked up on PATH; or the DevTools URL "
-              + "(`ws://...`) of a browser already running, which trawl then connects to instead of starting one"))
+      key("browser", "auto", ConfigValue::asText,
+          "the Chromium (or Chrome) executable: `auto` (the first of `chromium-headless-shell`, then `chromium`, "
+              + "found on PATH), a path, or a name looked up on PATH; or the DevTools URL (`ws://...`) of a browser "
+              + "already running, which trawl then connects to instead of starting one"))
       .checking(ConfigKeys::whenMissingOnlyInAutoMode);
   static final KeyTable<TrawlConfig.Cluster> CLUSTER = KeyTable.of(TrawlConfig.Cluster.class,
       key("members", List.<String>of(), v -> v.asList(ConfigKeys::memberAddress),

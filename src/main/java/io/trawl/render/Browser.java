@@ -108,9 +108,8 @@ public final class Browser {
   }
 
   private static Started start(Options options) throws IOException {
-    Path executable = Chromium.find(options.executable()).orElseThrow(() -> new BrowserException(
-        "no Chromium executable " + options.executable() + (options.executable().contains("/") ? "" : " on PATH")
-            + " (install Debian's chromium package, or name the browser in render.browser)"));
+    Path executable = Chromium.find(options.executable())
+        .orElseThrow(() -> new BrowserException("render.browser: " + Chromium.notFound(options.executable())));
     Path dir = Files.createTempDirectory("trawl-chromium-");
     Path profile = Files.createDirectory(dir.resolve("profile"));
     Path stderr = dir.resolve("stderr.log");

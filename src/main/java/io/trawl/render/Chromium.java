@@ -16,19 +16,40 @@ import java.util.Optional;
  * they touch the file system, so call them off the event loop.
  */
 public final class Chromium {
-  /** Where Debian's {@code chromium} package puts its launcher. */
-  public static final String DEFAULT_EXECUTABLE = "chromium";
+  /**
+   * {@code render.browser}'s default: the first of {@link #AUTO_CANDIDATES} found on PATH.
+   */
+  public static final String AUTO = "auto";
+
+  /**
+   * What {@link #AUTO} looks for, in order. Debian's {@code chromium-headless-shell} is Chromium's
+   * headless mode as a program of its own, without the browser's UI layers that {@code chromium
+   * --headless} still runs: measured with {@code trawl bench --render}, it costs half the browser
+   * CPU and half the memory a rendered page costs in {@code chromium} (BENCHMARKS.md, Rendering).
+   * {@code chromium} is the fallback where only it is installed.
+   */
+  public static final List<String> AUTO_CANDIDATES = List.of("chromium-headless-shell", "chromium");
 
   /**
    * A shell that starts the browser in the background and waits for it, while a second job reads
    * the shell's stdin, a pipe from the JVM: when the JVM closes it, or dies and the OS closes it,
    * the read returns and the browser is killed. The browser's own stdin is /dev/null.
+   *
+   * <p>The browser runs in a process group of its own ({@code setsid}, where there is one), and the
+   * whole group is killed: Debian's {@code chromium-headless-shell} launcher is a shell script that
+   * runs the browser as its child instead of exec'ing it, so killing the launcher alone would leave
+   * the browser and its helpers running. A group of its own also keeps a terminal's Ctrl-C (sent to
+   * trawl's group) from reaching the browser, which trawl closes itself when it stops.
    */
   static final String WATCHDOG = """
       exec 3<&0
-      "$@" 0</dev/null 3<&- &
+      if command -v setsid >/dev/null 2>&1; then
+        setsid "$@" 0</dev/null 3<&- &
+      else
+        "$@" 0</dev/null 3<&- &
+      fi
       c=$!
-      { read -r _ <&3; kill -KILL "$c" 2>/dev/null; } &
+      { read -r _ <&3; kill -KILL -"$c" 2>/dev/null || kill -KILL "$c" 2>/dev/null; } &
       w=$!
       exec 3<&-
       wait "$c"
@@ -74,10 +95,14 @@ public final class Chromium {
   private Chromium() {}
 
   /**
-   * The executable {@code name} names: itself when it holds a {@code /} (a path), else the first
-   * executable file of that name on PATH. Empty when there is none.
+   * The executable {@code name} names: for {@link #AUTO}, the first of {@link #AUTO_CANDIDATES}
+   * found; itself when it holds a {@code /} (a path); else the first executable file of that name
+   * on PATH. Empty when there is none.
    */
   public static Optional<Path> find(String name) {
+    if (AUTO.equals(name)) {
+      return AUTO_CANDIDATES.stream().map(Chromium::find).flatMap(Optional::stream).findFirst();
+    }
     if (name.contains("/")) {
       Path path = Path.of(name);
       return Files.isRegularFile(path) && Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
@@ -96,6 +121,19 @@ public final class Chromium {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why {@link #find} found nothing for {@code name}, and what to do about it: for an error that
+   * names the setting it came from.
+   */
+  public static String notFound(String name) {
+    if (AUTO.equals(name)) {
+      return "no " + String.join(" or ", AUTO_CANDIDATES) + " on PATH (auto); install one (Debian: apt-get install "
+          + AUTO_CANDIDATES.get(0) + ") or name the browser's path";
+    }
+    return "no Chromium executable \"" + name + "\"" + (name.contains("/") ? "" : " on PATH")
+        + "; install it (Debian: apt-get install " + AUTO_CANDIDATES.get(0) + ") or name the browser's path";
   }
 
   /** The browser's command line: the executable, the flags, the profile directory. */

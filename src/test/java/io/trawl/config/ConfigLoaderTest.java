@@ -138,7 +138,7 @@ class ConfigLoaderTest {
         .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100), List.of()));
     assertThat(config.render())
         .isEqualTo(new TrawlConfig.Render("urls", List.of(), "", "network_idle", Duration.ofSeconds(30),
-            List.of("image", "font", "media", "stylesheet"), 0, 500, false, "chromium"));
+            List.of("image", "font", "media", "stylesheet"), 0, 500, false, "auto"));
     assertThat(config.render().enabled()).isFalse();
   }
 

@@ -111,7 +111,7 @@ class BrowserTest {
   void aKilledBrowserIsGoneAndItsCommandsFailUnanswered(Vertx vertx) throws Exception {
     Context context = vertx.getOrCreateContext();
     Browser browser = Await.result(Future.<Browser>future(p -> context.runOnContext(v ->
-        Browser.launch(vertx, Browser.Options.of(Chromium.DEFAULT_EXECUTABLE)).onComplete(p))));
+        Browser.launch(vertx, Browser.Options.of(Chromium.AUTO)).onComplete(p))));
     BrowserPage page = Await.result(Future.<BrowserPage>future(p -> context.runOnContext(v -> browser.newPage().onComplete(p))));
     ProcessHandle process = ProcessHandle.of(browser.pid()).orElseThrow();
     assertThat(process.info().command().orElse("")).contains("chromium");
@@ -130,7 +130,7 @@ class BrowserTest {
   void closingOurBrowserEndsItsProcessesAndDeletesItsProfile(Vertx vertx) {
     Context context = vertx.getOrCreateContext();
     Browser browser = Await.result(Future.<Browser>future(p -> context.runOnContext(v ->
-        Browser.launch(vertx, Browser.Options.of(Chromium.DEFAULT_EXECUTABLE)).onComplete(p))));
+        Browser.launch(vertx, Browser.Options.of(Chromium.AUTO)).onComplete(p))));
     Await.result(Future.<BrowserPage>future(p -> context.runOnContext(v -> browser.newPage().onComplete(p))));
     ProcessHandle process = ProcessHandle.of(browser.pid()).orElseThrow();
     List<ProcessHandle> helpers = process.descendants().toList();

@@ -29,7 +29,7 @@ class RendererRestartTest {
   @Test
   void aBrowserKilledWithAPageInHandIsRestartedAndThePageRendered(Vertx vertx) {
     Context context = vertx.getOrCreateContext();
-    Renderer renderer = new Renderer(vertx, Chromium.DEFAULT_EXECUTABLE, 2, 0, options("li.item"));
+    Renderer renderer = new Renderer(vertx, Chromium.AUTO, 2, 0, options("li.item"));
     AtomicInteger asked = new AtomicInteger();
     List<Long> killed = new ArrayList<>();
     ScriptedSite site = new ScriptedSite(vertx).start()
@@ -70,7 +70,7 @@ class RendererRestartTest {
         .page("/app", APP)
         .text("/api/items.json", "application/json", ITEMS);
     Context context = vertx.getOrCreateContext();
-    Renderer renderer = new Renderer(vertx, Chromium.DEFAULT_EXECUTABLE, 1, 2, options("li.item"));
+    Renderer renderer = new Renderer(vertx, Chromium.AUTO, 1, 2, options("li.item"));
     List<Long> pids = new ArrayList<>();
 
     try {

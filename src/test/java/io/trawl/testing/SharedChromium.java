@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,8 +25,8 @@ public final class SharedChromium implements ExecutionCondition, ParameterResolv
   /** The shared browser's DevTools URL, and its process id (a test that kills browsers must spare it). */
   public record Endpoint(String url, long pid) {}
 
-  private static final String NO_BROWSER = "no Chromium on this machine (render.browser \"chromium\" is not on PATH): "
-      + "install Debian's chromium package, as .ci/run does";
+  private static final String NO_BROWSER = "no Chromium on this machine (render.browser \"auto\" finds none of "
+      + Chromium.AUTO_CANDIDATES + " on PATH): install Debian's chromium-headless-shell package, as .ci/run does";
 
   /**
    * Set (to anything) where the rendering tests must run, as {@code .ci/run} does: a missing
@@ -35,13 +36,28 @@ public final class SharedChromium implements ExecutionCondition, ParameterResolv
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    if (Chromium.find(Chromium.DEFAULT_EXECUTABLE).isPresent()) {
+    if (Chromium.find(Chromium.AUTO).isPresent()) {
       return ConditionEvaluationResult.enabled("Chromium found");
     }
     if (System.getenv(REQUIRED_ENV) != null) {
       throw new IllegalStateException(NO_BROWSER + "; " + REQUIRED_ENV + " is set, so the rendering tests may not be skipped");
     }
     return ConditionEvaluationResult.disabled(NO_BROWSER);
+  }
+
+  /**
+   * Skips the calling test when {@code executable}, one of the browsers {@code auto} looks for, is
+   * not on PATH; fails it instead where {@value #REQUIRED_ENV} is set, as on CI, which installs each.
+   */
+  public static void assumeInstalled(String executable) {
+    if (Chromium.find(executable).isPresent()) {
+      return;
+    }
+    String reason = executable + " is not on PATH: install Debian's " + executable + " package, as .ci/run does";
+    if (System.getenv(REQUIRED_ENV) != null) {
+      throw new IllegalStateException(reason + "; " + REQUIRED_ENV + " is set, so the rendering tests may not be skipped");
+    }
+    Assumptions.assumeTrue(false, reason);
   }
 
   @Override
@@ -74,7 +90,7 @@ public final class SharedChromium implements ExecutionCondition, ParameterResolv
       Vertx vertx = Vertx.vertx();
       Context context = vertx.getOrCreateContext();
       Future<Browser> launched = Future.<Browser>future(p -> context.runOnContext(v ->
-          Browser.launch(vertx, Browser.Options.of(Chromium.DEFAULT_EXECUTABLE)).onComplete(p)));
+          Browser.launch(vertx, Browser.Options.of(Chromium.AUTO)).onComplete(p)));
       try {
         Browser browser = launched.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return new Running(vertx, context, browser);
