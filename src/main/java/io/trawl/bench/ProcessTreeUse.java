@@ -17,7 +17,10 @@ import java.util.Map;
  * sets counts it once per process. PSS is read every {@value #PSS_EVERY}th sample only: the kernel
  * walks each process's page tables for it (the browser's processes reserve terabytes of address
  * space), which made the sampler cost 6-7 ms of the JVM's CPU per rendered page, counted as the
- * crawler's. Linux only; elsewhere it measures nothing (zeros).
+ * crawler's. Also the CPU of this JVM's JIT compiler threads, read from {@code /proc/self/task}
+ * at each sample (a fresh JVM compiles for tens of seconds of CPU before its hot code is
+ * optimized, which a short run spends on its first pages), and the sampler's own CPU, which is the
+ * bench's and not the crawler's. Linux only; elsewhere it measures nothing (zeros).
  */
 final class ProcessTreeUse {
   private static final long PERIOD_MS = 200;
@@ -27,8 +30,11 @@ final class ProcessTreeUse {
   private static final double TICKS_PER_SECOND = 100;
 
   private final Map<Long, Long> ticksByPid = new HashMap<>();
+  /** Each JIT compiler thread's CPU ticks: at the first sample, and as last seen. */
+  private final Map<Long, long[]> jitTicksByThread = new HashMap<>();
   private final Thread sampler = new Thread(this::sampleUntilStopped, "trawl-bench-processes");
   private volatile boolean stopped;
+  private volatile long samplerCpuNanos;
   private long peakTotalRssBytes;
   private long peakChildrenRssBytes;
   private long peakTotalPssBytes;
@@ -54,6 +60,16 @@ final class ProcessTreeUse {
     return ticksByPid.values().stream().mapToLong(Long::longValue).sum() / TICKS_PER_SECOND;
   }
 
+  /** CPU seconds of this JVM's JIT compiler threads (C1 and C2) since {@link #start()}. */
+  synchronized double jitCpuSeconds() {
+    return jitTicksByThread.values().stream().mapToLong(t -> t[1] - t[0]).sum() / TICKS_PER_SECOND;
+  }
+
+  /** CPU seconds the sampler's own thread used: this JVM's, but the bench's rather than the crawler's. */
+  double samplerCpuSeconds() {
+    return samplerCpuNanos / 1e9;
+  }
+
   /** Peak of the JVM's resident set plus its children's, summed at one sample (shared pages counted once per process). */
   synchronized long peakTotalRssBytes() {
     return peakTotalRssBytes;
@@ -75,18 +91,27 @@ final class ProcessTreeUse {
   }
 
   private void sampleUntilStopped() {
-    while (!stopped) {
-      sample();
-      try {
-        Thread.sleep(PERIOD_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    try {
+      while (!stopped) {
+        sample();
+        try {
+          Thread.sleep(PERIOD_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
+    } finally {
+      // The thread is the sampler's alone since it started: all its CPU is the sampler's.
+      samplerCpuNanos = Math.max(0, threads.getCurrentThreadCpuTime());
     }
   }
 
   private synchronized void sample() {
+    boolean firstSample = samples == 0;
+    jitTicks(ProcessHandle.current().pid()).forEach((tid, ticks) ->
+        jitTicksByThread.computeIfAbsent(tid, t -> new long[] {firstSample ? ticks : 0, ticks})[1] = ticks);
     boolean readPss = samples++ % PSS_EVERY == 0 || stopped;
     List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
     long childrenRss = 0;
@@ -110,6 +135,32 @@ final class ProcessTreeUse {
     long total = childrenRss + memoryBytes(self, "status", "VmRSS:");
     peakChildrenRssBytes = Math.max(peakChildrenRssBytes, childrenRss);
     peakTotalRssBytes = Math.max(peakTotalRssBytes, total);
+  }
+
+  /**
+   * utime + stime of each JIT compiler thread of the JVM {@code pid} ({@code C1 CompilerThread0},
+   * {@code C2 CompilerThread1}..., named in {@code /proc} by their first 15 characters), in clock
+   * ticks by thread id; none for a process that has no such threads or is gone.
+   */
+  static Map<Long, Long> jitTicks(long pid) {
+    Map<Long, Long> ticks = new HashMap<>();
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+          }
+        } catch (IOException | RuntimeException e) {
+          // The thread ended between the listing and the read.
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return ticks;
   }
 
   /** utime + stime of {@code pid}, in clock ticks; -1 when it is gone. */
