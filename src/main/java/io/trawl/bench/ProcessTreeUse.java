@@ -21,8 +21,8 @@ import java.util.Set;
  * space), which made the sampler cost 6-7 ms of the JVM's CPU per rendered page, counted as the
  * crawler's. The processes are found by a walk of all of {@code /proc} every {@value #SCAN_EVERY}th
  * sample, and those found read in between. Also the CPU of this JVM's JIT compiler threads, read
- * from {@code /proc/self/task} at each sample (a fresh JVM compiles for tens of seconds of CPU
- * before its hot code is optimized, which a short run spends on its first pages), and the
+ * from {@code /proc/self/task} at each sample (a fresh JVM compiles for seconds of CPU before its
+ * hot code is optimized, which a short run spends on its first pages), and the
  * sampler's own CPU, which is the bench's and not the crawler's (so not counted in the JVM's).
  * Linux only; elsewhere it measures nothing (zeros).
  */

@@ -61,8 +61,8 @@ public final class RenderBench {
    * @param strayRequests requests for what a page may not load (blocked types, pages outside the site)
    */
   public record Run(long pages, long errors, long rendered, double seconds, double fetchingSeconds,
-      double jvmCpuSeconds, double jitCpuSeconds, double samplerCpuSeconds, double browserCpuSeconds, long peakRssBytes, long peakBrowserRssBytes, long peakPssBytes,
-      int browserProcesses, long strayRequests) {
+      double jvmCpuSeconds, double jitCpuSeconds, double samplerCpuSeconds, double browserCpuSeconds,
+      long peakRssBytes, long peakBrowserRssBytes, long peakPssBytes, int browserProcesses, long strayRequests) {
 
     public double pagesPerSecond() {
       return pages / seconds;
