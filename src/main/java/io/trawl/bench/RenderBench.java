@@ -49,7 +49,10 @@ public final class RenderBench {
    *
    * @param seconds the whole crawl, the browser's start and end included
    * @param fetchingSeconds from the first page stored to the last
-   * @param jvmCpuSeconds CPU of this JVM (crawler and the site's server)
+   * @param jvmCpuSeconds CPU of this JVM (crawler and the site's server), without the bench's own
+   *     sampler of the browser's processes
+   * @param jitCpuSeconds the part of {@code jvmCpuSeconds} spent by the JIT compiler threads
+   * @param samplerCpuSeconds CPU of the bench's sampler thread (not in {@code jvmCpuSeconds})
    * @param browserCpuSeconds CPU of the browser's processes
    * @param peakRssBytes peak of the JVM's and the browser processes' resident sets, summed
    * @param peakBrowserRssBytes the browser processes' part of it
@@ -58,8 +61,8 @@ public final class RenderBench {
    * @param strayRequests requests for what a page may not load (blocked types, pages outside the site)
    */
   public record Run(long pages, long errors, long rendered, double seconds, double fetchingSeconds,
-      double jvmCpuSeconds, double browserCpuSeconds, long peakRssBytes, long peakBrowserRssBytes, long peakPssBytes,
-      int browserProcesses, long strayRequests) {
+      double jvmCpuSeconds, double jitCpuSeconds, double samplerCpuSeconds, double browserCpuSeconds,
+      long peakRssBytes, long peakBrowserRssBytes, long peakPssBytes, int browserProcesses, long strayRequests) {
 
     public double pagesPerSecond() {
       return pages / seconds;
@@ -137,7 +140,8 @@ public final class RenderBench {
     double cpu = processCpuSeconds() - cpuBefore;
     children.stop();
     long[] stored = stored(db);
-    return new Run(last.stored(), last.failed(), stored[0], seconds, stored[1] / 1e3, cpu, children.childCpuSeconds(),
+    return new Run(last.stored(), last.failed(), stored[0], seconds, stored[1] / 1e3, cpu - children.samplerCpuSeconds(),
+        children.jitCpuSeconds(), children.samplerCpuSeconds(), children.childCpuSeconds(),
         children.peakTotalRssBytes(), children.peakChildrenRssBytes(), children.peakTotalPssBytes(), children.processes(),
         site.strayRequests() - strayBefore);
   }

@@ -27,7 +27,8 @@ final class RenderBenchReport {
         pages            %d rendered of %d stored (%d errors)
         time             %.1f s (%.1f s from the first page stored to the last)
         rendered/s       %.1f (%.1f from the first page to the last: without the browser's start)
-        CPU per page     %.1f ms: JVM %.1f ms (crawler and server), browser %.1f ms (%d processes)
+        CPU per page     %.1f ms: JVM %.1f ms (crawler and server; %.1f ms of it the JIT compiling), browser %.1f ms (%d processes)
+        bench's sampler  %.1f ms per page of the JVM's CPU reading the browser's processes (not counted above)
         peak memory      RSS %d MB: JVM + browser processes, summed (browser %d MB); PSS %d MB
         blocked fetched  %d requests for blocked types or outside the site
         every %dth page built by its script (%d pages)
@@ -38,7 +39,8 @@ final class RenderBenchReport {
         """,
         all.rendered(), all.pages(), all.errors(), all.seconds(), all.fetchingSeconds(), all.rendered() / all.seconds(),
         all.steadyPagesPerSecond(), perPage(all.jvmCpuSeconds() + all.browserCpuSeconds(), all),
-        perPage(all.jvmCpuSeconds(), all), perPage(all.browserCpuSeconds(), all), all.browserProcesses(),
+        perPage(all.jvmCpuSeconds(), all), perPage(all.jitCpuSeconds(), all), perPage(all.browserCpuSeconds(), all),
+        all.browserProcesses(), perPage(all.samplerCpuSeconds(), all),
         all.peakRssBytes() >> 20, all.peakBrowserRssBytes() >> 20, all.peakPssBytes() >> 20, all.strayRequests(),
         RenderBench.AUTO_SCRIPT_EVERY, options.pages() / RenderBench.AUTO_SCRIPT_EVERY,
         plain.pagesPerSecond(), plain.pages(),
