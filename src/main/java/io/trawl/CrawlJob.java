@@ -53,6 +53,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.Map;
@@ -203,6 +204,8 @@ public final class CrawlJob {
   /** Deploys the pipeline; the crawl then runs until {@link #finished()} completes. */
   public Future<Void> start() {
     int fetchers = Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
+    // Each fetcher has an address of its own, by its number, so a host's requests go to one of them.
+    AtomicInteger fetcherNumbers = new AtomicInteger();
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
@@ -221,13 +224,12 @@ public final class CrawlJob {
         .compose(v -> config.render().enabled() ? deploy(() -> new RenderVerticle(config, scope, pageRequests(), metrics), 1)
             : Future.<String>succeededFuture())
         .compose(v -> deploy(() -> new FetchVerticle(config, scope, breakers, knownRobots, fetchContext,
-            hookHeaders(), metrics,
-            renderRoutes),
+            hookHeaders(), metrics, renderRoutes, fetcherNumbers.getAndIncrement()),
             fetchers))
         .compose(v -> config.crawl().sitemaps() ? deploy(() -> new SitemapVerticle(config, scope, fetchContext), 1)
             : Future.<String>succeededFuture())
-        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds, metrics)
-            : FrontierVerticle.ofNode(config, seeds, metrics), 1))
+        .compose(v -> deploy(() -> cluster == null ? new FrontierVerticle(config, seeds, metrics, fetchers)
+            : FrontierVerticle.ofNode(config, seeds, metrics, fetchers), 1))
         .onFailure(err -> undeployAll().onComplete(ar -> finished.tryFail(err)))
         .mapEmpty();
   }

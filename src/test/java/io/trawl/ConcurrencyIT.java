@@ -8,12 +8,15 @@ import io.trawl.testing.Await;
 import io.trawl.testing.Db;
 import io.trawl.testing.ScriptedSite;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,19 +44,20 @@ class ConcurrencyIT {
     Await.result(vertx.close());
   }
 
+  /** @param fetch keys of {@code fetch:}; {@code per_host_rate} is 100000/s unless they say otherwise */
   private Path config(String fetch, String... seeds) throws Exception {
     Files.writeString(dir.resolve("seeds.txt"), String.join("\n", seeds) + "\n");
     Path config = dir.resolve("config.yaml");
+    String keys = fetch.contains("per_host_rate:") ? fetch : "per_host_rate: 100000/s\n" + fetch;
     Files.writeString(config, """
         crawl:
           seeds: %s
           db: %s
         fetch:
-          per_host_rate: 100000/s
         %s
         retry:
           max_attempts: 1
-        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), fetch.indent(2)));
+        """.formatted(dir.resolve("seeds.txt"), dir.resolve("trawl.db"), keys.indent(2)));
     return config;
   }
 
@@ -99,6 +103,33 @@ class ConcurrencyIT {
     assertThat(gate.fastServedWhenReleased).as("fast pages served while the slow host held its requests").isEqualTo(30);
     assertThat(gate.heldWhenReleased).as("requests the slow host was holding").isEqualTo(2);
     assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages WHERE error IS NULL")).isEqualTo(42);
+  }
+
+  @Test
+  void aHostAskedOneRequestAtATimeKeepsOneConnectionWhateverTheFetchers() throws Exception {
+    // Three hosts (ports), ten pages each, one request out at a time to each, over the crawl's
+    // fetchers (four on two cores): each host is one connection, kept alive. (A host with two out
+    // at once, as a busy machine may have at per_host_concurrency 2, spreads them over two.)
+    int hosts = 3;
+    List<AtomicInteger> connections = new ArrayList<>();
+    List<String> seeds = new ArrayList<>();
+    List<String> paths = IntStream.range(0, 10).mapToObj(i -> "/p" + i).toList();
+    for (int h = 0; h < hosts; h++) {
+      AtomicInteger opened = new AtomicInteger();
+      HttpServer server = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+          .connectionHandler(connection -> opened.incrementAndGet())
+          .requestHandler(req -> req.response().putHeader("content-type", "text/html")
+              .end(req.path().equals("/") ? links(paths) : "<title>" + req.path() + "</title>"))
+          .listen());
+      connections.add(opened);
+      seeds.add("http://127.0.0.1:" + server.actualPort() + "/");
+    }
+
+    Path config = config("per_host_rate: 20/s\nper_host_concurrency: 1\nrespect_robots: false", seeds.toArray(String[]::new));
+
+    assertThat(Main.run("crawl", "-c", config.toString())).isEqualTo(Main.OK);
+    assertThat(Db.count(dir.resolve("trawl.db"), "SELECT count(*) FROM pages WHERE error IS NULL")).isEqualTo(33);
+    assertThat(connections).as("connections each host accepted").allSatisfy(c -> assertThat(c).hasValue(1));
   }
 
   /** Holds the slow host's requests until released, then answers them and every later one at once. */

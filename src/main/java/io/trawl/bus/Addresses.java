@@ -8,7 +8,12 @@ package io.trawl.bus;
  * cluster too.
  */
 public final class Addresses {
-  /** Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored or put back. */
+  /**
+   * Frontier → fetcher: a {@link FetchRequest}; reply {@link FetchOutcome} once the URL is stored
+   * or put back. Each fetcher of a node listens at an address of its own, {@link #fetch(int)}:
+   * the frontier sends a host's requests to one of them while it has one out at a time, so the
+   * host has one connection pool and keeps its connection.
+   */
   public static final String FETCH = "trawl.fetch";
   /** Fetcher → robots: a {@link RobotsQuery}; reply {@link RobotsAnswer} from the per-host robots.txt cache. */
   public static final String ROBOTS = "trawl.robots";
@@ -85,4 +90,9 @@ public final class Addresses {
   public static final String FINISHED = "trawl.finished";
 
   private Addresses() {}
+
+  /** The address of fetcher {@code fetcher} (0 to a node's fetchers - 1): {@link #FETCH} and its number. */
+  public static String fetch(int fetcher) {
+    return FETCH + "." + fetcher;
+  }
 }

@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer of {@link Addresses#FETCH}: fetches one URL, over plain HTTP or through the browser
+ * Fetcher number {@code n} of its node, the consumer of {@link Addresses#fetch(int)}: fetches one URL, over plain HTTP or through the browser
  * as {@link RenderRoutes} says, sends HTML (by its Content-Type, or sniffed when it has none:
  * {@link ContentSniffer}) on to the parser and anything else (downloads, other content types, HTTP
  * errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
@@ -64,6 +64,8 @@ public final class FetchVerticle extends VerticleBase {
   private final Function<String, Map<String, String>> requestHeaders;
   private final CrawlMetrics metrics;
   private final RenderRoutes routes;
+  /** Its number among the node's fetchers, which names its address. */
+  private final int number;
   private HttpFetcher fetcher;
   private BrowserFetch browser;
   /** Set once the crawl is being torn down; see {@link #store}. */
@@ -90,12 +92,24 @@ public final class FetchVerticle extends VerticleBase {
   }
 
   /**
+   * Fetcher 0, the one fetcher of a node that has one.
+   *
    * @param routes which pages go to the browser, and what auto mode has learned: shared by every
    *     fetcher instance
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
       FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
       RenderRoutes routes) {
+    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, routes, 0);
+  }
+
+  /**
+   * @param number its number among the node's fetchers (0 to their count - 1), each of which the
+   *     frontier sends to at {@link Addresses#fetch(int)}
+   */
+  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
+      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
+      RenderRoutes routes, int number) {
     this.config = config;
     this.scope = scope;
     this.breakers = breakers;
@@ -104,6 +118,7 @@ public final class FetchVerticle extends VerticleBase {
     this.requestHeaders = requestHeaders;
     this.metrics = metrics;
     this.routes = routes;
+    this.number = number;
   }
 
   /**
@@ -128,7 +143,7 @@ public final class FetchVerticle extends VerticleBase {
   public Future<?> start() {
     fetcher = new HttpFetcher(vertx, config.fetch(), context, new Downloads(config.download()), requestHeaders);
     browser = new BrowserFetch(vertx.eventBus(), config);
-    return vertx.eventBus().<FetchRequest>localConsumer(Addresses.FETCH, this::onFetchRequest).completion();
+    return vertx.eventBus().<FetchRequest>localConsumer(Addresses.fetch(number), this::onFetchRequest).completion();
   }
 
   @Override

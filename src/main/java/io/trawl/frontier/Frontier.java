@@ -60,6 +60,8 @@ final class Frontier {
   private long dispatchUntilNanos;
   /** Pages this node may still hand out of the cluster's crawl.max_pages; -1 for no such limit. */
   private long budget = -1;
+  /** The lane of the row {@link #next} handed out last. */
+  private int lastLane;
 
   /** The pace of one host: the spacing of its request starts, and how many may be out at once. */
   record HostLimits(long intervalNanos, int concurrency) {}
@@ -166,6 +168,7 @@ final class Frontier {
     host.scheduled = false;
     FrontierRow row = host.rows.poll();
     inMemory--;
+    lastLane = host.partition + host.inFlight;
     if (host.inFlight++ == 0) {
       activeHosts++;
     }
@@ -174,6 +177,17 @@ final class Frontier {
     schedule(host);
     handedOut.put(row.id(), row);
     return row;
+  }
+
+  /**
+   * The lane of the row {@link #next} handed out last: its host's partition plus the host's
+   * requests that were out before it. The frontier sends a row to the fetcher its lane names
+   * (modulo their count), so a host with one request out at a time, whatever its rate, always has
+   * the same fetcher, one connection pool and its kept-alive connection; a host with several out at
+   * once spreads them over as many fetchers.
+   */
+  int lastLane() {
+    return lastLane;
   }
 
   /**

@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ final class FrontierRequests {
   private static final Logger log = LoggerFactory.getLogger(FrontierRequests.class);
 
   private final EventBus bus;
+  /** The addresses of the node's fetchers, by number. */
+  private final String[] fetchers;
   private final DeliveryOptions fetchDelivery;
   private final DeliveryOptions sitemapDelivery;
   private final DeliveryOptions storeDelivery = Delivery.local(Replies.STORE_REPLY_MS);
@@ -47,8 +50,11 @@ final class FrontierRequests {
   private Promise<Void> heldClaimsSent;
   private int claimsOnTheirWay;
 
-  FrontierRequests(EventBus bus, TrawlConfig config) {
+  /** @param fetchers the fetchers of the node ({@link Addresses#fetch(int)}) */
+  FrontierRequests(EventBus bus, TrawlConfig config, int fetchers) {
     this.bus = bus;
+    this.fetchers = new String[fetchers];
+    Arrays.setAll(this.fetchers, Addresses::fetch);
     this.fetchDelivery = Delivery.local(fetchReplyMs(config));
     this.sitemapDelivery = Delivery.local(sitemapsReplyMs(config));
   }
@@ -99,10 +105,14 @@ final class FrontierRequests {
     return SitemapRequest.MAX_FILES * perFileMs + fetch.requestTimeout().toMillis() + Replies.STORE_REPLY_MS;
   }
 
-  /** Hands {@code row} to a fetcher; its outcome once the page is stored or the URL put back. */
-  Future<FetchOutcome> fetch(FrontierRow row) {
+  /**
+   * Hands {@code row} to the fetcher its lane names ({@link Frontier#lastLane}); its outcome once
+   * the page is stored or the URL put back.
+   */
+  Future<FetchOutcome> fetch(FrontierRow row, int lane) {
     FetchRequest request = new FetchRequest(row.id(), row.url(), row.depth(), row.attempts(), row.revisit(), row.render());
-    return bus.<FetchOutcome>request(Addresses.FETCH, request, fetchDelivery)
+    String fetcher = fetchers[Math.floorMod(lane, fetchers.length)];
+    return bus.<FetchOutcome>request(fetcher, request, fetchDelivery)
         .map(Message::body)
         .recover(err -> unlessStore(err, "fetch lost url={} kind={}", row.url())
             .compose(kind -> recordLost(request, kind)));

@@ -47,6 +47,8 @@ public final class FrontierVerticle extends VerticleBase {
   private final TrawlConfig config;
   private final List<String> seeds;
   private final CrawlMetrics metrics;
+  /** The node's fetchers, each at an address of its own. */
+  private final int fetchers;
   /** Whether this is a node of a cluster crawl. */
   private final boolean clustered;
   private final long startedAtMs = System.currentTimeMillis();
@@ -67,15 +69,18 @@ public final class FrontierVerticle extends VerticleBase {
   /**
    * @param seeds normalized, in-scope seed URLs to add at depth 0 (empty when resuming)
    * @param metrics told where the frontier stands every second
+   * @param fetchers the fetchers deployed, numbered from 0 ({@link Addresses#fetch(int)})
    */
-  public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
-    this(config, seeds, metrics, false);
+  public FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, int fetchers) {
+    this(config, seeds, metrics, fetchers, false);
   }
 
-  private FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, boolean clustered) {
+  private FrontierVerticle(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, int fetchers,
+      boolean clustered) {
     this.config = config;
     this.seeds = List.copyOf(seeds);
     this.metrics = metrics;
+    this.fetchers = fetchers;
     this.clustered = clustered;
   }
 
@@ -84,15 +89,16 @@ public final class FrontierVerticle extends VerticleBase {
    * which partitions it owns.
    *
    * @param seeds seed URLs to add (the crawl's first node), or none
+   * @param fetchers the node's fetchers, numbered from 0
    */
-  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds, CrawlMetrics metrics) {
-    return new FrontierVerticle(config, seeds, metrics, true);
+  public static FrontierVerticle ofNode(TrawlConfig config, List<String> seeds, CrawlMetrics metrics, int fetchers) {
+    return new FrontierVerticle(config, seeds, metrics, fetchers, true);
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    requests = new FrontierRequests(bus, config);
+    requests = new FrontierRequests(bus, config, fetchers);
     TrawlConfig.Fetch fetch = config.fetch();
     HostOverrides hosts = HostOverrides.of(config);
     // A cluster's crawl.max_pages is its budget, granted by the node; the frontier counts none of its own.
@@ -232,11 +238,10 @@ public final class FrontierVerticle extends VerticleBase {
 
   /** Hands out every row that may go now; then ends the crawl, or waits for the next row's time and reads more rows. */
   private void pump() {
-    List<FrontierRow> claimed = window.claim();
+    List<FrontierRow> claimed = window.claim((row, lane) -> requests.fetch(row, lane)
+        .onSuccess(outcome -> completed(row.id(), outcome))
+        .onFailure(this::crawlFailed));
     if (!claimed.isEmpty()) {
-      claimed.forEach(row -> requests.fetch(row)
-          .onSuccess(outcome -> completed(row.id(), outcome))
-          .onFailure(this::crawlFailed));
       requests.claim(claimed).onFailure(this::crawlFailed);
     }
     if (ending.justEnded()) {

@@ -6,6 +6,7 @@ import io.trawl.bus.QueuedBatch;
 import io.trawl.bus.QueuedRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The paging window over the {@code frontier} table: which queued rows to read into the
@@ -118,9 +119,18 @@ final class FrontierWindow {
 
   /** Hands out every row that may go now ({@link Frontier#next}): they are no longer queued. */
   List<FrontierRow> claim() {
+    return claim((row, lane) -> {});
+  }
+
+  /**
+   * The same, telling {@code handedOut} of each row as it goes, with its lane ({@link
+   * Frontier#lastLane}).
+   */
+  List<FrontierRow> claim(ObjIntConsumer<FrontierRow> handedOut) {
     List<FrontierRow> rows = new ArrayList<>();
     for (FrontierRow row = frontier.next(); row != null; row = frontier.next()) {
       rows.add(row);
+      handedOut.accept(row, frontier.lastLane());
     }
     queuedTotal -= rows.size();
     return rows;

@@ -105,7 +105,7 @@ class FetchVerticleRenderTest {
   }
 
   private static Future<FetchOutcome> ask(Vertx vertx, FetchRequest request) {
-    return vertx.eventBus().<FetchOutcome>request(Addresses.FETCH, request, FETCH).map(Message::body);
+    return vertx.eventBus().<FetchOutcome>request(Addresses.fetch(0), request, FETCH).map(Message::body);
   }
 
   @Test

@@ -101,7 +101,7 @@ class FetchVerticleTest {
 
   /** Sends {@code request} to the deployed fetcher; the frontier's view of the answer. */
   private static Future<FetchOutcome> ask(Vertx vertx, FetchRequest request) {
-    return vertx.eventBus().<FetchOutcome>request(Addresses.FETCH, request, FETCH)
+    return vertx.eventBus().<FetchOutcome>request(Addresses.fetch(0), request, FETCH)
         .map(Message::body);
   }
 

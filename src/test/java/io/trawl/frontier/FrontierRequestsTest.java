@@ -44,7 +44,7 @@ class FrontierRequestsTest {
     Await.result(vertx.eventBus().<FrontierUpdate>localConsumer(Addresses.STORE_FRONTIER, this::hold).completion());
     Await.result(vertx.eventBus().<QueuedRequest>localConsumer(Addresses.STORE_QUEUED, this::hold).completion());
     frontier = vertx.getOrCreateContext();
-    requests = new FrontierRequests(vertx.eventBus(), ConfigLoader.fromYaml("", Map.of()));
+    requests = new FrontierRequests(vertx.eventBus(), ConfigLoader.fromYaml("", Map.of()), 1);
   }
 
   private void hold(Message<?> msg) {

@@ -68,6 +68,44 @@ class FrontierTest {
   }
 
   @Test
+  void aHostWithOneRequestOutAtATimeKeepsItsLane() {
+    Frontier frontier = frontier(10, 4, 1000, 0);
+    for (int i = 0; i < 3; i++) {
+      frontier.add(row("http://a.test/" + i));
+    }
+    int partition = HostPartitions.ofHost("a.test");
+    List<Integer> lanes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      FrontierRow row = frontier.next();
+      lanes.add(frontier.lastLane());
+      assertThat(frontier.fetched(row.id())).isTrue();
+      advanceMs(1000);
+    }
+    assertThat(lanes).containsExactly(partition, partition, partition);
+  }
+
+  @Test
+  void requestsOutAtOnceToAHostTakeConsecutiveLanes() {
+    Frontier frontier = frontier(10, 3, 0, 0);
+    for (int i = 0; i < 4; i++) {
+      frontier.add(row("http://a.test/" + i));
+    }
+    int partition = HostPartitions.ofHost("a.test");
+    List<Integer> lanes = new ArrayList<>();
+    FrontierRow first = frontier.next();
+    lanes.add(frontier.lastLane());
+    frontier.next();
+    lanes.add(frontier.lastLane());
+    frontier.next();
+    lanes.add(frontier.lastLane());
+    assertThat(frontier.next()).as("past the host's concurrency").isNull();
+    frontier.fetched(first.id());
+    frontier.next();
+    lanes.add(frontier.lastLane());
+    assertThat(lanes).containsExactly(partition, partition + 1, partition + 2, partition + 2);
+  }
+
+  @Test
   void keepsPerHostConcurrencyUntilARequestCompletes() {
     Frontier frontier = frontier(10, 1, 0, 0);
     frontier.add(row("http://a.test/0"));
