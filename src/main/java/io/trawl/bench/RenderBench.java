@@ -39,7 +39,7 @@ public final class RenderBench {
    * @param links links per page
    * @param latencyMs server delay per response
    * @param concurrency fetch.concurrency (and the per-host concurrency: one host)
-   * @param tabs render.pages; 0 = one per core
+   * @param tabs render.pages; 0 = one per core plus one
    * @param browser render.browser
    */
   public record Options(int pages, int pageBytes, int links, long latencyMs, int concurrency, int tabs, String browser) {}

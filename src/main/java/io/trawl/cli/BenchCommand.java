@@ -118,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
       + "headless Chromium; then a site where every tenth page is, crawled plainly and with render.mode auto.")
   boolean render;
 
-  @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tabs", defaultValue = "0", description = "render.pages with --render; 0 = one per core plus one (default: ${DEFAULT-VALUE}).")
   int tabs;
 
   @Option(names = "--browser", defaultValue = "auto", description = "render.browser with --render (default: ${DEFAULT-VALUE}: chromium-headless-shell, else chromium).")

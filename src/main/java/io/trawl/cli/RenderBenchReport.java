@@ -17,7 +17,7 @@ final class RenderBenchReport {
     }
     err.printf("bench --render: %d pages of %d bytes with %d links, latency %d ms, concurrency %d, tabs %s...%n",
         options.pages(), options.pageBytes(), options.links(), options.latencyMs(), options.concurrency(),
-        options.tabs() == 0 ? "one per core" : Integer.toString(options.tabs()));
+        options.tabs() == 0 ? "one per core plus one" : Integer.toString(options.tabs()));
     RenderBench.Report r = RenderBench.run(options);
     RenderBench.Run all = r.rendered();
     RenderBench.Run plain = r.plain();

@@ -312,7 +312,7 @@ final class ConfigKeys {
           "resource types a rendered page may not load (never requested): any of `" + String.join("`, `", RESOURCE_TYPES)
               + "`"),
       key("pages", 0, v -> v.asInt(0, MAX),
-          "browser tabs rendering at once; `0` = one per core"),
+          "browser tabs rendering at once; `0` = one per core plus one"),
       key("recycle_after", 500, v -> v.asInt(0, MAX),
           "pages a browser renders before it is restarted, which bounds its memory; `0` = never"),
       key("screenshot", false, ConfigValue::asBoolean,

@@ -140,6 +140,8 @@ class ConfigLoaderTest {
         .isEqualTo(new TrawlConfig.Render("urls", List.of(), "", "network_idle", Duration.ofSeconds(30),
             List.of("image", "font", "media", "stylesheet"), 0, 500, false, "auto"));
     assertThat(config.render().enabled()).isFalse();
+    assertThat(config.render().tabs()).as("render.pages 0: one tab per core plus one")
+        .isEqualTo(Runtime.getRuntime().availableProcessors() + 1);
   }
 
   @Test
@@ -220,6 +222,7 @@ class ConfigLoaderTest {
         .isEqualTo(new TrawlConfig.Render("auto", List.of("/app/"), "div.price", "#app li", Duration.ofSeconds(10),
             List.of("image", "font", "xhr"), 3, 0, true, "/opt/chrome/chrome"));
     assertThat(config.render().enabled()).isTrue();
+    assertThat(config.render().tabs()).isEqualTo(3);
   }
 
   @Test
