@@ -269,8 +269,8 @@ public record TrawlConfig(
     /**
      * Tabs rendering at once: {@code pages}, or one per core plus one. A tab leaves its core idle
      * while its page waits on the network and between pages, so one more than the cores keeps
-     * them busy: on 2 cores, 3 tabs rendered 19.4-20.2 pages/s against 17.0-18.2 with 2
-     * (BENCHMARKS.md, Rendering), for about 80 MB more memory.
+     * them busy: on 2 cores, 3 tabs rendered 11-14 % more pages/s than 2 in two alternated pairs
+     * and as many in a third (BENCHMARKS.md, Rendering), for about 80 MB more memory.
      */
     public int tabs() {
       return pages > 0 ? pages : Runtime.getRuntime().availableProcessors() + 1;
