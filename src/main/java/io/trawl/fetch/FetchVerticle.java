@@ -37,10 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetcher number {@code n} of its node, the consumer of {@link Addresses#fetch(int)}: fetches one URL, over plain HTTP or through the browser
- * as {@link RenderRoutes} says, sends HTML (by its Content-Type, or sniffed when it has none:
- * {@link ContentSniffer}) on to the parser and anything else (downloads, other content types, HTTP
- * errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
+ * Fetcher number {@code n} of its node, the consumer of {@link Addresses#fetch(int)}: fetches one
+ * URL, over plain HTTP or through the browser as {@link RenderRoutes} says, sends HTML (by its
+ * Content-Type, or sniffed when it has none: {@link ContentSniffer}) on to the parser and anything
+ * else (downloads, other content types, HTTP errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
  * once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
  * by the settings of the URL's host ({@code hosts:}); the cookie jar's changes are sent to the
  * store before the page. A host whose entry declares a {@code login} is logged in (by the {@link
@@ -88,22 +88,12 @@ public final class FetchVerticle extends VerticleBase {
    */
   public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
       FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics) {
-    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, new RenderRoutes(config.render()));
+    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, new RenderRoutes(config.render()), 0);
   }
 
   /**
-   * Fetcher 0, the one fetcher of a node that has one.
-   *
    * @param routes which pages go to the browser, and what auto mode has learned: shared by every
    *     fetcher instance
-   */
-  public FetchVerticle(TrawlConfig config, Scope scope, HostBreakers breakers, KnownRobots knownRobots,
-      FetchContext context, Function<String, Map<String, String>> requestHeaders, CrawlMetrics metrics,
-      RenderRoutes routes) {
-    this(config, scope, breakers, knownRobots, context, requestHeaders, metrics, routes, 0);
-  }
-
-  /**
    * @param number its number among the node's fetchers (0 to their count - 1), each of which the
    *     frontier sends to at {@link Addresses#fetch(int)}
    */

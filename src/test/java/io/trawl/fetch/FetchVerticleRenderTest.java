@@ -101,7 +101,7 @@ class FetchVerticleRenderTest {
   private static Future<String> deploy(Vertx vertx, TrawlConfig config) {
     Scope scope = new Scope(List.of("127.0.0.1"), List.of(), List.of());
     return vertx.deployVerticle(new FetchVerticle(config, scope, new HostBreakers(config.circuit(), config.retry()),
-        new KnownRobots(), FetchContext.of(config), url -> Map.of(), CrawlMetrics.OFF, new RenderRoutes(config.render())));
+        new KnownRobots(), FetchContext.of(config), url -> Map.of(), CrawlMetrics.OFF, new RenderRoutes(config.render()), 0));
   }
 
   private static Future<FetchOutcome> ask(Vertx vertx, FetchRequest request) {
