@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * Which URLs a crawl may fetch: http(s) on an allowed domain or one of its subdomains (matched on
  * the host name, any port), matching an include pattern when there are any, and no exclude
  * pattern. The host is read with {@code java.net.URL}, the parser the HTTP client reads a request's
- * host with, never taken from the text by hand: what the scope allows is what gets connected to.
+ * host with: what the scope allows is what gets connected to. Only a URL of the plainest shape,
+ * where no parser can read another host ({@link #plainHost}), is read by hand, as
+ * {@code java.net.URL} cost a parse and seven objects a link.
  * A URL with user info is never allowed, whatever host it names. Callers pass normalized URLs
  * ({@link UrlNormalizer}); anything else is judged as the client would read it. Immutable and
  * thread-safe; used by the parser for links, the fetcher for redirects and the sitemaps' reader.
@@ -74,11 +76,58 @@ public final class Scope {
 
   /**
    * The host the HTTP client would connect to for {@code url} (lowercased, IPv6 in brackets), or
-   * null when it is not an http(s) URL with a host and without user info. {@code java.net.URL} is
-   * what Vert.x's {@code RequestOptions.setAbsoluteURI} parses a request's URL with.
+   * null when it is not an http(s) URL with a host and without user info.
+   */
+  private static String hostOf(String url) {
+    String host = plainHost(url);
+    return host != null ? host : clientHost(url);
+  }
+
+  /**
+   * The host of {@code url} when it is {@code http://} or {@code https://}, a host of lowercase
+   * letters, digits and {@code -._}, an optional port of 1 to 5 digits up to 65535, then the end, a
+   * {@code /} or a {@code ?}: the shape of nearly every normalized URL, in which the host cannot be
+   * read otherwise (no {@code @}, {@code \}, {@code [}, {@code %} or {@code #} before the path).
+   * Null for anything else, which {@link #clientHost} reads; ScopeTest checks the two agree.
+   */
+  static String plainHost(String url) {
+    int start = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
+    if (start < 0) {
+      return null;
+    }
+    int i = start;
+    while (i < url.length() && isPlainHostChar(url.charAt(i))) {
+      i++;
+    }
+    int hostEnd = i;
+    if (hostEnd == start) {
+      return null;
+    }
+    if (i < url.length() && url.charAt(i) == ':') {
+      int digits = ++i;
+      while (i < url.length() && url.charAt(i) >= '0' && url.charAt(i) <= '9') {
+        i++;
+      }
+      if (i == digits || i - digits > 5 || Integer.parseInt(url, digits, i, 10) > 65535) {
+        return null;
+      }
+    }
+    if (i < url.length() && url.charAt(i) != '/' && url.charAt(i) != '?') {
+      return null;
+    }
+    return url.substring(start, hostEnd);
+  }
+
+  private static boolean isPlainHostChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  }
+
+  /**
+   * The host as the HTTP client reads it, or null as {@link #hostOf}: {@code java.net.URL} is what
+   * Vert.x's {@code RequestOptions.setAbsoluteURI} parses a request's URL with.
    */
   @SuppressWarnings("deprecation") // new URL(String): the client's own parser, whose reading is the point
-  private static String hostOf(String url) {
+  static String clientHost(String url) {
     URL parsed;
     try {
       parsed = new URL(url);

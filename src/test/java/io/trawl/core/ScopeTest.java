@@ -213,4 +213,68 @@ class ScopeTest {
     assertThat(scope.allows("http://example.com/catalogue/?sort=price")).isFalse();
     assertThat(scope.allows("http://example.com/about")).isFalse();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://example.com/",
+      "https://example.com",
+      "http://example.com?q",
+      "http://www.example.com:8080/a/b?c=d",
+      "https://x_y.example-1.com:443/",
+      "http://127.0.0.1:18091/page/3",
+      "http://127.0.0.1:65535/",
+      "http://127.0.0.1:0/",
+      "http://127.0.0.1:00080/",
+      "http://a..b./",
+      "http://xn--bcher-kva.example/",
+  })
+  void readsTheHostOfAPlainUrlByHandAsTheHttpClientReadsIt(String url) {
+    assertThat(Scope.plainHost(url)).isNotNull().isEqualTo(Scope.clientHost(url));
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {
+      "http://user:secret@example.com/",
+      "http://example.com:1@169.254.169.254/",
+      "http://127.0.0.1\\@127.0.0.2/",
+      "http://127.0.0.1\\example.com/",
+      "http://[::1]:8080/a",
+      "http://[::ffff:127.0.0.1]/",
+      "http://Example.COM/",
+      "HTTP://example.com/",
+      "http://ex%61mple.com/",
+      "http://bücher.example/",
+      "http://example.com#@evil.org/",
+      "http://example.com:/",
+      "http://example.com:65536/",
+      "http://example.com:123456/",
+      "http://example.com:80:80/",
+      "http://example.com;x/",
+      "http:///example.com/",
+      "http:/example.com/",
+      "ftp://example.com/",
+      "",
+  })
+  void leavesEveryOtherShapeToTheHttpClientsParser(String url) {
+    assertThat(Scope.plainHost(url)).isNull();
+  }
+
+  @Test
+  void readsNoHostByHandThatTheHttpClientReadsOtherwise() {
+    java.util.Random random = new java.util.Random(17);
+    String alphabet = "ab1.-_:/?@#%[]\\A9 ";
+    int readByHand = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder url = new StringBuilder(random.nextBoolean() ? "http://" : "https://");
+      for (int k = random.nextInt(14); k > 0; k--) {
+        url.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String plain = Scope.plainHost(url.toString());
+      if (plain != null) {
+        readByHand++;
+        assertThat(plain).as(url.toString()).isEqualTo(Scope.clientHost(url.toString()));
+      }
+    }
+    assertThat(readByHand).isGreaterThan(1_000);
+  }
 }
