@@ -96,7 +96,7 @@ public final class Scope {
       return null;
     }
     int i = start;
-    while (i < url.length() && isPlainHostChar(url.charAt(i))) {
+    while (i < url.length() && UrlNormalizer.isPlainHostChar(url.charAt(i))) {
       i++;
     }
     int hostEnd = i;
@@ -116,10 +116,6 @@ public final class Scope {
       return null;
     }
     return url.substring(start, hostEnd);
-  }
-
-  private static boolean isPlainHostChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
   }
 
   /**

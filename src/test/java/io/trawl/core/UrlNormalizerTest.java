@@ -340,4 +340,75 @@ class UrlNormalizerTest {
   void givesAnEmptyHostForWhatIsNoUrl() {
     assertThat(UrlNormalizer.host("no scheme here")).isEmpty();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "http://127.0.0.1:8080/page/3",
+      "https://example.com/",
+      "https://example.com/a?b=c&d=/e?f",
+      "http://a_b.example-1.com/a//b/",
+      "http://example.com:443/a.html",
+      "https://example.com:80/a@b:c/[d]~!$&'()*+,;=",
+      "http://xn--bcher-kva.example/x.y/",
+  })
+  void takesWhatIsAlreadyNormalAsItIs(String url) {
+    assertThat(UrlNormalizer.isNormal(url)).isTrue();
+    assertThat(UrlNormalizer.normalizeByPartsOrNull(url)).isEqualTo(url);
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {
+      "HTTP://example.com/",
+      "http://Example.com/",
+      "http://example.com",
+      "http://example.com?q",
+      "http://example.com:80/",
+      "https://example.com:443/",
+      "http://example.com:0080/",
+      "http://example.com:0/",
+      "http://example.com:/a",
+      "http://example.com:65536/",
+      "http://example.com./",
+      "http://example.com/a#f",
+      "http://example.com/a?",
+      "http://example.com/./a",
+      "http://example.com/a/..",
+      "http://example.com/.well-known/x",
+      "http://example.com/%7e",
+      "http://example.com/%2F",
+      "http://example.com/a b",
+      "http://example.com/a\\b",
+      "http://example.com/a?b\\c",
+      "http://example.com/é",
+      "http://example.com/a|b",
+      "http://bücher.example/",
+      "http://[::1]/",
+      "http://user@example.com/",
+      "http://example.com:1@127.0.0.1/",
+      "ftp://example.com/",
+      "",
+  })
+  void takesTheLongWayForWhatIsNotObviouslyNormal(String url) {
+    assertThat(UrlNormalizer.isNormal(url)).isFalse();
+  }
+
+  @Test
+  void takesAsNormalOnlyWhatNormalizesToItselfTheLongWay() {
+    java.util.Random random = new java.util.Random(17);
+    String[] starts = {"http://", "https://", "HTTP://", "http:/", "http://a", "https://a.b:", "http://a/", "https://b.c:8080/",
+        "http://d:99/x"};
+    String alphabet = "aZ19.-_:/?%#@é \\[]0~";
+    int normal = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder url = new StringBuilder(starts[random.nextInt(starts.length)]);
+      for (int k = random.nextInt(12); k > 0; k--) {
+        url.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (UrlNormalizer.isNormal(url.toString())) {
+        normal++;
+        assertThat(UrlNormalizer.normalizeByPartsOrNull(url.toString())).as(url.toString()).isEqualTo(url.toString());
+      }
+    }
+    assertThat(normal).isGreaterThan(1_000);
+  }
 }
