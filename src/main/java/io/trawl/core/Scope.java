@@ -56,10 +56,20 @@ public final class Scope {
     if (host == null || !domainAllowed(host)) {
       return false;
     }
-    if (!include.isEmpty() && include.stream().noneMatch(p -> p.matcher(normalizedUrl).find())) {
+    if (!include.isEmpty() && !anyFinds(include, normalizedUrl)) {
       return false;
     }
-    return exclude.stream().noneMatch(p -> p.matcher(normalizedUrl).find());
+    return !anyFinds(exclude, normalizedUrl);
+  }
+
+  /** A loop, not a stream: two streams and their lambdas a link were 10 KB of garbage a page. */
+  private static boolean anyFinds(List<Pattern> patterns, String url) {
+    for (Pattern p : patterns) {
+      if (p.matcher(url).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean domainAllowed(String host) {
