@@ -114,7 +114,7 @@ public final class HtmlParser {
    */
   private String baseUrlAndLinkElements(Document doc, String url, List<Element> linking) {
     Element base = null;
-    for (Element e : doc.getAllElements()) {
+    for (Element e : doc) { // the document and its descendants, without collecting them into a list
       String tag = e.normalName();
       if (tag.equals("base")) {
         if (base == null && e.hasAttr("href")) {
