@@ -395,8 +395,8 @@ class UrlNormalizerTest {
   @Test
   void takesAsNormalOnlyWhatNormalizesToItselfTheLongWay() {
     java.util.Random random = new java.util.Random(17);
-    String[] starts = {"http://", "https://", "HTTP://", "http:/", "http://a", "https://a.b:", "http://a/", "https://b.c:8080/",
-        "http://d:99/x"};
+    String[] starts = {"http://", "https://", "HTTP://", "http:/", "http://a", "https://a.b:", "http://a/",
+        "https://b.c:8080/", "http://d:99/x"};
     String alphabet = "aZ19.-_:/?%#@é \\[]0~";
     int normal = 0;
     for (int n = 0; n < 50_000; n++) {

@@ -50,7 +50,7 @@ public class ParseBenchmark {
     }
   }
 
-  /** The page's 54 hrefs as written, resolved against its URL and checked against the scope: the parse thread's link path. */
+  /** The page's 54 hrefs as written, resolved against its URL and checked against the scope: the link path. */
   @Benchmark
   public int pageLinks() {
     UrlNormalizer.Resolver resolver = UrlNormalizer.resolver(URL);
