@@ -32,6 +32,8 @@ public final class Browser {
   private static final long POLL_MS = 20;
   private static final long CLOSE_GRACE_MS = 3_000;
   private static final int STDERR_TAIL_CHARS = 1_500;
+  /** How long the browser may take to draw a blank tab's first frame when asked whether it can ({@link #framesOnDemand}). */
+  private static final long PROBE_MS = 10_000;
 
   /**
    * @param executable the Chromium executable: a path, or a name looked up on PATH
@@ -50,6 +52,8 @@ public final class Browser {
   private final CdpConnection cdp;
   private final String devToolsUrl;
   private final long pid;
+  /** The tabs' frames, when this browser takes them from us (a headless shell); else null. */
+  private final FrameClock frames;
   private final Promise<Void> gone = Promise.promise();
   private boolean closing;
 
@@ -57,12 +61,14 @@ public final class Browser {
   private record Started(Process process, Path dir, Path profile, Path stderr) {}
 
   /** {@code started} null: a browser we only connected to. */
-  private Browser(Vertx vertx, Context context, Started started, CdpConnection cdp, String devToolsUrl, long pid) {
+  private Browser(Vertx vertx, Context context, Started started, CdpConnection cdp, String devToolsUrl, long pid,
+      boolean framesOnDemand) {
     this.vertx = vertx;
     this.started = started;
     this.cdp = cdp;
     this.devToolsUrl = devToolsUrl;
     this.pid = pid;
+    this.frames = framesOnDemand ? new FrameClock(vertx) : null;
     cdp.closed().onComplete(ar -> gone.tryComplete());
     if (started != null) {
       started.process().onExit().thenRun(() -> context.runOnContext(v -> gone.tryComplete()));
@@ -77,7 +83,7 @@ public final class Browser {
     Context context = vertx.getOrCreateContext();
     return CdpConnection.connect(vertx, webSocketUrl, maxMessageBytes)
         .compose(cdp -> browserPid(cdp, null)
-            .map(pid -> new Browser(vertx, context, null, cdp, webSocketUrl, pid))
+            .compose(pid -> framesOnDemand(cdp).map(frames -> new Browser(vertx, context, null, cdp, webSocketUrl, pid, frames)))
             .onFailure(err -> cdp.close()))
         .recover(err -> Future.failedFuture(new BrowserException(
             "no browser answers at " + webSocketUrl + ": " + err.getMessage(), err)));
@@ -100,7 +106,7 @@ public final class Browser {
         .compose(started -> endpoint(vertx, started, deadline)
             .compose(url -> CdpConnection.connect(vertx, url, options.maxMessageBytes())
                 .compose(cdp -> browserPid(cdp, started)
-                    .map(pid -> new Browser(vertx, context, started, cdp, url, pid))
+                    .compose(pid -> framesOnDemand(cdp).map(frames -> new Browser(vertx, context, started, cdp, url, pid, frames)))
                     .onFailure(err -> cdp.close())))
             .recover(err -> kill(vertx, started, List.of())
                 .transform(v -> Future.<Browser>failedFuture(err instanceof BrowserException ? err
@@ -178,9 +184,37 @@ public final class Browser {
     });
   }
 
+  /**
+   * Whether the browser's tabs can take their frames from us ({@link FrameClock}): a headless
+   * shell started with {@code --run-all-compositor-stages-before-draw}, as {@link Chromium}
+   * starts one. Asked of the browser itself, with a tab of its own closed again, so that a browser
+   * we only connect to is judged the same way: {@code chromium}'s own headless mode does not
+   * know the command, a shell started without the flag refuses it. Never fails.
+   */
+  private static Future<Boolean> framesOnDemand(CdpConnection cdp) {
+    CdpSession root = cdp.browser();
+    return root.send("Target.createBrowserContext", new JsonObject().put("disposeOnDetach", true))
+        .map(context -> context.getString("browserContextId"))
+        .compose(contextId -> root.send("Target.createTarget", new JsonObject().put("url", "about:blank")
+                .put("browserContextId", contextId).put("enableBeginFrameControl", true))
+            .map(target -> target.getString("targetId"))
+            .compose(targetId -> cdp.attach(targetId)
+                .compose(session -> session.send("HeadlessExperimental.beginFrame", new JsonObject().put("noDisplayUpdates", true)))
+                .timeout(PROBE_MS, TimeUnit.MILLISECONDS)
+                .transform(frame -> root.send("Target.closeTarget", new JsonObject().put("targetId", targetId))
+                    .transform(closed -> Future.succeededFuture(frame.succeeded()))))
+            .eventually(() -> root.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", contextId))))
+        .recover(err -> Future.succeededFuture(false));
+  }
+
   /** Where the browser listens for DevTools: {@code ws://127.0.0.1:<port>/devtools/browser/<id>}. */
   public String devToolsUrl() {
     return devToolsUrl;
+  }
+
+  /** Whether this browser's tabs take their frames from us ({@link FrameClock}) rather than from its own clock. */
+  public boolean framesOnDemand() {
+    return frames != null;
   }
 
   /** The DevTools connection: the browser's own session and every tab's. */
@@ -211,10 +245,11 @@ public final class Browser {
     return browser.send("Target.createBrowserContext", new JsonObject().put("disposeOnDetach", true))
         .map(result -> result.getString("browserContextId"))
         .compose(contextId -> browser.send("Target.createTarget",
-                new JsonObject().put("url", "about:blank").put("browserContextId", contextId))
+                new JsonObject().put("url", "about:blank").put("browserContextId", contextId)
+                    .put("enableBeginFrameControl", frames != null))
             .map(result -> result.getString("targetId"))
             .compose(targetId -> cdp.attach(targetId)
-                .map(session -> new BrowserPage(this, session, targetId, contextId)))
+                .map(session -> new BrowserPage(this, session, targetId, contextId, frames)))
             .recover(err -> browser.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", contextId))
                 .transform(v -> Future.failedFuture(err))));
   }
@@ -237,6 +272,9 @@ public final class Browser {
       return gone.future().transform(ar -> Future.succeededFuture());
     }
     closing = true;
+    if (frames != null) {
+      frames.stop();
+    }
     if (started == null) {
       return cdp.close().onComplete(ar -> gone.tryComplete()).transform(ar -> Future.succeededFuture());
     }

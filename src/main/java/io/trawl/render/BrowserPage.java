@@ -13,18 +13,27 @@ import java.util.Base64;
  * loop of its browser.
  */
 public final class BrowserPage {
+  /** Frames drawn at most for one screenshot: the first may come back without a picture. */
+  private static final int DRAW_TRIES = 3;
   private final Browser browser;
   private final CdpSession session;
   private final String targetId;
   private final String contextId;
+  /** Where this tab's frames come from when the browser leaves them to us; else null. */
+  private final FrameClock frames;
   private Future<Void> enabled;
   private Promise<Void> loading;
 
-  BrowserPage(Browser browser, CdpSession session, String targetId, String contextId) {
+  /** A tab of {@code browser}; one whose frames come from {@code frames} (null: the browser's own) gets them from now on. */
+  BrowserPage(Browser browser, CdpSession session, String targetId, String contextId, FrameClock frames) {
     this.browser = browser;
     this.session = session;
     this.targetId = targetId;
     this.contextId = contextId;
+    this.frames = frames;
+    if (frames != null) {
+      frames.resume(session);
+    }
   }
 
   public CdpSession session() {
@@ -81,8 +90,29 @@ public final class BrowserPage {
     return Future.succeededFuture(result.getJsonObject("result", new JsonObject()).getValue("value"));
   }
 
+  /**
+   * Whether this tab gets frames while nothing is asked of it (the default). A tab whose frames
+   * come from us ({@link FrameClock}) and that waits for its next page need not: a page's
+   * animation frames and observers run only while it has frames. No effect on other tabs.
+   */
+  void frames(boolean running) {
+    if (frames == null) {
+      return;
+    }
+    if (running) {
+      frames.resume(session);
+    } else {
+      frames.pause(session);
+    }
+  }
+
   /** A PNG of the viewport, or of the whole page ({@code fullPage}, at most 16,384 CSS pixels high). */
   public Future<byte[]> screenshot(boolean fullPage) {
+    return frames == null ? capture(fullPage) : draw(fullPage);
+  }
+
+  /** {@link #screenshot} by {@code Page.captureScreenshot}, in a tab whose frames come from the browser. */
+  private Future<byte[]> capture(boolean fullPage) {
     Future<JsonObject> params = !fullPage ? Future.succeededFuture(new JsonObject().put("format", "png"))
         : session.send("Page.getLayoutMetrics").map(metrics -> {
           JsonObject size = metrics.getJsonObject("cssContentSize", metrics.getJsonObject("contentSize"));
@@ -97,6 +127,42 @@ public final class BrowserPage {
     return params
         .compose(p -> session.send("Page.captureScreenshot", p))
         .map(result -> Base64.getDecoder().decode(result.getString("data")));
+  }
+
+  /**
+   * {@link #screenshot} in a tab whose frames come from us: one frame drawn, with its picture
+   * ({@code Page.captureScreenshot} would wait for a frame that never comes). The whole page is
+   * drawn in a viewport made as tall as the page for that frame, as wide as the page's own.
+   */
+  private Future<byte[]> draw(boolean fullPage) {
+    if (!fullPage) {
+      return drawn(DRAW_TRIES);
+    }
+    return session.send("Page.getLayoutMetrics").compose(metrics -> {
+      JsonObject size = metrics.getJsonObject("cssContentSize", metrics.getJsonObject("contentSize"));
+      JsonObject viewport = metrics.getJsonObject("cssLayoutViewport", metrics.getJsonObject("layoutViewport"));
+      long width = Math.max(1, Math.min(Math.round(viewport.getDouble("clientWidth")), 16_384));
+      long height = Math.max(1, Math.min(Math.round(size.getDouble("height")), 16_384));
+      return session.send("Emulation.setDeviceMetricsOverride", new JsonObject()
+              .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false))
+          .compose(v -> drawn(DRAW_TRIES))
+          .eventually(() -> session.send("Emulation.clearDeviceMetricsOverride"));
+    });
+  }
+
+  /** The picture of the next frame drawn; the browser may draw none (a renderer still starting): tried {@code tries} times. */
+  private Future<byte[]> drawn(int tries) {
+    JsonObject params = new JsonObject()
+        .put("interval", FrameClock.FRAME_MS)
+        .put("screenshot", new JsonObject().put("format", "png"));
+    return frames.frame(session, params).compose(frame -> {
+      String data = frame.getString("screenshotData");
+      if (data != null) {
+        return Future.succeededFuture(Base64.getDecoder().decode(data));
+      }
+      return tries > 1 ? drawn(tries - 1)
+          : Future.failedFuture(new CdpException("HeadlessExperimental.beginFrame", 0, "the browser drew no picture"));
+    });
   }
 
   /**
@@ -131,7 +197,9 @@ public final class BrowserPage {
   /** Closes the tab and disposes of its browser context. Never fails. */
   public Future<Void> close() {
     CdpSession root = browser.devtools().browser();
-    return root.send("Target.closeTarget", new JsonObject().put("targetId", targetId))
+    Future<Void> framesDone = frames == null ? Future.succeededFuture() : frames.remove(session);
+    return framesDone
+        .transform(ar -> root.send("Target.closeTarget", new JsonObject().put("targetId", targetId)))
         .transform(ar -> root.send("Target.disposeBrowserContext", new JsonObject().put("browserContextId", contextId)))
         .transform(ar -> Future.succeededFuture());
   }

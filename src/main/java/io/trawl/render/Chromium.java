@@ -141,12 +141,26 @@ public final class Chromium {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.addAll(FLAGS);
+    if (isHeadlessShell(executable)) {
+      // What HeadlessExperimental.beginFrame needs to run on a tab: its frames come from us (FrameClock).
+      command.add("--run-all-compositor-stages-before-draw");
+    }
     if (!sandbox) {
       command.add("--no-sandbox");
     }
     command.add("--user-data-dir=" + profile);
     command.add("about:blank");
     return command;
+  }
+
+  /**
+   * Whether {@code executable} is Chromium's headless shell ({@code chromium-headless-shell},
+   * Google's {@code chrome-headless-shell}), the build whose tabs can take their frames from
+   * DevTools ({@link FrameClock}).
+   */
+  static boolean isHeadlessShell(Path executable) {
+    String name = executable.getFileName().toString();
+    return name.contains("headless-shell") || name.contains("headless_shell");
   }
 
   /** The command line wrapped in {@link #WATCHDOG} where there is a POSIX shell, else as it is. */

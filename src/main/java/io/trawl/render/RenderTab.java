@@ -48,7 +48,10 @@ final class RenderTab {
   /** A new tab of {@code browser}, set up for {@code options}. */
   static Future<RenderTab> open(Vertx vertx, Browser browser, RenderOptions options) {
     return browser.newPage().compose(page -> setUp(page, options)
-        .map(frameId -> new RenderTab(vertx, page, frameId))
+        .map(frameId -> {
+          page.frames(false);
+          return new RenderTab(vertx, page, frameId);
+        })
         .recover(err -> page.close().transform(ar -> Future.failedFuture(err))));
   }
 
@@ -70,9 +73,11 @@ final class RenderTab {
     PageRender render = new PageRender(vertx, this, url, options);
     current = render;
     rendered++;
+    page.frames(true);
     return render.start()
         .onComplete(ar -> {
           current = null;
+          page.frames(false);
           if (render.leftTabUnusable()) {
             broken = true;
           }

@@ -9,6 +9,7 @@ import io.trawl.testing.SharedChromium;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,18 @@ import org.junit.jupiter.params.provider.FieldSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChromiumTest {
   static final List<String> BROWSERS = Chromium.AUTO_CANDIDATES;
+
+  /**
+   * A page 2,000 pixels tall whose item appears only once frames come: an animation frame
+   * callback starts an intersection observer, whose first callback (run in a frame too) adds it.
+   */
+  static final String FRAMES = """
+      <!DOCTYPE html><html><body style="margin:0"><div id="tall" style="height:2000px"></div><ul></ul><script>
+        requestAnimationFrame(() => new IntersectionObserver((entries, seen) => {
+          seen.disconnect();
+          document.querySelector('ul').innerHTML = '<li class="item"><a href="/item/2">two</a></li>';
+        }).observe(document.getElementById('tall')));
+      </script></body></html>""";
 
   @Test
   void autoPrefersTheHeadlessShell() {
@@ -69,6 +82,112 @@ class ChromiumTest {
             .onComplete(p))));
 
     assertThat((String) html).contains("<p class=\"item\">one</p><p class=\"item\">two</p>");
+  }
+
+  /**
+   * The shell's tabs take their frames from trawl (FrameClock), chromium's from its own clock; in
+   * both a page that waits for frames is built, and both screenshots are drawn at their sizes.
+   */
+  @ParameterizedTest
+  @FieldSource("BROWSERS")
+  void framesComeFromUsInTheShellAndPagesThatWaitForThemAreBuiltInEither(String executable, Vertx vertx) {
+    SharedChromium.assumeInstalled(executable);
+    ScriptedSite site = new ScriptedSite(vertx).start().page("/frames", FRAMES);
+    Context context = vertx.getOrCreateContext();
+    List<Object> seen = new ArrayList<>();
+
+    Await.result(Future.<Void>future(p -> context.runOnContext(v ->
+        Browser.launch(vertx, Browser.Options.of(executable))
+            .compose(browser -> {
+              seen.add(browser.framesOnDemand());
+              return browser.newPage()
+                  .compose(page -> page.navigate(site.url("/frames"))
+                      .compose(x -> page.evaluate(WAIT_FOR_ITEM))
+                      .compose(html -> {
+                        seen.add(html);
+                        return page.evaluate("[innerWidth, innerHeight, document.documentElement.scrollHeight]");
+                      })
+                      .compose(height -> {
+                        seen.add(height);
+                        return page.screenshot(false);
+                      })
+                      .compose(png -> {
+                        seen.add(png);
+                        return page.screenshot(true);
+                      })
+                      .map(png -> seen.add(png))
+                      .eventually(page::close))
+                  .eventually(browser::close);
+            })
+            .<Void>mapEmpty()
+            .onComplete(p))));
+
+    assertThat(seen.get(0)).as("frames on demand").isEqualTo(executable.equals("chromium-headless-shell"));
+    assertThat((String) seen.get(1)).contains("<li class=\"item\"><a href=\"/item/2\">two</a></li>");
+    JsonArray size = (JsonArray) seen.get(2);
+    assertThat(size.getInteger(2)).as("the page's height").isGreaterThan(2000);
+    assertThat(pngSize((byte[]) seen.get(3))).as("the viewport's picture").containsExactly(size.getInteger(0), size.getInteger(1));
+    assertThat(pngSize((byte[]) seen.get(4))).as("the whole page's picture").containsExactly(size.getInteger(0), size.getInteger(2));
+  }
+
+  /**
+   * A shell someone else started without the flag frames on demand need is used as it is: the
+   * question asked at connecting finds that out, and its tabs keep the browser's own frames.
+   */
+  @Test
+  void aShellStartedWithoutTheFlagKeepsItsOwnFrames(Vertx vertx, @TempDir Path dir) throws Exception {
+    SharedChromium.assumeInstalled("chromium-headless-shell");
+    Path profile = Files.createDirectory(dir.resolve("profile"));
+    List<String> command = new ArrayList<>(Chromium.command(Chromium.find("chromium-headless-shell").orElseThrow(),
+        profile, Chromium.sandboxAllowed()));
+    assertThat(command.remove("--run-all-compositor-stages-before-draw")).isTrue();
+    Process watchdog = new ProcessBuilder(Chromium.watched(command))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    ScriptedSite site = new ScriptedSite(vertx).start().page("/frames", FRAMES);
+    Context context = vertx.getOrCreateContext();
+    try {
+      Path portFile = profile.resolve("DevToolsActivePort");
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+      List<String> port = Files.readAllLines(portFile);
+      String url = "ws://127.0.0.1:" + port.get(0).trim() + port.get(1).trim();
+      List<Object> seen = new ArrayList<>();
+
+      Await.result(Future.<Void>future(p -> context.runOnContext(v -> Browser.connect(vertx, url, 1 << 20)
+          .compose(browser -> {
+            seen.add(browser.framesOnDemand());
+            return browser.newPage()
+                .compose(page -> page.navigate(site.url("/frames"))
+                    .compose(x -> page.evaluate(WAIT_FOR_ITEM))
+                    .map(seen::add)
+                    .eventually(page::close))
+                .eventually(browser::close);
+          })
+          .<Void>mapEmpty()
+          .onComplete(p))));
+
+      assertThat(seen.get(0)).as("frames on demand").isEqualTo(false);
+      assertThat((String) seen.get(1)).contains("<a href=\"/item/2\">two</a>");
+    } finally {
+      watchdog.getOutputStream().close();
+      watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
+      watchdog.destroyForcibly();
+    }
+  }
+
+  private static final String WAIT_FOR_ITEM = """
+      new Promise(done => { const check = () => document.querySelector('li.item')
+        ? done(document.documentElement.outerHTML) : setTimeout(check, 10); check(); })""";
+
+  /** The width and height a PNG's header gives. */
+  private static List<Integer> pngSize(byte[] png) {
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    return List.of(readInt(png, 16), readInt(png, 20));
+  }
+
+  private static int readInt(byte[] b, int at) {
+    return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
   }
 
   @ParameterizedTest

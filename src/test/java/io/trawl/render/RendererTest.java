@@ -134,12 +134,14 @@ class RendererTest {
 
   @Test
   void aScriptThatNeverEndsFailsAsTimeoutAndTheNextPageRenders(Vertx vertx, SharedChromium.Endpoint chromium) {
-    ScriptedSite site = app(vertx).page("/spin", "<body><p>spinning</p><script>while (true) {}</script></body>");
+    // The next page waits for frames: the spinning one held every tab's frames (FrameClock) until its tab closed.
+    ScriptedSite site = app(vertx).page("/spin", "<body><p>spinning</p><script>requestAnimationFrame(() => { while (true) {} })</script></body>")
+        .page("/frames", ChromiumTest.FRAMES);
     Context context = vertx.getOrCreateContext();
     Renderer renderer = new Renderer(vertx, chromium.url(), 1, 0, options("li.item", 5_000));
 
     Throwable failure = Await.failureOn(context, () -> renderer.render(site.url("/spin")));
-    Rendered next = Await.on(context, () -> renderer.render(site.url("/app")).eventually(renderer::close));
+    Rendered next = Await.on(context, () -> renderer.render(site.url("/frames")).eventually(renderer::close));
 
     assertThat(FailureKind.of(failure)).isEqualTo(FailureKind.TIMEOUT);
     assertThat(html(next)).contains(">two</a>");
