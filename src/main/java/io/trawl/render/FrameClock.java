@@ -94,6 +94,8 @@ final class FrameClock {
     roundPending = true;
     vertx.setTimer(FRAME_MS, id -> {
       roundPending = false;
+      // A tab that went away (crashed, its browser gone) without being removed gets no more rounds.
+      ticking.removeIf(session -> session.ended().isComplete());
       if (ticking.isEmpty()) {
         return;
       }
