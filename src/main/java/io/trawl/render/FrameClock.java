@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * its page changes, which nobody sees: a crawler reads the DOM. Here each tab gets a frame every
  * {@value #FRAME_MS} ms with {@code noDisplayUpdates}: its page's animation frame callbacks, layout,
  * intersection and resize observers run as in any browser, and nothing is painted; a screenshot is
- * the one frame drawn. That is 28 % of the browser's CPU a rendered page (BENCHMARKS.md,
+ * the one frame drawn. That is 16-28 % of the browser's CPU a rendered page (BENCHMARKS.md,
  * "Frames on demand").
  *
  * <p>One frame at a time, across all the browser's tabs: the shell's GPU process takes a second
