@@ -83,7 +83,7 @@ public final class Browser {
     Context context = vertx.getOrCreateContext();
     return CdpConnection.connect(vertx, webSocketUrl, maxMessageBytes)
         .compose(cdp -> browserPid(cdp, null)
-            .compose(pid -> framesOnDemand(cdp).map(frames -> new Browser(vertx, context, null, cdp, webSocketUrl, pid, frames)))
+            .map(pid -> new Browser(vertx, context, null, cdp, webSocketUrl, pid, false))
             .onFailure(err -> cdp.close()))
         .recover(err -> Future.failedFuture(new BrowserException(
             "no browser answers at " + webSocketUrl + ": " + err.getMessage(), err)));
@@ -185,11 +185,12 @@ public final class Browser {
   }
 
   /**
-   * Whether the browser's tabs can take their frames from us ({@link FrameClock}): a headless
-   * shell started with {@code --run-all-compositor-stages-before-draw}, as {@link Chromium}
-   * starts one. Asked of the browser itself, with a tab of its own closed again, so that a browser
-   * we only connect to is judged the same way: {@code chromium}'s own headless mode does not
-   * know the command, a shell started without the flag refuses it. Never fails.
+   * Whether the browser we started can take its tabs' frames from us ({@link FrameClock}): a
+   * headless shell, which {@link Chromium} starts with {@code --run-all-compositor-stages-before-draw}.
+   * Asked of the browser itself, with a tab of its own closed again: {@code chromium}'s own
+   * headless mode does not know the command, and a shell without it refuses it. Never fails.
+   * A browser we only {@link #connect} to keeps its own frames: another program may be sending it
+   * frames as well, and two senders' frames overlapping crash it.
    */
   private static Future<Boolean> framesOnDemand(CdpConnection cdp) {
     CdpSession root = cdp.browser();

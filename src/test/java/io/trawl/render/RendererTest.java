@@ -133,12 +133,14 @@ class RendererTest {
   }
 
   @Test
-  void aScriptThatNeverEndsFailsAsTimeoutAndTheNextPageRenders(Vertx vertx, SharedChromium.Endpoint chromium) {
-    // The next page waits for frames: the spinning one held every tab's frames (FrameClock) until its tab closed.
+  void aScriptThatNeverEndsFailsAsTimeoutAndTheNextPageRenders(Vertx vertx) {
+    // A browser of its own, which takes its tabs' frames from trawl where it is the headless shell
+    // (FrameClock): the spinning page holds every tab's frames until its tab closes, and the next
+    // page waits for frames.
     ScriptedSite site = app(vertx).page("/spin", "<body><p>spinning</p><script>requestAnimationFrame(() => { while (true) {} })</script></body>")
         .page("/frames", ChromiumTest.FRAMES);
     Context context = vertx.getOrCreateContext();
-    Renderer renderer = new Renderer(vertx, chromium.url(), 1, 0, options("li.item", 5_000));
+    Renderer renderer = new Renderer(vertx, Chromium.AUTO, 1, 0, options("li.item", 5_000));
 
     Throwable failure = Await.failureOn(context, () -> renderer.render(site.url("/spin")));
     Rendered next = Await.on(context, () -> renderer.render(site.url("/frames")).eventually(renderer::close));
