@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -94,41 +95,11 @@ class ChromiumTest {
   void framesComeFromUsInTheShellAndPagesThatWaitForThemAreBuiltInEither(String executable, Vertx vertx) {
     SharedChromium.assumeInstalled(executable);
     ScriptedSite site = new ScriptedSite(vertx).start().page("/frames", FRAMES);
-    Context context = vertx.getOrCreateContext();
-    List<Object> seen = new ArrayList<>();
 
-    Await.result(Future.<Void>future(p -> context.runOnContext(v ->
-        Browser.launch(vertx, Browser.Options.of(executable))
-            .compose(browser -> {
-              seen.add(browser.framesOnDemand());
-              return browser.newPage()
-                  .compose(page -> page.navigate(site.url("/frames"))
-                      .compose(x -> page.evaluate(WAIT_FOR_ITEM))
-                      .compose(html -> {
-                        seen.add(html);
-                        return page.evaluate("[innerWidth, innerHeight, document.documentElement.scrollHeight]");
-                      })
-                      .compose(height -> {
-                        seen.add(height);
-                        return page.screenshot(false);
-                      })
-                      .compose(png -> {
-                        seen.add(png);
-                        return page.screenshot(true);
-                      })
-                      .map(png -> seen.add(png))
-                      .eventually(page::close))
-                  .eventually(browser::close);
-            })
-            .<Void>mapEmpty()
-            .onComplete(p))));
+    boolean framesOnDemand = pagesThatWaitForFramesAreBuiltAndDrawn(vertx,
+        () -> Browser.launch(vertx, Browser.Options.of(executable)), site.url("/frames"));
 
-    assertThat(seen.get(0)).as("frames on demand").isEqualTo(executable.equals("chromium-headless-shell"));
-    assertThat((String) seen.get(1)).contains("<li class=\"item\"><a href=\"/item/2\">two</a></li>");
-    JsonArray size = (JsonArray) seen.get(2);
-    assertThat(size.getInteger(2)).as("the page's height").isGreaterThan(2000);
-    assertThat(pngSize((byte[]) seen.get(3))).as("the viewport's picture").containsExactly(size.getInteger(0), size.getInteger(1));
-    assertThat(pngSize((byte[]) seen.get(4))).as("the whole page's picture").containsExactly(size.getInteger(0), size.getInteger(2));
+    assertThat(framesOnDemand).as("frames on demand").isEqualTo(executable.equals("chromium-headless-shell"));
   }
 
   /**
@@ -145,39 +116,63 @@ class ChromiumTest {
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     ScriptedSite site = new ScriptedSite(vertx).start().page("/frames", FRAMES);
-    Context context = vertx.getOrCreateContext();
     try {
       Path portFile = profile.resolve("DevToolsActivePort");
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
       List<String> port = Files.readAllLines(portFile);
       String url = "ws://127.0.0.1:" + port.get(0).trim() + port.get(1).trim();
-      List<Object> seen = new ArrayList<>();
 
-      Await.result(Future.<Void>future(p -> context.runOnContext(v -> Browser.connect(vertx, url, 16 << 20)
-          .compose(browser -> {
-            seen.add(browser.framesOnDemand());
-            return browser.newPage()
-                .compose(page -> page.navigate(site.url("/frames"))
-                    .compose(x -> page.evaluate(WAIT_FOR_ITEM))
-                    .compose(html -> {
-                      seen.add(html);
-                      return page.screenshot(true);
-                    })
-                    .map(seen::add)
-                    .eventually(page::close))
-                .eventually(browser::close);
-          })
-          .<Void>mapEmpty()
-          .onComplete(p))));
+      boolean framesOnDemand = pagesThatWaitForFramesAreBuiltAndDrawn(vertx, () -> Browser.connect(vertx, url, 16 << 20),
+          site.url("/frames"));
 
-      assertThat(seen.get(0)).as("frames on demand").isEqualTo(false);
-      assertThat((String) seen.get(1)).contains("<a href=\"/item/2\">two</a>");
-      assertThat(pngSize((byte[]) seen.get(2)).get(1)).as("the whole page's height").isGreaterThan(2000);
+      assertThat(framesOnDemand).as("frames on demand").isFalse();
     } finally {
       watchdog.getOutputStream().close();
       watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
       watchdog.destroyForcibly();
     }
+  }
+
+  /**
+   * Opens {@code browser}, loads {@code frames} (the {@link #FRAMES} page) in a tab and checks that
+   * its frame-made item is built and that both screenshots are drawn at the viewport's and the
+   * page's sizes; closes everything. Whether the browser took its frames from us.
+   */
+  private static boolean pagesThatWaitForFramesAreBuiltAndDrawn(Vertx vertx, Supplier<Future<Browser>> browser,
+      String frames) {
+    Context context = vertx.getOrCreateContext();
+    List<Object> seen = new ArrayList<>();
+    Await.result(Future.<Void>future(p -> context.runOnContext(v -> browser.get()
+        .compose(opened -> {
+          seen.add(opened.framesOnDemand());
+          return opened.newPage()
+              .compose(page -> page.navigate(frames)
+                  .compose(x -> page.evaluate(WAIT_FOR_ITEM))
+                  .compose(html -> {
+                    seen.add(html);
+                    return page.evaluate("[innerWidth, innerHeight, document.documentElement.scrollHeight]");
+                  })
+                  .compose(size -> {
+                    seen.add(size);
+                    return page.screenshot(false);
+                  })
+                  .compose(png -> {
+                    seen.add(png);
+                    return page.screenshot(true);
+                  })
+                  .map(seen::add)
+                  .eventually(page::close))
+              .eventually(opened::close);
+        })
+        .<Void>mapEmpty()
+        .onComplete(p))));
+
+    assertThat((String) seen.get(1)).contains("<li class=\"item\"><a href=\"/item/2\">two</a></li>");
+    JsonArray size = (JsonArray) seen.get(2);
+    assertThat(size.getInteger(2)).as("the page's height").isGreaterThan(2000);
+    assertThat(pngSize((byte[]) seen.get(3))).as("the viewport's picture").containsExactly(size.getInteger(0), size.getInteger(1));
+    assertThat(pngSize((byte[]) seen.get(4))).as("the whole page's picture").containsExactly(size.getInteger(0), size.getInteger(2));
+    return (Boolean) seen.get(0);
   }
 
   private static final String WAIT_FOR_ITEM = """
