@@ -58,7 +58,7 @@ public final class Browser {
   private boolean closing;
 
   /** The process as started, its temporary directory, and the files in it. */
-  private record Started(Process process, Path dir, Path profile, Path stderr) {}
+  private record Started(Path executable, Process process, Path dir, Path profile, Path stderr) {}
 
   /** {@code started} null: a browser we only connected to. */
   private Browser(Vertx vertx, Context context, Started started, CdpConnection cdp, String devToolsUrl, long pid,
@@ -106,7 +106,9 @@ public final class Browser {
         .compose(started -> endpoint(vertx, started, deadline)
             .compose(url -> CdpConnection.connect(vertx, url, options.maxMessageBytes())
                 .compose(cdp -> browserPid(cdp, started)
-                    .compose(pid -> framesOnDemand(cdp).map(frames -> new Browser(vertx, context, started, cdp, url, pid, frames)))
+                    .compose(pid -> (Chromium.isHeadlessShell(started.executable()) ? framesOnDemand(cdp)
+                            : Future.succeededFuture(false))
+                        .map(frames -> new Browser(vertx, context, started, cdp, url, pid, frames)))
                     .onFailure(err -> cdp.close())))
             .recover(err -> kill(vertx, started, List.of())
                 .transform(v -> Future.<Browser>failedFuture(err instanceof BrowserException ? err
@@ -124,7 +126,7 @@ public final class Browser {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(stderr.toFile());
     try {
-      return new Started(builder.start(), dir, profile, stderr);
+      return new Started(executable, builder.start(), dir, profile, stderr);
     } catch (IOException e) {
       deleteQuietly(dir);
       throw new BrowserException("cannot run " + executable + ": " + e.getMessage(), e);
@@ -185,10 +187,11 @@ public final class Browser {
   }
 
   /**
-   * Whether the browser we started can take its tabs' frames from us ({@link FrameClock}): a
-   * headless shell, which {@link Chromium} starts with {@code --run-all-compositor-stages-before-draw}.
-   * Asked of the browser itself, with a tab of its own closed again: {@code chromium}'s own
-   * headless mode does not know the command, and a shell without it refuses it. Never fails.
+   * Whether the headless shell we started can take its tabs' frames from us ({@link FrameClock}),
+   * as one started with {@code --run-all-compositor-stages-before-draw} ({@link Chromium}) can.
+   * Asked of the browser itself, with a tab of its own closed again, since a shell of another
+   * build may not know the command; other browsers ({@code chromium}'s own headless mode) are not
+   * asked: they do not have it. Never fails.
    * A browser we only {@link #connect} to keeps its own frames: another program may be sending it
    * frames as well, and two senders' frames overlapping crash it.
    */
