@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * Fetcher number {@code n} of its node, the consumer of {@link Addresses#fetch(int)}: fetches one
  * URL, over plain HTTP or through the browser as {@link RenderRoutes} says, sends HTML (by its
  * Content-Type, or sniffed when it has none: {@link ContentSniffer}) on to the parser and anything
- * else (downloads, other content types, HTTP errors, failures) straight to the store, and answers the frontier with the {@link FetchOutcome}
- * once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
+ * else (downloads, other content types, HTTP errors, failures) straight to the store, and answers
+ * the frontier with the {@link FetchOutcome} once the page is stored, or put back to be rendered when the parser found it lacking. Retries go
  * by the settings of the URL's host ({@code hosts:}); the cookie jar's changes are sent to the
  * store before the page. A host whose entry declares a {@code login} is logged in (by the {@link
  * LoginVerticle}) before this fetcher's first request to it, and again when a page shows the

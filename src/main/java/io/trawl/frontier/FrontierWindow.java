@@ -117,14 +117,9 @@ final class FrontierWindow {
     }
   }
 
-  /** Hands out every row that may go now ({@link Frontier#next}): they are no longer queued. */
-  List<FrontierRow> claim() {
-    return claim((row, lane) -> {});
-  }
-
   /**
-   * The same, telling {@code handedOut} of each row as it goes, with its lane ({@link
-   * Frontier#lastLane}).
+   * Hands out every row that may go now ({@link Frontier#next}): they are no longer queued.
+   * Tells {@code handedOut} of each row as it goes, with its lane ({@link Frontier#lastLane}).
    */
   List<FrontierRow> claim(ObjIntConsumer<FrontierRow> handedOut) {
     List<FrontierRow> rows = new ArrayList<>();

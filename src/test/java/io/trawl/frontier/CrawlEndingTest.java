@@ -30,7 +30,7 @@ class CrawlEndingTest {
   @Test
   void endsDoneOnceNothingIsQueuedInFlightOrUnread() {
     readTable(window, "http://a.test/");
-    FrontierRow row = window.claim().get(0);
+    FrontierRow row = window.claim((claimed, lane) -> {}).get(0);
     assertThat(ending.justEnded()).as("in flight").isFalse();
 
     frontier.markDone(row.id(), false);
@@ -105,7 +105,7 @@ class CrawlEndingTest {
     FrontierWindow window = new FrontierWindow(limited);
     CrawlEnding limitedEnding = new CrawlEnding(limited, window);
     readTable(window, "http://a.test/", "http://b.test/");
-    FrontierRow row = window.claim().get(0);
+    FrontierRow row = window.claim((claimed, lane) -> {}).get(0);
     assertThat(limitedEnding.justEnded()).isFalse();
 
     limited.markDone(row.id(), false);

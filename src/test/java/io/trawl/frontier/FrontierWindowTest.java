@@ -103,7 +103,7 @@ class FrontierWindowTest {
     window.nextLoad();
     window.loaded(batch(rows(3), 10));
 
-    List<FrontierRow> claimed = window.claim();
+    List<FrontierRow> claimed = window.claim((handedOut, lane) -> {});
     assertThat(claimed).hasSize(3);
     assertThat(window.queued()).isEqualTo(7);
 
@@ -123,7 +123,7 @@ class FrontierWindowTest {
   void theQueuedCountIsNeverNegative() {
     window.nextLoad();
     window.loaded(batch(rows(3), 1));
-    window.claim();
+    window.claim((handedOut, lane) -> {});
     assertThat(window.queued()).isZero();
   }
 
@@ -135,7 +135,7 @@ class FrontierWindowTest {
     resumed.loaded(new QueuedBatch(rows(3), 3, 5));
 
     assertThat(limited.maxPagesReached()).isTrue();
-    assertThat(resumed.claim()).isEmpty();
+    assertThat(resumed.claim((handedOut, lane) -> {})).isEmpty();
   }
 
   @Test
