@@ -77,10 +77,11 @@ public final class ColdBench {
    * @param requests requests the server answered (robots.txt included)
    * @param dbBytes the database file once the crawl closed it
    * @param tableBytes bytes by table and index (SQLite's dbstat), empty when unavailable
+   * @param threadSeconds the crawl process's CPU by thread group ({@link ThreadTicks#GROUPS}), zeros where /proc is not
    */
   public record Run(int exitCode, long pages, long errors, double seconds, double firstPageSeconds,
       double fetchingSeconds, double cpuSeconds, long peakRssBytes, double serverCpuSeconds, long requests,
-      long dbBytes, Map<String, Long> tableBytes, List<Window> windows) {
+      long dbBytes, Map<String, Long> tableBytes, List<Window> windows, Map<String, Double> threadSeconds) {
     public double pagesPerSecond() {
       return pages / seconds;
     }
@@ -188,6 +189,7 @@ public final class ColdBench {
     Process shell = builder.start();
     Timeline timeline = new Timeline(o.windowPages(), requestsBefore);
     long peakRss = 0;
+    ThreadTicks threads = new ThreadTicks();
     while (!shell.waitFor(SAMPLE_MS, TimeUnit.MILLISECONDS)) {
       Optional<ProcessHandle> crawler = shell.children().findFirst();
       if (crawler.isEmpty()) {
@@ -197,6 +199,7 @@ public final class ColdBench {
       if (status == null) {
         continue;
       }
+      threads.sample(crawler.get().pid());
       peakRss = Math.max(peakRss, status.hwmBytes());
       timeline.sample((System.nanoTime() - started) / 1e9, server.stats().requests(), status);
     }
@@ -211,7 +214,7 @@ public final class ColdBench {
     List<Window> windows = timeline.windows(GcLog.read(gcLog));
     return new Run(exit, stored.pages(), stored.errors(), seconds, stored.firstPageSeconds(), stored.fetchingSeconds(),
         cpu, peakRss, after.cpuSeconds() - serverCpuBefore, after.requests() - requestsBefore, Files.exists(db) ? Files.size(db) : 0,
-        tableBytes(db), windows);
+        tableBytes(db), windows, threads.secondsByGroup());
   }
 
   /** The children's user and sys of bash's {@code times} (its second line), in seconds. */

@@ -164,21 +164,11 @@ final class ProcessTreeUse {
    */
   static Map<Long, Long> jitTicks(long pid) {
     Map<Long, Long> ticks = new HashMap<>();
-    try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : tasks) {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-            ticks.put(Long.parseLong(task.getFileName().toString()), ticksOf(stat));
-          }
-        } catch (IOException | RuntimeException e) {
-          // The thread ended between the listing and the read.
-        }
+    ThreadTicks.read(pid).forEach((tid, task) -> {
+      if (task.name().startsWith("C1 CompilerThre") || task.name().startsWith("C2 CompilerThre")) {
+        ticks.put(tid, task.ticks());
       }
-    } catch (IOException | RuntimeException e) {
-      return Map.of();
-    }
+    });
     return ticks;
   }
 
@@ -187,17 +177,10 @@ final class ProcessTreeUse {
     return cpuTicks(Path.of("/proc", Long.toString(pid), "stat"));
   }
 
-  /** utime + stime in a {@code stat} file's text, in clock ticks. */
-  private static long ticksOf(String stat) {
-    // The command (field 2) may hold spaces; the fields after its closing parenthesis do not.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
-
   /** utime + stime of the process or thread whose {@code stat} file this is, in clock ticks; -1 when it is gone. */
   private static long cpuTicks(Path statFile) {
     try {
-      return ticksOf(Files.readString(statFile));
+      return ThreadTicks.ticksOf(Files.readString(statFile));
     } catch (IOException | RuntimeException e) {
       return -1;
     }

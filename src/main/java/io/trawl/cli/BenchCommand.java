@@ -288,6 +288,7 @@ final class BenchCommand implements Callable<Integer> {
         range(r.runs().stream().mapToDouble(ColdBench.Run::cpuMsPerPage).toArray(), "%.3f"));
     out.printf(Locale.ROOT, "peak RSS         %s MB (VmHWM of the crawl process)%n",
         range(r.runs().stream().mapToDouble(run -> run.peakRssBytes() >> 20).toArray(), "%.0f"));
+    printThreads(r.runs(), out);
     if (bound > 0) {
       out.printf(Locale.ROOT, "bound            %s = %.0f pages/s; crawl = %s of it (over the whole process), %s "
           + "(first page to last)%n", boundName(delay), bound,
@@ -316,6 +317,19 @@ final class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), r.serverJvm(), loadAverage());
     out.flush();
     return r.runs().stream().allMatch(run -> run.exitCode() == 0) ? Main.OK : Main.FAILED;
+  }
+
+  /** The crawl process's CPU a page by thread group, each a range over the runs; nothing where /proc said nothing. */
+  private static void printThreads(List<ColdBench.Run> runs, PrintWriter out) {
+    if (runs.stream().allMatch(run -> run.threadSeconds().values().stream().allMatch(s -> s == 0))) {
+      return;
+    }
+    StringBuilder line = new StringBuilder();
+    for (String group : runs.get(0).threadSeconds().keySet()) {
+      line.append(line.length() == 0 ? "" : ", ").append(group).append(' ').append(range(runs.stream()
+          .mapToDouble(run -> 1000 * run.threadSeconds().get(group) / Math.max(1, run.pages())).toArray(), "%.3f"));
+    }
+    out.printf(Locale.ROOT, "CPU by thread    %s ms a page (the crawl process's threads in /proc)%n", line);
   }
 
   private static void printWindows(ColdBench.Run run, int n, PrintWriter out) {
