@@ -35,8 +35,15 @@ public final class KnownRobots {
     return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
   }
 
-  /** {@code scheme://authority}, the key robots.txt rules are kept under; null for a URL that is not one. */
+  /**
+   * {@code scheme://authority}, the key robots.txt rules are kept under; null for a URL that is not
+   * one. A plain URL is read by hand (twice a page in a crawl), any other with {@code java.net.URI}.
+   */
   static String origin(String url) {
+    String plain = PlainUrl.origin(url);
+    if (plain != null) {
+      return plain;
+    }
     try {
       URI uri = URI.create(url);
       return uri.getScheme() + "://" + uri.getRawAuthority();
