@@ -29,10 +29,28 @@ public final class KnownRobots {
     return rules == null ? null : answer(rules, url);
   }
 
+  /**
+   * The Crawl-delay in ms of the host of {@code url}, 0 when its rules set none, or -1 when its
+   * rules are not known here: {@code answer(url).crawlDelayMs()} without matching the URL against
+   * the rules (the host's clock reads it each request).
+   */
+  public long crawlDelayMs(String url) {
+    if (byOrigin.isEmpty()) {
+      return -1;
+    }
+    String origin = origin(url);
+    BaseRobotRules rules = origin == null ? null : byOrigin.get(origin);
+    return rules == null ? -1 : crawlDelayMs(rules);
+  }
+
   static RobotsAnswer answer(BaseRobotRules rules, String url) {
-    long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
+    return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED,
+        crawlDelayMs(rules), null);
+  }
+
+  private static long crawlDelayMs(BaseRobotRules rules) {
+    return rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
         : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
-    return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
   }
 
   /**
