@@ -25,7 +25,7 @@ final class ContentSniffer {
   /** Whether the response with {@code contentType} (the header, or null) and {@code body} is parsed as HTML. */
   static boolean isHtml(String contentType, byte[] body) {
     if (contentType != null) {
-      String type = contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
+      String type = mediaType(contentType);
       if (type.equals("text/html") || type.equals("application/xhtml+xml")) {
         return true;
       }
@@ -34,6 +34,15 @@ final class ContentSniffer {
       }
     }
     return looksLikeHtml(body);
+  }
+
+  /**
+   * The media type of a Content-Type header, lowercase, without its parameters: what
+   * {@code toLowerCase(ROOT).split(";", 2)[0].trim()} gives, without the array (twice a page).
+   */
+  static String mediaType(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   /** Whether {@code body} starts, past a BOM and whitespace, with a tag only HTML starts with. */

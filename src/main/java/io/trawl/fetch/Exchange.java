@@ -156,9 +156,8 @@ final class Exchange {
   private record Hop(String host, HostSettings settings, TrawlConfig.Proxy proxy) {}
 
   private void prepare(String target, int redirects, Set<TrawlConfig.Proxy> tried, Hop hop) {
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = PlainUrl.target(new RequestOptions(), target)
         .setMethod(method)
-        .setAbsoluteURI(target)
         .setFollowRedirects(false)
         .setConnectTimeout(hop.settings().connectTimeout().toMillis());
     RequestHeaders.apply(options, target, hop.settings(), context.jar());
@@ -179,9 +178,10 @@ final class Exchange {
       request(options, target, redirects, tried, hop);
       return;
     }
-    // The host and port the client would connect to, read by its own parser (setAbsoluteURI). Through
-    // a proxy, the proxy is told this checked address (CONNECT, SOCKS) or, for a plain http page sent
-    // to an http proxy whole, the name, which the proxy resolves again (README, Proxies).
+    // The host and port the client would connect to, read by its own parser (setAbsoluteURI), or by
+    // hand to the same result for a plain URL (PlainUrl). Through a proxy, the proxy is told this
+    // checked address (CONNECT, SOCKS) or, for a plain http page sent to an http proxy whole, the
+    // name, which the proxy resolves again (README, Proxies).
     fetcher.guard.server(url, options.getHost(), options.getPort())
         .onSuccess(server -> request(options.setServer(server), target, redirects, tried, hop))
         .onFailure(err -> fail(unusable(target, redirects, FetchErrors.connecting(url, err))));

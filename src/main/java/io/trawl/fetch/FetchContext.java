@@ -1,6 +1,5 @@
 package io.trawl.fetch;
 
-import io.trawl.bus.RobotsAnswer;
 import io.trawl.config.HostOverrides;
 import io.trawl.config.HostSettings;
 import io.trawl.config.TrawlConfig;
@@ -67,7 +66,7 @@ public record FetchContext(
    */
   long configuredNanos(String url, HostSettings settings) {
     long interval = settings.rate().intervalNanos();
-    RobotsAnswer robots = this.robots.answer(url);
-    return robots == null ? interval : Math.max(interval, robots.crawlDelayMs() * 1_000_000L);
+    long delayMs = robots.crawlDelayMs(url);
+    return delayMs < 0 ? interval : Math.max(interval, delayMs * 1_000_000L);
   }
 }

@@ -29,14 +29,39 @@ public final class KnownRobots {
     return rules == null ? null : answer(rules, url);
   }
 
-  static RobotsAnswer answer(BaseRobotRules rules, String url) {
-    long delay = rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
-        : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
-    return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED, delay, null);
+  /**
+   * The Crawl-delay in ms of the host of {@code url}, 0 when its rules set none, or -1 when its
+   * rules are not known here: {@code answer(url).crawlDelayMs()} without matching the URL against
+   * the rules (the host's clock reads it each request).
+   */
+  public long crawlDelayMs(String url) {
+    if (byOrigin.isEmpty()) {
+      return -1;
+    }
+    String origin = origin(url);
+    BaseRobotRules rules = origin == null ? null : byOrigin.get(origin);
+    return rules == null ? -1 : crawlDelayMs(rules);
   }
 
-  /** {@code scheme://authority}, the key robots.txt rules are kept under; null for a URL that is not one. */
+  static RobotsAnswer answer(BaseRobotRules rules, String url) {
+    return new RobotsAnswer(rules.isAllowed(url) ? RobotsAnswer.ALLOWED : RobotsAnswer.DISALLOWED,
+        crawlDelayMs(rules), null);
+  }
+
+  private static long crawlDelayMs(BaseRobotRules rules) {
+    return rules.getCrawlDelay() == BaseRobotRules.UNSET_CRAWL_DELAY ? 0
+        : Math.min(MAX_CRAWL_DELAY_MS, Math.max(0, rules.getCrawlDelay()));
+  }
+
+  /**
+   * {@code scheme://authority}, the key robots.txt rules are kept under; null for a URL that is not
+   * one. A plain URL is read by hand (twice a page in a crawl), any other with {@code java.net.URI}.
+   */
   static String origin(String url) {
+    String plain = PlainUrl.origin(url);
+    if (plain != null) {
+      return plain;
+    }
     try {
       URI uri = URI.create(url);
       return uri.getScheme() + "://" + uri.getRawAuthority();

@@ -3,6 +3,9 @@ package io.trawl.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,5 +45,20 @@ class ContentSnifferTest {
   void readsAUtf16BodyPastItsByteOrderMark() {
     assertThat(ContentSniffer.isHtml(null, "\uFEFF<html>".getBytes(StandardCharsets.UTF_16BE))).isTrue();
     assertThat(ContentSniffer.isHtml(null, "\uFEFF<html>".getBytes(StandardCharsets.UTF_16LE))).isTrue();
+  }
+
+  @Test
+  void readsTheMediaTypeAsLowercasingAndSplittingTheHeaderDid() {
+    Random random = new Random(5);
+    String alphabet = "tEXT/hTmL; \t\u0130\u212a=,\"x";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder header = new StringBuilder();
+      for (int k = random.nextInt(24); k > 0; k--) {
+        header.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String h = header.toString();
+      assertThat(ContentSniffer.mediaType(h)).as(h).isEqualTo(h.toLowerCase(Locale.ROOT).split(";", 2)[0].trim());
+    }
+    assertThat(ContentSniffer.mediaType(" Text/HTML ; charset=UTF-8")).isEqualTo("text/html");
   }
 }
