@@ -53,6 +53,7 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement deleteItems;
   private final PreparedStatement deleteLinks;
   private final LinkWriter links;
+  private final InstantText instants = new InstantText();
   private final PreparedStatement upsertItem;
   private final PreparedStatement archiveKeyedItem;
   /** The keyed items of the batch being written whose stored version is archived already: once each. */
@@ -218,7 +219,7 @@ final class SqliteWriter implements StoreWriter {
 
   private int writePage(PageRecord page, PageVersion version, List<String> discovered, long crawlId)
       throws SQLException {
-    String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
+    String fetchedAt = instants.of(page.fetchedAtMs());
     boolean hadContent = page.revisit() != null && page.revisit().hasContent();
     if (version.replacesContent(hadContent)) {
       bindPage(page, fetchedAt, crawlId);
