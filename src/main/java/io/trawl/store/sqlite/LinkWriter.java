@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Writes the link graph of a batch's pages (migration 9): each URL once in {@code urls}, each link
  * as a {@code link_ids} row of two URL ids and its place among its page's links. It remembers the
- * ids of the URLs it has written or read, up to {@link #CACHED_IDS} of them (emptied when full), so
+ * ids of the URLs it has met again after storing them, up to {@link #CACHED_IDS} (emptied when full), so
  * a link to a URL it knows costs neither a probe of {@code urls}' text index nor binding its URL: a
  * page's links are one row bound with its URL's id and its links' ids as one JSON array. At the
  * bench's 50 links a page, that was 101 URLs bound and about 150 index probes a page (BENCHMARKS.md).
@@ -103,27 +103,31 @@ final class LinkWriter {
   }
 
   /**
-   * The ids of {@code urls}, added to urls if not there, and remembered (all of them: the table is
-   * emptied first if they would not fit): {@link SqliteSql#URLS_PER_STATEMENT} to a statement, a
-   * short chunk filled up with repeats of its first URL (which the insert ignores and the lookup
-   * finds once) so there is one statement of each shape.
+   * The ids of {@code urls}, added to urls if not there: {@link SqliteSql#URLS_PER_STATEMENT} to a
+   * statement, a short chunk filled up with repeats of its first URL (which the insert ignores and
+   * the lookup finds once) so there is one statement of each shape. Only the ids of URLs stored
+   * before are remembered (the table is emptied first if they would not fit): a URL met once, as
+   * most off-site links and the URLs of a sprawling site are, never takes a place, so the table
+   * does not churn (a crawl discovering a million URLs held its peak heap only so).
    */
   private Map<String, Long> idsOf(List<String> urls) throws SQLException {
     Map<String, Long> learnt = new HashMap<>(2 * urls.size());
     run(insertUrls, urls, learnt);
-    // Stored before but no longer remembered: the insert ignored them and returned nothing.
+    // Stored before: the insert ignored them and returned nothing.
     List<String> stored = notIn(learnt, urls);
     if (!stored.isEmpty()) {
-      run(selectUrls, stored, learnt);
+      Map<String, Long> again = new HashMap<>(2 * stored.size());
+      run(selectUrls, stored, again);
       // Read back otherwise than written (a lone surrogate is stored as '?'): found by the URL as bound.
-      for (String url : notIn(learnt, stored)) {
-        learnt.put(url, idOf(url));
+      for (String url : notIn(again, stored)) {
+        again.put(url, idOf(url));
       }
+      if (!ids.fits(again.size())) {
+        ids.clear();
+      }
+      again.forEach(ids::put);
+      learnt.putAll(again);
     }
-    if (!ids.fits(learnt.size())) {
-      ids.clear();
-    }
-    learnt.forEach(ids::put);
     return learnt;
   }
 
