@@ -40,6 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoreBenchmark {
   private static final int PAGES_PER_BATCH = 64;
   private static final int LINKS_PER_PAGE = 50;
+  private static final int SITE_PAGES = 20_000;
   private static final byte[] BODY = new byte[20_480];
   private Path dir;
   private StoreWriter writer;
@@ -85,6 +86,35 @@ public class StoreBenchmark {
       discovered.add(links.subList(0, 10));
     }
     return writer.write(List.<FrontierUpdate>of(), pages, PageVersions.of(pages), discovered, 0);
+  }
+
+  /**
+   * The same batch on the bench's site of 20,000 pages ({@code GeneratedSite.linksOf}): after the
+   * first few batches nearly every link names a URL already stored, as in {@code ./trawl bench --cold}.
+   */
+  @Benchmark
+  public List<Integer> writeBatchOf64SitePages() {
+    List<PageRecord> pages = new ArrayList<>(PAGES_PER_BATCH);
+    List<List<String>> discovered = new ArrayList<>(PAGES_PER_BATCH);
+    for (int p = 0; p < PAGES_PER_BATCH; p++) {
+      long n = next++ % SITE_PAGES;
+      List<String> links = new ArrayList<>(LINKS_PER_PAGE);
+      links.add(sitePage((n + 1) % SITE_PAGES));
+      links.add(sitePage((2 * n + 1) % SITE_PAGES));
+      links.add(sitePage((2 * n + 2) % SITE_PAGES));
+      for (int l = 3; l < LINKS_PER_PAGE; l++) {
+        links.add(sitePage((n * 7919 + l * 104_729L) % SITE_PAGES));
+      }
+      FetchedPage page = FetchedPage.plain(new FetchRequest(n, sitePage(n), 1, 0), null, 200, "text/html", BODY,
+          System.currentTimeMillis(), 3, 1);
+      pages.add(PageRecord.parsed(page, "Page " + n, "ab".repeat(32), links, List.of(), new JsonArray()));
+      discovered.add(List.of());
+    }
+    return writer.write(List.<FrontierUpdate>of(), pages, PageVersions.of(pages), discovered, 0);
+  }
+
+  private static String sitePage(long n) {
+    return "http://127.0.0.1:8080/site/" + n;
   }
 
   @Benchmark

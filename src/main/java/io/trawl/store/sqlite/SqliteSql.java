@@ -56,22 +56,25 @@ final class SqliteSql {
   static final String DELETE_ITEMS = "DELETE FROM items WHERE page_url = ?";
   /** A page's links (link_ids by URL id, migration 9), before its new ones are written. */
   static final String DELETE_LINKS = "DELETE FROM link_ids WHERE from_id = (SELECT id FROM urls WHERE url = ?)";
-  /** Rows bound {@link #LINKS_PER_INSERT} at a time: one statement step instead of one per row. */
-  static final int LINKS_PER_INSERT = 50;
-  /** A URL of a link (either end), given its id if it has none yet. */
-  static final String INSERT_URL = "INSERT OR IGNORE INTO urls (url) VALUES (?)";
-  static final String INSERT_URLS = "INSERT OR IGNORE INTO urls (url) VALUES "
-      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?)"));
+  /** URLs bound this many to a statement of {@link LinkWriter}: one statement step instead of one a URL. */
+  static final int URLS_PER_STATEMENT = 50;
   /**
-   * A link by its two URLs, both in urls by then ({@link #INSERT_URL} runs first), and its place
-   * among its page's links. A page written twice in one batch keeps its first links.
+   * URLs of links (either end), each given an id if it has none yet; returns the id and URL of each
+   * row it added, none for a URL already there (or repeated in the statement).
    */
-  static final String INSERT_LINK = "INSERT OR IGNORE INTO link_ids (from_id, seq, to_id) "
-      + "SELECT f.id, ?, t.id FROM urls f, urls t WHERE f.url = ? AND t.url = ?";
-  static final String INSERT_LINKS = "INSERT OR IGNORE INTO link_ids (from_id, seq, to_id) "
-      + "SELECT f.id, v.column2, t.id FROM (VALUES "
-      + String.join(", ", Collections.nCopies(LINKS_PER_INSERT, "(?, ?, ?)"))
-      + ") v JOIN urls f ON f.url = v.column1 JOIN urls t ON t.url = v.column3";
+  static final String INSERT_URLS = "INSERT OR IGNORE INTO urls (url) VALUES "
+      + String.join(", ", Collections.nCopies(URLS_PER_STATEMENT, "(?)")) + " RETURNING id, url";
+  /** The id and URL of each of these URLs that urls holds. */
+  static final String SELECT_URL_IDS = "SELECT id, url FROM urls WHERE url IN ("
+      + String.join(", ", Collections.nCopies(URLS_PER_STATEMENT, "?")) + ")";
+  static final String SELECT_URL_ID = "SELECT id FROM urls WHERE url = ?";
+  /**
+   * A page's links: its URL's id, and its links' URL ids as a JSON array in document order (the
+   * index in it is the link's seq). Measured against 50 rows of three ids bound one by one:
+   * BENCHMARKS.md. A page written twice in one batch keeps its first links.
+   */
+  static final String INSERT_LINK_IDS =
+      "INSERT OR IGNORE INTO link_ids (from_id, seq, to_id) SELECT ?, key, value FROM json_each(?)";
   /**
    * An item; one whose rule and key are already stored updates that row (its id stays). Items
    * without a key have a NULL item_key, which never conflicts: they are always added.

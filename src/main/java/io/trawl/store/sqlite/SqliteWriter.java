@@ -52,14 +52,8 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement archiveItems;
   private final PreparedStatement deleteItems;
   private final PreparedStatement deleteLinks;
-  private final PreparedStatement insertLink;
-  private final PreparedStatement insertLinks;
-  /** Links waiting for a whole multi-row insert: from URL, to URL, and the seq of each. */
-  private final List<String> pendingLinks = new ArrayList<>(2 * SqliteSql.LINKS_PER_INSERT);
-  private final int[] pendingSeqs = new int[SqliteSql.LINKS_PER_INSERT];
-  private final PreparedStatement insertUrl;
-  private final PreparedStatement insertUrls;
-  private final List<String> pendingUrls = new ArrayList<>(SqliteSql.LINKS_PER_INSERT);
+  private final LinkWriter links;
+  private final InstantText instants = new InstantText();
   private final PreparedStatement upsertItem;
   private final PreparedStatement archiveKeyedItem;
   /** The keyed items of the batch being written whose stored version is archived already: once each. */
@@ -68,7 +62,7 @@ final class SqliteWriter implements StoreWriter {
   private final PreparedStatement selectQueued;
   private final PreparedStatement countQueued;
 
-  private SqliteWriter(Connection conn, String display) throws SQLException {
+  private SqliteWriter(Connection conn, String display, int cachedUrlIds) throws SQLException {
     this.conn = conn;
     this.display = display;
     this.insertSeed = conn.prepareStatement(SqliteSql.INSERT_SEED);
@@ -82,10 +76,7 @@ final class SqliteWriter implements StoreWriter {
     this.archiveItems = conn.prepareStatement(SqliteSql.ARCHIVE_ITEMS);
     this.deleteItems = conn.prepareStatement(SqliteSql.DELETE_ITEMS);
     this.deleteLinks = conn.prepareStatement(SqliteSql.DELETE_LINKS);
-    this.insertLink = conn.prepareStatement(SqliteSql.INSERT_LINK);
-    this.insertLinks = conn.prepareStatement(SqliteSql.INSERT_LINKS);
-    this.insertUrl = conn.prepareStatement(SqliteSql.INSERT_URL);
-    this.insertUrls = conn.prepareStatement(SqliteSql.INSERT_URLS);
+    this.links = new LinkWriter(conn, cachedUrlIds);
     this.upsertItem = conn.prepareStatement(SqliteSql.UPSERT_ITEM);
     this.archiveKeyedItem = conn.prepareStatement(SqliteSql.ARCHIVE_KEYED_ITEM);
     this.upsertDownload = conn.prepareStatement(SqliteSql.UPSERT_DOWNLOAD);
@@ -96,7 +87,7 @@ final class SqliteWriter implements StoreWriter {
   /** Opens (creating if needed) and migrates {@code file}; blocking. */
   static SqliteWriter open(Path file, boolean requeueInFlight) {
     try {
-      return open(DriverManager.getConnection(url(file)), requeueInFlight, file.toString());
+      return open(DriverManager.getConnection(url(file)), requeueInFlight, file.toString(), LinkWriter.CACHED_IDS);
     } catch (SQLException e) {
       throw new StoreException(StoreException.Kind.FAILED, file + ": cannot open the database for writing: " + e.getMessage(), e);
     }
@@ -104,17 +95,23 @@ final class SqliteWriter implements StoreWriter {
 
   /** Migrates and writes through {@code conn}, a connection to {@link #url} (tests set limits on it); closes it on failure. */
   static SqliteWriter open(Connection conn, boolean requeueInFlight) throws SQLException {
-    return open(conn, requeueInFlight, "the SQLite file");
+    return open(conn, requeueInFlight, LinkWriter.CACHED_IDS);
   }
 
-  private static SqliteWriter open(Connection conn, boolean requeueInFlight, String display) throws SQLException {
+  /** As {@link #open(Connection, boolean)}, remembering up to {@code cachedUrlIds} URL ids ({@link LinkWriter}). */
+  static SqliteWriter open(Connection conn, boolean requeueInFlight, int cachedUrlIds) throws SQLException {
+    return open(conn, requeueInFlight, "the SQLite file", cachedUrlIds);
+  }
+
+  private static SqliteWriter open(Connection conn, boolean requeueInFlight, String display, int cachedUrlIds)
+      throws SQLException {
     try {
       migrate(conn);
       conn.setAutoCommit(false);
       if (requeueInFlight) {
         InFlightRows.requeue(conn, SqliteSql.REQUEUE_IN_FLIGHT);
       }
-      return new SqliteWriter(conn, display);
+      return new SqliteWriter(conn, display, cachedUrlIds);
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;
@@ -206,13 +203,7 @@ final class SqliteWriter implements StoreWriter {
       upsertPage.executeBatch();
       touchPage.executeBatch();
       insertVersion.executeBatch();
-      // The links' URLs first: a link row takes their ids.
-      flushUrls();
-      insertUrls.executeBatch();
-      insertUrl.executeBatch();
-      flushLinks();
-      insertLinks.executeBatch();
-      insertLink.executeBatch();
+      links.write();
       upsertItem.executeBatch();
       upsertDownload.executeBatch();
       finish.executeBatch();
@@ -228,7 +219,7 @@ final class SqliteWriter implements StoreWriter {
 
   private int writePage(PageRecord page, PageVersion version, List<String> discovered, long crawlId)
       throws SQLException {
-    String fetchedAt = Instant.ofEpochMilli(page.fetchedAtMs()).toString();
+    String fetchedAt = instants.of(page.fetchedAtMs());
     boolean hadContent = page.revisit() != null && page.revisit().hasContent();
     if (version.replacesContent(hadContent)) {
       bindPage(page, fetchedAt, crawlId);
@@ -255,14 +246,7 @@ final class SqliteWriter implements StoreWriter {
       deleteLinks.setString(1, page.url());
       deleteLinks.executeUpdate();
     }
-    if (!page.links().isEmpty()) {
-      addUrl(page.url());
-      for (int seq = 0; seq < page.links().size(); seq++) {
-        String to = page.links().get(seq);
-        addUrl(to);
-        addLink(page.url(), seq, to);
-      }
-    }
+    links.add(page);
     for (int j = 0; j < page.items().size(); j++) {
       JsonObject item = page.items().getJsonObject(j);
       String key = item.getString("key");
@@ -360,58 +344,6 @@ final class SqliteWriter implements StoreWriter {
     } else {
       stmt.setLong(index, crawlId);
     }
-  }
-
-  /** Queues a URL for urls, {@link SqliteSql#LINKS_PER_INSERT} to a statement as the links. */
-  private void addUrl(String url) throws SQLException {
-    pendingUrls.add(url);
-    if (pendingUrls.size() == SqliteSql.LINKS_PER_INSERT) {
-      for (int i = 0; i < pendingUrls.size(); i++) {
-        insertUrls.setString(i + 1, pendingUrls.get(i));
-      }
-      insertUrls.addBatch();
-      pendingUrls.clear();
-    }
-  }
-
-  /** The URLs short of a whole multi-row insert, one by one. */
-  private void flushUrls() throws SQLException {
-    for (String url : pendingUrls) {
-      insertUrl.setString(1, url);
-      insertUrl.addBatch();
-    }
-    pendingUrls.clear();
-  }
-
-  /**
-   * Queues a link; every {@link SqliteSql#LINKS_PER_INSERT} links become one multi-row insert,
-   * a quarter less of the writer's time than as many single-row ones at the bench's 50 links a page
-   * (a page URL and a JSON array per page through json_each() was no better).
-   */
-  private void addLink(String from, int seq, String to) throws SQLException {
-    pendingSeqs[pendingLinks.size() / 2] = seq;
-    pendingLinks.add(from);
-    pendingLinks.add(to);
-    if (pendingLinks.size() == 2 * SqliteSql.LINKS_PER_INSERT) {
-      for (int i = 0; i < SqliteSql.LINKS_PER_INSERT; i++) {
-        insertLinks.setString(3 * i + 1, pendingLinks.get(2 * i));
-        insertLinks.setInt(3 * i + 2, pendingSeqs[i]);
-        insertLinks.setString(3 * i + 3, pendingLinks.get(2 * i + 1));
-      }
-      insertLinks.addBatch();
-      pendingLinks.clear();
-    }
-  }
-
-  /** The links short of a whole multi-row insert, one by one. */
-  private void flushLinks() throws SQLException {
-    for (int i = 0; i < pendingLinks.size(); i += 2) {
-      insertLink.setInt(1, pendingSeqs[i / 2]);
-      insertLink.setString(2, pendingLinks.get(i));
-      insertLink.setString(3, pendingLinks.get(i + 1));
-      insertLink.addBatch();
-    }
-    pendingLinks.clear();
   }
 
   /**
@@ -563,11 +495,10 @@ final class SqliteWriter implements StoreWriter {
   }
 
   private void clearBatches() throws SQLException {
-    pendingLinks.clear();
-    pendingUrls.clear();
+    links.discard();
     archivedKeys.clear();
     for (PreparedStatement stmt : List.of(insertSeed, insertDiscovered, claim, putBack, finish, upsertPage, touchPage,
-        insertVersion, insertUrl, insertUrls, insertLink, insertLinks, upsertItem, upsertDownload)) {
+        insertVersion, upsertItem, upsertDownload)) {
       stmt.clearBatch();
     }
   }
