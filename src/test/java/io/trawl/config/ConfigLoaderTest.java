@@ -133,7 +133,7 @@ class ConfigLoaderTest {
                 List.of(429, 500, 502, 503, 504)));
     assertThat(config.circuit()).isEqualTo(new TrawlConfig.Circuit(50, 10, Duration.ofSeconds(30)));
     assertThat(config.parse()).isEqualTo(new TrawlConfig.Parse(0, 5000));
-    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ZERO));
+    assertThat(config.store()).isEqualTo(new TrawlConfig.Store(256, Duration.ofMillis(5)));
     assertThat(config.download())
         .isEqualTo(new TrawlConfig.Download(List.of(), Path.of("downloads"), DataSize.ofMegabytes(100), List.of()));
     assertThat(config.render())
