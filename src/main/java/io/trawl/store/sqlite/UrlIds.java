@@ -5,9 +5,7 @@ import java.util.Arrays;
 /**
  * URL to {@code urls.id}, exact (each URL is kept and compared whole), for up to {@link #maxSize}
  * URLs; the caller empties it when it would overflow. An open-addressing table over the strings'
- * own hash codes, mixed: a {@code HashMap} of the bench's URLs (a common prefix and a number) put
- * them in few buckets and spent the writer's time walking its trees of colliding keys. Writer
- * thread only.
+ * own hash codes, mixed, with no entry object per URL (BENCHMARKS.md). Writer thread only.
  */
 final class UrlIds {
   private final String[] urls;
