@@ -128,7 +128,7 @@ final class BatchWriter {
     frontier.clear();
     List<FrontierUpdate> updates = new ArrayList<>(frontierBatch.size());
     for (PendingFrontier pending : frontierBatch) {
-      pending.update.seeds().forEach(seen::add);
+      pending.update.seeds().forEach(seen::addIfAbsent);
       updates.add(pending.update);
     }
     List<PageRecord> records = new ArrayList<>(pageBatch.size());
