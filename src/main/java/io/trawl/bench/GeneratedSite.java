@@ -162,6 +162,11 @@ public final class GeneratedSite {
     return hostCount;
   }
 
+  /** How long each response waits while {@link #delayed(boolean) delayed}. */
+  public long latencyMs() {
+    return latencyMs;
+  }
+
   /**
    * Whether responses wait the site's latency (the default). A warm-up of the server's own code
    * turns it off for a while, so that it does not last the latency times the pages.

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * The generated site in a process of its own, for {@code trawl bench --cold}: serves it, first
@@ -29,6 +30,15 @@ public final class SiteProcess {
   /** Requests of the warm-up, at most: enough for the JIT to compile the server's hot paths. */
   static final int WARM_UP_REQUESTS = 20_000;
   private static final int WARM_UP_CONCURRENCY = 32;
+  /** robots.txt requests of the warm-up, at least (each host's once, if more). */
+  private static final int WARM_UP_ROBOTS = 2_000;
+  /**
+   * Requests through the latency's timer: 10,000 at 256 at a time take 2 s at 50 ms, 8 s at
+   * 200 ms, and leave the server's CPU a page in a latency crawl's first seconds at that of a
+   * later crawl (BENCHMARKS.md).
+   */
+  private static final int DELAYED_WARM_UP_REQUESTS = 10_000;
+  private static final int DELAYED_WARM_UP_CONCURRENCY = 256;
 
   private SiteProcess() {}
 
@@ -60,24 +70,54 @@ public final class SiteProcess {
     }
   }
 
-  /** Fetches the first pages of the site from itself, without the latency, a few at a time. */
+  /**
+   * Fetches the site from itself, the way a crawl will: its pages without the latency (fast, so
+   * the page code is compiled in seconds), each host's robots.txt, then, where the site has a
+   * latency, pages through the delayed path too (a timer a response, the code that answers from
+   * it, and as many connections as a crawl opens). Without that last part a latency crawl's first
+   * seconds paid for the server's compiles: its CPU a page was twice that of a second crawl
+   * against the same process.
+   */
   private static Future<Void> warmUp(Vertx vertx, GeneratedSite site) {
+    int pages = Math.min(WARM_UP_REQUESTS, Math.max(site.pages(), WARM_UP_REQUESTS / 4));
+    int robots = Math.max(site.hosts(), WARM_UP_ROBOTS);
     site.delayed(false);
-    HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(WARM_UP_CONCURRENCY));
-    int total = Math.min(WARM_UP_REQUESTS, Math.max(site.pages(), WARM_UP_REQUESTS / 4));
-    AtomicInteger next = new AtomicInteger();
-    Promise<Void> done = Promise.promise();
-    AtomicInteger running = new AtomicInteger(WARM_UP_CONCURRENCY);
-    for (int w = 0; w < WARM_UP_CONCURRENCY; w++) {
-      fetchNext(client, site, next, total, running, done);
-    }
-    return done.future()
-        .eventually(client::close)
-        .onComplete(ar -> site.delayed(true));
+    return fetchAll(vertx, WARM_UP_CONCURRENCY, pages, i -> pagePath(site, i))
+        .compose(v -> fetchAll(vertx, WARM_UP_CONCURRENCY, robots, i -> robotsPath(site, i)))
+        .onComplete(ar -> site.delayed(true))
+        .compose(v -> site.latencyMs() == 0 ? Future.succeededFuture()
+            : fetchAll(vertx, DELAYED_WARM_UP_CONCURRENCY, DELAYED_WARM_UP_REQUESTS, i -> pagePath(site, i)));
   }
 
-  private static void fetchNext(HttpClient client, GeneratedSite site, AtomicInteger next, int total,
-      AtomicInteger running, Promise<Void> done) {
+  /** Where a warm-up request goes on 127.0.0.1. */
+  private record Target(int port, String path) {}
+
+  /** Page {@code i}'s port and path. */
+  private static Target pagePath(GeneratedSite site, int i) {
+    int page = i % site.pages();
+    return new Target(portOf(site.url(page)), "/page/" + page);
+  }
+
+  /** The robots.txt of host {@code i}. */
+  private static Target robotsPath(GeneratedSite site, int i) {
+    return new Target(portOf(site.url(i % site.hosts())), "/robots.txt");
+  }
+
+  /** {@code total} requests, {@code concurrency} at a time, each body read. */
+  private static Future<Void> fetchAll(Vertx vertx, int concurrency, int total,
+      IntFunction<Target> targets) {
+    HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(concurrency));
+    AtomicInteger next = new AtomicInteger();
+    Promise<Void> done = Promise.promise();
+    AtomicInteger running = new AtomicInteger(concurrency);
+    for (int w = 0; w < concurrency; w++) {
+      fetchNext(client, targets, next, total, running, done);
+    }
+    return done.future().eventually(client::close);
+  }
+
+  private static void fetchNext(HttpClient client, IntFunction<Target> targets,
+      AtomicInteger next, int total, AtomicInteger running, Promise<Void> done) {
     int i = next.getAndIncrement();
     if (i >= total) {
       if (running.decrementAndGet() == 0) {
@@ -85,15 +125,15 @@ public final class SiteProcess {
       }
       return;
     }
-    int page = i % site.pages();
-    client.request(HttpMethod.GET, portOf(site.url(page)), "127.0.0.1", "/page/" + page)
+    Target target = targets.apply(i);
+    client.request(HttpMethod.GET, target.port(), "127.0.0.1", target.path())
         .compose(req -> req.send())
         .compose(HttpClientResponse::body)
         .onComplete(ar -> {
           if (ar.failed()) {
             done.tryFail(ar.cause());
           } else {
-            fetchNext(client, site, next, total, running, done);
+            fetchNext(client, targets, next, total, running, done);
           }
         });
   }
