@@ -209,6 +209,10 @@ public final class CrawlJob {
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
+    // The cookie jar's suffix list, the longest part of a start, loads while the store opens.
+    if (fetchContext.jar() != null) {
+      CookieVerticle.loadSuffixes(vertx);
+    }
     return end.completion()
         .compose(v -> serveMetrics())
         .compose(v -> serveDashboard())

@@ -8,6 +8,7 @@ import io.trawl.bus.StoredCookies;
 import io.trawl.bus.Replies;
 import io.trawl.config.TrawlConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayList;
@@ -40,12 +41,21 @@ public final class CookieVerticle extends VerticleBase {
     this.jar = jar;
   }
 
+  /**
+   * Starts loading the Public Suffix List on a worker, for a crawl to call as it starts: the list
+   * is this verticle's to wait for, and loading it takes longer than anything else before the
+   * first fetch, so it should not begin only when this verticle is deployed.
+   */
+  public static Future<Void> loadSuffixes(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      PublicSuffixes.load();
+      return null;
+    }, false);
+  }
+
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(() -> {
-          PublicSuffixes.load();
-          return null;
-        }, false)
+    return loadSuffixes(vertx)
         .compose(v -> startingCookies())
         .onSuccess(cookies -> {
           jar.load(cookies);
