@@ -325,13 +325,10 @@ public final class ColdBench {
 
   /** What /proc says of a process: CPU so far, resident set now and at its peak. */
   record ProcStatus(double cpuSeconds, long rssBytes, long hwmBytes) {
-    private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux that trawl runs on
-
     static ProcStatus read(long pid) {
       try {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        double cpu = ThreadTicks.ticksOf(stat) / ThreadTicks.TICKS_PER_SECOND;
         long rss = -1;
         long hwm = -1;
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {

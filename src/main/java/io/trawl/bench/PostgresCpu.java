@@ -20,8 +20,6 @@ import java.util.stream.Stream;
  * right to read the server's /proc entries. The bench's main thread.
  */
 final class PostgresCpu {
-  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
-
   /** Every {@code postgres} process seen at one moment: pid to its parent's pid and its CPU ticks. */
   record Snapshot(Map<Long, long[]> processes) {}
 
@@ -57,7 +55,7 @@ final class PostgresCpu {
     if (postmaster < 0 || !before.processes().containsKey(postmaster)) {
       return Double.NaN;
     }
-    return (ticksOf(after, postmaster) - ticksOf(before, postmaster)) / TICKS_PER_SECOND;
+    return (ticksOf(after, postmaster) - ticksOf(before, postmaster)) / ThreadTicks.TICKS_PER_SECOND;
   }
 
   private static long ticksOf(Snapshot snapshot, long postmaster) {

@@ -35,8 +35,6 @@ final class ProcessTreeUse {
    * and ends between two searches (1 s) is not seen; the browser's processes live for many pages.
    */
   private static final int SCAN_EVERY = 5;
-  /** Clock ticks per second of /proc's CPU times: 100 on every Linux trawl runs on. */
-  private static final double TICKS_PER_SECOND = 100;
 
   private final Map<Long, Long> ticksByPid = new HashMap<>();
   /** Each JIT compiler thread's CPU ticks: at the first sample, and as last seen. */
@@ -68,12 +66,12 @@ final class ProcessTreeUse {
 
   /** CPU seconds of the child processes seen. */
   synchronized double childCpuSeconds() {
-    return ticksByPid.values().stream().mapToLong(Long::longValue).sum() / TICKS_PER_SECOND;
+    return ticksByPid.values().stream().mapToLong(Long::longValue).sum() / ThreadTicks.TICKS_PER_SECOND;
   }
 
   /** CPU seconds of this JVM's JIT compiler threads (C1 and C2) since {@link #start()}. */
   synchronized double jitCpuSeconds() {
-    return jitTicksByThread.values().stream().mapToLong(t -> t[1] - t[0]).sum() / TICKS_PER_SECOND;
+    return jitTicksByThread.values().stream().mapToLong(t -> t[1] - t[0]).sum() / ThreadTicks.TICKS_PER_SECOND;
   }
 
   /** CPU seconds the sampler's own thread used: this JVM's, but the bench's rather than the crawler's. */
