@@ -263,9 +263,34 @@ public final class TrawlProcess implements AutoCloseable {
     return cpuMs >= Long.parseLong(limit.group(1)) && cpuMs < WARM_UP_LIMIT_MS;
   }
 
-  /** Sends SIGINT, as Ctrl-C does. */
+  /**
+   * Sends SIGINT, as Ctrl-C does. Fails at once, saying why, where the process ignores SIGINT: it
+   * inherits that from whatever started the tests (a background job of a shell without job
+   * control, {@code mvn test &} in a script, starts with SIGINT ignored), and a test of Ctrl-C
+   * would otherwise wait out its timeout and fail as if trawl had not stopped.
+   */
   public void interrupt() throws IOException, InterruptedException {
+    if (ignoresSigint(process.pid())) {
+      throw new AssertionError("process " + process.pid() + " ignores SIGINT, inherited from whatever started the "
+          + "tests (a background job of a shell without job control starts so): Ctrl-C cannot be tested from "
+          + "here; run the tests in the foreground or from a shell with job control (set -m)");
+    }
     signal("INT");
+  }
+
+  /** Whether process {@code pid} ignores SIGINT (its {@code SigIgn} mask in /proc); false where /proc cannot tell. */
+  static boolean ignoresSigint(long pid) throws IOException {
+    Path status = Path.of("/proc", Long.toString(pid), "status");
+    if (!Files.isReadable(status)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("SigIgn:")) {
+        // Signal n is bit n - 1 of the mask; SIGINT is 2.
+        return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & (1L << 1)) != 0;
+      }
+    }
+    return false;
   }
 
   /** Sends SIGTERM. */

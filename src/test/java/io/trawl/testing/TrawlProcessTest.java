@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trawl.CrawlJob;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,23 @@ class TrawlProcessTest {
       });
       Await.result(held.future());
       Await.result(vertx.close());
+    }
+  }
+
+  @Test
+  void tellsAProcessThatIgnoresSigintFromOneThatDoesNot() throws Exception {
+    Process ignoring = new ProcessBuilder("sh", "-c", "trap '' INT; echo ready; exec sleep 60").start();
+    Process plain = new ProcessBuilder("sh", "-c", "echo ready; exec sleep 60").start();
+    try {
+      for (Process p : new Process[] {ignoring, plain}) {
+        assertThat(new String(p.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("ready\n");
+      }
+      assertThat(TrawlProcess.ignoresSigint(ignoring.pid())).isTrue();
+      // A child ignores SIGINT also when the tests were started so; then only the first answer tells.
+      assertThat(TrawlProcess.ignoresSigint(plain.pid())).isEqualTo(TrawlProcess.ignoresSigint(ProcessHandle.current().pid()));
+    } finally {
+      ignoring.destroyForcibly();
+      plain.destroyForcibly();
     }
   }
 }
