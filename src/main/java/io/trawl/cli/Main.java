@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import io.trawl.store.sqlite.SqliteNativeLibrary;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ public final class Main {
 
   public static void main(String[] args) {
     withoutNettyJfrEvents();
+    SqliteNativeLibrary.useCopyBesideJar();
     System.exit(run(args));
   }
 
