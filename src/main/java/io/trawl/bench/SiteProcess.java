@@ -1,19 +1,18 @@
 package io.trawl.bench;
 
 import io.trawl.CrawlJob;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -53,7 +52,7 @@ public final class SiteProcess {
     try {
       GeneratedSite site = new GeneratedSite(vertx, pages, pageBytes, links, latencyMs, 0, hosts).start()
           .toCompletionStage().toCompletableFuture().get();
-      warmUp(vertx, site).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+      warmUp(site).get(10, TimeUnit.MINUTES);
       site.resetCounts();
       out.println("serving " + site.url(0));
       out.flush();
@@ -74,73 +73,66 @@ public final class SiteProcess {
    * Fetches the site from itself, the way a crawl will: its pages without the latency (fast, so
    * the page code is compiled in seconds), each host's robots.txt, then, where the site has a
    * latency, pages through the delayed path too (a timer a response, the code that answers from
-   * it, and as many connections as a crawl opens). Without that last part a latency crawl's first
-   * seconds paid for the server's compiles: its CPU a page was twice that of a second crawl
-   * against the same process.
+   * it, and as many connections as a crawl opens). The client is the JDK's, not Vert.x's: with a
+   * Vert.x client in this process, Netty's pipeline was compiled for a client and a server at
+   * once, and the first crawl paid for its recompiling (0.15-0.18 server ms a page against 0.05
+   * for a second crawl against the same process, BENCHMARKS.md).
    */
-  private static Future<Void> warmUp(Vertx vertx, GeneratedSite site) {
+  private static CompletableFuture<Void> warmUp(GeneratedSite site) {
     int pages = Math.min(WARM_UP_REQUESTS, Math.max(site.pages(), WARM_UP_REQUESTS / 4));
     int robots = Math.max(site.hosts(), WARM_UP_ROBOTS);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     site.delayed(false);
-    return fetchAll(vertx, WARM_UP_CONCURRENCY, pages, i -> pagePath(site, i))
-        .compose(v -> fetchAll(vertx, WARM_UP_CONCURRENCY, robots, i -> robotsPath(site, i)))
-        .onComplete(ar -> site.delayed(true))
-        .compose(v -> site.latencyMs() == 0 ? Future.succeededFuture()
-            : fetchAll(vertx, DELAYED_WARM_UP_CONCURRENCY, DELAYED_WARM_UP_REQUESTS, i -> pagePath(site, i)));
+    return fetchAll(client, WARM_UP_CONCURRENCY, pages, i -> pageUri(site, i))
+        .thenCompose(v -> fetchAll(client, WARM_UP_CONCURRENCY, robots, i -> robotsUri(site, i)))
+        .whenComplete((v, err) -> site.delayed(true))
+        .thenCompose(v -> site.latencyMs() == 0 ? CompletableFuture.completedFuture(null)
+            : fetchAll(client, DELAYED_WARM_UP_CONCURRENCY, DELAYED_WARM_UP_REQUESTS, i -> pageUri(site, i)));
   }
 
-  /** Where a warm-up request goes on 127.0.0.1. */
-  private record Target(int port, String path) {}
-
-  /** Page {@code i}'s port and path. */
-  private static Target pagePath(GeneratedSite site, int i) {
-    int page = i % site.pages();
-    return new Target(portOf(site.url(page)), "/page/" + page);
+  private static URI pageUri(GeneratedSite site, int i) {
+    return URI.create(site.url(i % site.pages()));
   }
 
   /** The robots.txt of host {@code i}. */
-  private static Target robotsPath(GeneratedSite site, int i) {
-    return new Target(portOf(site.url(i % site.hosts())), "/robots.txt");
+  private static URI robotsUri(GeneratedSite site, int i) {
+    return pageUri(site, i % site.hosts()).resolve("/robots.txt");
   }
 
-  /** {@code total} requests, {@code concurrency} at a time, each body read. */
-  private static Future<Void> fetchAll(Vertx vertx, int concurrency, int total,
-      IntFunction<Target> targets) {
-    HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(concurrency));
+  /** {@code total} requests with a crawl's headers, {@code concurrency} at a time, each body read and dropped. */
+  private static CompletableFuture<Void> fetchAll(HttpClient client, int concurrency, int total,
+      IntFunction<URI> targets) {
     AtomicInteger next = new AtomicInteger();
-    Promise<Void> done = Promise.promise();
     AtomicInteger running = new AtomicInteger(concurrency);
+    CompletableFuture<Void> done = new CompletableFuture<>();
     for (int w = 0; w < concurrency; w++) {
       fetchNext(client, targets, next, total, running, done);
     }
-    return done.future().eventually(client::close);
+    return done;
   }
 
-  private static void fetchNext(HttpClient client, IntFunction<Target> targets,
-      AtomicInteger next, int total, AtomicInteger running, Promise<Void> done) {
+  private static void fetchNext(HttpClient client, IntFunction<URI> targets, AtomicInteger next, int total,
+      AtomicInteger running, CompletableFuture<Void> done) {
     int i = next.getAndIncrement();
     if (i >= total) {
       if (running.decrementAndGet() == 0) {
-        done.tryComplete();
+        done.complete(null);
       }
       return;
     }
-    Target target = targets.apply(i);
-    client.request(HttpMethod.GET, target.port(), "127.0.0.1", target.path())
-        .compose(req -> req.send())
-        .compose(HttpClientResponse::body)
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            done.tryFail(ar.cause());
+    HttpRequest request = HttpRequest.newBuilder(targets.apply(i))
+        .header("User-Agent", "trawl-bench-warm-up")
+        .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        .header("Accept-Encoding", "deflate, gzip")
+        .build();
+    client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete((response, err) -> {
+          if (err != null) {
+            done.completeExceptionally(err);
           } else {
             fetchNext(client, targets, next, total, running, done);
           }
         });
-  }
-
-  private static int portOf(String url) {
-    String authority = url.substring("http://".length(), url.indexOf('/', "http://".length()));
-    return Integer.parseInt(authority.substring(authority.indexOf(':') + 1));
   }
 
   private static long cpuMs() {
