@@ -33,8 +33,7 @@ public final class SiteProcess {
   private static final int WARM_UP_ROBOTS = 2_000;
   /**
    * Requests through the latency's timer: 10,000 at 256 at a time take 2 s at 50 ms, 8 s at
-   * 200 ms, and leave the server's CPU a page in a latency crawl's first seconds at that of a
-   * later crawl (BENCHMARKS.md).
+   * 200 ms. Without them the first latency crawl found the timer path cold (BENCHMARKS.md).
    */
   private static final int DELAYED_WARM_UP_REQUESTS = 10_000;
   private static final int DELAYED_WARM_UP_CONCURRENCY = 256;
@@ -75,8 +74,8 @@ public final class SiteProcess {
    * latency, pages through the delayed path too (a timer a response, the code that answers from
    * it, and as many connections as a crawl opens). The client is the JDK's, not Vert.x's: with a
    * Vert.x client in this process, Netty's pipeline was compiled for a client and a server at
-   * once, and the first crawl paid for its recompiling (0.15-0.18 server ms a page against 0.05
-   * for a second crawl against the same process, BENCHMARKS.md).
+   * once, and the first crawl paid for recompiling it. The first crawl still costs the server more
+   * than a second one against the same process (BENCHMARKS.md), if less than before.
    */
   private static CompletableFuture<Void> warmUp(GeneratedSite site) {
     int pages = Math.min(WARM_UP_REQUESTS, Math.max(site.pages(), WARM_UP_REQUESTS / 4));
