@@ -24,16 +24,19 @@ import java.util.regex.Pattern;
 
 /**
  * {@code trawl bench --cold}: speed as a user sees it. Serves the generated site from a process of
- * its own ({@link SiteProcess}, warmed up first), then runs {@code trawl crawl} through the
- * launcher as a fresh process per run, in an empty directory (built-in defaults, no config file),
- * and measures that process from outside: its wall time from start to exit, its CPU (user + sys
- * from bash's {@code times} once it has been reaped), its peak RSS (VmHWM, read from /proc every
- * {@value #SAMPLE_MS} ms while it runs), and, every {@code windowPages} pages served, a window of
- * rate, CPU, RSS and heap after GC (from a GC log the JVM writes), so a long crawl shows whether it
- * slows down or grows. Linux only (/proc, bash). Runs on the calling (main) thread.
+ * its own ({@link SiteProcess}, warmed up by itself, then by one untimed crawl), then runs {@code
+ * trawl crawl} through the launcher as a fresh process per run, in an empty directory (built-in
+ * defaults, no config file), and measures that process from outside: its wall time from start to
+ * exit, its CPU (user + sys from bash's {@code times} once it has been reaped), its peak RSS
+ * (VmHWM, read from /proc every {@value #SAMPLE_MS} ms while it runs), and, every {@code
+ * windowPages} pages served, a window of rate, CPU, RSS and heap after GC (from a GC log the JVM
+ * writes), so a long crawl shows whether it slows down or grows. Linux only (/proc, bash). Runs on
+ * the calling (main) thread.
  */
 public final class ColdBench {
   static final long SAMPLE_MS = 100;
+  /** Pages of the untimed crawl that finishes warming the site's process, at most. */
+  static final int WARM_UP_CRAWL_PAGES = 10_000;
   private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
   private static final Pattern GC_AFTER = Pattern.compile("\\[([0-9.]+)s\\].*Pause.* (\\d+)M->(\\d+)M\\(");
 
@@ -119,6 +122,7 @@ public final class ColdBench {
       String seed = link.awaitServing();
       progress.printf("bench: site served by process %d at %s (warmed up)%n", server.pid(), seed);
       progress.flush();
+      warmUpCrawl(options, dir, seed, link, progress);
       List<Run> runs = new ArrayList<>();
       for (int i = 0; i < options.runs(); i++) {
         Path runDir = Files.createDirectories(dir.resolve("run-" + (i + 1)));
@@ -136,6 +140,26 @@ public final class ColdBench {
       }
       deleteTree(dir);
     }
+  }
+
+  /**
+   * One crawl of the site's first pages, not reported, before the measured ones: the site's process
+   * warms up by itself, but the first crawl against it still cost it twice the CPU a page of a
+   * later crawl (BENCHMARKS.md), CPU taken from the crawl's two cores. A site served by nginx is
+   * as warm for the first crawl as for the tenth.
+   */
+  private static void warmUpCrawl(Options o, Path dir, String seed, ServerLink server, PrintWriter progress)
+      throws Exception {
+    List<String> sets = new ArrayList<>(o.crawlSets());
+    sets.add("crawl.max_pages=" + Math.min(o.pages(), WARM_UP_CRAWL_PAGES));
+    Options warmUp = new Options(o.pages(), o.pageBytes(), o.links(), o.latencyMs(), o.hosts(), o.concurrency(),
+        o.perHostConcurrency(), o.perHostRate(), 1, 0, o.launcher(), sets);
+    Path runDir = Files.createDirectories(dir.resolve("warm-up"));
+    Run run = crawl(warmUp, runDir, seed, server);
+    progress.printf("bench: the site's warm-up crawl: %d pages in %.1f s, exit %d (not reported)%n",
+        run.pages(), run.seconds(), run.exitCode());
+    progress.flush();
+    deleteTree(runDir);
   }
 
   /** The site's process: this JVM's java and class path, its own small heap. */
