@@ -39,6 +39,13 @@ import java.util.Set;
  * writer thread, never on an event loop.
  */
 final class SqliteWriter implements StoreWriter {
+  /**
+   * The writer's SQLite page cache, in KB: 64 MB. It fills only as the file is read, so a small
+   * crawl's file takes what it is; past a few hundred thousand pages the indexes probed by URL
+   * (urls, frontier, pages, page_versions) outgrow it, and each probe that misses costs a read of
+   * the file (BENCHMARKS.md, "The writer's page cache"). 16 MB until then.
+   */
+  static final int CACHE_KB = 64 * 1024;
   private final Connection conn;
   private final String display;
   private final PreparedStatement insertSeed;
@@ -121,11 +128,12 @@ final class SqliteWriter implements StoreWriter {
   /**
    * The JDBC URL with the pragmas every trawl connection uses. WAL with synchronous=NORMAL: a commit
    * survives a crash of the process (kill -9), which is the promise we make; a power cut may lose
-   * the last commits.
+   * the last commits. The writer's page cache is {@link #CACHE_KB}.
    */
   static String url(Path file) {
     return "jdbc:sqlite:" + file.toAbsolutePath()
-        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-16384&jdbc.get_generated_keys=false";
+        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-" + CACHE_KB
+        + "&jdbc.get_generated_keys=false";
   }
 
   private static void migrate(Connection conn) throws SQLException {
