@@ -104,30 +104,33 @@ final class LinkWriter {
 
   /**
    * The ids of {@code urls}, added to urls if not there: {@link SqliteSql#URLS_PER_STATEMENT} to a
-   * statement, a short chunk filled up with repeats of its first URL (which the insert ignores and
-   * the lookup finds once) so there is one statement of each shape. Only the ids of URLs stored
-   * before are remembered (the table is emptied first if they would not fit): a URL met once, as
-   * most off-site links and the URLs of a sprawling site are, never takes a place, so the table
-   * does not churn (a crawl discovering a million URLs held its peak heap only so).
+   * statement, a short chunk filled up with repeats of its first URL (which the lookup finds once
+   * and the insert ignores) so there is one statement of each shape. They are looked up first and
+   * only those not found are inserted: past the first pages of a crawl nearly every link is to a URL
+   * stored before, and inserting first cost each of them a second statement, binding and probe
+   * (BENCHMARKS.md, "The writer past 100,000 pages"). Only the ids of URLs stored before are
+   * remembered (the table is emptied first if they would not fit): a URL met once, as most off-site
+   * links and the URLs of a sprawling site are, never takes a place, so the table does not churn (a
+   * crawl discovering a million URLs held its peak heap only so).
    */
   private Map<String, Long> idsOf(List<String> urls) throws SQLException {
     Map<String, Long> learnt = new HashMap<>(2 * urls.size());
-    run(insertUrls, urls, learnt);
-    // Stored before: the insert ignored them and returned nothing.
-    List<String> stored = notIn(learnt, urls);
-    if (!stored.isEmpty()) {
-      Map<String, Long> again = new HashMap<>(2 * stored.size());
-      run(selectUrls, stored, again);
+    run(selectUrls, urls, learnt);
+    Map<String, Long> added = Map.of();
+    List<String> missing = notIn(learnt, urls);
+    if (!missing.isEmpty()) {
+      added = new HashMap<>(2 * missing.size());
+      run(insertUrls, missing, added);
       // Read back otherwise than written (a lone surrogate is stored as '?'): found by the URL as bound.
-      for (String url : notIn(again, stored)) {
-        again.put(url, idOf(url));
+      for (String url : notIn(added, missing)) {
+        learnt.put(url, idOf(url));
       }
-      if (!ids.fits(again.size())) {
-        ids.clear();
-      }
-      again.forEach(ids::put);
-      learnt.putAll(again);
     }
+    if (!ids.fits(learnt.size())) {
+      ids.clear();
+    }
+    learnt.forEach(ids::put);
+    learnt.putAll(added);
     return learnt;
   }
 

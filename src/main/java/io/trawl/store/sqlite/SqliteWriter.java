@@ -43,7 +43,7 @@ final class SqliteWriter implements StoreWriter {
    * The writer's SQLite page cache, in KB: 64 MB. It fills only as the file is read, so a small
    * crawl's file takes what it is; past a few hundred thousand pages the indexes probed by URL
    * (urls, frontier, pages, page_versions) outgrow it, and each probe that misses costs a read of
-   * the file (BENCHMARKS.md, "The writer's page cache"). 16 MB until then.
+   * the file (BENCHMARKS.md, "The writer past 100,000 pages"). 16 MB until then.
    */
   static final int CACHE_KB = 64 * 1024;
   private final Connection conn;
