@@ -40,12 +40,13 @@ import java.util.Set;
  */
 final class SqliteWriter implements StoreWriter {
   /**
-   * The writer's SQLite page cache, in KB: 64 MB. It fills only as the file is read, so a small
-   * crawl's file takes what it is; past a few hundred thousand pages the indexes probed by URL
-   * (urls, frontier, pages, page_versions) outgrow it, and each probe that misses costs a read of
-   * the file (BENCHMARKS.md, "The writer past 100,000 pages"). 16 MB until then.
+   * The writer's SQLite page cache, in KB: 16 MB. Past a few hundred thousand pages the indexes
+   * probed by URL (urls, frontier, pages, page_versions) outgrow it and a probe that misses reads the
+   * file; 32 and 64 MB cut those reads by half and by two thirds, but the writer's CPU a page by no
+   * more than the runs' spread, for 28 and 64 MB more peak RSS (BENCHMARKS.md, "The writer past
+   * 100,000 pages").
    */
-  static final int CACHE_KB = 64 * 1024;
+  static final int CACHE_KB = 16 * 1024;
   private final Connection conn;
   private final String display;
   private final PreparedStatement insertSeed;
