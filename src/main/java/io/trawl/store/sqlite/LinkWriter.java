@@ -31,6 +31,8 @@ final class LinkWriter {
   private final PreparedStatement selectUrl;
   private final PreparedStatement insertLinks;
   private final UrlIds ids;
+  /** Whether most URLs of the last {@link #idsOf} were stored before it: then it looks the next up first. */
+  private boolean lookUpFirst;
   /** The batch's pages that have links, in batch order. */
   private final List<PageRecord> pages = new ArrayList<>();
   private final StringBuilder json = new StringBuilder();
@@ -105,30 +107,46 @@ final class LinkWriter {
   /**
    * The ids of {@code urls}, added to urls if not there: {@link SqliteSql#URLS_PER_STATEMENT} to a
    * statement, a short chunk filled up with repeats of its first URL (which the insert ignores and
-   * the lookup finds once) so there is one statement of each shape. Only the ids of URLs stored
-   * before are remembered (the table is emptied first if they would not fit): a URL met once, as
-   * most off-site links and the URLs of a sprawling site are, never takes a place, so the table
-   * does not churn (a crawl discovering a million URLs held its peak heap only so).
+   * the lookup finds once) so there is one statement of each shape. If most of the last batch's
+   * were stored already (past the discovery of a large site, nearly all) they are looked up first
+   * and only those not found inserted; otherwise (discovery, or a site whose known URLs the table
+   * holds, leaving the new ones) inserted first and those the insert ignored looked up. Either way
+   * one 50-URL statement where the other order takes two (BENCHMARKS.md, "The writer past 100,000
+   * pages"). Only the ids of URLs stored before are remembered (the table is emptied first if they
+   * would not fit): a URL met once, as most off-site links and the URLs of a sprawling site are,
+   * never takes a place, so the table does not churn (a crawl discovering a million URLs held its
+   * peak heap only so).
    */
   private Map<String, Long> idsOf(List<String> urls) throws SQLException {
-    Map<String, Long> learnt = new HashMap<>(2 * urls.size());
-    run(insertUrls, urls, learnt);
-    // Stored before: the insert ignored them and returned nothing.
-    List<String> stored = notIn(learnt, urls);
-    if (!stored.isEmpty()) {
-      Map<String, Long> again = new HashMap<>(2 * stored.size());
-      run(selectUrls, stored, again);
-      // Read back otherwise than written (a lone surrogate is stored as '?'): found by the URL as bound.
-      for (String url : notIn(again, stored)) {
-        again.put(url, idOf(url));
+    Map<String, Long> stored = new HashMap<>(2 * urls.size());
+    Map<String, Long> added = new HashMap<>(2 * urls.size());
+    List<String> rest;
+    if (lookUpFirst) {
+      run(selectUrls, urls, stored);
+      rest = notIn(stored, urls);
+      if (!rest.isEmpty()) {
+        run(insertUrls, rest, added);
+        rest = notIn(added, rest);
       }
-      if (!ids.fits(again.size())) {
-        ids.clear();
+    } else {
+      run(insertUrls, urls, added);
+      rest = notIn(added, urls);
+      if (!rest.isEmpty()) {
+        run(selectUrls, rest, stored);
+        rest = notIn(stored, rest);
       }
-      again.forEach(ids::put);
-      learnt.putAll(again);
     }
-    return learnt;
+    // Read back otherwise than written (a lone surrogate is stored as '?'): found by the URL as bound.
+    for (String url : rest) {
+      stored.put(url, idOf(url));
+    }
+    lookUpFirst = 2 * stored.size() >= urls.size();
+    if (!ids.fits(stored.size())) {
+      ids.clear();
+    }
+    stored.forEach(ids::put);
+    stored.putAll(added);
+    return stored;
   }
 
   private static List<String> notIn(Map<String, Long> learnt, Iterable<String> urls) {

@@ -39,6 +39,14 @@ import java.util.Set;
  * writer thread, never on an event loop.
  */
 final class SqliteWriter implements StoreWriter {
+  /**
+   * The writer's SQLite page cache, in KB: 16 MB. Past a few hundred thousand pages the indexes
+   * probed by URL (urls, frontier, pages, page_versions) outgrow it and a probe that misses reads the
+   * file; 32 and 64 MB cut those reads by half and by two thirds, but the writer's CPU a page by no
+   * more than the runs' spread, for 28 and 64 MB more peak RSS (BENCHMARKS.md, "The writer past
+   * 100,000 pages").
+   */
+  static final int CACHE_KB = 16 * 1024;
   private final Connection conn;
   private final String display;
   private final PreparedStatement insertSeed;
@@ -121,11 +129,12 @@ final class SqliteWriter implements StoreWriter {
   /**
    * The JDBC URL with the pragmas every trawl connection uses. WAL with synchronous=NORMAL: a commit
    * survives a crash of the process (kill -9), which is the promise we make; a power cut may lose
-   * the last commits.
+   * the last commits. The writer's page cache is {@link #CACHE_KB}.
    */
   static String url(Path file) {
     return "jdbc:sqlite:" + file.toAbsolutePath()
-        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-16384&jdbc.get_generated_keys=false";
+        + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&temp_store=MEMORY&cache_size=-" + CACHE_KB
+        + "&jdbc.get_generated_keys=false";
   }
 
   private static void migrate(Connection conn) throws SQLException {
