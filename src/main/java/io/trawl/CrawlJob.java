@@ -209,7 +209,8 @@ public final class CrawlJob {
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
-    // The cookie jar's suffix list, the longest part of a start, loads while the store opens.
+    // The cookie jar's suffix list, the longest part of a start, loads while the store opens. The
+    // cookie verticle waits for it and reports its failure: it loads it again, which fails again.
     if (fetchContext.jar() != null) {
       CookieVerticle.loadSuffixes(vertx);
     }
