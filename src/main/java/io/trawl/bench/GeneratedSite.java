@@ -202,13 +202,24 @@ public final class GeneratedSite {
   /** The page numbers page {@code i} links to, in document order (duplicates possible). */
   public List<Integer> linksOf(int i) {
     List<Integer> links = new ArrayList<>(linksPerPage);
-    links.add((i + 1) % pages);
-    links.add((int) ((2L * i + 1) % pages));
-    links.add((int) ((2L * i + 2) % pages));
-    for (int j = 3; j < linksPerPage; j++) {
-      links.add((int) ((i * 7919L + j * 104_729L) % pages));
+    for (int j = 0; j < linksPerPage; j++) {
+      links.add(link(i, j, pages));
     }
     return links;
+  }
+
+  /**
+   * The page that link {@code j} of page {@code i} leads to, on a site of {@code pages} pages: the
+   * next page and the two "children" (so every page is reachable from page 0), then pages spread
+   * over the whole site.
+   */
+  static int link(int i, int j, int pages) {
+    return switch (j) {
+      case 0 -> (i + 1) % pages;
+      case 1 -> (int) ((2L * i + 1) % pages);
+      case 2 -> (int) ((2L * i + 2) % pages);
+      default -> (int) ((i * 7919L + j * 104_729L) % pages);
+    };
   }
 
   /** The title of page {@code i}. */

@@ -64,7 +64,7 @@ class BenchCommandTest {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute("bench", "--cold", "--pages", "300", "--page-size", "4KB", "--links", "10", "--runs", "2",
-            "--window", "100", "--launcher", launcher.toString());
+            "--window", "100", "--latency", "10ms", "--launcher", launcher.toString());
 
     assertThat(code).as(err.toString()).isEqualTo(Main.OK);
     String report = out.toString();
@@ -76,7 +76,7 @@ class BenchCommandTest {
     }
     assertThat(runs).as(report).isEqualTo(2);
     for (String figure : new String[] {"pages/s ", "CPU ", "ms a page", "peak RSS ", "DB bytes/page", "link_ids ",
-        "urls ", "timeline (run 2)", "machine "}) {
+        "urls ", "timeline (run 2)", "bound ", "schedule ", "machine "}) {
       assertThat(report).contains(figure);
     }
   }
