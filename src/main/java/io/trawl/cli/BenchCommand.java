@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -146,6 +149,11 @@ final class BenchCommand implements Callable<Integer> {
       SiteProcess.serve(pages, (int) pageBytes, links, delay.toMillis(), hosts, System.out);
       return Main.OK;
     }
+    String refused = optionsOutOfMode();
+    if (refused != null) {
+      err.println("trawl: bench: " + refused);
+      return Main.BAD_INPUT;
+    }
     if (nodes != 0 || killOne) {
       return nodes(pages, (int) pageBytes, out, err);
     }
@@ -154,10 +162,6 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (postgres != null && !StoreBackends.isPostgres(postgres)) {
       err.println("trawl: bench --db: expected a postgresql:// URL (the SQLite runs always use a temporary file)");
-      return Main.BAD_INPUT;
-    }
-    if (render && (metrics || keepDb != null || postgres != null)) {
-      err.println("trawl: bench --render: --metrics, --keep-db and --db do not apply to it (its crawls use temporary SQLite files)");
       return Main.BAD_INPUT;
     }
     if (render) {
@@ -215,6 +219,53 @@ final class BenchCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** The options every bench takes: the site's shape and the crawl's concurrency. */
+  private static final Set<String> SITE = Set.of("--pages", "--page-size", "--links", "--latency", "--concurrency");
+
+  /** The options of each bench besides {@link #SITE}; an option given to a bench that has no use for it is refused. */
+  private static final Map<String, Set<String>> MODE_OPTIONS = Map.of(
+      "plain", Set.of("--runs", "--parse-threads", "--db", "--metrics", "--keep-db", "--recrawl", "--hosts", "--rate",
+          "--per-host-concurrency"),
+      "--cold", Set.of("--cold", "--runs", "--hosts", "--rate", "--per-host-concurrency", "--window", "--launcher",
+          "--set"),
+      "--render", Set.of("--render", "--tabs", "--browser"),
+      "--nodes", Set.of("--nodes", "--kill", "--runs", "--db", "--hosts", "--rate", "--per-host-concurrency",
+          "--launcher", "--set"));
+
+  /**
+   * Which bench the options ask for, and the options given that it would ignore, as a message; null
+   * when there are none. Without this, {@code bench --cold --db postgresql://...} ran a plain cold
+   * bench and said nothing of the database.
+   */
+  private String optionsOutOfMode() {
+    var parsed = spec.commandLine().getParseResult();
+    List<String> modes = new ArrayList<>();
+    for (String mode : List.of("--cold", "--render", "--nodes")) {
+      if (parsed.hasMatchedOption(mode) || mode.equals("--nodes") && parsed.hasMatchedOption("--kill")) {
+        modes.add(mode);
+      }
+    }
+    if (modes.size() > 1) {
+      return String.join(" and ", modes) + " are different benches; run them one at a time";
+    }
+    String mode = modes.isEmpty() ? "plain" : modes.get(0);
+    Set<String> takes = MODE_OPTIONS.get(mode);
+    List<String> ignored = new ArrayList<>();
+    for (var option : parsed.matchedOptions()) {
+      String name = option.longestName();
+      if (!SITE.contains(name) && !takes.contains(name) && !ignored.contains(name)) {
+        ignored.add(name);
+      }
+    }
+    if (ignored.isEmpty()) {
+      return null;
+    }
+    String which = mode.equals("plain") ? "the plain bench (without --cold, --render or --nodes)" : "bench " + mode;
+    return String.join(", ", ignored) + (ignored.size() == 1 ? " does" : " do") + " not apply to " + which
+        + "; it takes " + String.join(", ", takes.stream().filter(o -> !o.equals(mode)).sorted().toList())
+        + " besides " + String.join(", ", new TreeSet<>(SITE));
+  }
+
   /**
    * The most pages a second the site allows this crawl: {@code concurrency / latency} requests in
    * flight turning over, and at most {@code hosts × per-host rate} by politeness; 0 when neither
@@ -237,9 +288,9 @@ final class BenchCommand implements Callable<Integer> {
   /** {@code --nodes N}: one node, then N, into the PostgreSQL database of {@code --db}; its own defaults. */
   private int nodes(int pages, int pageBytes, PrintWriter out, PrintWriter err) throws Exception {
     var parsed = spec.commandLine().getParseResult();
-    if (nodes < 2 || cold || render || metrics || keepDb != null || recrawlPercent != 0) {
-      err.println("trawl: bench --nodes: expected N >= 2 (the cluster's nodes; one node is always run beside), "
-          + "without --cold, --render, --metrics, --keep-db or --recrawl" + (killOne && nodes == 0 ? "; --kill needs --nodes" : ""));
+    if (nodes < 2) {
+      err.println("trawl: bench --nodes: expected N >= 2 (the cluster's nodes; one node is always run beside)"
+          + (killOne && nodes == 0 ? "; --kill needs --nodes" : ""));
       return Main.BAD_INPUT;
     }
     if (postgres == null || !StoreBackends.isPostgres(postgres)) {

@@ -5,7 +5,10 @@ import io.trawl.bus.ClusterProgress;
 import io.trawl.bus.Progress;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -20,7 +23,7 @@ final class ProgressPrinter {
   private static final Logger log = LoggerFactory.getLogger(ProgressPrinter.class);
 
   private final PrintWriter out;
-  private final boolean terminal = System.console() != null;
+  private final boolean terminal = stderrIsTerminal();
   private final long intervalMs;
   private final MessageConsumer<Progress> consumer;
   private final MessageConsumer<ClusterProgress> clusterConsumer;
@@ -62,6 +65,30 @@ final class ProgressPrinter {
       lastLogMs = now;
       log.info("progress {}", line);
     }
+  }
+
+  /**
+   * Whether standard error, where the line goes, is a terminal. {@code System.console()} answers
+   * for standard input and output instead (and on Java 22 and later is there even without a
+   * terminal), so {@code ./trawl crawl 2>crawl.log} filled the log with carriage returns. Asked in
+   * turn: what the launcher saw ({@code -Dtrawl.stderr.tty}, from {@code [ -t 2 ]}), what Linux says
+   * file descriptor 2 is, then the console.
+   */
+  static boolean stderrIsTerminal() {
+    String told = System.getProperty("trawl.stderr.tty");
+    if (told != null) {
+      return Boolean.parseBoolean(told);
+    }
+    try {
+      return isTerminalDevice(Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
+
+  /** Whether a file descriptor's target ({@code /proc/self/fd/N}'s link) is a terminal device. */
+  static boolean isTerminalDevice(String target) {
+    return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
   }
 
   /**

@@ -8,6 +8,8 @@ import io.trawl.testing.TestLauncher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,5 +100,39 @@ class BenchCommandTest {
 
       assertThat(code).as(flag).isEqualTo(Main.BAD_INPUT);
     }
+  }
+
+  @Test
+  void refusesAnOptionTheChosenBenchWouldIgnoreNamingItWithExitTwo() {
+    String[][] cases = {
+        {"--cold", "--db=postgresql://127.0.0.1:1/x"},
+        {"--cold", "--metrics"},
+        {"--cold", "--parse-threads=2"},
+        {"--window=10"},
+        {"--launcher=/bin/true"},
+        {"--nodes=2", "--metrics"},
+        {"--kill", "--recrawl=10"},
+        {"--render", "--hosts=4"}};
+    for (String[] flags : cases) {
+      String refused = flags[flags.length - 1].replaceAll("=.*", "");
+      StringWriter err = new StringWriter();
+      List<String> args = new ArrayList<>(List.of("bench", "--pages", "1"));
+      args.addAll(List.of(flags));
+      int code = new CommandLine(new Main()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+          .execute(args.toArray(String[]::new));
+
+      assertThat(code).as(String.join(" ", flags)).isEqualTo(Main.BAD_INPUT);
+      assertThat(err.toString()).as(String.join(" ", flags)).contains(refused + " does not apply to");
+    }
+  }
+
+  @Test
+  void refusesTwoBenchesAtOnce() {
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+        .execute("bench", "--cold", "--render");
+
+    assertThat(code).isEqualTo(Main.BAD_INPUT);
+    assertThat(err.toString()).contains("--cold and --render are different benches");
   }
 }
