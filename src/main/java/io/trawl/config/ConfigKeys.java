@@ -71,11 +71,13 @@ final class ConfigKeys {
   static final KeyTable<TrawlConfig.Crawl> CRAWL = KeyTable.of(TrawlConfig.Crawl.class,
       key("seeds", Path.of("seeds.txt"), ConfigValue::asPath,
           "seeds file (paths are relative to the working directory)"),
-      key("db", "trawl.db", ConfigValue::asText,
-          "the database: a SQLite file path, or a `postgresql://` / `postgres://` URL ([Crawling into PostgreSQL](#crawling-into-postgresql))")
+      key("db", "trawl.db", ConfigKeys::database,
+          "the database: a SQLite file path, or a `postgresql://` / `postgres://` URL ([Crawling into PostgreSQL](#crawling-into-postgresql)); "
+              + "`${NAME}` environment variables allowed, the password is never printed")
           .printedWith(ConfigJson::maskPassword),
       key("db_schema", "public", ConfigKeys::schemaName,
-          "the PostgreSQL schema of the tables, created if missing (lower-case letters, digits, `_`); ignored for a SQLite file"),
+          "the PostgreSQL schema of the tables, created if missing (lower-case letters, digits, `_`; `${NAME}` "
+              + "environment variables allowed); ignored for a SQLite file"),
       key("max_depth", 5, v -> v.asInt(0, MAX),
           "links followed from a seed; `0` fetches only the seeds"),
       key("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE),
@@ -379,9 +381,21 @@ final class ConfigKeys {
 
   private ConfigKeys() {}
 
+  /**
+   * {@code crawl.db} with its {@code ${NAME}} variables resolved. A refusal shows the value as
+   * written, its URL's password masked: one may be written there, or come from a variable.
+   */
+  private static String database(ConfigValue v) {
+    try {
+      return v.asTextWithVariables();
+    } catch (ConfigException e) {
+      throw new ConfigException(e.keyPath(), e.expected(), e.got() == null ? null : ConfigJson.maskPassword(e.got()));
+    }
+  }
+
   /** A PostgreSQL schema name trawl creates and queries without quoting trouble. */
   private static String schemaName(ConfigValue v) {
-    String name = v.asText();
+    String name = v.asTextWithVariables();
     if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw v.refuse("a schema name of lower-case letters, digits and _ (not starting with a digit, at most 63)");
     }
