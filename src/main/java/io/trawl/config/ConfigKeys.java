@@ -389,7 +389,7 @@ final class ConfigKeys {
     try {
       return v.asTextWithVariables();
     } catch (ConfigException e) {
-      throw new ConfigException(e.keyPath(), e.expected(), e.got() == null ? null : ConfigJson.maskPassword(e.got()));
+      throw e.got() == null ? e : e.showing(ConfigJson.maskPassword(e.got()));
     }
   }
 
@@ -671,7 +671,7 @@ final class ConfigKeys {
     try {
       url = v.asTextWithVariables().trim();
     } catch (ConfigException e) {
-      throw new ConfigException(e.keyPath(), e.expected(), ConfigJson.maskPassword(written));
+      throw e.showing(ConfigJson.maskPassword(written));
     }
     ConfigException refused = new ConfigException(v.path(), expected, ConfigJson.maskPassword(written));
     URI uri;

@@ -55,6 +55,28 @@ public final class ConfigLoader {
     return read(withOverrides(parseYaml(readFile(file), source), overrides));
   }
 
+  /**
+   * {@code crawl.db} of {@code file}, read and checked as {@link #load} reads it (its {@code ${NAME}}
+   * variables resolved), or its default. No other key is read: a command that only opens the
+   * database needs neither the crawl's secrets nor a config this version of trawl can crawl with.
+   * Refused with a {@link ConfigException} naming the file when it cannot be read or parsed, or
+   * the key when its value is bad.
+   */
+  public static String database(Path file) {
+    return (String) crawlKey(file, "db");
+  }
+
+  /** {@code crawl.db_schema} of {@code file}, as {@link #database} reads {@code crawl.db}. */
+  public static String databaseSchema(Path file) {
+    return (String) crawlKey(file, "db_schema");
+  }
+
+  private static Object crawlKey(Path file, String name) {
+    Map<?, ?> document = parseYaml(readFile(file), file.toString());
+    ConfigSection crawl = new ConfigValue("crawl", document.get("crawl")).asSectionOrEmpty();
+    return crawl.get(ConfigKeys.CRAWL.key(name).orElseThrow());
+  }
+
   /** The configuration written in {@code yaml} with {@code overrides} applied on top. */
   public static TrawlConfig fromYaml(String yaml, Map<String, String> overrides) {
     return read(withOverrides(parseYaml(yaml, YAML_STRING_SOURCE), overrides));
