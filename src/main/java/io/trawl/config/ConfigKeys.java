@@ -136,7 +136,8 @@ final class ConfigKeys {
       key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, true),
           "headers sent with every request, e.g. `{Accept-Language: \"en\"}`; a value may name environment variables "
               + "as `${NAME}`. Not `Host`, `Cookie`, `User-Agent` nor credentials (`Authorization`: see `hosts`)")
-          .printedWith(ConfigKeys::headersJson),
+          .printedWith(ConfigKeys::headersJson)
+          .map(),
       key("cookies", true, ConfigValue::asBoolean,
           "keep the cookies servers set and send them back, per crawl, as a browser does; kept in the `cookies` "
               + "table so `--resume` continues the same sessions ([Cookies](#cookies))"),
@@ -253,7 +254,8 @@ final class ConfigKeys {
           "`POST` (the form as `application/x-www-form-urlencoded`) or `GET` (the form in the query)"),
       key("form", Map.<String, String>of(), ConfigKeys::loginForm,
           "the form's fields, e.g. `{user: ann, password: \"${SHOP_PASSWORD}\"}`; values are never printed")
-          .printedWith(ConfigKeys::loginFormJson),
+          .printedWith(ConfigKeys::loginFormJson)
+          .map(),
       key("success", "", emptyOr(RuleReader::selector),
           "a CSS selector found on the page the login ends on when it worked (`a[href*=logout]`)"))
       .checking(ConfigKeys::loginComplete);
@@ -280,7 +282,8 @@ final class ConfigKeys {
       key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, false),
           "headers sent to these hosts only, over `fetch.headers` (a header of both: this value); `Authorization` "
               + "and API keys belong here, values best written `${NAME}`")
-          .printedWith(ConfigKeys::headersJson),
+          .printedWith(ConfigKeys::headersJson)
+          .map(),
       section("auth", AUTH),
       section("login", LOGIN),
       key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, true)),
