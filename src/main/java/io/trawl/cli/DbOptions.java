@@ -75,12 +75,16 @@ final class DbOptions {
 
   /**
    * Tells of a key a crawl would refuse, on stderr, without refusing to read: this command does
-   * not use it, but the user may be about to crawl with this file.
+   * not use it, but the user may be about to crawl with this file. A file that is no config at
+   * all (not YAML, unreadable) is refused even when the flags give both keys.
    */
   private void warnOfTheOtherKeys(Path file) {
     try {
       ConfigLoader.load(file, Map.of());
     } catch (ConfigException e) {
+      if (e.keyPath().equals(file.toString())) {
+        throw new BadInputException(inFile(file, e));
+      }
       if (!e.isUnsetVariable()) {
         command.commandLine().getErr().println("trawl: warning: " + inFile(file, e)
             + " (a crawl would refuse this config; " + command.name() + " reads only crawl.db and crawl.db_schema)");

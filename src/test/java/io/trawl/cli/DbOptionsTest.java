@@ -100,9 +100,12 @@ class DbOptionsTest {
     Path config = config("broken.yaml", "crawl:\n  db: x.db\n bad: [\n");
 
     SmallCrawl.Result result = SmallCrawl.execute("stats", "-c", config.toString());
+    SmallCrawl.Result flags = SmallCrawl.execute("stats", "-c", config.toString(), "--db", crawl.db,
+        "--db-schema", "public");
 
     assertThat(result.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(result.err()).contains(config.toString()).contains("line 3");
+    assertThat(flags.code()).as("-c names a file that must be a config").isEqualTo(Main.BAD_INPUT);
   }
 
   @Test
