@@ -155,7 +155,10 @@ public final class ConfigLoader {
       }
     }
     if (key == null) {
-      throw new ConfigException(keyPath, entries + "<key>, the key one of " + String.join(", ", keys)
+      List<String> settable = keys.stream()
+          .filter(k -> keyed.table().keyAt(k).filter(ConfigKey::isMap).isEmpty())
+          .toList();
+      throw new ConfigException(keyPath, entries + "<key>, the key one of " + String.join(", ", settable)
           + closestEntryKey(rest, keys).map(k -> " (did you mean " + k + "?)").orElse(""), keyPath);
     }
     String entry = rest.substring(0, rest.length() - key.length() - 1);

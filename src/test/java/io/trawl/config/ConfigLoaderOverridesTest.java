@@ -113,7 +113,7 @@ class ConfigLoaderOverridesTest {
 
     assertThat(typo.keyPath()).isEqualTo("hosts.shop.example.com.per_host_rat");
     assertThat(typo.expected()).contains("per_host_rate", "auth.basic.password", "retry.statuses")
-        .endsWith("(did you mean per_host_rate?)");
+        .doesNotContain("headers", "login.form").endsWith("(did you mean per_host_rate?)");
     assertThat(nested.expected()).endsWith("(did you mean retry.max_attempts?)");
     assertThat(noPattern.keyPath()).isEqualTo("hosts.per_host_rate");
     assertThat(section.keyPath()).isEqualTo("hosts.shop.example.com.auth");
