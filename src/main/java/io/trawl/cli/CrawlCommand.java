@@ -102,7 +102,8 @@ final class CrawlCommand implements Callable<Integer> {
   @Option(names = "--rate", description = "Requests per host, e.g. 2/s (fetch.per_host_rate).")
   String rate;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.user_agent=mybot.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key by its dotted path, e.g. --set fetch.user_agent=mybot, "
+      + "--set hosts.shop.example.com.per_host_rate=2/s (maps such as fetch.headers: in the file).")
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--ui", arity = "0..1", paramLabel = "ADDRESS", fallbackValue = UI_ALONE,

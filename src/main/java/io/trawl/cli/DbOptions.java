@@ -1,17 +1,29 @@
 package io.trawl.cli;
 
+import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigLoader;
-import io.trawl.config.TrawlConfig;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code --db}, {@code --db-schema} and {@code -c}: which database a reading command opens. */
+/**
+ * {@code --db}, {@code --db-schema} and {@code -c}: which database a reading command opens. Of the
+ * config it reads {@code crawl.db} and {@code crawl.db_schema} alone (those that no flag gives):
+ * a bad one is refused, naming the file and the key; a problem elsewhere in the file is only a
+ * warning, and an unset {@code ${NAME}} variable elsewhere is none (the crawl's secrets need not be
+ * in the shell that reads its results).
+ */
 final class DbOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(names = "--db", description = "SQLite file or postgresql:// URL (default: crawl.db of the config, else trawl.db).")
   String db;
 
@@ -22,9 +34,12 @@ final class DbOptions {
   Path config;
 
   StoreBackend resolve() {
-    TrawlConfig.Crawl crawl = configured();
-    String location = db != null ? db : crawl != null ? crawl.db() : "trawl.db";
-    String schema = dbSchema != null ? dbSchema : crawl != null ? crawl.dbSchema() : "public";
+    Path file = configFile();
+    String location = db != null ? db : file != null ? configured(file, ConfigLoader::database) : "trawl.db";
+    String schema = dbSchema != null ? dbSchema : file != null ? configured(file, ConfigLoader::databaseSchema) : "public";
+    if (file != null) {
+      warnOfTheOtherKeys(file);
+    }
     try {
       return StoreBackends.of(location, schema);
     } catch (StoreException e) {
@@ -36,10 +51,10 @@ final class DbOptions {
   }
 
   /**
-   * The crawl section of the config named with -c, or else of ./config.yaml unless --db names the
-   * database; null when there is none to read.
+   * The config named with -c, or else ./config.yaml unless --db names the database; null when
+   * there is none to read.
    */
-  private TrawlConfig.Crawl configured() {
+  private Path configFile() {
     if (config != null && !Files.isRegularFile(config)) {
       throw new BadInputException(config + ": config file not found");
     }
@@ -47,6 +62,38 @@ final class DbOptions {
       return null;
     }
     Path file = config != null ? config : CrawlCommand.DEFAULT_CONFIG;
-    return Files.isRegularFile(file) ? ConfigLoader.load(file, Map.of()).crawl() : null;
+    return Files.isRegularFile(file) ? file : null;
+  }
+
+  private static String configured(Path file, Function<Path, String> key) {
+    try {
+      return key.apply(file);
+    } catch (ConfigException e) {
+      throw new BadInputException(inFile(file, e));
+    }
+  }
+
+  /**
+   * Tells of a key a crawl would refuse, on stderr, without refusing to read: this command does
+   * not use it, but the user may be about to crawl with this file. A file that is no config at
+   * all (not YAML, unreadable) is refused even when the flags give both keys.
+   */
+  private void warnOfTheOtherKeys(Path file) {
+    try {
+      ConfigLoader.load(file, Map.of());
+    } catch (ConfigException e) {
+      if (e.keyPath().equals(file.toString())) {
+        throw new BadInputException(inFile(file, e));
+      }
+      if (!e.isUnsetVariable()) {
+        command.commandLine().getErr().println("trawl: warning: " + inFile(file, e)
+            + " (a crawl would refuse this config; " + command.name() + " reads only crawl.db and crawl.db_schema)");
+      }
+    }
+  }
+
+  /** The refusal's message naming the file, which a file-level refusal already does. */
+  private static String inFile(Path file, ConfigException e) {
+    return e.keyPath().equals(file.toString()) ? e.getMessage() : file + ": " + e.getMessage();
   }
 }

@@ -62,7 +62,8 @@ final class TryCommand implements Callable<Integer> {
   @Option(names = "--depth", defaultValue = "0", description = "Treat the page as this many links from a seed (default: 0).")
   int depth;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key, e.g. --set fetch.respect_robots=false.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key by its dotted path, e.g. --set fetch.respect_robots=false "
+      + "(maps such as fetch.headers: in the file).")
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--render", description = "Render the page in the browser whatever the config's render keys say.")

@@ -12,6 +12,7 @@ public final class ConfigException extends RuntimeException {
   private final String keyPath;
   private final String expected;
   private final String got;
+  private final String unsetVariable;
 
   /**
    * A bad value: {@code fetch.per_host_rate: expected a rate like "2/s", got "fast"}.
@@ -19,15 +20,30 @@ public final class ConfigException extends RuntimeException {
    * @param got the value as written, or null when there was none
    */
   public ConfigException(String keyPath, String expected, String got) {
-    this(keyPath, expected, got, quoted(got), null);
+    this(keyPath, expected, got, quoted(got), null, null);
   }
 
   private ConfigException(
-      String keyPath, String expected, String got, String shownGot, Throwable cause) {
+      String keyPath, String expected, String got, String shownGot, Throwable cause, String unsetVariable) {
     super(keyPath + ": expected " + expected + ", got " + shownGot, cause);
     this.keyPath = keyPath;
     this.expected = expected;
     this.got = got;
+    this.unsetVariable = unsetVariable;
+  }
+
+  /**
+   * A value naming the environment variable {@code name} as {@code ${NAME}} while it is unset or
+   * empty: {@code crawl.db: expected the environment variable DB_PASSWORD to be set, got "..."}.
+   */
+  static ConfigException unsetVariable(String keyPath, String name, String got) {
+    return new ConfigException(keyPath, "the environment variable " + name + " to be set", got, quoted(got), null,
+        name);
+  }
+
+  /** This refusal showing {@code got} as the value instead (the same value with its password masked, say). */
+  ConfigException showing(String got) {
+    return new ConfigException(keyPath, expected, got, quoted(got), getCause(), unsetVariable);
   }
 
   /**
@@ -36,7 +52,7 @@ public final class ConfigException extends RuntimeException {
    */
   public static ConfigException inFile(
       String file, String expected, String problem, Throwable cause) {
-    return new ConfigException(file, expected, problem, problem, cause);
+    return new ConfigException(file, expected, problem, problem, cause, null);
   }
 
   /** Where: a dotted key path ({@code crawl.include[2]}), or the file for file-level errors. */
@@ -52,6 +68,15 @@ public final class ConfigException extends RuntimeException {
   /** What was found, as written; null when the value was missing or empty. */
   public String got() {
     return got;
+  }
+
+  /**
+   * Whether the only thing wrong is an environment variable the value names that is not set here:
+   * the config may be right where it is used (a reading command's shell need not hold the crawl's
+   * secrets).
+   */
+  public boolean isUnsetVariable() {
+    return unsetVariable != null;
   }
 
   private static String quoted(String got) {

@@ -33,9 +33,11 @@ final class ConfigKey<T> {
   private final boolean secret;
   private final KeyTable<?> table;
   private final String entryWord;
+  private final boolean map;
 
   private ConfigKey(String name, T fallback, Function<ConfigValue, T> reader,
-      Function<? super T, Object> printer, String meaning, boolean secret, KeyTable<?> table, String entryWord) {
+      Function<? super T, Object> printer, String meaning, boolean secret, KeyTable<?> table, String entryWord,
+      boolean map) {
     this.name = Objects.requireNonNull(name);
     this.fallback = fallback;
     this.reader = Objects.requireNonNull(reader);
@@ -44,6 +46,7 @@ final class ConfigKey<T> {
     this.secret = secret;
     this.table = table;
     this.entryWord = entryWord;
+    this.map = map;
   }
 
   /**
@@ -53,13 +56,13 @@ final class ConfigKey<T> {
    * @param meaning the README's meaning of the key, verbatim (Markdown)
    */
   static <T> ConfigKey<T> key(String name, T fallback, Function<ConfigValue, T> reader, String meaning) {
-    return new ConfigKey<>(name, fallback, reader, ConfigKey::printed, meaning, false, null, null);
+    return new ConfigKey<>(name, fallback, reader, ConfigKey::printed, meaning, false, null, null, false);
   }
 
   /** A section: a map of the keys of {@code table}; absent or empty ({@code fetch:}) is all defaults. */
   static <R extends Record> ConfigKey<R> section(String name, KeyTable<R> table) {
     return new ConfigKey<>(name, table.defaults(), v -> table.read(v.asSectionOrEmpty()), table::toJson, "", false,
-        table, null);
+        table, null, false);
   }
 
   /**
@@ -68,7 +71,8 @@ final class ConfigKey<T> {
    * entry such as {@code *.example.org} holds dots). Each entry's own name is checked by {@code
    * entryName}, which gets it as a value at that path and returns it as kept (lowercased, say). The
    * README lists this key, then the keys of an entry as {@code name.<entryWord>.key}. Absent is an
-   * empty map; set in the file only, not with {@code --set}.
+   * empty map. {@code --set name.<entry>.key=value} sets one key of an entry (of a new one when no
+   * entry of the file is named so).
    */
   static <R extends Record> ConfigKey<Map<String, R>> keyed(String name, String entryWord,
       Function<ConfigValue, String> entryName, KeyTable<R> table, String meaning) {
@@ -90,12 +94,21 @@ final class ConfigKey<T> {
       entries.forEach((entry, record) -> json.put(entry, table.toJson(record)));
       return json;
     };
-    return new ConfigKey<>(name, Map.of(), reader, printer, meaning, false, table, entryWord);
+    return new ConfigKey<>(name, Map.of(), reader, printer, meaning, false, table, entryWord, false);
   }
 
   /** This key printed by {@code printer} instead of by its value's type. */
   ConfigKey<T> printedWith(Function<? super T, Object> printer) {
-    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table, entryWord);
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table, entryWord, map);
+  }
+
+  /**
+   * This key as a map of names the user chooses to values ({@code fetch.headers}, a login's
+   * form): written in the file, which {@code --set} says of it rather than refusing its text as
+   * no map.
+   */
+  ConfigKey<T> map() {
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, secret, table, entryWord, true);
   }
 
   /**
@@ -104,7 +117,7 @@ final class ConfigKey<T> {
    * elements). Its record component still holds it: never log that record.
    */
   ConfigKey<T> secret() {
-    return new ConfigKey<>(name, fallback, reader, printer, meaning, true, table, entryWord);
+    return new ConfigKey<>(name, fallback, reader, printer, meaning, true, table, entryWord, map);
   }
 
   String name() {
@@ -122,6 +135,21 @@ final class ConfigKey<T> {
   /** Whether this key is a section of keys rather than one value ({@code --set} may reach its keys). */
   boolean isSection() {
     return table != null && entryWord == null;
+  }
+
+  /** Whether this key is a section keyed by the user ({@code hosts:}), each entry read by {@link #table}. */
+  boolean isKeyed() {
+    return entryWord != null;
+  }
+
+  /** Whether this key's value is a map of names the user chooses ({@link #map}). */
+  boolean isMap() {
+    return map;
+  }
+
+  /** The table of a section's keys, or of each entry of a keyed section; null for a key of one value. */
+  KeyTable<?> table() {
+    return table;
   }
 
   /** The value {@code value} holds; a {@link ConfigException} naming its path if it is bad. */

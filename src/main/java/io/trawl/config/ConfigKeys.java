@@ -71,11 +71,13 @@ final class ConfigKeys {
   static final KeyTable<TrawlConfig.Crawl> CRAWL = KeyTable.of(TrawlConfig.Crawl.class,
       key("seeds", Path.of("seeds.txt"), ConfigValue::asPath,
           "seeds file (paths are relative to the working directory)"),
-      key("db", "trawl.db", ConfigValue::asText,
-          "the database: a SQLite file path, or a `postgresql://` / `postgres://` URL ([Crawling into PostgreSQL](#crawling-into-postgresql))")
+      key("db", "trawl.db", ConfigKeys::database,
+          "the database: a SQLite file path, or a `postgresql://` / `postgres://` URL ([Crawling into PostgreSQL](#crawling-into-postgresql)); "
+              + "`${NAME}` environment variables allowed, the password is never printed")
           .printedWith(ConfigJson::maskPassword),
       key("db_schema", "public", ConfigKeys::schemaName,
-          "the PostgreSQL schema of the tables, created if missing (lower-case letters, digits, `_`); ignored for a SQLite file"),
+          "the PostgreSQL schema of the tables, created if missing (lower-case letters, digits, `_`; `${NAME}` "
+              + "environment variables allowed); ignored for a SQLite file"),
       key("max_depth", 5, v -> v.asInt(0, MAX),
           "links followed from a seed; `0` fetches only the seeds"),
       key("max_pages", 0L, v -> v.asLong(0, Long.MAX_VALUE),
@@ -134,7 +136,8 @@ final class ConfigKeys {
       key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, true),
           "headers sent with every request, e.g. `{Accept-Language: \"en\"}`; a value may name environment variables "
               + "as `${NAME}`. Not `Host`, `Cookie`, `User-Agent` nor credentials (`Authorization`: see `hosts`)")
-          .printedWith(ConfigKeys::headersJson),
+          .printedWith(ConfigKeys::headersJson)
+          .map(),
       key("cookies", true, ConfigValue::asBoolean,
           "keep the cookies servers set and send them back, per crawl, as a browser does; kept in the `cookies` "
               + "table so `--resume` continues the same sessions ([Cookies](#cookies))"),
@@ -251,7 +254,8 @@ final class ConfigKeys {
           "`POST` (the form as `application/x-www-form-urlencoded`) or `GET` (the form in the query)"),
       key("form", Map.<String, String>of(), ConfigKeys::loginForm,
           "the form's fields, e.g. `{user: ann, password: \"${SHOP_PASSWORD}\"}`; values are never printed")
-          .printedWith(ConfigKeys::loginFormJson),
+          .printedWith(ConfigKeys::loginFormJson)
+          .map(),
       key("success", "", emptyOr(RuleReader::selector),
           "a CSS selector found on the page the login ends on when it worked (`a[href*=logout]`)"))
       .checking(ConfigKeys::loginComplete);
@@ -278,7 +282,8 @@ final class ConfigKeys {
       key("headers", List.<TrawlConfig.Header>of(), v -> headers(v, false),
           "headers sent to these hosts only, over `fetch.headers` (a header of both: this value); `Authorization` "
               + "and API keys belong here, values best written `${NAME}`")
-          .printedWith(ConfigKeys::headersJson),
+          .printedWith(ConfigKeys::headersJson)
+          .map(),
       section("auth", AUTH),
       section("login", LOGIN),
       key("proxy", Optional.<TrawlConfig.Proxy>empty(), optional(v -> proxy(v, true)),
@@ -379,9 +384,21 @@ final class ConfigKeys {
 
   private ConfigKeys() {}
 
+  /**
+   * {@code crawl.db} with its {@code ${NAME}} variables resolved. A refusal shows the value as
+   * written, its URL's password masked: one may be written there, or come from a variable.
+   */
+  private static String database(ConfigValue v) {
+    try {
+      return v.asTextWithVariables();
+    } catch (ConfigException e) {
+      throw e.got() == null ? e : e.showing(ConfigJson.maskPassword(e.got()));
+    }
+  }
+
   /** A PostgreSQL schema name trawl creates and queries without quoting trouble. */
   private static String schemaName(ConfigValue v) {
-    String name = v.asText();
+    String name = v.asTextWithVariables();
     if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw v.refuse("a schema name of lower-case letters, digits and _ (not starting with a digit, at most 63)");
     }
@@ -657,7 +674,7 @@ final class ConfigKeys {
     try {
       url = v.asTextWithVariables().trim();
     } catch (ConfigException e) {
-      throw new ConfigException(e.keyPath(), e.expected(), ConfigJson.maskPassword(written));
+      throw e.showing(ConfigJson.maskPassword(written));
     }
     ConfigException refused = new ConfigException(v.path(), expected, ConfigJson.maskPassword(written));
     URI uri;

@@ -139,8 +139,7 @@ final class ConfigValue {
         }
         replacement = System.getenv(name);
         if (replacement == null || replacement.isEmpty()) {
-          throw new ConfigException(path, "the environment variable " + name + " to be set", secret
-              ? ConfigKey.SECRET_SHOWN_AS : written);
+          throw ConfigException.unsetVariable(path, name, secret ? ConfigKey.SECRET_SHOWN_AS : written);
         }
       }
       m.appendReplacement(expanded, Matcher.quoteReplacement(replacement));

@@ -81,6 +81,25 @@ final class KeyTable<R extends Record> {
     return keys.stream().map(ConfigKey::name).toList();
   }
 
+  /**
+   * The path of every key holding a value, sections' keys included: {@code per_host_rate}, {@code
+   * auth.basic.user}.
+   */
+  List<String> keyPaths() {
+    return rows("").stream().map(Row::keyPath).toList();
+  }
+
+  /** The key at {@code path}, one of {@link #keyPaths}: {@code auth.basic.user} in a section's table. */
+  Optional<ConfigKey<?>> keyAt(String path) {
+    int dot = path.indexOf('.');
+    if (dot < 0) {
+      return key(path);
+    }
+    return key(path.substring(0, dot))
+        .filter(ConfigKey::isSection)
+        .flatMap(section -> section.table().keyAt(path.substring(dot + 1)));
+  }
+
   /** The key called {@code name}. */
   Optional<ConfigKey<?>> key(String name) {
     return keys.stream().filter(k -> k.name().equals(name)).findFirst();

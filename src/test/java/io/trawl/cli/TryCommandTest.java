@@ -221,6 +221,23 @@ class TryCommandTest {
     assertThat(site.hits()).isEmpty();
   }
 
+  @Test
+  void setsAPerHostKeyFromTheCommandLine() {
+    site.route("/agent", request -> request.response().putHeader("content-type", "text/html")
+        .end("<title>" + request.getHeader("User-Agent") + "</title>"));
+
+    SmallCrawl.Result set = run(site.url("/agent"), "-c", config.toString(), "--css", "title",
+        "--set", "hosts.127.0.0.1.user_agent=probe-bot/2");
+    SmallCrawl.Result unknown = run(site.url("/agent"), "-c", config.toString(), "--css", "title",
+        "--set", "hosts.127.0.0.1.user_agnt=probe-bot/2");
+
+    assertThat(set.code()).as(set.err()).isEqualTo(Main.OK);
+    assertThat(set.out()).contains("probe-bot/2");
+    assertThat(unknown.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(unknown.err()).contains("hosts.127.0.0.1.user_agnt").contains("did you mean user_agent?");
+    assertThat(site.count("/agent")).as("nothing fetched for the refused key").isEqualTo(1);
+  }
+
   private static JsonObject rule(JsonObject out, String name) {
     return out.getJsonArray("rules").stream().map(JsonObject.class::cast)
         .filter(r -> r.getString("name").equals(name)).findFirst().orElseThrow();

@@ -243,6 +243,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void resolvesVariablesInTheDatabaseUrlWithoutPrintingThePassword() {
+    TrawlConfig config = ConfigLoader.fromYaml(
+        "crawl: {db: \"postgresql://u:${TRAWL_TEST_SECRET}@127.0.0.1/${TRAWL_TEST_USER}\"}",
+        Map.of());
+
+    assertThat(config.crawl().db()).isEqualTo("postgresql://u:env-secret-8c1f@127.0.0.1/env-user");
+    assertThat(ConfigJson.toJson(config).getJsonObject("crawl").getString("db")).doesNotContain("env-secret-8c1f");
+  }
+
+  @Test
+  void refusesAnUnsetVariableInTheDatabaseNamingItButNotThePassword() {
+    ConfigException e = refusedYaml("crawl: {db: \"postgresql://u:written-pw@${TRAWL_TEST_UNSET_VARIABLE}/db\"}");
+
+    assertThat(e.keyPath()).isEqualTo("crawl.db");
+    assertThat(e.expected()).contains("TRAWL_TEST_UNSET_VARIABLE");
+    assertThat(e.getMessage()).doesNotContain("written-pw");
+    ConfigException schema = refusedYaml("crawl: {db_schema: \"${TRAWL_TEST_UNSET_VARIABLE}\"}");
+    assertThat(schema.keyPath()).isEqualTo("crawl.db_schema");
+    assertThat(schema.expected()).contains("TRAWL_TEST_UNSET_VARIABLE");
+  }
+
+  @Test
   void letsOverridesWinOverTheFile() {
     TrawlConfig config =
         ConfigLoader.fromYaml(
