@@ -1,5 +1,6 @@
 package io.trawl.store;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 
@@ -104,12 +105,17 @@ public interface ClusterLedger extends AutoCloseable {
 
   /**
    * This node leaves the crawl: its partitions freed, its unused reservation returned, its row
-   * marked with {@code outcome}. The last node to leave closes the crawl's {@code crawls} row
-   * with {@code crawlOutcome}, the cluster's counts and its own {@code stopReason} (why its
-   * frontier stopped, as a crawl on one machine records it; null for none); returns whether this
-   * node did.
+   * marked with {@code outcome}, and its {@code share} of the crawl's stats (what it counted, in
+   * the shape of a crawl's {@code crawls.stats} on one machine) added to the {@code crawls} row
+   * ({@link ClusterStats#merge}), all in one transaction; a node evicted before it left adds
+   * nothing. The last node to leave closes the crawl's {@code crawls} row with {@code
+   * crawlOutcome}, the shares and the cluster's counts ({@link ClusterStats#close}) and its own
+   * {@code stopReason} (why its frontier stopped, as a crawl on one machine records it; null for
+   * none); returns whether this node did.
+   *
+   * @param share this node's stats, or null for none
    */
-  boolean leave(String outcome, String crawlOutcome, String stopReason);
+  boolean leave(String outcome, String crawlOutcome, String stopReason, JsonObject share);
 
   /**
    * Asks every live node of the crawl on this database to stop ({@code --stop}); returns the
