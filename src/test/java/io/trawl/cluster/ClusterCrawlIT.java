@@ -271,6 +271,31 @@ class ClusterCrawlIT {
     assertThat(statsSection(out.toString(), "host pace")).hasSize(HOSTS);
   }
 
+  @Test
+  void aJoiningNodeNeedsNoSeedsAndJudgesLinksByTheCrawlsScopeNotItsOwn() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    writeConfigs(db, 2, "max_depth: 100", "per_host_rate: 8/s, concurrency: 8", "");
+    // The second node's own scope would allow no page, and its seeds file does not exist.
+    Path joinerConfig = dir.resolve("node1.yaml");
+    Files.writeString(joinerConfig, Files.readString(joinerConfig).replace("max_depth: 100",
+        "max_depth: 100, include: [\"/nothing$\"], seeds: \"" + dir.resolve("missing-seeds.txt") + "\""));
+    nodes.add(node(dir.resolve("node0.log"), "crawl", "--cluster", "-c", dir.resolve("node0.yaml").toString(), url(0, 0)));
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Db.hasTable(db, "crawl_nodes") && Db.count(db, "SELECT count(*) FROM crawl_nodes") == 1);
+    nodes.add(node(dir.resolve("node1.log"), "crawl", "--cluster", "-c", joinerConfig.toString()));
+
+    for (int n = 0; n < 2; n++) {
+      assertThat(nodes.get(n).exitCode(Duration.ofSeconds(180))).as(log(n)).isEqualTo(Main.OK);
+    }
+    String crawlScope = "{\"domains\":[\"127.0.0.1\"],\"include\":[],\"exclude\":[]}";
+    assertThat(Db.rows(db, "SELECT scope FROM crawls")).extracting(r -> r.get("scope")).containsExactly(crawlScope);
+    assertThat(log(1)).as("the joiner's log").contains("first=false scope=" + crawlScope)
+        .containsOnlyOnce("with the crawl's scope " + crawlScope)
+        .contains("\"include\":[\"/nothing$\"]");
+    assertThat(Db.count(db, "SELECT count(DISTINCT node) FROM pages")).as("both nodes stored pages").isEqualTo(2);
+    assertThat(pages(db)).isEqualTo(HOSTS * PAGES_PER_HOST);
+  }
+
   /** The rows of one section of {@code trawl stats}' output, as cells. */
   private static List<List<String>> statsSection(String out, String title) {
     List<String> lines = out.lines().toList();
@@ -388,6 +413,17 @@ class ClusterCrawlIT {
   /** The same, each config ending with {@code more} (YAML of other sections). */
   private List<String> startNodes(String db, int count, String crawl, String fetch, String more)
       throws java.io.IOException {
+    List<String> addresses = writeConfigs(db, count, crawl, fetch, more);
+    for (int n = 0; n < count; n++) {
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", dir.resolve("node" + n + ".yaml").toString(),
+          url(0, 0)));
+    }
+    return addresses;
+  }
+
+  /** Writes the configs {@link #startNodes} starts the nodes with; returns the nodes' addresses. */
+  private List<String> writeConfigs(String db, int count, String crawl, String fetch, String more)
+      throws java.io.IOException {
     int[] ports = FreePorts.pick(2 * count);
     List<String> addresses = new ArrayList<>();
     for (int n = 0; n < count; n++) {
@@ -401,7 +437,6 @@ class ClusterCrawlIT {
           cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
           %s
           """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1], more));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
     }
     return addresses;
   }

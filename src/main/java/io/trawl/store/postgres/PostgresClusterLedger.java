@@ -40,6 +40,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       "INSERT INTO crawl_nodes (node, crawl_id, address, joined_at, lease_until, pages_before) VALUES (?, ?, ?, ?, "
           + NOW_MS + " + ?, ?)";
   private static final String STARTED_AT = "SELECT started_at FROM crawls WHERE id = ?";
+  private static final String STARTED_AT_AND_SCOPE = "SELECT started_at, scope FROM crawls WHERE id = ?";
   /** Nodes of earlier runs that never left (killed): none of them holds a lease, or a crawl would be running. */
   private static final String EVICT_ALL =
       "UPDATE crawl_nodes SET left_at = ?, outcome = 'lost' WHERE left_at IS NULL AND lease_until <= " + NOW_MS;
@@ -59,7 +60,8 @@ final class PostgresClusterLedger implements ClusterLedger {
       INSERT INTO frontier (url, depth, partition)
       SELECT u, 0, p FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, p, n) ORDER BY n
       ON CONFLICT (url) DO NOTHING""";
-  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
+  private static final String OPEN_CRAWL =
+      "INSERT INTO crawls (started_at, config, kind, scope) VALUES (?, ?, ?, ?) RETURNING id";
   private static final String SERVER_NOW = "SELECT " + NOW_MS;
   private static final String RENEW =
       "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop, "
@@ -159,24 +161,28 @@ final class PostgresClusterLedger implements ClusterLedger {
     try {
       Connection c = connection();
       insertNode(c, crawlId, 0);
-      long startedAt;
-      try (PreparedStatement stmt = c.prepareStatement(STARTED_AT)) {
+      long startedAt = System.currentTimeMillis();
+      String scope = null;
+      try (PreparedStatement stmt = c.prepareStatement(STARTED_AT_AND_SCOPE)) {
         stmt.setLong(1, crawlId);
         try (ResultSet rs = stmt.executeQuery()) {
-          startedAt = rs.next() ? Instant.parse(rs.getString(1)).toEpochMilli() : System.currentTimeMillis();
+          if (rs.next()) {
+            startedAt = Instant.parse(rs.getString(1)).toEpochMilli();
+            scope = rs.getString(2);
+          }
         }
       }
       c.commit();
       this.crawlId = crawlId;
       unlockStart();
-      return new Entry(crawlId, startedAt, false);
+      return new Entry(crawlId, startedAt, false, scope);
     } catch (SQLException e) {
       throw failed("join the cluster crawl", e);
     }
   }
 
   @Override
-  public Entry start(String configJson, boolean requeueInFlight, List<String> seeds) {
+  public Entry start(String configJson, boolean requeueInFlight, List<String> seeds, String scopeJson) {
     try {
       Connection c = connection();
       PostgresMigrator.migrate(c, connector);
@@ -200,6 +206,7 @@ final class PostgresClusterLedger implements ClusterLedger {
         open.setString(1, now);
         open.setString(2, configJson);
         open.setString(3, (requeueInFlight ? RunKind.RESUME : RunKind.CRAWL).column());
+        open.setString(4, scopeJson);
         try (ResultSet rs = open.executeQuery()) {
           rs.next();
           id = rs.getLong(1);
@@ -214,7 +221,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       c.commit();
       this.crawlId = id;
       unlockStart();
-      return new Entry(id, Instant.parse(now).toEpochMilli(), true);
+      return new Entry(id, Instant.parse(now).toEpochMilli(), true, scopeJson);
     } catch (SQLException e) {
       throw failed("start the cluster crawl", e);
     }

@@ -69,7 +69,7 @@ class PostgresClusterLedgerTest {
     ClusterLedger ledger = ledger(node, leaseMs);
     long live = ledger.lockAndFindLiveCrawl();
     if (live < 0) {
-      ledger.start("{}", false, List.of());
+      ledger.start("{}", false, List.of(), null);
     } else {
       ledger.join(live);
     }
@@ -86,7 +86,7 @@ class PostgresClusterLedgerTest {
   void theFirstNodeStartsTheCrawlAndTheNextOnesJoinIt() {
     ClusterLedger a = ledger("a", LEASE_MS);
     assertThat(a.lockAndFindLiveCrawl()).isEqualTo(-1);
-    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false, List.of("http://127.0.0.1:4000/seed"));
+    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false, List.of("http://127.0.0.1:4000/seed"), "{\"domains\":[\"127.0.0.1\"]}");
     ClusterLedger b = ledger("b", LEASE_MS);
     long running = b.lockAndFindLiveCrawl();
     ClusterLedger.Entry second = b.join(running);
@@ -95,6 +95,7 @@ class PostgresClusterLedgerTest {
     assertThat(second.first()).isFalse();
     assertThat(second.crawlId()).isEqualTo(first.crawlId()).isEqualTo(running);
     assertThat(second.startedAtMs()).isEqualTo(first.startedAtMs());
+    assertThat(second.scope()).as("the crawl's scope, for the joining node").isEqualTo("{\"domains\":[\"127.0.0.1\"]}");
     assertThat(Db.count(db, "SELECT count(*) FROM crawls")).isEqualTo(1);
     assertThat(Db.count(db, "SELECT count(*) FROM crawl_partitions WHERE node IS NULL")).isEqualTo(HostPartitions.COUNT);
     assertThat(a.renew().liveNodes()).containsExactly("a", "b");
@@ -272,7 +273,7 @@ class PostgresClusterLedgerTest {
     long before = Db.count(db, "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint");
     ClusterLedger a = ledger("a", LEASE_MS);
     a.lockAndFindLiveCrawl();
-    ClusterLedger.Entry first = a.start("{}", false, List.of());
+    ClusterLedger.Entry first = a.start("{}", false, List.of(), null);
     ClusterLedger b = ledger("b", LEASE_MS);
     ClusterLedger.Entry joined = b.join(b.lockAndFindLiveCrawl());
     long renewed = b.renew().serverNowMs();
