@@ -27,6 +27,7 @@ import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
 import io.trawl.store.StoreException;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,7 +338,7 @@ final class CrawlCommand implements Callable<Integer> {
           entry.crawlId(), own);
       return own;
     }
-    Scope crawl = Scope.fromJson(new io.vertx.core.json.JsonObject(entry.scope()));
+    Scope crawl = Scope.fromJson(new JsonObject(entry.scope()));
     boolean noDomains = ownSeeds.isEmpty() && cfg.crawl().allowedDomains().isEmpty();
     Scope compared = noDomains ? Scope.fromJson(own.toJson().put("domains", crawl.toJson().getJsonArray("domains")))
         : own;

@@ -162,6 +162,9 @@ class PostgresClusterLedgerTest {
     assertThat(Db.count(db, "SELECT count(*) FROM cookies")).as("the evicted node's cookie").isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier")).as("the evicted node's discovered URL").isEqualTo(2);
     assertThatThrownBy(a::renew).isInstanceOf(StoreException.class).hasMessageContaining("evicted");
+    a.leave("failed", "failed", null, share(5, "h:1", 1.0, 1));
+    assertThat(Db.rows(db, "SELECT stats FROM crawls")).extracting(r -> r.get("stats"))
+        .as("what the evicted node counted: the others fetch its pages again").containsOnlyNulls();
   }
 
   @Test
