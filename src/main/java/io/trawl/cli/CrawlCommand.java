@@ -339,6 +339,7 @@ final class CrawlCommand implements Callable<Integer> {
       return own;
     }
     Scope crawl = Scope.fromJson(new JsonObject(entry.scope()));
+    // A node given neither seeds nor crawl.allowed_domains says nothing of domains: only its patterns can differ.
     boolean noDomains = ownSeeds.isEmpty() && cfg.crawl().allowedDomains().isEmpty();
     Scope compared = noDomains ? Scope.fromJson(own.toJson().put("domains", crawl.toJson().getJsonArray("domains")))
         : own;
