@@ -386,6 +386,18 @@ class ClusterCrawlIT {
   }
 
   @Test
+  void theNodeThatStartsTheCrawlStillNeedsItsSeeds() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    writeConfigs(db, 1, "seeds: \"" + dir.resolve("missing-seeds.txt") + "\"", "concurrency: 1", "");
+    TrawlProcess node = node(dir.resolve("node0.log"), "crawl", "--cluster", "-c", dir.resolve("node0.yaml").toString());
+    nodes.add(node);
+
+    assertThat(node.exitCode(Duration.ofSeconds(120))).as(log(0)).isEqualTo(Main.BAD_INPUT);
+    assertThat(log(0)).contains("missing-seeds.txt").contains("does not exist");
+    assertThat(Db.count(db, "SELECT count(*) FROM crawls")).as("no crawl opened").isZero();
+  }
+
+  @Test
   void refusesASqliteFileNamingCrawlDb() throws Exception {
     Path config = dir.resolve("sqlite.yaml");
     Files.writeString(config, "crawl: {db: \"" + dir.resolve("crawl.db") + "\"}\n");
