@@ -31,6 +31,7 @@ import io.trawl.metrics.MetricsVerticle;
 import io.trawl.parse.DroppedLinks;
 import io.trawl.parse.ParseVerticle;
 import io.trawl.parse.RuleStats;
+import io.trawl.store.ClusterStats;
 import io.trawl.store.RecrawlSchedule;
 import io.trawl.store.RunKind;
 import io.trawl.render.PageRequests;
@@ -87,7 +88,7 @@ public final class CrawlJob {
   /** The same after an error no stage handled, when what is stored matters more than a clean end. */
   static final long FATAL_TEARDOWN_MS = 30_000;
   /** The hosts whose autothrottle pace {@code crawls.stats} keeps ({@code hostPace}), slowest first. */
-  static final int HOST_PACES = 1000;
+  static final int HOST_PACES = ClusterStats.HOST_PACES;
   /** How long a cluster node asked to stop ({@code --stop}) lets its pages in flight finish, as Ctrl-C does. */
   static final long CLUSTER_STOP_GRACE_MS = 10_000;
 
@@ -403,11 +404,12 @@ public final class CrawlJob {
     if (fetchContext.throttle() != null) {
       stats.put("hostPace", fetchContext.throttle().paces(HOST_PACES));
     }
-    if (clusterVerticle != null) {
-      clusterVerticle.outcome(outcome, outcome, last == null ? null : last.stopReason());
-    }
     if (config.render().mode().equals(TrawlConfig.Render.MODE_AUTO)) {
       stats.put("renderLearned", new io.vertx.core.json.JsonArray(renderRoutes.learned()));
+    }
+    if (clusterVerticle != null) {
+      // The node's share of the cluster's crawls row, which it adds as it leaves (crawlId stays 0 here).
+      clusterVerticle.outcome(outcome, outcome, last == null ? null : last.stopReason(), stats);
     }
     Future<?> closed = crawlId == 0
         ? Future.succeededFuture()

@@ -27,6 +27,7 @@ import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreClaim;
 import io.trawl.store.StoreException;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,11 +171,8 @@ final class CrawlCommand implements Callable<Integer> {
       }
       return stopCluster(store(cfg), err);
     }
-    List<String> seedUrls = urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
-    Scope scope = Scope.of(cfg.crawl(), seedUrls);
-    List<String> inScope = seedUrls.stream().filter(scope::allows).toList();
-    seedUrls.stream().filter(url -> !scope.allows(url))
-        .forEach(url -> err.println("trawl: warning: seed " + url + " is outside crawl.allowed_domains/include/exclude; skipped"));
+    // A cluster node reads its seeds only once it knows it starts the crawl: one that joins takes the crawl's.
+    Seeded seeded = cluster ? null : seeded(cfg, err);
     if (!cfg.fetch().respectRobots()) {
       err.println("trawl: warning: fetch.respect_robots is false: robots.txt is ignored; crawl only sites you may");
     }
@@ -184,12 +182,28 @@ final class CrawlCommand implements Callable<Integer> {
     cfg.fetch().cookiesFile().ifPresent(file -> CookieFile.read(file, System.currentTimeMillis()));
     StoreBackend store = store(cfg);
     if (cluster) {
-      return runNode(cfg, store, inScope, scope, err);
+      return runNode(cfg, store, err);
     }
     try (StoreClaim claim = store.claim()) {
       RunKind kind = prepareDatabase(store, cfg, err);
-      return run(cfg, store, inScope, scope, kind, err);
+      return run(cfg, store, seeded.seeds(), seeded.scope(), kind, err);
     }
+  }
+
+  /** The seeds to add (those in scope) and the scope they and the config give. */
+  private record Seeded(List<String> seeds, Scope scope) {}
+
+  /** Reads the seeds (file, standard input or arguments) and says which are out of scope. */
+  private Seeded seeded(TrawlConfig cfg, PrintWriter err) {
+    List<String> seedUrls = seedUrls(cfg);
+    Scope scope = Scope.of(cfg.crawl(), seedUrls);
+    seedUrls.stream().filter(url -> !scope.allows(url))
+        .forEach(url -> err.println("trawl: warning: seed " + url + " is outside crawl.allowed_domains/include/exclude; skipped"));
+    return new Seeded(seedUrls.stream().filter(scope::allows).toList(), scope);
+  }
+
+  private List<String> seedUrls(TrawlConfig cfg) {
+    return urls.isEmpty() ? normalizedSeeds(cfg) : normalizedArguments(urls, cfg.fetch().maxUrlLength());
   }
 
   /**
@@ -198,7 +212,7 @@ final class CrawlCommand implements Callable<Integer> {
    * runs, starts one (the earlier crawl refused, resumed or wiped as without {@code --cluster}),
    * one node at a time under the ledger's start lock.
    */
-  private int runNode(TrawlConfig cfg, StoreBackend store, List<String> seedUrls, Scope scope, PrintWriter err) {
+  private int runNode(TrawlConfig cfg, StoreBackend store, PrintWriter err) {
     StoreClaim claim;
     try {
       claim = store.claimForCluster();
@@ -222,17 +236,20 @@ final class CrawlCommand implements Callable<Integer> {
       }
       long leaseMs = cfg.cluster().lease().toMillis();
       ClusterLedger ledger = store.openClusterLedger(node.id(), node.address(), leaseMs);
-      ClusterLedger.Entry entry;
+      Entered entered;
       try {
-        entry = enter(ledger, store, cfg, seedUrls, err);
+        entered = enter(ledger, store, cfg, err);
       } catch (RuntimeException e) {
         ledger.close();
         node.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
         throw e;
       }
-      log.info("cluster node entered node={} crawl={} first={}", node.id(), entry.crawlId(), entry.first());
+      ClusterLedger.Entry entry = entered.entry();
+      log.info("cluster node entered node={} crawl={} first={} scope={}", node.id(), entry.crawlId(), entry.first(),
+          entered.seeded().scope());
       ClusterRole role = new ClusterRole(node, ledger, entry, leaseMs);
-      return run(node.vertx(), CrawlJob.ofNode(cfg, entry.first() ? seedUrls : List.of(), scope, role), store, cfg, err);
+      return run(node.vertx(), CrawlJob.ofNode(cfg, entered.seeded().seeds(), entered.seeded().scope(), role), store,
+          cfg, err);
     }
   }
 
@@ -282,20 +299,69 @@ final class CrawlCommand implements Callable<Integer> {
     }
   }
 
-  /** Joins the crawl a live node runs, or starts one; the start lock is released either way. */
-  private ClusterLedger.Entry enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, List<String> seedUrls,
-      PrintWriter err) {
+  /** How a node entered the cluster crawl: its entry, the seeds it adds (none when it joined) and the crawl's scope. */
+  private record Entered(ClusterLedger.Entry entry, Seeded seeded) {}
+
+  /**
+   * Joins the crawl a live node runs, taking its scope, or starts one from this node's seeds (read
+   * only then, so a node that joins needs none); the start lock is released either way.
+   */
+  private Entered enter(ClusterLedger ledger, StoreBackend store, TrawlConfig cfg, PrintWriter err) {
     long live = ledger.lockAndFindLiveCrawl();
     if (live >= 0) {
-      return ledger.join(live);
+      ClusterLedger.Entry entry = ledger.join(live);
+      return new Entered(entry, new Seeded(List.of(), joinedScope(entry, cfg)));
     }
+    Seeded seeded;
     try {
+      seeded = seeded(cfg, err);
       prepareDatabase(store, cfg, err);
     } catch (RuntimeException e) {
       ledger.unlockStart();
       throw e;
     }
-    return ledger.start(ConfigJson.toJson(cfg).encode(), resume, seedUrls);
+    return new Entered(ledger.start(ConfigJson.toJson(cfg).encode(), resume, seeded.seeds(),
+        seeded.scope().toJson().encode()), seeded);
+  }
+
+  /**
+   * The scope of the crawl a node joined: the one its first node recorded. When this node's own
+   * seeds and {@code crawl.allowed_domains/include/exclude} say otherwise, one log line says so
+   * (the crawl's wins). Its own seeds count only when it has them at hand (URL arguments or a
+   * readable seeds file; never standard input): it needs none. A crawl started by a trawl before
+   * schema version 10 recorded no scope; the node then judges by its own, as it used to.
+   */
+  private Scope joinedScope(ClusterLedger.Entry entry, TrawlConfig cfg) {
+    List<String> ownSeeds = seedsAtHand(cfg);
+    Scope own = Scope.of(cfg.crawl(), ownSeeds);
+    if (entry.scope() == null) {
+      log.warn("cluster crawl {} recorded no scope (started by an older trawl): this node judges links by its own {}",
+          entry.crawlId(), own);
+      return own;
+    }
+    Scope crawl = Scope.fromJson(new JsonObject(entry.scope()));
+    // A node given neither seeds nor crawl.allowed_domains says nothing of domains: only its patterns can differ.
+    boolean noDomains = ownSeeds.isEmpty() && cfg.crawl().allowedDomains().isEmpty();
+    Scope compared = noDomains ? Scope.fromJson(own.toJson().put("domains", crawl.toJson().getJsonArray("domains")))
+        : own;
+    if (!compared.equals(crawl)) {
+      log.warn("cluster node joins crawl {} with the crawl's scope {}; its own seeds and crawl.allowed_domains/include/exclude "
+          + "give {}, ignored", entry.crawlId(), crawl, own);
+    }
+    return crawl;
+  }
+
+  /** This node's seeds if it has them without waiting or failing (a joining node ignores them); else none. */
+  private List<String> seedsAtHand(TrawlConfig cfg) {
+    if (urls.isEmpty() && (cfg.crawl().seeds().equals(STDIN) || !Files.isRegularFile(cfg.crawl().seeds()))) {
+      return List.of();
+    }
+    try {
+      return seedUrls(cfg);
+    } catch (SeedException | BadInputException e) {
+      log.debug("a joining node's own seeds are unreadable; ignored as its seeds are", e);
+      return List.of();
+    }
   }
 
   /** {@code --ui} alone keeps the config's {@code crawl.ui} when it names an address. */

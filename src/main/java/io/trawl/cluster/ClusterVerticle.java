@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * gets only what is left), and passes on a request to stop ({@code --stop}) to the crawl. Each
  * second it publishes the node's progress to every node and tells the node's progress line where
  * the cluster stands ({@link ProgressBoard}).
- * On leaving it frees its partitions; the last node to leave closes the {@code crawls} row.
+ * On leaving it frees its partitions and adds what the node counted to the crawl's {@code
+ * crawls.stats}; the last node to leave closes the {@code crawls} row.
  *
  * <p>Event loop; every ledger call runs on the node's own single worker thread ({@code
  * trawl-cluster}), in order, on the ledger's own connection.
@@ -62,6 +64,7 @@ public final class ClusterVerticle extends VerticleBase {
   private volatile String outcome = "failed";
   private volatile String crawlOutcome = "failed";
   private volatile String stopReason;
+  private volatile JsonObject stats;
   private ProgressBoard board;
 
   /**
@@ -86,12 +89,15 @@ public final class ClusterVerticle extends VerticleBase {
 
   /**
    * How this node ended ({@code crawl_nodes.outcome}) and, if it leaves last, the crawl ({@code
-   * crawls.outcome}, and {@code stopReason} in its {@code stats}: why this node's frontier stopped).
+   * crawls.outcome}, and {@code stopReason} in its {@code stats}: why this node's frontier
+   * stopped); {@code stats}, what this node counted, goes into the crawl's {@code crawls.stats}
+   * as it leaves.
    */
-  public void outcome(String nodeOutcome, String crawlOutcome, String stopReason) {
+  public void outcome(String nodeOutcome, String crawlOutcome, String stopReason, JsonObject stats) {
     this.outcome = nodeOutcome;
     this.crawlOutcome = crawlOutcome;
     this.stopReason = stopReason;
+    this.stats = stats;
   }
 
   @Override
@@ -264,7 +270,7 @@ public final class ClusterVerticle extends VerticleBase {
     vertx.cancelTimer(timer);
     return worker.executeBlocking(() -> {
           try (ClusterLedger closing = ledger) {
-            boolean last = closing.leave(outcome, crawlOutcome, stopReason);
+            boolean last = closing.leave(outcome, crawlOutcome, stopReason, stats);
             log.info("cluster node left node={} outcome={} last={}", node, outcome, last);
           }
           return null;

@@ -1,13 +1,17 @@
 package io.trawl.core;
 
 import io.trawl.config.TrawlConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +52,44 @@ public final class Scope {
     }
     return new Scope(domains, crawl.include().stream().map(Pattern::compile).toList(),
         crawl.exclude().stream().map(Pattern::compile).toList());
+  }
+
+  /**
+   * As JSON, for a cluster crawl's {@code crawls.scope}: {@code {"domains": [...], "include":
+   * [...], "exclude": [...]}}, the domains sorted ({@code crawl.allowed_domains}, or the seeds'
+   * hosts), the patterns as written. {@link #fromJson} reads it back to an equal scope.
+   */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("domains", new JsonArray(new ArrayList<>(new TreeSet<>(domains))))
+        .put("include", new JsonArray(include.stream().map(Pattern::pattern).toList()))
+        .put("exclude", new JsonArray(exclude.stream().map(Pattern::pattern).toList()));
+  }
+
+  /** The scope {@link #toJson} wrote. */
+  public static Scope fromJson(JsonObject json) {
+    return new Scope(strings(json, "domains"), strings(json, "include").stream().map(Pattern::compile).toList(),
+        strings(json, "exclude").stream().map(Pattern::compile).toList());
+  }
+
+  private static List<String> strings(JsonObject json, String key) {
+    return json.getJsonArray(key, new JsonArray()).stream().map(String::valueOf).toList();
+  }
+
+  /** Scopes are equal when they allow the same domains by the same patterns (as written). */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Scope that && toJson().equals(that.toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
   }
 
   /** Whether a normalized URL is in scope. */

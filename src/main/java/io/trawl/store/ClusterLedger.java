@@ -1,5 +1,6 @@
 package io.trawl.store;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 
@@ -25,8 +26,10 @@ public interface ClusterLedger extends AutoCloseable {
    * @param startedAtMs when the crawl started (its first node opened the {@code crawls} row), epoch
    *     millis of the database server's clock
    * @param first whether this node started it (seeded it, and opened the {@code crawls} row)
+   * @param scope the crawl's scope as its first node recorded it ({@code crawls.scope}, JSON), which
+   *     every node judges URLs by; null for a crawl started by a trawl before schema version 10
    */
-  record Entry(long crawlId, long startedAtMs, boolean first) {}
+  record Entry(long crawlId, long startedAtMs, boolean first, String scope) {}
 
   /**
    * A renewed lease.
@@ -53,7 +56,10 @@ public interface ClusterLedger extends AutoCloseable {
    */
   long lockAndFindLiveCrawl();
 
-  /** Joins the running crawl {@code crawlId}: this node's row with a fresh lease; releases the start lock. */
+  /**
+   * Joins the running crawl {@code crawlId}: this node's row with a fresh lease; releases the start
+   * lock. The entry carries the crawl's scope.
+   */
   Entry join(long crawlId);
 
   /**
@@ -65,9 +71,9 @@ public interface ClusterLedger extends AutoCloseable {
    * moment on every node. Pages earlier runs stored count toward {@code
    * crawl.max_pages} ({@link #reserve}). The {@code seeds} go into the frontier in the same
    * transaction, so a node that joins next finds them, never an empty frontier it would take for
-   * a finished crawl.
+   * a finished crawl; so does the crawl's {@code scopeJson}, which the nodes that join take.
    */
-  Entry start(String configJson, boolean requeueInFlight, List<String> seeds);
+  Entry start(String configJson, boolean requeueInFlight, List<String> seeds, String scopeJson);
 
   /** Releases the start lock without joining (the node gave up before its crawl began). */
   void unlockStart();
@@ -104,12 +110,17 @@ public interface ClusterLedger extends AutoCloseable {
 
   /**
    * This node leaves the crawl: its partitions freed, its unused reservation returned, its row
-   * marked with {@code outcome}. The last node to leave closes the crawl's {@code crawls} row
-   * with {@code crawlOutcome}, the cluster's counts and its own {@code stopReason} (why its
-   * frontier stopped, as a crawl on one machine records it; null for none); returns whether this
-   * node did.
+   * marked with {@code outcome}, and its {@code share} of the crawl's stats (what it counted, in
+   * the shape of a crawl's {@code crawls.stats} on one machine) added to the {@code crawls} row
+   * ({@link ClusterStats#merge}), all in one transaction; a node evicted before it left adds
+   * nothing. The last node to leave closes the crawl's {@code crawls} row with {@code
+   * crawlOutcome}, the shares and the cluster's counts ({@link ClusterStats#close}) and its own
+   * {@code stopReason} (why its frontier stopped, as a crawl on one machine records it; null for
+   * none); returns whether this node did.
+   *
+   * @param share this node's stats, or null for none
    */
-  boolean leave(String outcome, String crawlOutcome, String stopReason);
+  boolean leave(String outcome, String crawlOutcome, String stopReason, JsonObject share);
 
   /**
    * Asks every live node of the crawl on this database to stop ({@code --stop}); returns the

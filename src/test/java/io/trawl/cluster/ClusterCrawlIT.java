@@ -230,6 +230,72 @@ class ClusterCrawlIT {
     assertThat(byNode.stream().mapToLong(row -> Long.parseLong(row.get(5))).sum()).isEqualTo(total);
   }
 
+  @Test
+  void theCrawlsStatsHoldEveryNodesShareAndStatsShowsPagesPerSecondAndRuleCounts() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    // Every page makes one item, its title, and one with a missing field: each node counts what it parsed.
+    startNodes(db, 2, "max_depth: 100", "per_host_rate: 8/s, concurrency: 8, autothrottle: true",
+        "rules: [{name: titles, fields: {title: title, missing: {css: h6}}}]");
+    for (int n = 0; n < 2; n++) {
+      assertThat(nodes.get(n).exitCode(Duration.ofSeconds(180))).as(log(n)).isEqualTo(Main.OK);
+    }
+    int total = HOSTS * PAGES_PER_HOST;
+    assertThat(Db.count(db, "SELECT count(DISTINCT node) FROM pages")).as("both nodes stored pages").isEqualTo(2);
+
+    Map<String, Object> crawl = Db.rows(db, "SELECT started_at, finished_at, stats FROM crawls").get(0);
+    io.vertx.core.json.JsonObject stats = new io.vertx.core.json.JsonObject((String) crawl.get("stats"));
+    assertThat(stats.fieldNames()).contains("stored", "failed", "queued", "inFlight", "retries", "elapsedMs", "hosts",
+        "stopReason", "pagesPerSecond", "linksDropped", "rules", "invalidJsonLd", "hostPace", "nodes");
+    assertThat(stats.getLong("stored")).isEqualTo(total);
+    assertThat(stats.getLong("hosts")).isEqualTo(HOSTS);
+    assertThat(stats.getLong("nodes")).isEqualTo(2);
+    assertThat(stats.getJsonObject("rules").getJsonObject("titles")).as("summed over both nodes, each page parsed once")
+        .isEqualTo(new io.vertx.core.json.JsonObject().put("items", (long) total).put("dropped", 0L)
+            .put("empty", new io.vertx.core.json.JsonObject().put("missing", (long) total)));
+    long durationMs = java.time.Instant.parse((String) crawl.get("finished_at")).toEpochMilli()
+        - java.time.Instant.parse((String) crawl.get("started_at")).toEpochMilli();
+    assertThat(stats.getLong("elapsedMs")).isEqualTo(durationMs);
+    assertThat(stats.getDouble("pagesPerSecond")).isCloseTo(total * 1000.0 / durationMs,
+        org.assertj.core.data.Offset.offset(0.01));
+    assertThat(stats.getJsonObject("hostPace").fieldNames()).as("a pace for every host, from the node that fetched it")
+        .hasSize(HOSTS);
+
+    StringWriter out = new StringWriter();
+    int code = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(new StringWriter()))
+        .execute("stats", "--db", db);
+    assertThat(code).isEqualTo(Main.OK);
+    assertThat(statsSection(out.toString(), "crawls")).singleElement().satisfies(row ->
+        assertThat(Double.parseDouble(row.get(5))).as("pages_per_s of %s", row).isPositive());
+    assertThat(statsSection(out.toString(), "rules")).singleElement()
+        .isEqualTo(List.of("titles", Integer.toString(total), Integer.toString(total), "0", "missing " + total));
+    assertThat(statsSection(out.toString(), "host pace")).hasSize(HOSTS);
+  }
+
+  @Test
+  void aJoiningNodeNeedsNoSeedsAndJudgesLinksByTheCrawlsScopeNotItsOwn() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    writeConfigs(db, 2, "max_depth: 100", "per_host_rate: 8/s, concurrency: 8", "");
+    // The second node's own scope would allow no page, and its seeds file does not exist.
+    Path joinerConfig = dir.resolve("node1.yaml");
+    Files.writeString(joinerConfig, Files.readString(joinerConfig).replace("max_depth: 100",
+        "max_depth: 100, include: [\"/nothing$\"], seeds: \"" + dir.resolve("missing-seeds.txt") + "\""));
+    nodes.add(node(dir.resolve("node0.log"), "crawl", "--cluster", "-c", dir.resolve("node0.yaml").toString(), url(0, 0)));
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Db.hasTable(db, "crawl_nodes") && Db.count(db, "SELECT count(*) FROM crawl_nodes") == 1);
+    nodes.add(node(dir.resolve("node1.log"), "crawl", "--cluster", "-c", joinerConfig.toString()));
+
+    for (int n = 0; n < 2; n++) {
+      assertThat(nodes.get(n).exitCode(Duration.ofSeconds(180))).as(log(n)).isEqualTo(Main.OK);
+    }
+    String crawlScope = "{\"domains\":[\"127.0.0.1\"],\"include\":[],\"exclude\":[]}";
+    assertThat(Db.rows(db, "SELECT scope FROM crawls")).extracting(r -> r.get("scope")).containsExactly(crawlScope);
+    assertThat(log(1)).as("the joiner's log").contains("first=false scope=" + crawlScope)
+        .containsOnlyOnce("with the crawl's scope " + crawlScope)
+        .contains("\"include\":[\"/nothing$\"]");
+    assertThat(Db.count(db, "SELECT count(DISTINCT node) FROM pages")).as("both nodes stored pages").isEqualTo(2);
+    assertThat(pages(db)).isEqualTo(HOSTS * PAGES_PER_HOST);
+  }
+
   /** The rows of one section of {@code trawl stats}' output, as cells. */
   private static List<List<String>> statsSection(String out, String title) {
     List<String> lines = out.lines().toList();
@@ -320,6 +386,18 @@ class ClusterCrawlIT {
   }
 
   @Test
+  void theNodeThatStartsTheCrawlStillNeedsItsSeeds() throws Exception {
+    String db = EmbeddedPg.freshDatabase();
+    writeConfigs(db, 1, "seeds: \"" + dir.resolve("missing-seeds.txt") + "\"", "concurrency: 1", "");
+    TrawlProcess node = node(dir.resolve("node0.log"), "crawl", "--cluster", "-c", dir.resolve("node0.yaml").toString());
+    nodes.add(node);
+
+    assertThat(node.exitCode(Duration.ofSeconds(120))).as(log(0)).isEqualTo(Main.BAD_INPUT);
+    assertThat(log(0)).contains("missing-seeds.txt").contains("does not exist");
+    assertThat(Db.count(db, "SELECT count(*) FROM crawls")).as("no crawl opened").isZero();
+  }
+
+  @Test
   void refusesASqliteFileNamingCrawlDb() throws Exception {
     Path config = dir.resolve("sqlite.yaml");
     Files.writeString(config, "crawl: {db: \"" + dir.resolve("crawl.db") + "\"}\n");
@@ -341,6 +419,23 @@ class ClusterCrawlIT {
    * @return the nodes' addresses, in order
    */
   private List<String> startNodes(String db, int count, String crawl, String fetch) throws java.io.IOException {
+    return startNodes(db, count, crawl, fetch, "");
+  }
+
+  /** The same, each config ending with {@code more} (YAML of other sections). */
+  private List<String> startNodes(String db, int count, String crawl, String fetch, String more)
+      throws java.io.IOException {
+    List<String> addresses = writeConfigs(db, count, crawl, fetch, more);
+    for (int n = 0; n < count; n++) {
+      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", dir.resolve("node" + n + ".yaml").toString(),
+          url(0, 0)));
+    }
+    return addresses;
+  }
+
+  /** Writes the configs {@link #startNodes} starts the nodes with; returns the nodes' addresses. */
+  private List<String> writeConfigs(String db, int count, String crawl, String fetch, String more)
+      throws java.io.IOException {
     int[] ports = FreePorts.pick(2 * count);
     List<String> addresses = new ArrayList<>();
     for (int n = 0; n < count; n++) {
@@ -352,8 +447,8 @@ class ClusterCrawlIT {
           crawl: {db: "%s", %s}
           fetch: {%s}
           cluster: {members: %s, host: 127.0.0.1, port: %d, bus_port: %d, lease: 3s}
-          """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1]));
-      nodes.add(node(dir.resolve("node" + n + ".log"), "crawl", "--cluster", "-c", config.toString(), url(0, 0)));
+          %s
+          """.formatted(db, crawl, fetch, addresses, ports[2 * n], ports[2 * n + 1], more));
     }
     return addresses;
   }

@@ -176,6 +176,19 @@ class ScopeTest {
   }
 
   @Test
+  void readsBackFromItsJsonAsTheSameScope() {
+    Scope scope = new Scope(List.of("shop.example.com", "blog.example.com"), List.of(Pattern.compile("/p\\d+$")),
+        List.of(Pattern.compile("\\?sort=")));
+
+    Scope back = Scope.fromJson(new io.vertx.core.json.JsonObject(scope.toJson().encode()));
+
+    assertThat(back).isEqualTo(scope).isNotEqualTo(patterns(List.of("/p\\d+$"), List.of()));
+    assertThat(back.toJson().getJsonArray("domains")).containsExactly("blog.example.com", "shop.example.com");
+    assertThat(back.allows("https://shop.example.com/p12")).isTrue();
+    assertThat(back.allows("https://shop.example.com/p12?sort=a")).isFalse();
+  }
+
+  @Test
   void takesSeedHostsInPunycode() {
     Scope scope = Scope.of(crawl(""), List.of("http://bücher.example/"));
 

@@ -2,6 +2,7 @@ package io.trawl.store.postgres;
 
 import io.trawl.core.HostPartitions;
 import io.trawl.store.ClusterLedger;
+import io.trawl.store.ClusterStats;
 import io.trawl.store.InFlightRows;
 import io.trawl.store.RunKind;
 import io.trawl.store.StoreException;
@@ -39,6 +40,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       "INSERT INTO crawl_nodes (node, crawl_id, address, joined_at, lease_until, pages_before) VALUES (?, ?, ?, ?, "
           + NOW_MS + " + ?, ?)";
   private static final String STARTED_AT = "SELECT started_at FROM crawls WHERE id = ?";
+  private static final String STARTED_AT_AND_SCOPE = "SELECT started_at, scope FROM crawls WHERE id = ?";
   /** Nodes of earlier runs that never left (killed): none of them holds a lease, or a crawl would be running. */
   private static final String EVICT_ALL =
       "UPDATE crawl_nodes SET left_at = ?, outcome = 'lost' WHERE left_at IS NULL AND lease_until <= " + NOW_MS;
@@ -58,7 +60,8 @@ final class PostgresClusterLedger implements ClusterLedger {
       INSERT INTO frontier (url, depth, partition)
       SELECT u, 0, p FROM unnest(?::text[], ?::int[]) WITH ORDINALITY AS v(u, p, n) ORDER BY n
       ON CONFLICT (url) DO NOTHING""";
-  private static final String OPEN_CRAWL = "INSERT INTO crawls (started_at, config, kind) VALUES (?, ?, ?) RETURNING id";
+  private static final String OPEN_CRAWL =
+      "INSERT INTO crawls (started_at, config, kind, scope) VALUES (?, ?, ?, ?) RETURNING id";
   private static final String SERVER_NOW = "SELECT " + NOW_MS;
   private static final String RENEW =
       "UPDATE crawl_nodes SET lease_until = " + NOW_MS + " + ? WHERE node = ? AND left_at IS NULL RETURNING stop, "
@@ -98,8 +101,15 @@ final class PostgresClusterLedger implements ClusterLedger {
       WHERE node = ?""";
   private static final String OTHERS_LIVE =
       "SELECT count(*) FROM crawl_nodes WHERE crawl_id = ? AND left_at IS NULL AND node <> ? AND lease_until > " + NOW_MS;
+  private static final String STILL_MEMBER = "SELECT left_at IS NULL FROM crawl_nodes WHERE node = ?";
+  /** The crawl's row, locked, with what the nodes that left before added to its stats. */
+  private static final String CRAWL_STATS = "SELECT stats FROM crawls WHERE id = ? FOR UPDATE";
+  private static final String SAVE_STATS = "UPDATE crawls SET stats = ? WHERE id = ?";
   private static final String CRAWL_COUNTS =
-      "SELECT count(*), count(error) FROM pages WHERE crawl_id = ?";
+      "SELECT count(*), count(error), count(DISTINCT host(url)) FROM pages WHERE crawl_id = ?";
+  private static final String FRONTIER_LEFT =
+      "SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'in_flight') FROM frontier "
+          + "WHERE state IN ('queued', 'in_flight')";
   private static final String NODE_COUNT = "SELECT count(*) FROM crawl_nodes WHERE crawl_id = ?";
   private static final String CLOSE_CRAWL =
       "UPDATE crawls SET finished_at = ?, outcome = ?, stats = ? WHERE id = ? AND finished_at IS NULL";
@@ -151,24 +161,28 @@ final class PostgresClusterLedger implements ClusterLedger {
     try {
       Connection c = connection();
       insertNode(c, crawlId, 0);
-      long startedAt;
-      try (PreparedStatement stmt = c.prepareStatement(STARTED_AT)) {
+      long startedAt = System.currentTimeMillis();
+      String scope = null;
+      try (PreparedStatement stmt = c.prepareStatement(STARTED_AT_AND_SCOPE)) {
         stmt.setLong(1, crawlId);
         try (ResultSet rs = stmt.executeQuery()) {
-          startedAt = rs.next() ? Instant.parse(rs.getString(1)).toEpochMilli() : System.currentTimeMillis();
+          if (rs.next()) {
+            startedAt = Instant.parse(rs.getString(1)).toEpochMilli();
+            scope = rs.getString(2);
+          }
         }
       }
       c.commit();
       this.crawlId = crawlId;
       unlockStart();
-      return new Entry(crawlId, startedAt, false);
+      return new Entry(crawlId, startedAt, false, scope);
     } catch (SQLException e) {
       throw failed("join the cluster crawl", e);
     }
   }
 
   @Override
-  public Entry start(String configJson, boolean requeueInFlight, List<String> seeds) {
+  public Entry start(String configJson, boolean requeueInFlight, List<String> seeds, String scopeJson) {
     try {
       Connection c = connection();
       PostgresMigrator.migrate(c, connector);
@@ -192,6 +206,7 @@ final class PostgresClusterLedger implements ClusterLedger {
         open.setString(1, now);
         open.setString(2, configJson);
         open.setString(3, (requeueInFlight ? RunKind.RESUME : RunKind.CRAWL).column());
+        open.setString(4, scopeJson);
         try (ResultSet rs = open.executeQuery()) {
           rs.next();
           id = rs.getLong(1);
@@ -206,7 +221,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       c.commit();
       this.crawlId = id;
       unlockStart();
-      return new Entry(id, Instant.parse(now).toEpochMilli(), true);
+      return new Entry(id, Instant.parse(now).toEpochMilli(), true, scopeJson);
     } catch (SQLException e) {
       throw failed("start the cluster crawl", e);
     }
@@ -402,11 +417,12 @@ final class PostgresClusterLedger implements ClusterLedger {
   }
 
   @Override
-  public boolean leave(String outcome, String crawlOutcome, String stopReason) {
+  public boolean leave(String outcome, String crawlOutcome, String stopReason, JsonObject share) {
     try {
       Connection c = connection();
       lockOwners(c);
       String now = Instant.now().toString();
+      JsonObject stats = addShare(c, share);
       try (PreparedStatement free = c.prepareStatement(FREE_MINE); PreparedStatement leave = c.prepareStatement(LEAVE)) {
         free.setString(1, node);
         free.executeUpdate();
@@ -425,7 +441,7 @@ final class PostgresClusterLedger implements ClusterLedger {
       }
       boolean last = others == 0;
       if (last) {
-        closeCrawl(c, now, crawlOutcome, stopReason);
+        closeCrawl(c, serverNowMs(c), crawlOutcome, stopReason, stats);
       }
       c.commit();
       return last;
@@ -434,28 +450,85 @@ final class PostgresClusterLedger implements ClusterLedger {
     }
   }
 
-  /** The crawl's {@code crawls} row, with the pages the whole cluster stored in this run. */
-  private void closeCrawl(Connection c, String now, String outcome, String stopReason) throws SQLException {
-    JsonObject stats = new JsonObject();
-    if (stopReason != null) {
-      stats.put("stopReason", stopReason);
+  /**
+   * Adds this node's share to the crawl's {@code crawls.stats} under the row's lock, in the
+   * transaction that marks the node gone, so no other node's share is lost and this one counts
+   * once; returns the stats as they are now. A node evicted before it left adds nothing: its late
+   * pages were refused and fetched again by the others, who counted them.
+   */
+  private JsonObject addShare(Connection c, JsonObject share) throws SQLException {
+    boolean member;
+    try (PreparedStatement stmt = c.prepareStatement(STILL_MEMBER)) {
+      stmt.setString(1, node);
+      try (ResultSet rs = stmt.executeQuery()) {
+        member = rs.next() && rs.getBoolean(1);
+      }
     }
+    JsonObject stats;
+    try (PreparedStatement stmt = c.prepareStatement(CRAWL_STATS)) {
+      stmt.setLong(1, crawlId);
+      try (ResultSet rs = stmt.executeQuery()) {
+        String json = rs.next() ? rs.getString(1) : null;
+        stats = json == null ? new JsonObject() : new JsonObject(json);
+      }
+    }
+    if (!member || share == null) {
+      return stats;
+    }
+    stats = ClusterStats.merge(stats, share);
+    try (PreparedStatement save = c.prepareStatement(SAVE_STATS)) {
+      save.setString(1, stats.encode());
+      save.setLong(2, crawlId);
+      save.executeUpdate();
+    }
+    return stats;
+  }
+
+  /**
+   * The crawl's {@code crawls} row, closed with the nodes' shares and the crawl's figures: the pages
+   * the whole cluster stored in this run and their hosts, what is left in the frontier, and its
+   * pages a second over its whole duration (from its start, both ends on the server's clock).
+   */
+  private void closeCrawl(Connection c, long nowMs, String outcome, String stopReason, JsonObject shares)
+      throws SQLException {
+    long stored;
+    long failed;
+    long hosts;
     try (PreparedStatement counts = c.prepareStatement(CRAWL_COUNTS)) {
       counts.setLong(1, crawlId);
       try (ResultSet rs = counts.executeQuery()) {
         rs.next();
-        stats.put("stored", rs.getLong(1)).put("failed", rs.getLong(2));
+        stored = rs.getLong(1);
+        failed = rs.getLong(2);
+        hosts = rs.getLong(3);
       }
     }
-    try (PreparedStatement nodes = c.prepareStatement(NODE_COUNT)) {
-      nodes.setLong(1, crawlId);
-      try (ResultSet rs = nodes.executeQuery()) {
+    long queued;
+    long inFlight;
+    try (PreparedStatement left = c.prepareStatement(FRONTIER_LEFT); ResultSet rs = left.executeQuery()) {
+      rs.next();
+      queued = rs.getLong(1);
+      inFlight = rs.getLong(2);
+    }
+    long nodes;
+    try (PreparedStatement stmt = c.prepareStatement(NODE_COUNT)) {
+      stmt.setLong(1, crawlId);
+      try (ResultSet rs = stmt.executeQuery()) {
         rs.next();
-        stats.put("nodes", rs.getLong(1));
+        nodes = rs.getLong(1);
       }
     }
+    long startedAtMs;
+    try (PreparedStatement stmt = c.prepareStatement(STARTED_AT)) {
+      stmt.setLong(1, crawlId);
+      try (ResultSet rs = stmt.executeQuery()) {
+        startedAtMs = rs.next() ? Instant.parse(rs.getString(1)).toEpochMilli() : nowMs;
+      }
+    }
+    JsonObject stats = ClusterStats.close(shares, stored, failed, queued, inFlight, hosts,
+        Math.max(0, nowMs - startedAtMs), nodes, stopReason);
     try (PreparedStatement close = c.prepareStatement(CLOSE_CRAWL)) {
-      close.setString(1, now);
+      close.setString(1, Instant.ofEpochMilli(nowMs).toString());
       close.setString(2, outcome);
       close.setString(3, stats.encode());
       close.setLong(4, crawlId);

@@ -202,7 +202,10 @@ final class SqliteSchema {
           SELECT f.id, row_number() OVER (PARTITION BY l.from_url ORDER BY l.rowid) - 1, t.id
           FROM links l JOIN urls f ON f.url = l.from_url JOIN urls t ON t.url = l.to_url""",
           "DROP TABLE links",
-          LINKS_VIEW));
+          LINKS_VIEW),
+      // 10: a cluster crawl's scope (JSON), which its first node sets and every node that joins
+      // takes, whatever seeds and scope keys it was started with. NULL on one machine.
+      List.of("ALTER TABLE crawls ADD COLUMN scope TEXT"));
 
   /** The migration after which existing frontier rows get their partition computed in Java. */
   static final int PARTITION_STEP = 8;

@@ -69,7 +69,7 @@ class PostgresClusterLedgerTest {
     ClusterLedger ledger = ledger(node, leaseMs);
     long live = ledger.lockAndFindLiveCrawl();
     if (live < 0) {
-      ledger.start("{}", false, List.of());
+      ledger.start("{}", false, List.of(), null);
     } else {
       ledger.join(live);
     }
@@ -86,7 +86,7 @@ class PostgresClusterLedgerTest {
   void theFirstNodeStartsTheCrawlAndTheNextOnesJoinIt() {
     ClusterLedger a = ledger("a", LEASE_MS);
     assertThat(a.lockAndFindLiveCrawl()).isEqualTo(-1);
-    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false, List.of("http://127.0.0.1:4000/seed"));
+    ClusterLedger.Entry first = a.start("{\"crawl\":{}}", false, List.of("http://127.0.0.1:4000/seed"), "{\"domains\":[\"127.0.0.1\"]}");
     ClusterLedger b = ledger("b", LEASE_MS);
     long running = b.lockAndFindLiveCrawl();
     ClusterLedger.Entry second = b.join(running);
@@ -95,6 +95,7 @@ class PostgresClusterLedgerTest {
     assertThat(second.first()).isFalse();
     assertThat(second.crawlId()).isEqualTo(first.crawlId()).isEqualTo(running);
     assertThat(second.startedAtMs()).isEqualTo(first.startedAtMs());
+    assertThat(second.scope()).as("the crawl's scope, for the joining node").isEqualTo("{\"domains\":[\"127.0.0.1\"]}");
     assertThat(Db.count(db, "SELECT count(*) FROM crawls")).isEqualTo(1);
     assertThat(Db.count(db, "SELECT count(*) FROM crawl_partitions WHERE node IS NULL")).isEqualTo(HostPartitions.COUNT);
     assertThat(a.renew().liveNodes()).containsExactly("a", "b");
@@ -161,6 +162,9 @@ class PostgresClusterLedgerTest {
     assertThat(Db.count(db, "SELECT count(*) FROM cookies")).as("the evicted node's cookie").isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier")).as("the evicted node's discovered URL").isEqualTo(2);
     assertThatThrownBy(a::renew).isInstanceOf(StoreException.class).hasMessageContaining("evicted");
+    a.leave("failed", "failed", null, share(5, "h:1", 1.0, 1));
+    assertThat(Db.rows(db, "SELECT stats FROM crawls")).extracting(r -> r.get("stats"))
+        .as("what the evicted node counted: the others fetch its pages again").containsOnlyNulls();
   }
 
   @Test
@@ -200,7 +204,7 @@ class PostgresClusterLedgerTest {
     assertThat(b.reserve(64, 100)).isEqualTo(36);
     assertThat(a.reserve(64, 100)).isZero();
 
-    a.leave("left", "interrupted", null);
+    a.leave("left", "interrupted", null, null);
 
     assertThat(b.reserve(64, 100)).as("a stored nothing of its 64").isEqualTo(64);
   }
@@ -220,23 +224,51 @@ class PostgresClusterLedgerTest {
   }
 
   @Test
-  void theLastNodeToLeaveClosesTheCrawlWithTheClustersCounts() {
+  void theLastNodeToLeaveClosesTheCrawlWithTheClustersCountsAndEveryLeavingNodesShare() {
     ClusterLedger a = started("a", LEASE_MS);
     ClusterLedger b = started("b", LEASE_MS);
+    ClusterLedger killed = started("c", LEASE_MS);
     assertThat(a.frontierDone()).isTrue();
+    long crawl = Db.count(db, "SELECT id FROM crawls");
+    for (String url : List.of("http://127.0.0.1:1/a", "http://127.0.0.1:2/b")) {
+      Db.update(db, "INSERT INTO pages (url, status, depth, fetched_at, elapsed_ms, bytes, attempts, crawl_id) "
+          + "VALUES (?, 200, 0, '2026-12-05T00:00:00Z', 1, 1, 1, ?)", url, crawl);
+    }
+    Db.update(db, "UPDATE crawl_nodes SET lease_until = 0 WHERE node = 'c'"); // killed: it never leaves
 
-    assertThat(a.leave("finished", "finished", "done")).isFalse();
+    assertThat(a.leave("finished", "finished", "done", share(3, "h:1", 2.0, 1))).isFalse();
     assertThat(Db.rows(db, "SELECT outcome FROM crawls")).extracting(r -> r.get("outcome")).containsOnlyNulls();
-    assertThat(b.leave("finished", "finished", "max_duration")).isTrue();
+    assertThat(new JsonObject((String) Db.rows(db, "SELECT stats FROM crawls").get(0).get("stats"))
+        .getJsonObject("rules").getJsonObject("quotes").getLong("items"))
+        .as("a's share, in the row as soon as it left").isEqualTo(3);
+    assertThat(b.leave("finished", "finished", "max_duration", share(4, "h:1", 5.0, 2))).isTrue();
 
     assertThat(Db.rows(db, "SELECT outcome, stats FROM crawls")).singleElement().satisfies(r -> {
       assertThat(r.get("outcome")).isEqualTo("finished");
-      assertThat(new JsonObject((String) r.get("stats")).getLong("nodes")).isEqualTo(2);
-      assertThat(new JsonObject((String) r.get("stats")).getString("stopReason")).as("the last node's")
-          .isEqualTo("max_duration");
+      JsonObject stats = new JsonObject((String) r.get("stats"));
+      assertThat(stats.getLong("nodes")).isEqualTo(3);
+      assertThat(stats.getString("stopReason")).as("the last node's").isEqualTo("max_duration");
+      assertThat(stats.getLong("stored")).isEqualTo(2);
+      assertThat(stats.getLong("hosts")).isEqualTo(2);
+      assertThat(stats.getDouble("pagesPerSecond")).isPositive();
+      assertThat(stats.getLong("linksDropped")).isEqualTo(2);
+      assertThat(stats.getJsonObject("rules")).isEqualTo(new JsonObject().put("quotes",
+          new JsonObject().put("items", 7L).put("dropped", 2L).put("empty", new JsonObject().put("tags", 7L))));
+      assertThat(stats.getJsonObject("hostPace").getJsonObject("h:1")).as("the slower pace, both nodes' slowdowns")
+          .isEqualTo(new JsonObject().put("perSecond", 2.0).put("configuredPerSecond", 10.0).put("slowdowns", 3L));
     });
     assertThat(Db.rows(db, "SELECT outcome FROM crawl_nodes ORDER BY node")).extracting(r -> r.get("outcome"))
-        .containsExactly("finished", "finished");
+        .containsExactly("finished", "finished", null);
+    killed.close();
+  }
+
+  /** What a node counted: {@code items} items of rule quotes, each with tags empty, and one host's pace. */
+  private static JsonObject share(long items, String host, double perSecond, int slowdowns) {
+    return new JsonObject().put("stored", 99).put("linksDropped", 1).put("invalidJsonLd", 0)
+        .put("rules", new JsonObject().put("quotes",
+            new JsonObject().put("items", items).put("dropped", 1).put("empty", new JsonObject().put("tags", items))))
+        .put("hostPace", new JsonObject().put(host,
+            new JsonObject().put("perSecond", perSecond).put("configuredPerSecond", 10.0).put("slowdowns", slowdowns)));
   }
 
   @Test
@@ -244,7 +276,7 @@ class PostgresClusterLedgerTest {
     long before = Db.count(db, "SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint");
     ClusterLedger a = ledger("a", LEASE_MS);
     a.lockAndFindLiveCrawl();
-    ClusterLedger.Entry first = a.start("{}", false, List.of());
+    ClusterLedger.Entry first = a.start("{}", false, List.of(), null);
     ClusterLedger b = ledger("b", LEASE_MS);
     ClusterLedger.Entry joined = b.join(b.lockAndFindLiveCrawl());
     long renewed = b.renew().serverNowMs();
@@ -269,7 +301,7 @@ class PostgresClusterLedgerTest {
     assertThat(asked).containsExactlyInAnyOrder("a", "b");
     assertThat(a.renew().stop()).isTrue();
     assertThat(b.renew().stop()).isTrue();
-    a.leave("stopped", "interrupted", "stopped");
+    a.leave("stopped", "interrupted", "stopped", null);
     assertThat(stopper.stillRunning(asked)).containsExactly("b");
   }
 

@@ -53,7 +53,7 @@ class PostgresMigrationsTest {
       MigrationFixtures.storeSeeded(writer, pdf);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(10);
     assertThat(Db.count(db, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes <> 0")).isZero();
     assertThat(Db.rows(db, "SELECT url, bytes FROM pages ORDER BY url")).extracting(r -> r.get("url") + " " + r.get("bytes"))
@@ -116,7 +116,7 @@ class PostgresMigrationsTest {
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(10);
     List<Map<String, Object>> rows = Db.rows(db, "SELECT url, partition FROM frontier");
     assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
         .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
@@ -131,7 +131,7 @@ class PostgresMigrationsTest {
 
     StoreBackends.of(db, "public").openWriter(false).close();
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(PostgresSchema.CURRENT).isEqualTo(10);
     assertThat(Db.rows(db, "SELECT id::int AS id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(db, "SELECT url, crawl_id::int AS crawl_id, coalesce(content_hash, '-') AS content_hash, change "
@@ -152,7 +152,7 @@ class PostgresMigrationsTest {
       MigrationFixtures.storeSeeded(writer, LinkRows.LINKING_C);
     }
 
-    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(9);
+    assertThat(Db.count(db, "SELECT version FROM trawl_schema_version")).isEqualTo(10);
     assertThat(Db.count(db, "SELECT count(*) FROM pg_views WHERE schemaname = 'public' AND viewname = 'links'")).isEqualTo(1);
     assertThat(Db.rows(db, "SELECT from_url, to_url FROM links")).extracting(r -> r.get("from_url") + " " + r.get("to_url"))
         .containsExactlyInAnyOrderElementsOf(LinkRows.MIGRATED_LINKS);

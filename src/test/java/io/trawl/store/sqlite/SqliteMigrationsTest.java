@@ -40,7 +40,7 @@ class SqliteMigrationsTest {
       MigrationFixtures.storeSeeded(writer, pdf);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(10);
     assertThat(Db.count(file, "SELECT count(*) FROM cookies")).isZero();
     assertThat(Db.count(file, "SELECT crashes FROM frontier WHERE url = 'http://127.0.0.1/old'")).isZero();
     assertThat(Db.rows(file, "SELECT url, bytes FROM pages ORDER BY url")).containsExactly(
@@ -59,7 +59,7 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(10);
     List<Map<String, Object>> rows = Db.rows(file, "SELECT url, partition FROM frontier");
     assertThat(rows).hasSize(25_000).allSatisfy(row -> assertThat(((Number) row.get("partition")).intValue())
         .as((String) row.get("url")).isEqualTo(HostPartitions.ofUrl((String) row.get("url"))));
@@ -129,7 +129,7 @@ class SqliteMigrationsTest {
 
     new SqliteBackend(file).openWriter(false).close();
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(9);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(SqliteSchema.CURRENT).isEqualTo(10);
     assertThat(Db.rows(file, "SELECT id, kind FROM crawls ORDER BY id"))
         .containsExactly(Map.of("id", 1, "kind", "crawl"), Map.of("id", 2, "kind", "resume"));
     assertThat(Db.rows(file, "SELECT url, crawl_id, coalesce(content_hash, '-') AS content_hash, change FROM page_versions ORDER BY url")).containsExactly(
@@ -148,7 +148,7 @@ class SqliteMigrationsTest {
       MigrationFixtures.storeSeeded(writer, LinkRows.LINKING_C);
     }
 
-    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(9);
+    assertThat(Db.count(file, "PRAGMA user_version")).isEqualTo(10);
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'links'")).isEqualTo(1);
     assertThat(Db.rows(file, "SELECT from_url, to_url FROM links")).extracting(r -> r.get("from_url") + " " + r.get("to_url"))
         .containsExactlyInAnyOrderElementsOf(LinkRows.MIGRATED_LINKS);
