@@ -118,15 +118,15 @@ public final class ConfigLoader {
    */
   private static List<String> placeOf(String keyPath) {
     String[] parts = keyPath.split("\\.", -1);
+    Optional<ConfigKey<?>> top = ConfigKeys.ROOT.key(parts[0]);
+    if (top.isPresent() && !top.get().isSection() && !top.get().isKeyed()) {
+      throw new ConfigException(keyPath, "a key of a section; " + parts[0] + " are written in the config file", keyPath);
+    }
     if (parts.length < 2 || Arrays.stream(parts).anyMatch(String::isBlank)) {
       throw new ConfigException(keyPath, OVERRIDE_PATH, keyPath);
     }
-    Optional<ConfigKey<?>> top = ConfigKeys.ROOT.key(parts[0]);
     if (top.isPresent() && top.get().isKeyed()) {
       return entryPlace(keyPath, top.get());
-    }
-    if (top.isPresent() && !top.get().isSection()) {
-      throw new ConfigException(keyPath, "a key of a section; " + parts[0] + " are written in the config file", keyPath);
     }
     Optional<ConfigKey<?>> key = top.flatMap(section -> section.table().key(parts[1]));
     if (key.isPresent() && key.get().isMap()) {

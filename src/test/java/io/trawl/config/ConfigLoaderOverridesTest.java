@@ -141,6 +141,18 @@ class ConfigLoaderOverridesTest {
   }
 
   @Test
+  void refusesTheRulesSayingTheyAreWrittenInTheFileWithOrWithoutAKeyOfTheirs() throws IOException {
+    Path config = file("crawl: {max_pages: 5}\n");
+
+    for (String key : List.of("rules", "rules.books", "rules.books.select")) {
+      ConfigException e = refused(() -> ConfigLoader.load(config, Map.of(key, "x")));
+
+      assertThat(e.keyPath()).isEqualTo(key);
+      assertThat(e.expected()).as(key).contains("rules are written in the config file");
+    }
+  }
+
+  @Test
   void leavesAFileEntryThatIsNotAMapForReadingToRefuse() throws IOException {
     ConfigException e = refused(() -> ConfigLoader.load(file("hosts: {shop.example.com: 5}\n"),
         Map.of("hosts.shop.example.com.per_host_rate", "2/s")));
