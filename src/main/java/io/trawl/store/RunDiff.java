@@ -32,9 +32,10 @@ public final class RunDiff {
   /**
    * One page fetched in the span, with what it came to.
    *
-   * @param change NEW, CHANGED or UNCHANGED against the baseline; GONE when it is gone now (404,
-   *     410 or no host), whatever it was before; FAILED when every fetch in the span failed (what it
-   *     holds now is not known)
+   * @param change NEW, CHANGED or UNCHANGED against the baseline (a page gone then and still gone
+   *     is UNCHANGED); GONE when it is gone now (404, 410 or no host) and was not at the baseline
+   *     (it had content, or was not known: a dead link found in the span); FAILED when every fetch
+   *     in the span failed (what it holds now is not known)
    * @param run the last run that fetched it
    * @param status the HTTP status of that fetch (304 for a not-modified answer), or null
    * @param error that fetch's error, or null
@@ -275,7 +276,9 @@ public final class RunDiff {
       }
       PageChange change;
       if (after == State.GONE) {
-        change = PageChange.GONE; // what the URL is now, as its page_versions row says: gone before too, or a dead link
+        // Gone before too: its state did not change, so --changes-only leaves it out (a daily diff
+        // would list a dead page every day). A page that went, or a dead link found in the span: gone.
+        change = before == State.GONE ? PageChange.UNCHANGED : PageChange.GONE;
       } else if (before != State.CONTENT) {
         change = PageChange.NEW;
       } else {
