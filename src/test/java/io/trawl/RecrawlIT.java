@@ -190,9 +190,35 @@ class RecrawlIT {
     assertThat(csv.out().lines().count()).isEqualTo(1 + 7 + 4);
     Run sinceStart = run("diff", "--db", db, "--jsonl", "--since", "2000-01-01");
     assertThat(sinceStart.out().lines().map(JsonObject::new).filter(l -> l.getString("type").equals("page")))
-        .as("against an empty database every page there now is new")
+        .as("against an empty database every page there now is new, and the one fetched gone is gone")
         .extracting(l -> path(l.getString("url")) + " " + l.getString("change"))
-        .containsExactlyInAnyOrder("/ new", "/a new", "/b new", "/c new", "/e new", "/f new");
+        .containsExactlyInAnyOrder("/ new", "/a new", "/b new", "/c new", "/d gone", "/e new", "/f new");
+  }
+
+  @Test
+  void aPageGoneBeforeAndStillGoneComesOutUnchangedAndGoneAgainstAnEarlierState() throws Exception {
+    assertThat(run("crawl", "-c", config.toString()).code()).isEqualTo(Main.OK);
+    changeTheSite();
+    assertThat(run("crawl", "-c", config.toString(), "--recrawl").code()).isEqualTo(Main.OK);
+    site.put("/b", products(product("B1", "1.50"), product("B2", "2.00")), "\"b2\"", null);
+
+    assertThat(run("crawl", "-c", config.toString(), "--recrawl").code()).isEqualTo(Main.OK);
+
+    assertThat(versions(3)).as("the store's word for the second 404").contains(Map.entry("/d", "gone 404"));
+    Run diff = run("diff", "--db", db, "--jsonl");
+    assertThat(diff.code()).as(diff.err()).isEqualTo(Main.OK);
+    assertThat(diff.out().lines().map(JsonObject::new).filter(l -> l.getString("type").equals("page")))
+        .extracting(l -> path(l.getString("url")) + " " + l.getString("change") + " " + l.getInteger("status"))
+        .containsExactlyInAnyOrder("/ unchanged 200", "/a unchanged 304", "/b changed 200", "/c unchanged 304",
+            "/d unchanged 404", "/e unchanged 200", "/f unchanged 200");
+    assertThat(diff.err()).contains("after run 2 -> after run 3")
+        .contains("pages 0 new, 1 changed, 6 unchanged, 0 gone, 0 failed");
+    Run changesOnly = run("diff", "--db", db, "--changes-only");
+    assertThat(changesOnly.out()).contains("/b").doesNotContain("/d").doesNotContain("unchanged");
+    Run bothRecrawls = run("diff", "--db", db, "--jsonl", "--since", "1");
+    assertThat(bothRecrawls.out().lines().map(JsonObject::new).filter(l -> l.getString("type").equals("page")))
+        .extracting(l -> path(l.getString("url")) + " " + l.getString("change"))
+        .contains("/d gone", "/b changed", "/e new");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.Selector;
@@ -139,10 +140,26 @@ final class RuleField {
     }
     return switch (take) {
       case "own_text" -> e.ownText();
-      case "html" -> e.html();
-      case "outer_html" -> e.outerHtml();
+      case "html" -> trim ? e.html() : asInSource(e).html();
+      case "outer_html" -> trim ? e.outerHtml() : asInSource(e).outerHtml();
       default -> e.text();
     };
+  }
+
+  /**
+   * A copy of {@code e} whose HTML is written with its whitespace as parsed: Jsoup's pretty-print
+   * (on for the page, and what the trimmed default gives) re-indents and collapses spaces. The
+   * copy has its own shallow document, so the page's output settings stay as they are.
+   */
+  private static Element asInSource(Element e) {
+    Element copy = e.clone();
+    Document owner = copy.ownerDocument();
+    if (owner == null) {
+      owner = new Document("");
+      owner.appendChild(copy);
+    }
+    owner.outputSettings().prettyPrint(false);
+    return copy;
   }
 
   /** The text through the regex, the trim and the type; null when any step finds nothing. */

@@ -32,8 +32,10 @@ public final class RunDiff {
   /**
    * One page fetched in the span, with what it came to.
    *
-   * @param change NEW, CHANGED, UNCHANGED or GONE against the baseline; FAILED when every fetch in
-   *     the span failed (what it holds now is not known)
+   * @param change NEW, CHANGED or UNCHANGED against the baseline (a page gone then and still gone
+   *     is UNCHANGED); GONE when it is gone now (404, 410 or no host) and was not at the baseline
+   *     (it had content, or was not known: a dead link found in the span); FAILED when every fetch
+   *     in the span failed (what it holds now is not known)
    * @param run the last run that fetched it
    * @param status the HTTP status of that fetch (304 for a not-modified answer), or null
    * @param error that fetch's error, or null
@@ -195,10 +197,7 @@ public final class RunDiff {
 
   private static void emit(PageHistory history, Consumer<PageDiff> out) {
     if (history != null) {
-      PageDiff diff = history.diff();
-      if (diff != null) {
-        out.accept(diff);
-      }
+      out.accept(history.diff());
     }
   }
 
@@ -277,10 +276,9 @@ public final class RunDiff {
       }
       PageChange change;
       if (after == State.GONE) {
-        if (before != State.CONTENT) {
-          return null; // nothing was there: a dead link, not a page that went
-        }
-        change = PageChange.GONE;
+        // Gone before too: its state did not change, so --changes-only leaves it out (a daily diff
+        // would list a dead page every day). A page that went, or a dead link found in the span: gone.
+        change = before == State.GONE ? PageChange.UNCHANGED : PageChange.GONE;
       } else if (before != State.CONTENT) {
         change = PageChange.NEW;
       } else {

@@ -63,8 +63,42 @@ class ExtractorTest {
     assertThat(item.getString("more_abs")).isEqualTo("http://127.0.0.1:8080/shop/details/blue.html#specs");
     assertThat(item.getString("description")).isEqualTo("<p>Made of <b>steel</b>.</p>");
     assertThat(item.getString("description_outer")).isEqualTo("<p>Made of <b>steel</b>.</p>");
+    assertThat(item.getString("untrimmed")).isEqualTo("  Blue   <em>Widget</em>  ");
     assertThat(List.copyOf(item.fieldNames())).containsExactly(
         "name", "name_own", "currency", "more", "more_abs", "description", "description_outer", "untrimmed");
+  }
+
+  @Test
+  void htmlWithTrimFalseKeepsTheSourcesWhitespaceAndTheDefaultKeepsThePrettyPrintedForm() {
+    JsonObject item = onlyItem(extract("""
+        rules:
+          - name: spaces
+            fields:
+              b_html: {css: b, take: html, trim: false}
+              b_outer: {css: b, take: outer_html, trim: false}
+              pre_html: {css: pre, take: html, trim: false}
+              pre_outer: {css: pre, take: outer_html, trim: false}
+              nested_html: {css: section.nested, take: html, trim: false}
+              nested_outer: {css: section.nested p, take: outer_html, trim: false}
+              b_html_trimmed: {css: b, take: html}
+              b_outer_trimmed: {css: b, take: outer_html}
+              pre_html_trimmed: {css: pre, take: html}
+              nested_html_trimmed: {css: section.nested, take: html}
+            """, SHOP, "whitespace.html"));
+
+    assertThat(item.getString("b_html")).isEqualTo(" sp  aced ");
+    assertThat(item.getString("b_outer")).isEqualTo("<b> sp  aced </b>");
+    assertThat(item.getString("pre_html")).isEqualTo("  two\n    indented\n  lines  ");
+    assertThat(item.getString("pre_outer")).isEqualTo("<pre>  two\n    indented\n  lines  </pre>");
+    assertThat(item.getString("nested_html")).isEqualTo(
+        "\n  <p>one   <i> two </i>\n    three</p>\n  <ul><li> a </li>\n      <li>b  c</li></ul>\n");
+    assertThat(item.getString("nested_outer")).isEqualTo("<p>one   <i> two </i>\n    three</p>");
+    // the default: Jsoup's pretty-printed HTML, trimmed (what items stored before hold)
+    assertThat(item.getString("b_html_trimmed")).isEqualTo("sp aced");
+    assertThat(item.getString("b_outer_trimmed")).isEqualTo("<b> sp aced </b>");
+    assertThat(item.getString("pre_html_trimmed")).isEqualTo("two\n    indented\n  lines");
+    assertThat(item.getString("nested_html_trimmed")).isEqualTo(
+        "<p>one <i> two </i> three</p>\n<ul>\n <li>a</li>\n <li>b c</li>\n</ul>");
   }
 
   @Test
