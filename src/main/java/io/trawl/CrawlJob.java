@@ -91,6 +91,8 @@ public final class CrawlJob {
   static final int HOST_PACES = ClusterStats.HOST_PACES;
   /** How long a cluster node asked to stop ({@code --stop}) lets its pages in flight finish, as Ctrl-C does. */
   static final long CLUSTER_STOP_GRACE_MS = 10_000;
+  /** How long the frontier may take to say where it stands once a stop's grace has run out. */
+  private static final long STATUS_REPLY_MS = 5_000;
 
   private final Vertx vertx;
   private final TrawlConfig config;
@@ -115,6 +117,9 @@ public final class CrawlJob {
   private volatile Throwable fatal;
   private long crawlId;
   private volatile String outcomeOverride;
+  /** The frontier's last published progress, for a teardown that gets no figures of its own. */
+  private volatile Progress lastProgress;
+  private MessageConsumer<Progress> progressSeen;
   /** This node's place in a cluster crawl, or null for a crawl on one machine. */
   private final ClusterRole cluster;
   private ClusterVerticle clusterVerticle;
@@ -210,6 +215,7 @@ public final class CrawlJob {
     RecordCodec.registerAll(vertx);
     vertx.exceptionHandler(this::fail);
     MessageConsumer<Progress> end = vertx.eventBus().localConsumer(Addresses.FINISHED, msg -> tearDown(msg.body()));
+    progressSeen = vertx.eventBus().localConsumer(Addresses.PROGRESS, msg -> lastProgress = msg.body());
     // The cookie jar's suffix list, the longest part of a start, loads while the store opens. The
     // cookie verticle waits for it and reports its failure: it loads it again, which fails again.
     if (fetchContext.jar() != null) {
@@ -348,8 +354,19 @@ public final class CrawlJob {
     outcomeOverride = "interrupted";
     failAfter(graceMs + TEARDOWN_MS, "the crawl did not stop within " + (graceMs + TEARDOWN_MS) + " ms");
     vertx.eventBus().request(Addresses.FRONTIER_STOP, null, Delivery.local(graceMs))
-        .onFailure(err -> vertx.runOnContext(v -> tearDown(null)));
+        .onFailure(err -> graceRanOut());
     return finished.future();
+  }
+
+  /**
+   * The pages in flight did not finish within the grace: ends the crawl with the frontier's figures
+   * as they stand (or, if it does not answer, its last published ones), the pages given up on still
+   * {@code in_flight} for {@code --resume}, which puts them back without counting a crash (the run is
+   * recorded as {@code interrupted}).
+   */
+  private void graceRanOut() {
+    vertx.eventBus().<Progress>request(Addresses.FRONTIER_STATUS, null, Delivery.local(STATUS_REPLY_MS))
+        .onComplete(ar -> vertx.runOnContext(v -> tearDown(ar.succeeded() ? ar.result().body() : lastProgress)));
   }
 
   /**
@@ -417,6 +434,9 @@ public final class CrawlJob {
             Delivery.local(Replies.STORE_REPLY_MS));
     closed.transform(ar -> undeployAll())
         .onComplete(ar -> {
+          if (progressSeen != null) {
+            progressSeen.unregister();
+          }
           Progress result = last == null ? new Progress(0, 0, 0, 0, 0, 0, 0, outcome) : last;
           Progress ended = new Progress(result.stored(), result.failed(), result.inFlight(), result.queued(),
               result.retries(), result.elapsedMs(), result.hosts(), "interrupted".equals(outcome) ? outcome

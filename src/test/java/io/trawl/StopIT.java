@@ -187,6 +187,9 @@ class StopIT {
 
     assertThat(requestsPerPage()).as("only the pages in flight at the quit were fetched twice")
         .containsOnly(1, 2).filteredOn(n -> n == 2).hasSize(CONCURRENCY);
+    assertThat(Db.rows(db, "SELECT crashes FROM frontier WHERE crashes > 0"))
+        .as("quitting at once counts as a crash for the pages then in flight")
+        .hasSize(CONCURRENCY).allMatch(r -> ((Number) r.get("crashes")).intValue() == 1);
   }
 
   @Test
@@ -197,7 +200,24 @@ class StopIT {
       crawl.interrupt();
 
       assertThat(crawl.exitCode(Duration.ofSeconds(60))).as(crawl.output()).isEqualTo(Main.INTERRUPTED);
+      // The run's own figures, not zeros: the home page stored, the rest queued or given up on in flight.
+      assertThat(crawl.output()).containsPattern("interrupted: 1 pages stored \\(0 with errors\\) in \\d+\\.\\ds, "
+          + "\\d+\\.\\d pages/s, 1 hosts; " + (PAGES - CONCURRENCY) + " still queued, " + CONCURRENCY
+          + " left in flight for --resume");
     }
+    Map<String, Object> stats = Db.rows(db, """
+        SELECT json_extract(stats, '$.stored') AS stored, json_extract(stats, '$.failed') AS failed,
+               json_extract(stats, '$.inFlight') AS inFlight, json_extract(stats, '$.queued') AS queued,
+               json_extract(stats, '$.hosts') AS hosts, json_extract(stats, '$.elapsedMs') AS elapsedMs,
+               json_extract(stats, '$.stopReason') AS stopReason, json_extract(stats, '$.pagesPerSecond') AS pps
+        FROM crawls""").get(0);
+    assertThat(List.of("stored", "failed", "inFlight", "queued", "hosts").stream()
+        .map(k -> stats.get(k) == null ? null : ((Number) stats.get(k)).longValue()).toList())
+        .as("crawls.stats of the interrupted run: " + stats)
+        .containsExactly(1L, 0L, (long) CONCURRENCY, (long) (PAGES - CONCURRENCY), 1L);
+    assertThat(stats.get("stopReason")).isEqualTo("stopped");
+    assertThat(((Number) stats.get("elapsedMs")).longValue()).isGreaterThanOrEqualTo(GRACE_MS);
+    assertThat(((Number) stats.get("pps")).doubleValue()).isPositive();
 
     // The stop waited the whole grace for the requests in flight before giving up on them. (The
     // server sees a connection close a moment after the process has ended, at the latest.)
@@ -212,5 +232,7 @@ class StopIT {
 
     assertThat(requestsPerPage()).as("the pages abandoned at the stop were fetched again, the rest once")
         .containsOnly(1, 2).filteredOn(n -> n == 2).hasSize(CONCURRENCY);
+    assertThat(Db.count(db, "SELECT count(*) FROM frontier WHERE crashes > 0"))
+        .as("a graceful stop whose grace ran out is no crash").isZero();
   }
 }

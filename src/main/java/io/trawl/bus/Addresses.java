@@ -56,6 +56,12 @@ public final class Addresses {
   /** Crawl runner → frontier, no body: stop handing out work; reply the last {@link Progress} once nothing is in flight. */
   public static final String FRONTIER_STOP = "trawl.frontier.stop";
   /**
+   * Crawl runner → frontier, no body: reply the {@link Progress} as it stands now, in flight included,
+   * with the reason it was asked to stop for
+   * (a stop whose grace ran out, whose {@link #FRONTIER_STOP} reply will not come).
+   */
+  public static final String FRONTIER_STATUS = "trawl.frontier.status";
+  /**
    * Fetcher → frontier, a send (no reply) of the request id ({@code Long}): the network part of a
    * fetch is over and only its parse and store remain, so the host's and the crawl's request slot
    * is free. The FETCH reply still comes once the page has committed.

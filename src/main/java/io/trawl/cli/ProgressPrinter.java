@@ -111,9 +111,10 @@ final class ProgressPrinter {
     if (terminal) {
       out.println();
     }
-    out.printf(Locale.ROOT, "%s: %d pages stored (%d with errors) in %.1fs, %.1f pages/s, %d hosts; %d still queued%n",
+    out.printf(Locale.ROOT, "%s: %d pages stored (%d with errors) in %.1fs, %.1f pages/s, %d hosts; %d still queued%s%n",
         p.stopReason() == null ? "done" : p.stopReason(), p.stored(), p.failed(), p.elapsedMs() / 1000.0,
-        p.pagesPerSecond(), p.hosts(), p.queued());
+        p.pagesPerSecond(), p.hosts(), p.queued(),
+        p.inFlight() > 0 ? ", " + p.inFlight() + " left in flight for --resume" : "");
     if (cluster != null) {
       out.printf(Locale.ROOT, "cluster: %d pages stored so far (this node %.0f%%); %d other nodes running at the last report%n",
           cluster.stored(), cluster.ownPercent(), cluster.nodes() - 1);

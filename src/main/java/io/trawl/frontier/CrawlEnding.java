@@ -128,6 +128,11 @@ final class CrawlEnding {
     waiters.clear();
   }
 
+  /** Why the crawl ends or is ending (asked to stop, pages still in flight), or null while it runs on. */
+  String requestedReason() {
+    return stopReason;
+  }
+
   /** Why the crawl ended ({@code done}, {@code stopped}, {@code max_pages}, ...), or null while it runs. */
   String reason() {
     return over ? stopReason : null;

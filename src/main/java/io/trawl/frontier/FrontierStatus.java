@@ -31,6 +31,13 @@ final class FrontierStatus {
         frontier.retries(), System.currentTimeMillis() - startedAtMs, frontier.hostCount(), ending.reason());
   }
 
+  /** {@link #progress()} with the reason the crawl was asked to stop for, though pages are still in flight. */
+  Progress stopping() {
+    Progress now = progress();
+    return new Progress(now.stored(), now.failed(), now.inFlight(), now.queued(), now.retries(), now.elapsedMs(),
+        now.hosts(), ending.requestedReason());
+  }
+
   /** Tells the metrics where the frontier stands; nothing when they are off. */
   void toMetrics() {
     if (metrics.isOn()) {

@@ -121,6 +121,7 @@ public final class FrontierVerticle extends VerticleBase {
       vertx.setTimer(config.crawl().maxDuration().toMillis(), id -> stop(CrawlEnding.MAX_DURATION));
     }
     return Future.all(bus.<Void>localConsumer(Addresses.FRONTIER_STOP, this::onFrontierStop).completion(),
+            bus.<Void>localConsumer(Addresses.FRONTIER_STATUS, msg -> msg.reply(status.stopping())).completion(),
             bus.<Long>localConsumer(Addresses.FRONTIER_FETCHED, this::onFrontierFetched).completion(),
             bus.<OwnedPartitions>localConsumer(Addresses.FRONTIER_PARTITIONS, this::onPartitions).completion())
         .onSuccess(v -> seed());

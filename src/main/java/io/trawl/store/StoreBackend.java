@@ -28,8 +28,9 @@ public interface StoreBackend {
    * schema version first, all in one transaction (a failure leaves nothing half created).
    *
    * @param requeueInFlight put the rows an interrupted run left {@code in_flight} back to
-   *     {@code queued} (for {@code --resume}), each counting the stop in {@code frontier.crashes};
-   *     one in flight in {@link StoreWriter#MAX_CRASHES} stops fails as {@code crashed} instead
+   *     {@code queued} (for {@code --resume}), each counting the stop in {@code frontier.crashes}
+   *     unless the run was recorded as {@code interrupted} (a graceful stop); one in flight in
+   *     {@link StoreWriter#MAX_CRASHES} stops fails as {@code crashed} instead
    */
   StoreWriter openWriter(boolean requeueInFlight);
 

@@ -74,6 +74,31 @@ class StoreWriterResumeTest {
   }
 
   @Test
+  void theRowsAGracefulStopLeftInFlightGoBackWithoutCountingACrash() throws Exception {
+    try (StoreWriter writer = store.openWriter(false)) {
+      writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT, BYSTANDER))), List.of(), List.of(), List.of(), 0);
+    }
+    runThatCrashesWith(false, List.of(CULPRIT));
+    runThatCrashesWith(true, List.of(CULPRIT));
+    // Ctrl-C whose grace ran out: the run is recorded as interrupted with its pages still in flight.
+    try (StoreWriter writer = store.openWriter(true)) {
+      long id = writer.openCrawl("{}", RunKind.RESUME, 0);
+      long culprit = Db.count(file, "SELECT id FROM frontier WHERE url = '" + CULPRIT + "'");
+      long bystander = Db.count(file, "SELECT id FROM frontier WHERE url = '" + BYSTANDER + "'");
+      writer.write(List.of(new FrontierUpdate(List.of(), List.of(culprit, bystander), List.of())),
+          List.of(), List.of(), List.of(), 0);
+      writer.closeCrawl(id, "interrupted", "{}");
+    }
+
+    store.openWriter(true).close();
+
+    assertThat(rows("SELECT url, state, crashes FROM frontier ORDER BY url")).containsExactly(
+        Map.of("url", BYSTANDER, "state", "queued", "crashes", 0L),
+        Map.of("url", CULPRIT, "state", "queued", "crashes", 2L));
+    assertThat(rows("SELECT url FROM pages")).isEmpty();
+  }
+
+  @Test
   void withoutResumeNothingInFlightIsTouched() throws Exception {
     try (StoreWriter writer = store.openWriter(false)) {
       writer.write(List.of(FrontierUpdate.ofSeeds(List.of(CULPRIT))), List.of(), List.of(), List.of(), 0);
