@@ -2,6 +2,7 @@ package io.trawl.cli;
 
 import io.trawl.config.ConfigException;
 import io.trawl.config.ConfigLoader;
+import io.trawl.config.TrawlConfig;
 import io.trawl.store.StoreBackend;
 import io.trawl.store.StoreBackends;
 import io.trawl.store.StoreException;
@@ -35,10 +36,25 @@ final class DbOptions {
 
   StoreBackend resolve() {
     Path file = configFile();
-    String location = db != null ? db : file != null ? configured(file, ConfigLoader::database) : "trawl.db";
-    String schema = dbSchema != null ? dbSchema : file != null ? configured(file, ConfigLoader::databaseSchema) : "public";
+    String location = db != null ? db : "trawl.db";
+    String schema = dbSchema != null ? dbSchema : "public";
     if (file != null) {
-      warnOfTheOtherKeys(file);
+      ConfigException problem = null;
+      TrawlConfig.Crawl crawl = null;
+      try {
+        crawl = ConfigLoader.load(file, Map.of()).crawl();
+      } catch (ConfigException e) {
+        if (e.keyPath().equals(file.toString())) {
+          throw new BadInputException(inFile(file, e)); // no config at all (not YAML, unreadable): even with both flags
+        }
+        problem = e;
+      }
+      // A config a crawl would refuse: its two keys read alone, each refused if bad itself.
+      location = db != null ? db : crawl != null ? crawl.db() : configured(file, ConfigLoader::database);
+      schema = dbSchema != null ? dbSchema : crawl != null ? crawl.dbSchema() : configured(file, ConfigLoader::databaseSchema);
+      if (problem != null && !problem.isUnsetVariable()) {
+        warn(file, problem);
+      }
     }
     try {
       return StoreBackends.of(location, schema);
@@ -75,21 +91,11 @@ final class DbOptions {
 
   /**
    * Tells of a key a crawl would refuse, on stderr, without refusing to read: this command does
-   * not use it, but the user may be about to crawl with this file. A file that is no config at
-   * all (not YAML, unreadable) is refused even when the flags give both keys.
+   * not use it, but the user may be about to crawl with this file.
    */
-  private void warnOfTheOtherKeys(Path file) {
-    try {
-      ConfigLoader.load(file, Map.of());
-    } catch (ConfigException e) {
-      if (e.keyPath().equals(file.toString())) {
-        throw new BadInputException(inFile(file, e));
-      }
-      if (!e.isUnsetVariable()) {
-        command.commandLine().getErr().println("trawl: warning: " + inFile(file, e)
-            + " (a crawl would refuse this config; " + command.name() + " reads only crawl.db and crawl.db_schema)");
-      }
-    }
+  private void warn(Path file, ConfigException problem) {
+    command.commandLine().getErr().println("trawl: warning: " + inFile(file, problem)
+        + " (a crawl would refuse this config; " + command.name() + " reads only crawl.db and crawl.db_schema)");
   }
 
   /** The refusal's message naming the file, which a file-level refusal already does. */
